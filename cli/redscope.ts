@@ -1,0 +1,74 @@
+#!/usr/bin/env -S npx tsx
+// redscope's command line: each stage as its own process (collector, stream, api), the
+// local stack, and `dev`, which runs everything on one box for a first look.
+import { Command } from 'commander';
+import { loadConfig, type Config } from '../common/config.ts';
+import { createLogger } from '../common/log.ts';
+import { registerStackCommands } from '../stack/cli.ts';
+import { runDev } from './dev.ts';
+import { runUntilSignal } from './signals.ts';
+
+const program = new Command('redscope').description('Monitoring and response-time analytics for Redis and Redis Cluster fleets');
+program.option('-c, --config <file>', 'YAML config file (default: $REDSCOPE_CONFIG, else built-in defaults for the local stack)');
+
+function config(): Config {
+  return loadConfig({ file: program.opts().config });
+}
+
+program
+  .command('collector')
+  .description('sample every Redis instance this host watches and produce to Kafka')
+  .action(async () => {
+    const cfg = config();
+    const log = createLogger('collector');
+    const { startCollector } = await import('../collectors/index.ts');
+    await runUntilSignal(log, await startCollector(cfg, log));
+  });
+
+program
+  .command('stream')
+  .description('consume samples from Kafka and store them in ClickHouse')
+  .action(async () => {
+    const cfg = config();
+    const log = createLogger('stream');
+    const { startStream } = await import('../stream/index.ts');
+    await runUntilSignal(log, await startStream(cfg, log));
+  });
+
+program
+  .command('api')
+  .description('serve the HTTP API')
+  .action(async () => {
+    const cfg = config();
+    const log = createLogger('api');
+    const { startApi } = await import('../api/server.ts');
+    await runUntilSignal(log, await startApi(cfg, log));
+  });
+
+program
+  .command('migrate')
+  .description('apply ClickHouse schema migrations and exit')
+  .action(async () => {
+    const cfg = config();
+    const { createClickHouse } = await import('../common/clickhouse.ts');
+    const { migrate } = await import('../stream/clickhouse/migrate.ts');
+    const client = createClickHouse(cfg.clickhouse);
+    const { applied } = await migrate(client, cfg.clickhouse.database);
+    console.log(applied.length ? `applied migrations ${applied.join(', ')}` : 'schema is up to date');
+    await client.close();
+  });
+
+program
+  .command('dev')
+  .description('start the local stack, collector, stream processor, API and a workload generator; Ctrl-C stops all')
+  .option('--no-workload', 'do not generate traffic')
+  .action(async (opts: { workload: boolean }) => {
+    await runDev(config(), { workload: opts.workload });
+  });
+
+registerStackCommands(program);
+
+program.parseAsync().catch((err: unknown) => {
+  console.error(`redscope: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,161 @@
+// The collector runtime: discovers instances, gives each its own connection and one
+// schedule per sampler, and hands samples to the Kafka sink. A slow or dead instance
+// only ever delays its own schedule: every run has a timeout, and a run still going
+// when the next is due is skipped (counted as an overrun) rather than stacked up.
+import type { Config } from '../common/config.ts';
+import { errorMessage } from '../common/errors.ts';
+import type { Logger } from '../common/log.ts';
+import { discoverCluster, standaloneInstance, type DiscoveredInstance } from './discovery.ts';
+import type { KafkaSink } from './kafka-sink.ts';
+import { connectRedis } from './redis-connection.ts';
+import type { Sampler, Target } from './sampler.ts';
+
+export interface SamplerHealth {
+  instance: string;
+  sampler: string;
+  runs: number;
+  failures: number;
+  overruns: number;
+  lastSuccessAt: number | null;
+  lastError: string | null;
+}
+
+interface Watched {
+  target: Target;
+  timers: NodeJS.Timeout[];
+  health: Map<string, SamplerHealth>;
+}
+
+export class Collector {
+  private readonly watched = new Map<string, Watched>();
+  private discoveryTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly config: Config['collector'],
+    private readonly samplers: readonly Sampler[],
+    private readonly sink: KafkaSink,
+    private readonly log: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.discover();
+    this.discoveryTimer = setInterval(() => void this.discover(), this.config.discoveryEveryMs);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.discoveryTimer) clearInterval(this.discoveryTimer);
+    for (const id of [...this.watched.keys()]) this.unwatch(id);
+  }
+
+  instances(): string[] {
+    return [...this.watched.keys()].sort();
+  }
+
+  health(): SamplerHealth[] {
+    return [...this.watched.values()].flatMap((w) => [...w.health.values()]);
+  }
+
+  /** Re-reads cluster membership: new nodes are watched, removed nodes are let go. */
+  async discover(): Promise<void> {
+    const found = new Map<string, DiscoveredInstance>();
+    let complete = true;
+    for (const cluster of this.config.clusters) {
+      try {
+        for (const d of await discoverCluster(cluster, this.config.timeoutMs)) found.set(d.ref.id, d);
+      } catch (err) {
+        complete = false;
+        this.log.warn({ cluster: cluster.name, err: errorMessage(err) }, 'discovery failed; keeping the instances already watched');
+      }
+    }
+    for (const s of this.config.instances) {
+      const d = standaloneInstance(s);
+      found.set(d.ref.id, d);
+    }
+    if (this.stopped) return;
+    for (const [id, d] of found) if (!this.watched.has(id)) this.watch(d);
+    // Only let instances go when every cluster answered; a failed discovery proves nothing.
+    if (complete) for (const id of [...this.watched.keys()]) if (!found.has(id)) this.unwatch(id);
+  }
+
+  private watch(d: DiscoveredInstance): void {
+    const redis = connectRedis(d.endpoint, this.config.timeoutMs);
+    redis.on('error', () => {}); // surfaced per run, in health and logs, not as an unhandled event
+    const w: Watched = { target: { ref: d.ref, redis }, timers: [], health: new Map() };
+    this.watched.set(d.ref.id, w);
+    this.log.info({ instance: d.ref.id, cluster: d.ref.cluster }, 'watching instance');
+    // Schedule once the first connection attempt settles, so the first sample is not a
+    // spurious failure; an instance that is down is retried by the reconnect strategy.
+    void redis
+      .connect()
+      .catch(() => {})
+      .finally(() => {
+        if (this.watched.get(d.ref.id) === w) for (const sampler of this.samplers) this.schedule(w, sampler);
+      });
+  }
+
+  private unwatch(id: string): void {
+    const w = this.watched.get(id);
+    if (!w) return;
+    w.timers.forEach(clearInterval);
+    w.target.redis.disconnect();
+    for (const s of this.samplers) s.forget?.(id);
+    this.watched.delete(id);
+    this.log.info({ instance: id }, 'no longer watching instance');
+  }
+
+  private schedule(w: Watched, sampler: Sampler): void {
+    const h: SamplerHealth = { instance: w.target.ref.id, sampler: sampler.name, runs: 0, failures: 0, overruns: 0, lastSuccessAt: null, lastError: null };
+    w.health.set(sampler.name, h);
+    let inFlight = false;
+    const run = async () => {
+      if (inFlight) {
+        h.overruns++;
+        return;
+      }
+      inFlight = true;
+      h.runs++;
+      try {
+        const samples = await withTimeout(sampler.timeoutMs, (signal) => sampler.sample(w.target, { collector: this.config.name }, signal));
+        this.sink.push(samples);
+        h.lastSuccessAt = Date.now();
+        if (h.lastError) this.log.info({ instance: h.instance, sampler: sampler.name }, 'sampler recovered');
+        h.lastError = null;
+      } catch (err) {
+        h.failures++;
+        if (h.lastError === null) this.log.warn({ instance: h.instance, sampler: sampler.name, err: errorMessage(err) }, 'sampler failed');
+        h.lastError = errorMessage(err);
+      } finally {
+        inFlight = false;
+      }
+    };
+    // Spread instances over the interval so 60 INFO calls do not all land in the same millisecond.
+    const offset = Math.floor(Math.random() * Math.min(sampler.everyMs, 1000));
+    const first = setTimeout(() => {
+      void run();
+      w.timers.push(setInterval(() => void run(), sampler.everyMs));
+    }, offset);
+    w.timers.push(first);
+  }
+}
+
+class SamplerTimeoutError extends Error {
+  override name = 'SamplerTimeoutError';
+}
+
+async function withTimeout<T>(ms: number, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new SamplerTimeoutError(`timed out after ${ms} ms`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([fn(controller.signal), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

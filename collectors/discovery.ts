@@ -1,0 +1,69 @@
+// Which instances to watch: every node of each configured cluster (CLUSTER NODES from the
+// first seed that answers) plus the standalone instances listed in the config.
+import type { InstanceRef } from '../contracts/index.ts';
+import type { ClusterTarget, StandaloneTarget } from '../common/config.ts';
+import { errorMessage } from '../common/errors.ts';
+import { connectRedis, splitAddress, type RedisEndpoint } from './redis-connection.ts';
+import { parseClusterNodes } from './topology/parse-cluster-nodes.ts';
+
+export interface DiscoveredInstance {
+  ref: InstanceRef;
+  endpoint: RedisEndpoint;
+}
+
+export class DiscoveryError extends Error {
+  override name = 'DiscoveryError';
+}
+
+function auth(t: ClusterTarget | StandaloneTarget): Omit<RedisEndpoint, 'host' | 'port'> {
+  return { ...(t.username ? { username: t.username } : {}), ...(t.password ? { password: t.password } : {}), ...(t.tls ? { tls: true } : {}) };
+}
+
+async function withConnection<T>(ep: RedisEndpoint, timeoutMs: number, fn: (r: ReturnType<typeof connectRedis>) => Promise<T>): Promise<T> {
+  const redis = connectRedis(ep, timeoutMs);
+  redis.on('error', () => {}); // reported through the rejected command below
+  try {
+    await redis.connect();
+    return await fn(redis);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** All nodes of a cluster. A seed without cluster support is watched as a standalone instance. */
+export async function discoverCluster(target: ClusterTarget, timeoutMs: number): Promise<DiscoveredInstance[]> {
+  const problems: string[] = [];
+  for (const seed of target.seeds) {
+    const ep = { ...splitAddress(seed), ...auth(target) };
+    try {
+      const reply = await withConnection(ep, timeoutMs, async (r) => {
+        try {
+          return String(await r.call('CLUSTER', 'NODES'));
+        } catch (err) {
+          if (/cluster support disabled/i.test(errorMessage(err))) return null;
+          throw err;
+        }
+      });
+      if (reply === null) return [{ ref: { id: seed, ...splitAddress(seed), cluster: target.name }, endpoint: ep }];
+      return parseClusterNodes(reply)
+        // A node still in handshake or without an address cannot be reached yet.
+        .filter((n) => n.host !== '' && !n.flags.includes('handshake') && !n.flags.includes('noaddr'))
+        .map((n) => {
+          // A node that announces an empty ip (`:7000`) means "the address you reached me on".
+          const host = n.host || ep.host;
+          return {
+            ref: { id: `${host}:${n.port}`, host, port: n.port, cluster: target.name, nodeId: n.id },
+            endpoint: { ...auth(target), host, port: n.port },
+          };
+        });
+    } catch (err) {
+      problems.push(`${seed}: ${errorMessage(err)}`);
+    }
+  }
+  throw new DiscoveryError(`cluster ${target.name}: no seed answered CLUSTER NODES (${problems.join('; ')})`);
+}
+
+export function standaloneInstance(t: StandaloneTarget): DiscoveredInstance {
+  const { host, port } = splitAddress(t.address);
+  return { ref: { id: t.address, host, port, cluster: t.cluster ?? 'standalone' }, endpoint: { host, port, ...auth(t) } };
+}

@@ -1,0 +1,132 @@
+// Delivers samples to Kafka: batched, gzip-compressed, keyed by instance id so one
+// instance's samples stay in order on one partition. Samples wait in a bounded in-memory
+// queue; while Kafka is unreachable the queue absorbs them, and past its bound the oldest
+// are dropped and counted (`dropped`), never an unbounded heap.
+import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { errorMessage } from '../common/errors.ts';
+import { ensureTopics } from '../common/kafka.ts';
+import type { Logger } from '../common/log.ts';
+import { BoundedQueue } from './bounded-queue.ts';
+import type { Sample } from './sampler.ts';
+
+interface Pending {
+  topic: string;
+  key: string;
+  value: string;
+}
+
+export interface KafkaSinkStats {
+  queued: number;
+  sent: number;
+  dropped: number;
+  lastError: string | null;
+  lastSentAt: number | null;
+}
+
+export class KafkaSink {
+  private readonly queue: BoundedQueue<Pending>;
+  private readonly producer: Producer;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private sent = 0;
+  private lastError: string | null = null;
+  private lastSentAt: number | null = null;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly log: Logger,
+    private readonly opts: { maxMessages: number; batchMessages?: number; lingerMs?: number; topics: readonly string[]; topicPartitions: number },
+  ) {
+    this.queue = new BoundedQueue(opts.maxMessages);
+    // Idempotent producer: the broker drops duplicates of a send retried inside kafkajs.
+    // Retries are limited so a long outage returns control to our queue (kafkajs warns
+    // that this weakens exactly-once; a batch re-sent by us after a failure that did land
+    // is written again — the stream processor stores Kafka offsets, not sample identity).
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      retry: { retries: 3 },
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+  }
+
+  async start(): Promise<void> {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  push(samples: readonly Sample[]): void {
+    for (const s of samples) this.queue.push({ topic: s.topic, key: s.value.instance.id, value: JSON.stringify(s.value) });
+    this.wake?.();
+  }
+
+  stats(): KafkaSinkStats {
+    return { queued: this.queue.length, sent: this.sent, dropped: this.queue.dropped, lastError: this.lastError, lastSentAt: this.lastSentAt };
+  }
+
+  /** Sends what is queued (waiting at most `timeoutMs`), then disconnects. */
+  async stop(timeoutMs = 5000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.queue.length > 0 && Date.now() < deadline && this.lastError === null) await sleep(50);
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await this.producer.disconnect().catch(() => {});
+    if (this.queue.length > 0) this.log.warn({ unsent: this.queue.length }, 'stopped with samples not delivered to Kafka');
+  }
+
+  private async run(): Promise<void> {
+    const batchMessages = this.opts.batchMessages ?? 2000;
+    let connected = false;
+    let backoffMs = 250;
+    while (this.running) {
+      if (this.queue.length === 0) {
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+          setTimeout(resolve, 1000);
+        });
+        this.wake = null;
+        continue;
+      }
+      // Give a burst of samplers a moment to add to the same batch.
+      if (this.queue.length < batchMessages) await sleep(this.opts.lingerMs ?? 20);
+      const batch = this.queue.peek(batchMessages);
+      try {
+        if (!connected) {
+          // Inside the retry loop, so a collector started while Kafka is down still samples and buffers.
+          await ensureTopics(this.kafka, this.opts.topics, this.opts.topicPartitions);
+          await this.producer.connect();
+          connected = true;
+        }
+        await this.producer.sendBatch({ topicMessages: groupByTopic(batch), acks: -1, compression: CompressionTypes.GZIP });
+        this.queue.remove(batch.length);
+        this.sent += batch.length;
+        this.lastSentAt = Date.now();
+        if (this.lastError) this.log.info({ queued: this.queue.length }, 'Kafka reachable again; sending the backlog');
+        this.lastError = null;
+        backoffMs = 250;
+      } catch (err) {
+        if (this.lastError === null) this.log.warn({ err: errorMessage(err), queued: this.queue.length }, 'Kafka send failed; samples kept in memory and retried');
+        this.lastError = errorMessage(err);
+        await sleep(backoffMs);
+        backoffMs = Math.min(backoffMs * 2, 5000);
+      }
+    }
+  }
+}
+
+function groupByTopic(batch: readonly Pending[]) {
+  const byTopic = new Map<string, Array<{ key: string; value: string }>>();
+  for (const p of batch) {
+    let list = byTopic.get(p.topic);
+    if (!list) byTopic.set(p.topic, (list = []));
+    list.push({ key: p.key, value: p.value });
+  }
+  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,113 @@
+// Loads configuration: defaults (which work against `npm run stack -- up`), then the YAML
+// file named by --config or REDSCOPE_CONFIG, then REDSCOPE_* environment variables.
+// Validation is pure and runs before any connection is made; errors name the bad key.
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { parse as parseYaml } from 'yaml';
+import { validator } from '../contracts/validate.ts';
+import { Config } from './config-schema.ts';
+
+export { Config } from './config-schema.ts';
+export type { ClusterTarget, StandaloneTarget } from './config-schema.ts';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function defaultConfig(): Config {
+  return {
+    kafka: { brokers: ['127.0.0.1:19092'], clientId: 'redscope', topicPartitions: 6 },
+    clickhouse: { url: 'http://127.0.0.1:18123', database: 'redscope', username: 'default', password: '' },
+    collector: {
+      name: hostname(),
+      clusters: [{ name: 'local', seeds: ['127.0.0.1:7000'] }],
+      instances: [],
+      infoEveryMs: 1000,
+      discoveryEveryMs: 30_000,
+      timeoutMs: 2000,
+      bufferMaxMessages: 200_000,
+    },
+    stream: { groupId: 'redscope-stream', flushMessages: 5000, lingerMs: 500 },
+    api: { host: '127.0.0.1', port: 8080 },
+  };
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function merge(base: Json, over: Json): Json {
+  const out: Json = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = isObject(v) && isObject(base[k]) ? merge(base[k] as Json, v) : v;
+  return out;
+}
+
+function list(v: string): string[] {
+  return v.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function intVar(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const v = env[name];
+  if (v === undefined || v === '') return undefined;
+  if (!/^\d+$/.test(v)) throw new ConfigError(`${name}: expected a whole number, got ${JSON.stringify(v)}`);
+  return Number(v);
+}
+
+/** The REDSCOPE_* variables as a partial config. */
+function fromEnv(env: NodeJS.ProcessEnv): Json {
+  const o: Json = { kafka: {}, clickhouse: {}, collector: {}, stream: {}, api: {} };
+  const set = (section: string, key: string, value: unknown) => {
+    if (value !== undefined && value !== '') (o[section] as Json)[key] = value;
+  };
+  if (env.REDSCOPE_KAFKA_BROKERS) set('kafka', 'brokers', list(env.REDSCOPE_KAFKA_BROKERS));
+  set('clickhouse', 'url', env.REDSCOPE_CLICKHOUSE_URL);
+  set('clickhouse', 'database', env.REDSCOPE_CLICKHOUSE_DATABASE);
+  set('clickhouse', 'username', env.REDSCOPE_CLICKHOUSE_USER);
+  set('clickhouse', 'password', env.REDSCOPE_CLICKHOUSE_PASSWORD);
+  set('collector', 'name', env.REDSCOPE_COLLECTOR_NAME);
+  set('collector', 'infoEveryMs', intVar(env, 'REDSCOPE_INFO_EVERY_MS'));
+  if (env.REDSCOPE_REDIS_SEEDS) {
+    set('collector', 'clusters', [{
+      name: env.REDSCOPE_CLUSTER_NAME || 'local',
+      seeds: list(env.REDSCOPE_REDIS_SEEDS),
+      ...(env.REDSCOPE_REDIS_USERNAME ? { username: env.REDSCOPE_REDIS_USERNAME } : {}),
+      ...(env.REDSCOPE_REDIS_PASSWORD ? { password: env.REDSCOPE_REDIS_PASSWORD } : {}),
+    }]);
+  }
+  set('stream', 'groupId', env.REDSCOPE_STREAM_GROUP_ID);
+  set('api', 'host', env.REDSCOPE_API_HOST);
+  set('api', 'port', intVar(env, 'REDSCOPE_API_PORT'));
+  return o;
+}
+
+const checkConfig = validator(Config);
+
+/** Validates a merged config object; the error names every bad key (first five). */
+export function validateConfig(input: unknown, source: string): Config {
+  const result = checkConfig(input);
+  if (!result.ok) throw new ConfigError(`invalid configuration (${source}): ${result.reason}`);
+  return result.value;
+}
+
+export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv } = {}): Config {
+  const env = opts.env ?? process.env;
+  const file = opts.file ?? env.REDSCOPE_CONFIG;
+  let fromFile: Json = {};
+  if (file) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new ConfigError(`cannot read config file ${file}: ${(err as Error).message}`);
+    }
+    let parsed: unknown;
+    try {
+      parsed = parseYaml(text);
+    } catch (err) {
+      throw new ConfigError(`config file ${file} is not valid YAML: ${(err as Error).message}`);
+    }
+    if (parsed !== null && parsed !== undefined && !isObject(parsed)) throw new ConfigError(`config file ${file}: expected a mapping at the top level`);
+    fromFile = (parsed as Json | null) ?? {};
+  }
+  const merged = merge(merge(defaultConfig() as unknown as Json, fromFile), fromEnv(env));
+  return validateConfig(merged, file ? `${file} + environment` : 'defaults + environment');
+}

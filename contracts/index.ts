@@ -1,0 +1,6 @@
+// Message contracts shared by every stage. Each shape is defined once, here.
+export * from './topics.ts';
+export * from './instance.ts';
+export * from './info-sample.ts';
+export * from './dead-letter.ts';
+export * from './validate.ts';

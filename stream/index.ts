@@ -1,0 +1,42 @@
+// Starts a stream processor: migrations → Kafka consumer → ClickHouse.
+import { Partitioners } from 'kafkajs';
+import type { Config } from '../common/config.ts';
+import { createKafka, ensureTopics } from '../common/kafka.ts';
+import type { Logger } from '../common/log.ts';
+import { SAMPLE_TOPICS, TOPICS } from '../contracts/index.ts';
+import { BatchWriter } from './batch-writer.ts';
+import { createClickHouse } from '../common/clickhouse.ts';
+import { migrate } from './clickhouse/migrate.ts';
+import { StreamProcessor } from './processor.ts';
+
+export { migrate } from './clickhouse/migrate.ts';
+
+export interface RunningStream {
+  processor: StreamProcessor;
+  writer: BatchWriter;
+  stop(): Promise<void>;
+}
+
+export async function startStream(config: Config, log: Logger): Promise<RunningStream> {
+  const clickhouse = createClickHouse(config.clickhouse);
+  const { applied } = await migrate(clickhouse, config.clickhouse.database);
+  if (applied.length > 0) log.info({ applied }, 'ClickHouse migrations applied');
+  const kafka = createKafka(config.kafka, log);
+  await ensureTopics(kafka, [...SAMPLE_TOPICS, TOPICS.deadLetter], config.kafka.topicPartitions);
+  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const writer = new BatchWriter(clickhouse, config.clickhouse.database, log, config.stream);
+  const processor = new StreamProcessor(kafka, producer, clickhouse, writer, log, { groupId: config.stream.groupId, database: config.clickhouse.database });
+  await processor.start();
+  log.info({ groupId: config.stream.groupId }, 'stream processor started');
+  return {
+    processor,
+    writer,
+    async stop() {
+      await processor.stop();
+      writer.stop();
+      await producer.disconnect();
+      await clickhouse.close();
+    },
+  };
+}

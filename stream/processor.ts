@@ -1,0 +1,143 @@
+// The stream processor: one member of a Kafka consumer group. Scale out by adding
+// partitions and running more processors with the same group id.
+//
+// Per partition batch: decode + validate every message, turn the good ones into rows,
+// drop rows whose offset is at or below that table's watermark (already stored by an
+// earlier run), hand the rest to the shared BatchWriter, and commit the batch's offsets
+// only after the writer has stored them and sent the dead letters. A crash anywhere
+// therefore redelivers from the last commit, and the watermarks make the replay a no-op.
+import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import { errorMessage } from '../common/errors.ts';
+import type { Logger } from '../common/log.ts';
+import type { DeadLetterV1 } from '../contracts/index.ts';
+import type { BatchWriter } from './batch-writer.ts';
+import type { ClickHouseClient } from '../common/clickhouse.ts';
+import { readWatermarks, type PartitionWatermarks } from './clickhouse/watermarks.ts';
+import { deadLetter, sendDeadLetters } from './dead-letter.ts';
+import { decode } from './decode.ts';
+import { handlerFor, HANDLERS } from './handlers.ts';
+import type { TableRows } from './rows/source.ts';
+
+export interface ProcessorStats {
+  messages: number;
+  deadLetters: number;
+  skippedAlreadyStored: number;
+  lastMessageTs: number | null;
+  lastCommitAt: number | null;
+}
+
+export class StreamProcessor {
+  readonly stats: ProcessorStats = { messages: 0, deadLetters: 0, skippedAlreadyStored: 0, lastMessageTs: null, lastCommitAt: null };
+  private readonly consumer: Consumer;
+  private readonly watermarks = new Map<string, PartitionWatermarks>();
+
+  constructor(
+    kafka: Kafka,
+    private readonly producer: Producer,
+    private readonly clickhouse: ClickHouseClient,
+    private readonly writer: BatchWriter,
+    private readonly log: Logger,
+    private readonly opts: { groupId: string; database: string },
+  ) {
+    this.consumer = kafka.consumer({
+      groupId: opts.groupId,
+      // Larger fetches → fewer, bigger inserts.
+      maxBytesPerPartition: 8 * 1024 * 1024,
+      maxBytes: 64 * 1024 * 1024,
+      maxWaitTimeInMs: 250,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3000,
+    });
+    // After a rebalance another member may have stored more of a partition we get back.
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.watermarks.clear());
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: HANDLERS.map((h) => h.topic), fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      // All owned partitions fill the same flush concurrently.
+      partitionsConsumedConcurrently: 64,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+  }
+
+  private async partitionWatermarks(topic: string, partition: number): Promise<PartitionWatermarks> {
+    const key = `${topic}/${partition}`;
+    let wm = this.watermarks.get(key);
+    if (!wm) {
+      wm = await readWatermarks(this.clickhouse, this.opts.database, topic, partition);
+      this.watermarks.set(key, wm);
+    }
+    return wm;
+  }
+
+  private async onBatch({ batch, heartbeat, resolveOffset, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    if (batch.messages.length === 0 || !isRunning() || isStale()) return;
+    const handler = handlerFor(batch.topic);
+    const wm = await this.partitionWatermarks(batch.topic, batch.partition);
+    const rows: TableRows = new Map();
+    const letters: DeadLetterV1[] = [];
+    let skipped = 0;
+
+    for (const m of batch.messages) {
+      const offset = Number(m.offset);
+      const src = { topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value };
+      if (!handler) {
+        letters.push(deadLetter(src, `no handler for topic ${batch.topic}`));
+        continue;
+      }
+      const decoded = decode(handler, m.value);
+      if (!decoded.ok) {
+        letters.push(deadLetter(src, decoded.reason));
+        continue;
+      }
+      let tableRows: TableRows;
+      try {
+        tableRows = handler.toRows(decoded.message, { topic: batch.topic, partition: batch.partition, offset });
+      } catch (err) {
+        letters.push(deadLetter(src, `cannot build rows: ${errorMessage(err)}`));
+        continue;
+      }
+      for (const [table, list] of tableRows) {
+        if (offset <= (wm.get(table) ?? -1)) {
+          skipped++;
+          continue;
+        }
+        const into = rows.get(table);
+        if (into) into.push(...list);
+        else rows.set(table, [...list]);
+      }
+    }
+
+    const stored = this.writer.add(rows, batch.messages.length, letters.length ? () => sendDeadLetters(this.producer, letters) : undefined);
+    // Keep the group membership alive while a slow flush (or ClickHouse outage) is retried.
+    const beat = setInterval(() => void heartbeat().catch(() => {}), 3000);
+    try {
+      await stored;
+    } finally {
+      clearInterval(beat);
+    }
+
+    const last = batch.lastOffset();
+    for (const [table, list] of rows) {
+      const max = list.reduce((m, r) => Math.max(m, Number(r.kafka_offset)), -1);
+      if (max > (wm.get(table) ?? -1)) wm.set(table, max);
+    }
+    resolveOffset(last);
+    await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(BigInt(last) + 1n) }]);
+    this.stats.messages += batch.messages.length;
+    this.stats.deadLetters += letters.length;
+    this.stats.skippedAlreadyStored += skipped;
+    this.stats.lastCommitAt = Date.now();
+    const lastTs = Number(batch.messages[batch.messages.length - 1]!.timestamp);
+    if (!this.stats.lastMessageTs || lastTs > this.stats.lastMessageTs) this.stats.lastMessageTs = lastTs;
+    if (letters.length > 0) this.log.warn({ topic: batch.topic, partition: batch.partition, count: letters.length, firstReason: letters[0]!.reason }, 'messages sent to the dead-letter topic');
+  }
+}
