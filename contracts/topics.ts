@@ -2,10 +2,31 @@
 // contract gets a new topic instead of poisoning consumers of the old one.
 export const TOPICS = {
   info: 'redscope.info.v1',
+  topology: 'redscope.topology.v1',
+  slowlog: 'redscope.slowlog.v1',
+  latency: 'redscope.latency.v1',
+  clients: 'redscope.clients.v1',
+  configAudit: 'redscope.config-audit.v1',
+  keyspace: 'redscope.keyspace.v1',
+  hotkeys: 'redscope.hotkeys.v1',
+  /** Alert events from detectors, consumed by the alert manager. */
+  alerts: 'redscope.alerts.v1',
+  /** Rendered chat deliveries waiting to be sent (the durable outbox). */
+  notifications: 'redscope.notifications.v1',
   deadLetter: 'redscope.deadletter.v1',
 } as const;
 
-export type SampleTopic = Exclude<(typeof TOPICS)[keyof typeof TOPICS], typeof TOPICS.deadLetter>;
+type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
+export type SampleTopic = Exclude<TopicName, typeof TOPICS.deadLetter | typeof TOPICS.alerts | typeof TOPICS.notifications>;
 
-/** Topics the stream processor consumes. */
-export const SAMPLE_TOPICS: readonly SampleTopic[] = [TOPICS.info];
+/** Topics the collector produces to (and creates); the stream processor consumes those it has handlers for. */
+export const SAMPLE_TOPICS: readonly SampleTopic[] = [
+  TOPICS.info,
+  TOPICS.topology,
+  TOPICS.slowlog,
+  TOPICS.latency,
+  TOPICS.clients,
+  TOPICS.configAudit,
+  TOPICS.keyspace,
+  TOPICS.hotkeys,
+];
