@@ -4,3 +4,4 @@ export * from './instance.ts';
 export * from './info-sample.ts';
 export * from './dead-letter.ts';
 export * from './validate.ts';
+export * from './alert.ts';
