@@ -17,7 +17,7 @@ function handler<T>(topic: string, tables: string[], validate: (i: unknown) => V
 }
 
 export const HANDLERS: readonly TopicHandler[] = [
-  handler(TOPICS.info, ['info_samples', 'command_stats', 'error_stats'], validator(InfoSampleV1), infoRows),
+  handler(TOPICS.info, ['info_samples'], validator(InfoSampleV1), infoRows),
 ];
 
 export function handlerFor(topic: string): TopicHandler | undefined {

@@ -1,4 +1,6 @@
 -- Exactly-once results from at-least-once Kafka delivery.
+-- (command_stats and error_stats need no watermark: they are filled from info_samples
+-- by materialized views in the same INSERT.)
 -- Every raw row carries its Kafka (topic, partition, offset). For each raw table a
 -- materialized view keeps the highest offset written per partition; it is filled by the
 -- same INSERT as the rows, so it can never claim rows that were not written. After a
@@ -18,14 +20,4 @@ ORDER BY (table_name, topic, partition);
 CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.info_samples_watermark TO {db}.ingest_watermarks AS
 SELECT 'info_samples' AS table_name, kafka_topic AS topic, kafka_partition AS partition, max(kafka_offset) AS max_offset
 FROM {db}.info_samples
-GROUP BY kafka_topic, kafka_partition;
-
-CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.command_stats_watermark TO {db}.ingest_watermarks AS
-SELECT 'command_stats' AS table_name, kafka_topic AS topic, kafka_partition AS partition, max(kafka_offset) AS max_offset
-FROM {db}.command_stats
-GROUP BY kafka_topic, kafka_partition;
-
-CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.error_stats_watermark TO {db}.ingest_watermarks AS
-SELECT 'error_stats' AS table_name, kafka_topic AS topic, kafka_partition AS partition, max(kafka_offset) AS max_offset
-FROM {db}.error_stats
 GROUP BY kafka_topic, kafka_partition;
