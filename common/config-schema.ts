@@ -1,4 +1,6 @@
 import Type, { type Static } from 'typebox';
+import { AlertsConfig } from './config-alerts.ts';
+import { DetectorsConfig } from './config-detectors.ts';
 
 // The whole configuration, validated before anything connects anywhere.
 // Documented in README.md#configuration and redscope.example.yaml.
@@ -81,6 +83,8 @@ export const Config = Type.Object(
       },
       { additionalProperties: false },
     ),
+    alerts: AlertsConfig,
+    detectors: DetectorsConfig,
   },
   { additionalProperties: false },
 );

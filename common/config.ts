@@ -6,6 +6,8 @@ import { hostname } from 'node:os';
 import { parse as parseYaml } from 'yaml';
 import { validator } from '../contracts/validate.ts';
 import { Config } from './config-schema.ts';
+import { alertsConfigProblems, defaultAlertsConfig } from './config-alerts.ts';
+import { defaultDetectorsConfig } from './config-detectors.ts';
 
 export { Config } from './config-schema.ts';
 export type { ClusterTarget, StandaloneTarget } from './config-schema.ts';
@@ -29,6 +31,8 @@ export function defaultConfig(): Config {
     },
     stream: { groupId: 'redscope-stream', flushMessages: 5000, lingerMs: 500 },
     api: { host: '127.0.0.1', port: 8080 },
+    alerts: defaultAlertsConfig(),
+    detectors: defaultDetectorsConfig(),
   };
 }
 
@@ -85,6 +89,8 @@ const checkConfig = validator(Config);
 export function validateConfig(input: unknown, source: string): Config {
   const result = checkConfig(input);
   if (!result.ok) throw new ConfigError(`invalid configuration (${source}): ${result.reason}`);
+  const problems = alertsConfigProblems(result.value.alerts);
+  if (problems.length > 0) throw new ConfigError(`invalid configuration (${source}): ${problems.slice(0, 5).join('; ')}`);
   return result.value;
 }
 

@@ -7,12 +7,14 @@ import { SAMPLE_TOPICS, TOPICS } from '../contracts/index.ts';
 import { BatchWriter } from './batch-writer.ts';
 import { createClickHouse } from '../common/clickhouse.ts';
 import { migrate } from './clickhouse/migrate.ts';
+import { DETECTORS, DetectorRunner } from './detectors/index.ts';
 import { StreamProcessor } from './processor.ts';
 
 export { migrate } from './clickhouse/migrate.ts';
 
 export interface RunningStream {
   processor: StreamProcessor;
+  detectors: DetectorRunner;
   writer: BatchWriter;
   stop(): Promise<void>;
 }
@@ -22,15 +24,18 @@ export async function startStream(config: Config, log: Logger): Promise<RunningS
   const { applied } = await migrate(clickhouse, config.clickhouse.database);
   if (applied.length > 0) log.info({ applied }, 'ClickHouse migrations applied');
   const kafka = createKafka(config.kafka, log);
-  await ensureTopics(kafka, [...SAMPLE_TOPICS, TOPICS.deadLetter], config.kafka.topicPartitions);
+  await ensureTopics(kafka, [...SAMPLE_TOPICS, TOPICS.deadLetter, TOPICS.alerts], config.kafka.topicPartitions);
   const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   const writer = new BatchWriter(clickhouse, config.clickhouse.database, log, config.stream);
-  const processor = new StreamProcessor(kafka, producer, clickhouse, writer, log, { groupId: config.stream.groupId, database: config.clickhouse.database });
+  const detectors = new DetectorRunner(DETECTORS, config.detectors, producer, clickhouse, config.clickhouse.database, log);
+  await detectors.load();
+  const processor = new StreamProcessor(kafka, producer, clickhouse, writer, log, { groupId: config.stream.groupId, database: config.clickhouse.database }, detectors);
   await processor.start();
   log.info({ groupId: config.stream.groupId }, 'stream processor started');
   return {
     processor,
+    detectors,
     writer,
     async stop() {
       await processor.stop();

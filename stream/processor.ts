@@ -9,11 +9,12 @@
 import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import { errorMessage } from '../common/errors.ts';
 import type { Logger } from '../common/log.ts';
-import type { DeadLetterV1 } from '../contracts/index.ts';
+import type { AlertEventV1, DeadLetterV1 } from '../contracts/index.ts';
 import type { BatchWriter } from './batch-writer.ts';
 import type { ClickHouseClient } from '../common/clickhouse.ts';
 import { readWatermarks, type PartitionWatermarks } from './clickhouse/watermarks.ts';
 import { deadLetter, sendDeadLetters } from './dead-letter.ts';
+import type { DetectorRunner } from './detectors/runner.ts';
 import { decode } from './decode.ts';
 import { handlerFor, HANDLERS } from './handlers.ts';
 import type { TableRows } from './rows/source.ts';
@@ -38,6 +39,7 @@ export class StreamProcessor {
     private readonly writer: BatchWriter,
     private readonly log: Logger,
     private readonly opts: { groupId: string; database: string },
+    private readonly detectors: DetectorRunner | null = null,
   ) {
     this.consumer = kafka.consumer({
       groupId: opts.groupId,
@@ -84,6 +86,7 @@ export class StreamProcessor {
     const wm = await this.partitionWatermarks(batch.topic, batch.partition);
     const rows: TableRows = new Map();
     const letters: DeadLetterV1[] = [];
+    const alerts: AlertEventV1[] = [];
     let skipped = 0;
 
     for (const m of batch.messages) {
@@ -105,22 +108,34 @@ export class StreamProcessor {
         letters.push(deadLetter(src, `cannot build rows: ${errorMessage(err)}`));
         continue;
       }
+      let fresh = false;
       for (const [table, list] of tableRows) {
         if (offset <= (wm.get(table) ?? -1)) {
           skipped++;
           continue;
         }
+        fresh = true;
         const into = rows.get(table);
         if (into) into.push(...list);
         else rows.set(table, [...list]);
       }
+      // Detectors see each message once: a replay of what is already stored does not re-alert.
+      if (fresh && this.detectors) alerts.push(...this.detectors.observe(batch.topic, decoded.message, (decoded.message as { ts: number }).ts));
     }
 
-    const stored = this.writer.add(rows, batch.messages.length, letters.length ? () => sendDeadLetters(this.producer, letters) : undefined);
+    // Alerts go out now, in parallel with the insert: chat should not wait for a flush.
+    const published = this.detectors?.publish(alerts) ?? Promise.resolve();
+
+    const detectors = this.detectors;
+    const afterStore = async () => {
+      if (letters.length) await sendDeadLetters(this.producer, letters);
+      await detectors?.persist();
+    };
+    const stored = this.writer.add(rows, batch.messages.length, afterStore);
     // Keep the group membership alive while a slow flush (or ClickHouse outage) is retried.
     const beat = setInterval(() => void heartbeat().catch(() => {}), 3000);
     try {
-      await stored;
+      await Promise.all([stored, published]);
     } finally {
       clearInterval(beat);
     }

@@ -39,17 +39,23 @@ function startProcessorProcess(groupId: string): ChildProcess {
   return proc;
 }
 
-async function counts(): Promise<{ samples: number; distinctOffsets: number; commands: number; errors: number }> {
+/**
+ * `samples` rows, at `distinctOffsets` Kafka offsets (equal unless the processor wrote an
+ * offset twice), carrying `distinctSamples` different sequence numbers (each synthetic
+ * sample has its own used_memory; fewer means a message was lost).
+ */
+async function counts(): Promise<{ samples: number; distinctOffsets: number; distinctSamples: number; commands: number; errors: number }> {
   const rs = await clickhouse.query({
     query: `SELECT
       (SELECT count() FROM ${db}.info_samples WHERE cluster = '${cluster}') AS samples,
       (SELECT uniqExact(kafka_partition, kafka_offset) FROM ${db}.info_samples WHERE cluster = '${cluster}') AS distinctOffsets,
+      (SELECT uniqExact(arrayElement(metric_values, indexOf(metric_names, 'used_memory'))) FROM ${db}.info_samples WHERE cluster = '${cluster}') AS distinctSamples,
       (SELECT count() FROM ${db}.command_stats WHERE cluster = '${cluster}') AS commands,
       (SELECT count() FROM ${db}.error_stats WHERE cluster = '${cluster}') AS errors`,
     format: 'JSONEachRow',
   });
   const [r] = await rs.json<Record<string, string>>();
-  return { samples: Number(r!.samples), distinctOffsets: Number(r!.distinctOffsets), commands: Number(r!.commands), errors: Number(r!.errors) };
+  return { samples: Number(r!.samples), distinctOffsets: Number(r!.distinctOffsets), distinctSamples: Number(r!.distinctSamples), commands: Number(r!.commands), errors: Number(r!.errors) };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -78,7 +84,7 @@ describe('exactly-once results', () => {
     }
     const final = await eventually(counts, (c) => c.samples >= total, { timeoutMs: 90_000, what: `${total} samples stored` });
     await sleep(2000); // anything written twice would show up by now
-    expect(await counts()).toEqual({ samples: total, distinctOffsets: total, commands: total * 2, errors: total });
+    expect(await counts()).toEqual({ samples: total, distinctOffsets: total, distinctSamples: total, commands: total * 2, errors: total });
     expect(final.samples).toBe(total);
     child.kill('SIGTERM');
   });
@@ -94,7 +100,7 @@ describe('exactly-once results', () => {
       const startTotal = ends.reduce((n, p) => n + Number(p.low), 0);
       await eventually(async () => stream.processor.stats.messages, (n) => n >= endTotal - startTotal, { timeoutMs: 90_000, what: 'the replay to reach the end of the topic' });
       expect(stream.processor.stats.skippedAlreadyStored).toBeGreaterThanOrEqual(total);
-      expect(await counts()).toEqual({ samples: total, distinctOffsets: total, commands: total * 2, errors: total });
+      expect(await counts()).toEqual({ samples: total, distinctOffsets: total, distinctSamples: total, commands: total * 2, errors: total });
     } finally {
       await stream.stop();
     }

@@ -8,7 +8,8 @@ import { quietLog } from './pipeline.ts';
 export async function produceRaw(config: Config, topic: string, messages: Array<{ key: string; value: string }>): Promise<void> {
   const kafka = createKafka(config.kafka, quietLog);
   await ensureTopics(kafka, [...SAMPLE_TOPICS, TOPICS.deadLetter], config.kafka.topicPartitions);
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  // Idempotent, so a send retried on a freshly started broker is not written twice.
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   try {
     for (let i = 0; i < messages.length; i += 1000) await producer.send({ topic, acks: -1, messages: messages.slice(i, i + 1000) });

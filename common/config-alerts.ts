@@ -1,0 +1,110 @@
+import Type, { type Static } from 'typebox';
+
+// The `alerts` section of the configuration: timing of the alert lifecycle, routes and
+// chat receivers. Webhook URLs and signing secrets are secrets: validation messages name
+// the key (`/alerts/receivers/0/url`) and never the value.
+
+const Millis = (min: number, max: number, def: number) => Type.Integer({ minimum: min, maximum: max, default: def });
+const Name = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.-]+$' });
+
+/** Receivers whose webhook can be signed with a secret; the others have no use for one. */
+const SIGNED_TYPES: ReadonlySet<string> = new Set(['dingtalk', 'feishu']);
+
+export const ReceiverConfig = Type.Object(
+  {
+    name: Name,
+    type: Type.Union([Type.Literal('slack'), Type.Literal('dingtalk'), Type.Literal('feishu'), Type.Literal('wecom'), Type.Literal('webhook')]),
+    /** The webhook URL, token included: a secret. */
+    url: Type.String({ pattern: '^https?://' }),
+    /** DingTalk / Feishu signing secret: a secret. */
+    secret: Type.Optional(Type.String({ minLength: 1 })),
+  },
+  { additionalProperties: false },
+);
+
+export const RouteConfig = Type.Object(
+  {
+    /** Every given field must equal the alert's; `{}` matches every alert. */
+    match: Type.Object(
+      {
+        rule: Type.Optional(Type.String({ minLength: 1 })),
+        severity: Type.Optional(Type.Union([Type.Literal('info'), Type.Literal('warning'), Type.Literal('critical')])),
+        cluster: Type.Optional(Type.String({ minLength: 1 })),
+      },
+      { additionalProperties: false },
+    ),
+    receiver: Name,
+  },
+  { additionalProperties: false },
+);
+
+export const AlertsConfig = Type.Object(
+  {
+    /** Base URLs for the links in chat messages. */
+    grafanaUrl: Type.String({ pattern: '^https?://' }),
+    apiUrl: Type.String({ pattern: '^https?://' }),
+    /** A new group waits this long for more alerts before its first message (failover → chat within 2 s). */
+    groupWaitMs: Millis(0, 60_000, 200),
+    /** A group that has sent a message sends its next changes at most this often. */
+    groupIntervalMs: Millis(0, 86_400_000, 30_000),
+    /** A still-firing alert is reminded this often. */
+    repeatIntervalMs: Millis(60_000, 604_800_000, 14_400_000),
+    /** After a resolved message, a re-fire of the same alert waits this long (a flapping node: at most one firing + one resolved message per cooldown). */
+    cooldownMs: Millis(0, 86_400_000, 300_000),
+    /** Chat delivery retries: exponential backoff from retryInitialMs up to retryMaxMs, until delivered. */
+    retryInitialMs: Millis(10, 600_000, 1000),
+    retryMaxMs: Millis(10, 3_600_000, 60_000),
+    /** One HTTP attempt towards a chat endpoint. */
+    requestTimeoutMs: Millis(100, 120_000, 10_000),
+    /** Kafka consumer groups of the alert manager and of chat delivery. */
+    managerGroupId: Type.String({ minLength: 1 }),
+    deliveryGroupId: Type.String({ minLength: 1 }),
+    /** First matching route wins; an alert no route matches is recorded but not sent. */
+    routes: Type.Array(RouteConfig),
+    receivers: Type.Array(ReceiverConfig),
+  },
+  { additionalProperties: false },
+);
+
+export type ReceiverConfig = Static<typeof ReceiverConfig>;
+export type RouteConfig = Static<typeof RouteConfig>;
+export type AlertsConfig = Static<typeof AlertsConfig>;
+export type ReceiverType = ReceiverConfig['type'];
+
+export function defaultAlertsConfig(): AlertsConfig {
+  return {
+    grafanaUrl: 'http://127.0.0.1:3000',
+    apiUrl: 'http://127.0.0.1:8080',
+    groupWaitMs: 200,
+    groupIntervalMs: 30_000,
+    repeatIntervalMs: 4 * 3_600_000,
+    cooldownMs: 300_000,
+    retryInitialMs: 1000,
+    retryMaxMs: 60_000,
+    requestTimeoutMs: 10_000,
+    managerGroupId: 'redscope-alerts',
+    deliveryGroupId: 'redscope-delivery',
+    routes: [],
+    receivers: [],
+  };
+}
+
+/**
+ * What the schema cannot say: unique receiver names, routes naming a configured receiver,
+ * parseable URLs, a secret only where it is used. Messages name the key, never a value.
+ */
+export function alertsConfigProblems(alerts: AlertsConfig): string[] {
+  const problems: string[] = [];
+  const names = new Set<string>();
+  alerts.receivers.forEach((r, i) => {
+    if (names.has(r.name)) problems.push(`/alerts/receivers/${i}/name: duplicate receiver name ${JSON.stringify(r.name)}`);
+    names.add(r.name);
+    if (!URL.canParse(r.url)) problems.push(`/alerts/receivers/${i}/url: not a valid URL`);
+    if (r.secret !== undefined && !SIGNED_TYPES.has(r.type)) problems.push(`/alerts/receivers/${i}/secret: only dingtalk and feishu receivers are signed`);
+  });
+  alerts.routes.forEach((route, i) => {
+    if (!names.has(route.receiver)) problems.push(`/alerts/routes/${i}/receiver: no receiver named ${JSON.stringify(route.receiver)}`);
+  });
+  if (alerts.retryMaxMs < alerts.retryInitialMs) problems.push('/alerts/retryMaxMs: must be >= retryInitialMs');
+  return problems;
+}

@@ -1,0 +1,42 @@
+import Type, { type Static } from 'typebox';
+
+// The `detectors` section: thresholds, with defaults meant for production fleets.
+// Every detector can be switched off with `enabled: false`.
+
+const Ms = (def: number) => Type.Integer({ minimum: 0, maximum: 7 * 86_400_000, default: def });
+const Enabled = Type.Boolean({ default: true });
+
+export const DetectorsConfig = Type.Object(
+  {
+    nonExpiringKeys: Type.Object(
+      {
+        enabled: Enabled,
+        /** Fire when keys without TTL on one master grew by this many within windowMs… */
+        growthKeys: Type.Integer({ minimum: 1 }),
+        windowMs: Ms(600_000),
+        /** …and a key pattern found without TTL in a keyspace scan fires when it holds this many keys. */
+        newPatternMinKeys: Type.Integer({ minimum: 1 }),
+      },
+      { additionalProperties: false },
+    ),
+    memory: Type.Object({ enabled: Enabled, usedRatio: Type.Number({ exclusiveMinimum: 0, maximum: 1 }), forMs: Ms(30_000) }, { additionalProperties: false }),
+    evictions: Type.Object({ enabled: Enabled, perSecond: Type.Number({ minimum: 0 }), quietMs: Ms(300_000) }, { additionalProperties: false }),
+    rejectedConnections: Type.Object({ enabled: Enabled, quietMs: Ms(300_000) }, { additionalProperties: false }),
+    replicationLink: Type.Object({ enabled: Enabled, forMs: Ms(10_000) }, { additionalProperties: false }),
+    /** MOVED/ASK redirects per second on one instance: clients hurting during resharding. */
+    redirectStorm: Type.Object({ enabled: Enabled, perSecond: Type.Number({ minimum: 0 }), forMs: Ms(10_000) }, { additionalProperties: false }),
+  },
+  { additionalProperties: false },
+);
+export type DetectorsConfig = Static<typeof DetectorsConfig>;
+
+export function defaultDetectorsConfig(): DetectorsConfig {
+  return {
+    nonExpiringKeys: { enabled: true, growthKeys: 10_000, windowMs: 600_000, newPatternMinKeys: 1000 },
+    memory: { enabled: true, usedRatio: 0.9, forMs: 30_000 },
+    evictions: { enabled: true, perSecond: 0, quietMs: 300_000 },
+    rejectedConnections: { enabled: true, quietMs: 300_000 },
+    replicationLink: { enabled: true, forMs: 10_000 },
+    redirectStorm: { enabled: true, perSecond: 100, forMs: 10_000 },
+  };
+}

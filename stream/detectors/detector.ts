@@ -1,0 +1,31 @@
+// The detector extension point. A detector is pure: given one validated message and the
+// state it kept for that message's subject (an instance, usually), it returns the next
+// state and any alert events. The runner owns I/O: persisting state so it survives a
+// restart, publishing events, and optional enrichment (root-cause hints) that needs
+// ClickHouse. A new detector is one file here plus one line in index.ts.
+import type { DetectorsConfig } from '../../common/config-detectors.ts';
+import type { ClickHouseClient } from '../../common/clickhouse.ts';
+import type { AlertEventV1 } from '../../contracts/index.ts';
+
+export interface DetectorContext {
+  /** Message time (unix ms) — detectors use it rather than the wall clock, so replays behave. */
+  now: number;
+  settings: DetectorsConfig;
+}
+
+export interface Observation<S> {
+  state: S | undefined;
+  events: AlertEventV1[];
+}
+
+export interface Detector<M = unknown, S = unknown> {
+  name: string;
+  /** The topics whose (validated) messages this detector observes. */
+  topics: readonly string[];
+  enabled(settings: DetectorsConfig): boolean;
+  /** Which state entry a message concerns; `undefined` skips the message. */
+  subject(message: M): string | undefined;
+  observe(message: M, state: S | undefined, ctx: DetectorContext): Observation<S>;
+  /** Adds hints from stored data (e.g. what a failed master was doing); must not throw. */
+  enrich?(event: AlertEventV1, io: { clickhouse: ClickHouseClient; database: string }): Promise<AlertEventV1>;
+}
