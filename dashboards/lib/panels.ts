@@ -1,0 +1,71 @@
+// sqlPanel: one ClickHouse query shown as a time series, a table or a single stat. A new
+// panel is one call; layout is automatic (panels flow left to right, 24 columns wide).
+import type * as cog from '@grafana/grafana-foundation-sdk/cog';
+import {
+  BigValueGraphMode,
+  LegendDisplayMode,
+  LegendPlacement,
+  ReduceDataOptionsBuilder,
+  SortOrder,
+  TooltipDisplayMode,
+  VizLegendOptionsBuilder,
+  VizTooltipOptionsBuilder,
+} from '@grafana/grafana-foundation-sdk/common';
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { PanelBuilder as StatPanelBuilder } from '@grafana/grafana-foundation-sdk/stat';
+import { PanelBuilder as TablePanelBuilder } from '@grafana/grafana-foundation-sdk/table';
+import { PanelBuilder as TimeseriesPanelBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
+import { clickhouseQuery } from './clickhouse-query.ts';
+import { CLICKHOUSE_DATASOURCE } from './datasource.ts';
+
+export interface SqlPanel {
+  title: string;
+  /** ClickHouse SQL with the plugin's macros ($__timeFilter(ts), $__interval_s, …); see lib/sql.ts. */
+  sql: string;
+  kind: 'timeseries' | 'table' | 'stat';
+  /** Grafana unit id: 'bytes', 'ops', 'short', 'percentunit', 'µs', 's', … */
+  unit?: string;
+  description?: string;
+  /** Grid columns out of 24 (default: 12; stats 6). */
+  width?: number;
+  /** Grid rows (default: 8; stats 4). */
+  height?: number;
+  /** Series name template, e.g. '${__field.labels.cluster}' for one series per cluster. */
+  legend?: string;
+  decimals?: number;
+}
+
+export function sqlPanel(p: SqlPanel): cog.Builder<dashboard.Panel> {
+  const isStat = p.kind === 'stat';
+  const panel = build(p)
+    .title(p.title)
+    .datasource({ ...CLICKHOUSE_DATASOURCE })
+    // A stat reads one row: the table shape keeps the plugin from pivoting it.
+    .withTarget(clickhouseQuery(p.sql, p.kind === 'timeseries' ? 'timeseries' : 'table'))
+    .span(p.width ?? (isStat ? 6 : 12))
+    .height(p.height ?? (isStat ? 4 : 8));
+  if (p.description) panel.description(p.description);
+  if (p.unit) panel.unit(p.unit);
+  if (p.legend) panel.displayName(p.legend);
+  if (p.decimals !== undefined) panel.decimals(p.decimals);
+  return panel;
+}
+
+function build(p: SqlPanel) {
+  switch (p.kind) {
+    case 'timeseries':
+      return new TimeseriesPanelBuilder()
+        // Samples arrive every second; smaller buckets only add points nobody can see.
+        .interval('10s')
+        .legend(new VizLegendOptionsBuilder().showLegend(true).displayMode(LegendDisplayMode.List).placement(LegendPlacement.Bottom).calcs([]))
+        .tooltip(new VizTooltipOptionsBuilder().mode(TooltipDisplayMode.Multi).sort(SortOrder.Descending))
+        .fillOpacity(10)
+        .spanNulls(true);
+    case 'table':
+      return new TablePanelBuilder();
+    case 'stat':
+      return new StatPanelBuilder()
+        .graphMode(BigValueGraphMode.None)
+        .reduceOptions(new ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false).fields(''));
+  }
+}
