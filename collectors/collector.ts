@@ -9,6 +9,12 @@ import { discoverCluster, standaloneInstance, type DiscoveredInstance } from './
 import type { KafkaSink } from './kafka-sink.ts';
 import { connectRedis } from './redis-connection.ts';
 import type { Sampler, Target } from './sampler.ts';
+import { TOPICS, type InstanceStatusV1 } from '../contracts/index.ts';
+
+/** The sampler whose outcome says whether an instance is reachable: INFO runs every second. */
+const REACHABILITY_SAMPLER = 'info';
+/** While an instance is down, its status is re-sent this often, so "down" stays visible. */
+const DOWN_HEARTBEAT_MS = 30_000;
 
 export interface SamplerHealth {
   instance: string;
@@ -24,6 +30,8 @@ interface Watched {
   target: Target;
   timers: NodeJS.Timeout[];
   health: Map<string, SamplerHealth>;
+  /** null until the first INFO outcome. */
+  reachable: { up: boolean; since: number; sentAt: number } | null;
 }
 
 export class Collector {
@@ -82,7 +90,7 @@ export class Collector {
   private watch(d: DiscoveredInstance): void {
     const redis = connectRedis(d.endpoint, this.config.timeoutMs);
     redis.on('error', () => {}); // surfaced per run, in health and logs, not as an unhandled event
-    const w: Watched = { target: { ref: d.ref, redis }, timers: [], health: new Map() };
+    const w: Watched = { target: { ref: d.ref, redis }, timers: [], health: new Map(), reachable: null };
     this.watched.set(d.ref.id, w);
     this.log.info({ instance: d.ref.id, cluster: d.ref.cluster }, 'watching instance');
     // Schedule once the first connection attempt settles, so the first sample is not a
@@ -105,6 +113,24 @@ export class Collector {
     this.log.info({ instance: id }, 'no longer watching instance');
   }
 
+  /** Reports reachability changes (and a heartbeat while down) as instance-status samples. */
+  private reachability(w: Watched, up: boolean, error?: string): void {
+    const now = Date.now();
+    const prev = w.reachable;
+    const changed = prev === null || prev.up !== up;
+    if (!changed && (up || now - prev.sentAt < DOWN_HEARTBEAT_MS)) return;
+    // The first outcome is only worth a message when it is bad news.
+    if (prev === null && up) {
+      w.reachable = { up, since: now, sentAt: 0 };
+      return;
+    }
+    const since = changed ? now : prev!.since;
+    w.reachable = { up, since, sentAt: now };
+    if (changed) this.log[up ? 'info' : 'warn']({ instance: w.target.ref.id, err: error }, up ? 'instance reachable again' : 'instance unreachable');
+    const value: InstanceStatusV1 = { v: 1, kind: 'instance-status', ts: now, instance: w.target.ref, collector: this.config.name, reachable: up, since, ...(error ? { error: error.slice(0, 1000) } : {}) };
+    this.sink.push([{ topic: TOPICS.status, value }]);
+  }
+
   private schedule(w: Watched, sampler: Sampler): void {
     const h: SamplerHealth = { instance: w.target.ref.id, sampler: sampler.name, runs: 0, failures: 0, overruns: 0, lastSuccessAt: null, lastError: null };
     w.health.set(sampler.name, h);
@@ -120,12 +146,14 @@ export class Collector {
         const samples = await withTimeout(sampler.timeoutMs, (signal) => sampler.sample(w.target, { collector: this.config.name }, signal));
         this.sink.push(samples);
         h.lastSuccessAt = Date.now();
+        if (sampler.name === REACHABILITY_SAMPLER) this.reachability(w, true);
         if (h.lastError) this.log.info({ instance: h.instance, sampler: sampler.name }, 'sampler recovered');
         h.lastError = null;
       } catch (err) {
         h.failures++;
         if (h.lastError === null) this.log.warn({ instance: h.instance, sampler: sampler.name, err: errorMessage(err) }, 'sampler failed');
         h.lastError = errorMessage(err);
+        if (sampler.name === REACHABILITY_SAMPLER) this.reachability(w, false, h.lastError);
       } finally {
         inFlight = false;
       }

@@ -32,6 +32,130 @@ export const StandaloneTarget = Type.Object(
   { additionalProperties: false },
 );
 
+// Options of the stage-2 samplers, one sub-object each under `collector`
+// (collectors/samplers/<name>.ts documents what each sampler emits).
+export const TopologySamplerConfig = Type.Object(
+  {
+    everyMs: Millis(100, 1000),
+    /** The full node list is stored when it changes, and at least this often. */
+    keyframeEveryMs: Millis(1000, 60_000),
+    /** Also read CLUSTER SHARDS (node health, replication offsets) where the server has it (Redis ≥ 7). */
+    shards: Type.Boolean({ default: true }),
+  },
+  { additionalProperties: false },
+);
+
+export const SlowlogSamplerConfig = Type.Object(
+  {
+    everyMs: Millis(100, 5000),
+    /** Entries read per sample (SLOWLOG GET n); keep ≥ slowlog-max-len so none are missed. */
+    maxEntries: Type.Integer({ minimum: 1, maximum: 1024, default: 128 }),
+    /** Arguments kept after the command name. */
+    maxArgs: Type.Integer({ minimum: 0, maximum: 256, default: 16 }),
+    /** Bytes kept of each argument. */
+    maxArgBytes: Type.Integer({ minimum: 1, maximum: 4000, default: 128 }),
+    /** `key`: keep the first argument (the key), `?` for the rest; `all`: `?` for every argument; `none`: keep values. */
+    redact: Type.Union([Type.Literal('key'), Type.Literal('all'), Type.Literal('none')], { default: 'key' }),
+  },
+  { additionalProperties: false },
+);
+
+export const LatencySamplerConfig = Type.Object(
+  {
+    everyMs: Millis(100, 1000),
+    /** PINGs per probe, on a dedicated connection. */
+    pings: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }),
+    /** Pause between two PINGs of a probe. */
+    pingGapMs: Type.Integer({ minimum: 0, maximum: 1000, default: 10 }),
+    /** Read the latency monitor's spikes (LATENCY LATEST/HISTORY). */
+    events: Type.Boolean({ default: true }),
+  },
+  { additionalProperties: false },
+);
+
+export const ClientsSamplerConfig = Type.Object(
+  {
+    everyMs: Millis(1000, 15_000),
+    /** Connections idle longer than this are counted as idle-over-threshold. */
+    idleThresholdS: Type.Integer({ minimum: 1, maximum: 31_536_000, default: 300 }),
+    /** Largest groups kept per breakdown (by client name, by client host). */
+    topN: Type.Integer({ minimum: 1, maximum: 1000, default: 20 }),
+  },
+  { additionalProperties: false },
+);
+
+export const ConfigAuditSamplerConfig = Type.Object(
+  {
+    everyMs: Millis(1000, 300_000),
+    /** cluster-node-timeout below this is flagged: stalls shorter than it cause needless failovers. */
+    clusterNodeTimeoutMinMs: Type.Integer({ minimum: 0, maximum: 86_400_000, default: 5000 }),
+    /** cluster-node-timeout above this is flagged: a dead master stays unreplaced that long. */
+    clusterNodeTimeoutMaxMs: Type.Integer({ minimum: 0, maximum: 86_400_000, default: 60_000 }),
+    /** repl-backlog-size below this on a master is flagged. */
+    replBacklogMinBytes: Type.Integer({ minimum: 0, maximum: 1_099_511_627_776, default: 67_108_864 }),
+  },
+  { additionalProperties: false },
+);
+
+// Keyspace scan and hot keys (collectors/keyspace/README.md).
+export const KeyspaceSamplerConfig = Type.Object(
+  {
+    enabled: Type.Boolean({ default: true }),
+    /** One scan per shard this often … */
+    everyMs: Millis(60_000, 6 * 3_600_000),
+    /** … each started after a random delay of up to this, so shards are not scanned all at once. */
+    jitterMs: Millis(0, 30 * 60_000),
+    /** A scan still running after this is aborted (and nothing is sent). */
+    scanTimeoutMs: Millis(1000, 2 * 3_600_000),
+    /** Rate limit, keys per second; 0 = unlimited. */
+    keysPerSecond: Type.Integer({ minimum: 0, maximum: 10_000_000, default: 100_000 }),
+    /** SCAN COUNT per batch; with `lua` also the keys inspected in one server call (~3 µs each). */
+    batchKeys: Type.Integer({ minimum: 1, maximum: 100_000, default: 50 }),
+    /** `lua`: one EVALSHA inspects a whole batch server-side; `pipeline`: SCAN + pipelined commands (no scripting needed). */
+    mode: Type.Enum(['lua', 'pipeline'], { default: 'lua' }),
+    /** Scan a master's data on one of its online replicas. */
+    preferReplica: Type.Boolean({ default: true }),
+    latencyGuard: Type.Object(
+      {
+        enabled: Type.Boolean({ default: true }),
+        /** Slow down (and after two in a row, pause) when a PING probe exceeds multiple × its pre-scan baseline … */
+        multiple: Type.Number({ minimum: 1, maximum: 1000, default: 3 }),
+        /** … or this, whichever is higher. */
+        minThresholdMs: Type.Number({ minimum: 0, maximum: 10_000, default: 1 }),
+        pauseMs: Millis(0, 1000),
+        probeEveryMs: Millis(1, 100),
+      },
+      { additionalProperties: false },
+    ),
+    /** Keys kept in each top list (by bytes, by length, by OBJECT FREQ). */
+    topN: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
+    /** Patterns per message; the smallest beyond this are merged into `(other)`. */
+    maxPatterns: Type.Integer({ minimum: 10, maximum: 2000, default: 2000 }),
+    progressEveryMs: Millis(100, 30_000),
+    hotkeys: Type.Object(
+      {
+        /** How often a master is observed with HOTKEYS / CLUSTER SLOT-STATS / MONITOR (whichever applies). */
+        everyMs: Millis(1000, 300_000),
+        topN: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+        /** Length of a HOTKEYS tracking window (Redis ≥ 8.6). */
+        windowMs: Millis(1000, 10_000),
+        monitor: Type.Object(
+          {
+            /** MONITOR costs the server on every command while it runs: explicit opt-in only. */
+            enabled: Type.Boolean({ default: false }),
+            durationMs: Millis(100, 1000),
+            /** The window ends early after this many bytes of MONITOR output. */
+            maxBytes: Type.Integer({ minimum: 1024, maximum: 256 * 1024 * 1024, default: 4 * 1024 * 1024 }),
+          },
+          { additionalProperties: false },
+        ),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const Config = Type.Object(
   {
     kafka: Type.Object(
@@ -64,6 +188,12 @@ export const Config = Type.Object(
         timeoutMs: Millis(50, 2000),
         /** Samples kept in memory while Kafka is unreachable; the oldest are dropped (and counted) beyond this. */
         bufferMaxMessages: Type.Integer({ minimum: 100, maximum: 10_000_000 }),
+        topology: TopologySamplerConfig,
+        slowlog: SlowlogSamplerConfig,
+        latency: LatencySamplerConfig,
+        clients: ClientsSamplerConfig,
+        configAudit: ConfigAuditSamplerConfig,
+        keyspace: KeyspaceSamplerConfig,
       },
       { additionalProperties: false },
     ),

@@ -2,6 +2,8 @@
 // contract gets a new topic instead of poisoning consumers of the old one.
 export const TOPICS = {
   info: 'redscope.info.v1',
+  /** Reachability of each instance as its collector sees it. */
+  status: 'redscope.status.v1',
   topology: 'redscope.topology.v1',
   slowlog: 'redscope.slowlog.v1',
   latency: 'redscope.latency.v1',
@@ -22,6 +24,7 @@ export type SampleTopic = Exclude<TopicName, typeof TOPICS.deadLetter | typeof T
 /** Topics the collector produces to (and creates); the stream processor consumes those it has handlers for. */
 export const SAMPLE_TOPICS: readonly SampleTopic[] = [
   TOPICS.info,
+  TOPICS.status,
   TOPICS.topology,
   TOPICS.slowlog,
   TOPICS.latency,

@@ -1,7 +1,13 @@
 // What the processor does with each topic: validate against the topic's contract, then
 // turn the message into rows. A new stream is one entry here.
-import { InfoSampleV1, TOPICS, validator, type Validation } from '../contracts/index.ts';
+import { ClientsSampleV1, ConfigAuditSampleV1, InfoSampleV1, InstanceStatusV1, LatencySampleV1, SlowlogSampleV1, TopologySampleV1, TOPICS, validator, type Validation } from '../contracts/index.ts';
 import { infoRows } from './rows/info-rows.ts';
+import { statusRows } from './rows/status-rows.ts';
+import { topologyRows } from './rows/topology-rows.ts';
+import { slowlogRows } from './rows/slowlog-rows.ts';
+import { latencyRows } from './rows/latency-rows.ts';
+import { clientsRows } from './rows/clients-rows.ts';
+import { configAuditRows } from './rows/config-audit-rows.ts';
 import type { KafkaSource, TableRows } from './rows/source.ts';
 
 export interface TopicHandler {
@@ -18,6 +24,12 @@ function handler<T>(topic: string, tables: string[], validate: (i: unknown) => V
 
 export const HANDLERS: readonly TopicHandler[] = [
   handler(TOPICS.info, ['info_samples'], validator(InfoSampleV1), infoRows),
+  handler(TOPICS.status, ['instance_status'], validator(InstanceStatusV1), statusRows),
+  handler(TOPICS.topology, ['topology_samples', 'topology_nodes', 'topology_changes'], validator(TopologySampleV1), topologyRows),
+  handler(TOPICS.slowlog, ['slowlog'], validator(SlowlogSampleV1), slowlogRows),
+  handler(TOPICS.latency, ['latency_probes', 'latency_events'], validator(LatencySampleV1), latencyRows),
+  handler(TOPICS.clients, ['client_summaries'], validator(ClientsSampleV1), clientsRows),
+  handler(TOPICS.configAudit, ['config_audits', 'config_findings'], validator(ConfigAuditSampleV1), configAuditRows),
 ];
 
 export function handlerFor(topic: string): TopicHandler | undefined {

@@ -2,7 +2,19 @@
 import type { Config } from '../../common/config.ts';
 import type { Sampler } from '../sampler.ts';
 import { infoSampler } from './info.ts';
+import { topologySampler } from './topology.ts';
+import { slowlogSampler } from './slowlog.ts';
+import { latencySampler } from './latency.ts';
+import { clientsSampler } from './clients.ts';
+import { configAuditSampler } from './config-audit.ts';
 
 export function buildSamplers(config: Config['collector']): Sampler[] {
-  return [infoSampler({ everyMs: config.infoEveryMs, timeoutMs: config.timeoutMs })];
+  return [
+    infoSampler({ everyMs: config.infoEveryMs, timeoutMs: config.timeoutMs }),
+    topologySampler({ ...config.topology, timeoutMs: config.timeoutMs }),
+    slowlogSampler({ ...config.slowlog, timeoutMs: config.timeoutMs }),
+    latencySampler({ ...config.latency, timeoutMs: config.timeoutMs }),
+    clientsSampler({ ...config.clients, timeoutMs: config.timeoutMs }),
+    configAuditSampler({ ...config.configAudit, timeoutMs: config.timeoutMs }),
+  ];
 }

@@ -1,0 +1,87 @@
+// TopologySampleV1 → rows of topology_samples (every sample), topology_nodes (only when the
+// view changed or is a keyframe) and topology_changes (see
+// clickhouse/migrations/0003_topology.sql for why the split).
+import type { TopologySampleV1 } from '../../contracts/index.ts';
+import { sourceColumns, type KafkaSource, type TableRows } from './source.ts';
+
+const UINT32_MAX = 4_294_967_295;
+
+export function topologyRows(m: TopologySampleV1, src: KafkaSource): TableRows {
+  const common = { ts: Math.floor(m.ts / 1000), ts_ms: m.ts, cluster: m.instance.cluster, instance: m.instance.id };
+  const kafka = sourceColumns(src);
+  const me = m.nodes.find((n) => n.id === m.myId);
+  const sample = {
+    ...common,
+    node_id: m.myId,
+    collector: m.collector,
+    duration_us: Math.min(Math.round(m.durationUs), UINT32_MAX),
+    cluster_state: m.clusterState,
+    slots_assigned: m.slotsAssigned,
+    slots_ok: m.slotsOk,
+    slots_pfail: m.slotsPfail,
+    slots_fail: m.slotsFail,
+    known_nodes: m.knownNodes,
+    size: m.size,
+    current_epoch: m.currentEpoch,
+    my_epoch: m.myEpoch,
+    role: me?.role ?? 'unknown',
+    master_id: me?.masterId ?? '',
+    masters: m.nodes.filter((n) => n.role === 'master').length,
+    replicas: m.nodes.filter((n) => n.role === 'replica').length,
+    nodes_pfail: m.nodes.filter((n) => n.failing === 'pfail').length,
+    nodes_fail: m.nodes.filter((n) => n.failing === 'fail').length,
+    nodes_disconnected: m.nodes.filter((n) => n.linkState === 'disconnected' && n.id !== m.myId).length,
+    view_hash: m.viewHash,
+    view_changed: m.viewChanged ? 1 : 0,
+    keyframe: m.keyframe ? 1 : 0,
+    changes: m.changes.length + (m.changesDropped ?? 0),
+    ...kafka,
+  };
+  const nodes = !(m.viewChanged || m.keyframe)
+    ? []
+    : m.nodes.map((n) => ({
+        ...common,
+        view_hash: m.viewHash,
+        node_id: n.id,
+        addr: `${n.host}:${n.port}`,
+        host: n.host,
+        port: n.port,
+        bus_port: n.busPort,
+        hostname: n.hostname ?? '',
+        role: n.role,
+        master_id: n.masterId ?? '',
+        flags: n.flags,
+        failing: n.failing ?? '',
+        config_epoch: n.configEpoch,
+        link_state: n.linkState,
+        ping_sent_ms: n.pingSentMs,
+        pong_recv_ms: n.pongRecvMs,
+        slot_starts: n.slots.map(([a]) => a),
+        slot_ends: n.slots.map(([, b]) => b),
+        slots_count: n.slots.reduce((sum, [a, b]) => sum + (b - a + 1), 0),
+        migrating_slots: n.migrating.map((x) => x.slot),
+        migrating_to: n.migrating.map((x) => x.to),
+        importing_slots: n.importing.map((x) => x.slot),
+        importing_from: n.importing.map((x) => x.from),
+        health: n.health ?? '',
+        replication_offset: n.replicationOffset ?? null,
+        ...kafka,
+      }));
+  const changes = m.changes.map((c) => ({
+    ...common,
+    observer_id: m.myId,
+    kind: c.kind,
+    node_id: c.nodeId,
+    addr: c.addr,
+    from_value: c.from,
+    to_value: c.to,
+    slot_start: c.slotStart ?? null,
+    slot_end: c.slotEnd ?? null,
+    ...kafka,
+  }));
+  return new Map<string, Record<string, unknown>[]>([
+    ['topology_samples', [sample]],
+    ['topology_nodes', nodes],
+    ['topology_changes', changes],
+  ]);
+}

@@ -1,0 +1,90 @@
+// A master frozen with SIGSTOP: the topology samples of the other nodes show it pfail and
+// then fail, its replica promoted (role change and slot takeover recorded by the change
+// diff); after SIGCONT the old master rejoins as a replica and the cluster is whole again.
+// Runs against the shared local cluster (node timeout 2000 ms): about 10–15 s.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { topologySampler } from '../collectors/samplers/topology.ts';
+import { defaultConfig } from '../common/config.ts';
+import type { TopologySampleV1 } from '../contracts/index.ts';
+import { clusterTargets, type ClusterTargets } from './support/cluster-targets.ts';
+
+const sampler = topologySampler({ ...defaultConfig().collector.topology, timeoutMs: 500 });
+let cluster: ClusterTargets;
+/** Every sample taken, from every observer, in order. */
+const seen: TopologySampleV1[] = [];
+
+/** One round: every node sampled at once; a frozen node's sample fails (timeout) and is skipped. */
+async function round(): Promise<TopologySampleV1[]> {
+  const results = await Promise.allSettled(cluster.targets.map((t) => sampler.sample(t, { collector: 'failover-test' }, new AbortController().signal)));
+  const views = results.flatMap((r) => (r.status === 'fulfilled' ? r.value.map((s) => s.value as TopologySampleV1) : []));
+  seen.push(...views);
+  return views;
+}
+
+async function until(what: string, timeoutMs: number, done: (views: TopologySampleV1[]) => boolean): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (done(await round())) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+const changes = () => seen.flatMap((s) => s.changes.map((c) => ({ ...c, observer: s.instance.id })));
+
+/** All six nodes answered, each sees six connected nodes, none failing, cluster ok. */
+const whole = (views: TopologySampleV1[]) =>
+  views.length === 6 && views.every((v) => v.clusterState === 'ok' && v.nodes.length === 6 && v.nodes.every((n) => n.failing === null && n.linkState === 'connected'));
+
+beforeAll(async () => {
+  cluster = await clusterTargets(500);
+});
+afterAll(() => cluster?.close());
+
+describe('topology during a failover', () => {
+  it('a SIGSTOPped master goes pfail → fail, its replica is promoted, and it rejoins as a replica after SIGCONT', async () => {
+    await until('a whole cluster before the test', 15_000, whole);
+    const master = cluster.master();
+    const masterId = master.ref.nodeId!;
+    const replicaId = cluster.nodes.find((n) => n.masterId === masterId)?.id;
+    expect(replicaId).toBeDefined();
+    const pid = Number(/^process_id:(\d+)/m.exec(await master.redis.info('server'))?.[1]);
+    expect(pid).toBeGreaterThan(0);
+
+    process.kill(pid, 'SIGSTOP');
+    try {
+      await until('the replica promoted by the other nodes', 20_000, () =>
+        changes().some((c) => c.kind === 'role' && c.nodeId === replicaId && c.to === 'master'),
+      );
+      // Let every observer catch up with the promotion before waking the old master.
+      await until('every other node seeing the old master failed', 5000, (views) => {
+        const others = views.filter((v) => v.myId !== masterId);
+        return others.length === 5 && others.every((v) => v.nodes.find((n) => n.id === masterId)?.failing === 'fail');
+      });
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+
+    const failing = changes().filter((c) => c.kind === 'failing' && c.nodeId === masterId);
+    // Some observer suspected it first (pfail) and the cluster then agreed (fail).
+    const pfailSeen = failing.some((c) => c.to === 'pfail') || seen.some((s) => s.nodes.some((n) => n.id === masterId && n.failing === 'pfail'));
+    expect(pfailSeen).toBe(true);
+    expect(failing.some((c) => c.to === 'fail')).toBe(true);
+    const slotMoves = changes().filter((c) => c.kind === 'slots' && c.from === masterId && c.to === replicaId);
+    expect(slotMoves.length).toBeGreaterThan(0);
+    expect(changes().some((c) => c.kind === 'config-epoch' && c.nodeId === replicaId)).toBe(true);
+
+    await until('the cluster whole again, old master back as a replica', 20_000, (views) =>
+      whole(views) && views.every((v) => v.nodes.find((n) => n.id === masterId)?.role === 'replica'),
+    );
+    expect(changes().some((c) => c.kind === 'role' && c.nodeId === masterId && c.from === 'master' && c.to === 'replica')).toBe(true);
+    expect(changes().some((c) => c.kind === 'master' && c.nodeId === masterId && c.to === replicaId)).toBe(true);
+
+    // Leave the shared stack ready for the next test: the rejoined node's replication link is up.
+    const deadline = Date.now() + 15_000;
+    while (!/^master_link_status:up/m.test(await master.redis.info('replication'))) {
+      if (Date.now() > deadline) throw new Error(`${master.ref.id} did not resync with its new master within 15 s`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  });
+});
