@@ -30,7 +30,13 @@ export async function startStream(config: Config, log: Logger): Promise<RunningS
   const writer = new BatchWriter(clickhouse, config.clickhouse.database, log, config.stream);
   const detectors = new DetectorRunner(DETECTORS, config.detectors, producer, clickhouse, config.clickhouse.database, log);
   await detectors.load();
-  const processor = new StreamProcessor(kafka, producer, clickhouse, writer, log, { groupId: config.stream.groupId, database: config.clickhouse.database }, detectors);
+  const processor = new StreamProcessor(kafka, producer, clickhouse, writer, log, {
+    groupId: config.stream.groupId,
+    database: config.clickhouse.database,
+    maxUnstoredMessages: 2 * config.stream.flushMessages,
+    // Longer than a flush normally takes (linger + insert), so a previous owner's last flush lands first.
+    rebalanceGraceMs: config.stream.lingerMs + 3000,
+  }, detectors);
   await processor.start();
   log.info({ groupId: config.stream.groupId }, 'stream processor started');
   return {
@@ -39,7 +45,7 @@ export async function startStream(config: Config, log: Logger): Promise<RunningS
     writer,
     async stop() {
       await processor.stop();
-      writer.stop();
+      await writer.stop();
       await producer.disconnect();
       await clickhouse.close();
     },

@@ -31,6 +31,8 @@ export class StreamProcessor {
   readonly stats: ProcessorStats = { messages: 0, deadLetters: 0, skippedAlreadyStored: 0, lastMessageTs: null, lastCommitAt: null };
   private readonly consumer: Consumer;
   private readonly watermarks = new Map<string, PartitionWatermarks>();
+  private joins = 0;
+  private rebalanceGraceUntil = 0;
 
   constructor(
     kafka: Kafka,
@@ -38,20 +40,25 @@ export class StreamProcessor {
     private readonly clickhouse: ClickHouseClient,
     private readonly writer: BatchWriter,
     private readonly log: Logger,
-    private readonly opts: { groupId: string; database: string },
+    private readonly opts: { groupId: string; database: string; maxUnstoredMessages: number; rebalanceGraceMs: number },
     private readonly detectors: DetectorRunner | null = null,
   ) {
     this.consumer = kafka.consumer({
       groupId: opts.groupId,
-      // Larger fetches → fewer, bigger inserts.
-      maxBytesPerPartition: 8 * 1024 * 1024,
-      maxBytes: 64 * 1024 * 1024,
+      // Large enough fetches for large inserts, small enough to keep memory bounded.
+      maxBytesPerPartition: 4 * 1024 * 1024,
+      maxBytes: 16 * 1024 * 1024,
       maxWaitTimeInMs: 250,
       sessionTimeout: 30_000,
       heartbeatInterval: 3000,
     });
     // After a rebalance another member may have stored more of a partition we get back.
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.watermarks.clear());
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      this.watermarks.clear();
+      if (++this.joins > 1) this.rebalanceGraceUntil = Date.now() + this.opts.rebalanceGraceMs;
+    });
+    // A rebalance is starting: get our pending rows stored (and committed) quickly.
+    this.consumer.on(this.consumer.events.REBALANCING, () => this.writer.flushNow());
   }
 
   async start(): Promise<void> {
@@ -66,7 +73,10 @@ export class StreamProcessor {
     });
   }
 
+  /** Stops fetching, stores and commits what is in flight, then leaves the group. */
   async stop(): Promise<void> {
+    await this.consumer.stop();
+    await this.writer.drain();
     await this.consumer.disconnect();
   }
 
@@ -74,6 +84,12 @@ export class StreamProcessor {
     const key = `${topic}/${partition}`;
     let wm = this.watermarks.get(key);
     if (!wm) {
+      // Our own unfinished inserts first, then (after a rebalance) a grace period for the
+      // previous owner's: its last flush may still be landing, and reading the watermark
+      // before it does would store those messages twice.
+      await this.writer.drain();
+      const wait = this.rebalanceGraceUntil - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       wm = await readWatermarks(this.clickhouse, this.opts.database, topic, partition);
       this.watermarks.set(key, wm);
     }
@@ -124,35 +140,45 @@ export class StreamProcessor {
     }
 
     // Alerts go out now, in parallel with the insert: chat should not wait for a flush.
-    const published = this.detectors?.publish(alerts) ?? Promise.resolve();
-
     const detectors = this.detectors;
-    const afterStore = async () => {
-      if (letters.length) await sendDeadLetters(this.producer, letters);
-      await detectors?.persist();
-    };
-    const stored = this.writer.add(rows, batch.messages.length, afterStore);
-    // Keep the group membership alive while a slow flush (or ClickHouse outage) is retried.
-    const beat = setInterval(() => void heartbeat().catch(() => {}), 3000);
-    try {
-      await Promise.all([stored, published]);
-    } finally {
-      clearInterval(beat);
-    }
-
+    let published = detectors ? detectors.publish(alerts).then(() => true, () => false) : Promise.resolve(true);
     const last = batch.lastOffset();
-    for (const [table, list] of rows) {
-      const max = list.reduce((m, r) => Math.max(m, Number(r.kafka_offset)), -1);
-      if (max > (wm.get(table) ?? -1)) wm.set(table, max);
-    }
+    const count = batch.messages.length;
+    const lastTs = Number(batch.messages[count - 1]!.timestamp);
+
+    // Runs inside the flush, after the insert: only then is the batch done.
+    const afterStore = async () => {
+      if (!(await published)) published = detectors!.publish(alerts).then(() => true); // throws → the flush retries
+      await sendDeadLetters(this.producer, letters);
+      for (const [table, list] of rows) {
+        const max = list.reduce((m, r) => Math.max(m, Number(r.kafka_offset)), -1);
+        if (max > (wm.get(table) ?? -1)) wm.set(table, max);
+      }
+      try {
+        await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(BigInt(last) + 1n) }]);
+        this.stats.lastCommitAt = Date.now();
+      } catch (err) {
+        // Harmless: the messages are stored; a redelivery is skipped by the watermarks.
+        this.log.warn({ topic: batch.topic, partition: batch.partition, err: errorMessage(err) }, 'offset commit failed; will be redelivered and skipped');
+      }
+      await detectors?.persist().catch((err) => this.log.warn({ err: errorMessage(err) }, 'detector state not saved; retried with the next flush'));
+      this.stats.messages += count;
+      this.stats.deadLetters += letters.length;
+      this.stats.skippedAlreadyStored += skipped;
+      if (!this.stats.lastMessageTs || lastTs > this.stats.lastMessageTs) this.stats.lastMessageTs = lastTs;
+      if (letters.length > 0) this.log.warn({ topic: batch.topic, partition: batch.partition, count: letters.length, firstReason: letters[0]!.reason }, 'messages sent to the dead-letter topic');
+    };
+    const stored = this.writer.add(rows, count, afterStore);
+    // The next fetch may start while this batch is being inserted…
     resolveOffset(last);
-    await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(BigInt(last) + 1n) }]);
-    this.stats.messages += batch.messages.length;
-    this.stats.deadLetters += letters.length;
-    this.stats.skippedAlreadyStored += skipped;
-    this.stats.lastCommitAt = Date.now();
-    const lastTs = Number(batch.messages[batch.messages.length - 1]!.timestamp);
-    if (!this.stats.lastMessageTs || lastTs > this.stats.lastMessageTs) this.stats.lastMessageTs = lastTs;
-    if (letters.length > 0) this.log.warn({ topic: batch.topic, partition: batch.partition, count: letters.length, firstReason: letters[0]!.reason }, 'messages sent to the dead-letter topic');
+    // …but only so far: past the bound, wait for the insert (memory stays bounded).
+    if (this.writer.unstoredMessages > this.opts.maxUnstoredMessages) {
+      const beat = setInterval(() => void heartbeat().catch(() => {}), 3000);
+      try {
+        await stored;
+      } finally {
+        clearInterval(beat);
+      }
+    }
   }
 }

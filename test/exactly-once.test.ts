@@ -87,6 +87,7 @@ describe('exactly-once results', () => {
     expect(await counts()).toEqual({ samples: total, distinctOffsets: total, distinctSamples: total, commands: total * 2, errors: total });
     expect(final.samples).toBe(total);
     child.kill('SIGTERM');
+    await new Promise((r) => child!.once('exit', r));
   });
 
   it('replaying the whole topic from a new consumer group into the same database adds nothing', async () => {
