@@ -20,7 +20,9 @@ export async function runDev(base: Config, opts: { workload: boolean }): Promise
   const { startStream } = await import('../stream/index.ts');
   const { startCollector } = await import('../collectors/index.ts');
   const { startApi } = await import('../api/server.ts');
+  const { startAlerts } = await import('../alerts/index.ts');
   const stream = await startStream(config, createLogger('stream'));
+  const alerts = await startAlerts(config, createLogger('alerts'));
   const collector = await startCollector(config, createLogger('collector'));
   const api = await startApi(config, createLogger('api'));
   const workload = opts.workload ? startWorkload(endpoints.redisSeeds, log) : null;
@@ -33,6 +35,8 @@ redscope is running.
   ClickHouse      ${endpoints.clickhouseUrl}
   API             ${api.url}
 
+Chat alerts go to the receivers in the config's alerts section (none by default).
+
 Try:
   curl '${api.url}/v1/instances/${instance}/metrics?names=connected_clients,used_memory,instantaneous_ops_per_sec'
 
@@ -44,6 +48,7 @@ Ctrl-C stops everything${started.length ? ` (and the stack services started now:
       await workload?.stop();
       await collector.stop();
       await stream.stop();
+      await alerts.stop();
       await api.stop();
       if (started.length > 0) await stackDown();
     },

@@ -4,6 +4,7 @@
 import { Command } from 'commander';
 import { loadConfig, type Config } from '../common/config.ts';
 import { createLogger } from '../common/log.ts';
+import { registerAlertCommands } from '../alerts/cli.ts';
 import { registerStackCommands } from '../stack/cli.ts';
 import { runDev } from './dev.ts';
 import { runUntilSignal } from './signals.ts';
@@ -60,12 +61,13 @@ program
 
 program
   .command('dev')
-  .description('start the local stack, collector, stream processor, API and a workload generator; Ctrl-C stops all')
+  .description('start the local stack, collector, stream processor, alerts, API and a workload generator; Ctrl-C stops all')
   .option('--no-workload', 'do not generate traffic')
   .action(async (opts: { workload: boolean }) => {
     await runDev(config(), { workload: opts.workload });
   });
 
+registerAlertCommands(program);
 registerStackCommands(program);
 
 program.parseAsync().catch((err: unknown) => {

@@ -13,7 +13,8 @@ const SIGNED_TYPES: ReadonlySet<string> = new Set(['dingtalk', 'feishu']);
 export const ReceiverConfig = Type.Object(
   {
     name: Name,
-    type: Type.Union([Type.Literal('slack'), Type.Literal('dingtalk'), Type.Literal('feishu'), Type.Literal('wecom'), Type.Literal('webhook')]),
+    // Enum, not a union of literals: one error line ("must be equal to one of the allowed values") instead of five.
+    type: Type.Enum(['slack', 'dingtalk', 'feishu', 'wecom', 'webhook']),
     /** The webhook URL, token included: a secret. */
     url: Type.String({ pattern: '^https?://' }),
     /** DingTalk / Feishu signing secret: a secret. */
@@ -28,7 +29,7 @@ export const RouteConfig = Type.Object(
     match: Type.Object(
       {
         rule: Type.Optional(Type.String({ minLength: 1 })),
-        severity: Type.Optional(Type.Union([Type.Literal('info'), Type.Literal('warning'), Type.Literal('critical')])),
+        severity: Type.Optional(Type.Enum(['info', 'warning', 'critical'])),
         cluster: Type.Optional(Type.String({ minLength: 1 })),
       },
       { additionalProperties: false },

@@ -11,3 +11,4 @@ export * from './config-audit.ts';
 export * from './dead-letter.ts';
 export * from './validate.ts';
 export * from './alert.ts';
+export * from './notification.ts';

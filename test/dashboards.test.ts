@@ -210,3 +210,12 @@ describe('dashboard queries on current ClickHouse (chDB)', () => {
     expect(queries.flatMap((r, i) => (r.ok && r.output?.trim() === '' ? [all[i]!.where] : [])), context.join('\n')).toEqual([]);
   });
 });
+
+describe('links into the dashboards', () => {
+  it('chat alerts link to dashboards that exist', async () => {
+    const { DASHBOARD_UIDS } = await import('../alerts/links.ts');
+    const { readdirSync } = await import('node:fs');
+    const files = readdirSync(new URL('../dashboards/json/', import.meta.url));
+    for (const uid of Object.values(DASHBOARD_UIDS)) expect(files).toContain(`${uid}.json`);
+  });
+});

@@ -25,6 +25,7 @@ CREATE TABLE IF NOT EXISTS {db}.alert_state
     notified_status String,
     last_notified_ms UInt64,
     flaps UInt32,
+    notified_flapping UInt8,
     -- The latest AlertEventV1 as JSON: what a message after a restart is rendered from.
     event String
 )

@@ -1,0 +1,49 @@
+// Alerts: the alert manager (TOPICS.alerts → lifecycle → outbox) and chat delivery
+// (outbox → chat), started together here; `redscope alerts` runs them (cli.ts).
+import { Partitioners } from 'kafkajs';
+import { createClickHouse } from '../common/clickhouse.ts';
+import type { Config } from '../common/config.ts';
+import { createKafka, ensureTopics } from '../common/kafka.ts';
+import type { Logger } from '../common/log.ts';
+import { TOPICS } from '../contracts/index.ts';
+import { migrate } from '../stream/clickhouse/migrate.ts';
+import { ChatDelivery } from './delivery.ts';
+import { AlertManager } from './manager.ts';
+import { AlertStore } from './store.ts';
+
+export { publishAlertEvents, AlertEventError } from './publish.ts';
+export { registerAlertCommands } from './cli.ts';
+export type { AlertGroup, Notifier } from './types.ts';
+
+/** Topics alerts read and write; detectors' producers may create them with ensureTopics too. */
+export const ALERT_TOPICS = [TOPICS.alerts, TOPICS.notifications, TOPICS.deadLetter] as const;
+
+export interface RunningAlerts {
+  manager: AlertManager;
+  delivery: ChatDelivery;
+  stop(): Promise<void>;
+}
+
+export async function startAlerts(config: Config, log: Logger): Promise<RunningAlerts> {
+  const clickhouse = createClickHouse(config.clickhouse);
+  const { applied } = await migrate(clickhouse, config.clickhouse.database);
+  if (applied.length > 0) log.info({ applied }, 'ClickHouse migrations applied');
+  const kafka = createKafka(config.kafka, log);
+  await ensureTopics(kafka, ALERT_TOPICS, config.kafka.topicPartitions);
+  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const store = new AlertStore(clickhouse, config.clickhouse.database);
+  const manager = new AlertManager(kafka, producer, store, log, config.alerts);
+  const delivery = new ChatDelivery(kafka, store, log, config.alerts);
+  await Promise.all([manager.start(), delivery.start()]);
+  log.info({ receivers: config.alerts.receivers.map((r) => `${r.name} (${r.type})`), routes: config.alerts.routes.length }, 'alerts started');
+  return {
+    manager,
+    delivery,
+    async stop() {
+      await Promise.all([manager.stop(), delivery.stop()]);
+      await producer.disconnect();
+      await clickhouse.close();
+    },
+  };
+}
