@@ -13,7 +13,9 @@ export interface BenchResult {
 type Bench = () => Promise<BenchResult>;
 
 /** The registry: one line per benchmark. */
-const BENCHES: Record<string, () => Promise<{ default: Bench }>> = {};
+const BENCHES: Record<string, () => Promise<{ default: Bench }>> = {
+  pipeline: () => import('./pipeline.ts'),
+};
 
 async function main(): Promise<void> {
   const name = process.argv[2];
