@@ -25,6 +25,20 @@ export const DetectorsConfig = Type.Object(
     replicationLink: Type.Object({ enabled: Enabled, forMs: Ms(10_000) }, { additionalProperties: false }),
     /** MOVED/ASK redirects per second on one instance: clients hurting during resharding. */
     redirectStorm: Type.Object({ enabled: Enabled, perSecond: Type.Number({ minimum: 0 }), forMs: Ms(10_000) }, { additionalProperties: false }),
+    /** Many slow commands on one instance within a minute. */
+    slowlogStorm: Type.Object({ enabled: Enabled, entriesPerMinute: Type.Integer({ minimum: 1 }), quietMs: Ms(300_000) }, { additionalProperties: false }),
+    /** A long-blocking command in the slowlog: the classic cause of needless failovers. */
+    blockingCommands: Type.Object(
+      {
+        enabled: Enabled,
+        commands: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 100 }),
+        minDurationUs: Type.Integer({ minimum: 0 }),
+        quietMs: Ms(600_000),
+      },
+      { additionalProperties: false },
+    ),
+    /** Config audit findings at or above this severity become alerts. */
+    configFindings: Type.Object({ enabled: Enabled, minSeverity: Type.Union([Type.Literal('info'), Type.Literal('warning'), Type.Literal('critical')]) }, { additionalProperties: false }),
   },
   { additionalProperties: false },
 );
@@ -38,5 +52,8 @@ export function defaultDetectorsConfig(): DetectorsConfig {
     rejectedConnections: { enabled: true, quietMs: 300_000 },
     replicationLink: { enabled: true, forMs: 10_000 },
     redirectStorm: { enabled: true, perSecond: 100, forMs: 10_000 },
+    slowlogStorm: { enabled: true, entriesPerMinute: 50, quietMs: 300_000 },
+    blockingCommands: { enabled: true, commands: ['keys', 'flushall', 'flushdb', 'save', 'debug', 'del', 'unlink', 'hgetall', 'smembers', 'lrange', 'zrange', 'sort', 'migrate'], minDurationUs: 100_000, quietMs: 600_000 },
+    configFindings: { enabled: true, minSeverity: 'warning' },
   };
 }

@@ -46,8 +46,8 @@ export class StreamProcessor {
     this.consumer = kafka.consumer({
       groupId: opts.groupId,
       // Large enough fetches for large inserts, small enough to keep memory bounded.
-      maxBytesPerPartition: 4 * 1024 * 1024,
-      maxBytes: 16 * 1024 * 1024,
+      maxBytesPerPartition: 2 * 1024 * 1024,
+      maxBytes: 8 * 1024 * 1024,
       maxWaitTimeInMs: 250,
       sessionTimeout: 30_000,
       heartbeatInterval: 3000,

@@ -1,7 +1,7 @@
 // Root-cause hints for a failover: what the old master was doing in the seconds before.
 // Reads stored INFO samples (and slowlog entries, when that table exists) of the old
 // master around the alert time. Best effort: every query is bounded and may fail.
-import { identifier, sql } from '../../common/sql.ts';
+import { identifier, sql, type SqlFragment } from '../../common/sql.ts';
 import type { ClickHouseClient } from '../../common/clickhouse.ts';
 import type { AlertEventV1 } from '../../contracts/index.ts';
 
@@ -12,23 +12,31 @@ async function rows<T>(client: ClickHouseClient, query: string): Promise<T[]> {
   return rs.json<T>();
 }
 
+/** What the old master's INFO said in the minute before `atSec`. */
+export function failoverInfoSql(database: string, instance: string, atSec: number): SqlFragment {
+  const info = identifier(`${database}.info_samples`);
+  return sql`SELECT toUInt32(max(ts)) AS last,
+  max(arrayElement(metric_values, indexOf(metric_names, 'latest_fork_usec'))) AS fork_usec,
+  max(arrayElement(metric_values, indexOf(metric_names, 'rdb_bgsave_in_progress'))) AS bgsave,
+  max(arrayElement(metric_values, indexOf(metric_names, 'aof_rewrite_in_progress'))) AS aofrw,
+  max(arrayElement(metric_values, indexOf(metric_names, 'blocked_clients'))) AS blocked,
+  max(arrayElement(metric_values, indexOf(metric_names, 'instantaneous_ops_per_sec'))) AS ops
+FROM ${info} WHERE instance = ${instance} AND ts >= toDateTime(${atSec - 60}) AND ts <= toDateTime(${atSec})`;
+}
+
+/** The old master's slowest slowlog entries around `atSec` (logged after it finished, so look past it too). */
+export function failoverSlowlogSql(database: string, instance: string, atSec: number): SqlFragment {
+  const slowlog = identifier(`${database}.slowlog`);
+  return sql`SELECT command, arrayStringConcat(args, ' ') AS args, duration_us FROM ${slowlog} WHERE instance = ${instance} AND ts >= toDateTime(${atSec - 60}) AND ts <= toDateTime(${atSec + 60}) ORDER BY duration_us DESC LIMIT 5`;
+}
+
 export async function failoverHints(event: AlertEventV1, io: { clickhouse: ClickHouseClient; database: string }): Promise<AlertEventV1> {
   const instance = event.labels.old_master;
   if (!instance) return event;
   const at = Math.floor(event.ts / 1000);
   const hints: string[] = [];
 
-  const info = identifier(`${io.database}.info_samples`);
-  const last = await rows<{ last: number; fork_usec: number; bgsave: number; aofrw: number; blocked: number; ops: number }>(
-    io.clickhouse,
-    sql`SELECT toUInt32(max(ts)) AS last,
-  max(arrayElement(metric_values, indexOf(metric_names, 'latest_fork_usec'))) AS fork_usec,
-  max(arrayElement(metric_values, indexOf(metric_names, 'rdb_bgsave_in_progress'))) AS bgsave,
-  max(arrayElement(metric_values, indexOf(metric_names, 'aof_rewrite_in_progress'))) AS aofrw,
-  max(arrayElement(metric_values, indexOf(metric_names, 'blocked_clients'))) AS blocked,
-  max(arrayElement(metric_values, indexOf(metric_names, 'instantaneous_ops_per_sec'))) AS ops
-FROM ${info} WHERE instance = ${instance} AND ts >= toDateTime(${at - 60}) AND ts <= toDateTime(${at})`.text,
-  ).catch(() => []);
+  const last = await rows<{ last: number; fork_usec: number; bgsave: number; aofrw: number; blocked: number; ops: number }>(io.clickhouse, failoverInfoSql(io.database, instance, at).text).catch(() => []);
   const s = last[0];
   if (s && Number(s.last) > 0) {
     const silentFor = at - Number(s.last);
@@ -40,11 +48,7 @@ FROM ${info} WHERE instance = ${instance} AND ts >= toDateTime(${at - 60}) AND t
     hints.push(`no INFO sample from ${instance} in the minute before the promotion.`);
   }
 
-  const slowlog = identifier(`${io.database}.slowlog`);
-  const slow = await rows<{ command: string; args: string; duration_us: number }>(
-    io.clickhouse,
-    sql`SELECT command, args, duration_us FROM ${slowlog} WHERE instance = ${instance} AND ts >= toDateTime(${at - 60}) AND ts <= toDateTime(${at + 60}) ORDER BY duration_us DESC LIMIT 5`.text,
-  ).catch(() => []);
+  const slow = await rows<{ command: string; args: string; duration_us: number }>(io.clickhouse, failoverSlowlogSql(io.database, instance, at).text).catch(() => []);
   for (const e of slow) {
     const cmd = String(e.command).toLowerCase();
     const tag = BLOCKING.has(cmd) ? 'blocking command' : 'slow command';

@@ -5,6 +5,8 @@ import { nonExpiringKeysDetector } from './non-expiring-keys.ts';
 import { clusterHealthDetector } from './cluster-health.ts';
 import { failoverDetector } from './failover.ts';
 import { instanceDownDetector } from './instance-down.ts';
+import { blockingCommandDetector, slowlogStormDetector } from './slowlog-detectors.ts';
+import { configFindingsDetector } from './config-findings.ts';
 
 export const DETECTORS: readonly Detector<any, any>[] = [
   failoverDetector,
@@ -16,6 +18,9 @@ export const DETECTORS: readonly Detector<any, any>[] = [
   rejectedConnectionsDetector,
   replicationLinkDetector,
   redirectStormDetector,
+  slowlogStormDetector,
+  blockingCommandDetector,
+  configFindingsDetector,
 ];
 
 export { DetectorRunner } from './runner.ts';
