@@ -17,3 +17,22 @@ export async function produceRaw(config: Config, topic: string, messages: Array<
     await producer.disconnect();
   }
 }
+
+/**
+ * Sets new consumer groups to start at the current end of the given topics, so a test
+ * sees only what happens after it started, not what earlier runs left in shared topics.
+ */
+export async function startGroupsAtEnd(config: Config, groupIds: readonly string[], topics: readonly string[]): Promise<void> {
+  const kafka = createKafka(config.kafka, quietLog);
+  await ensureTopics(kafka, topics, config.kafka.topicPartitions);
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    for (const topic of topics) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      for (const groupId of groupIds) await admin.setOffsets({ groupId, topic, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
