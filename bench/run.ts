@@ -15,6 +15,8 @@ type Bench = () => Promise<BenchResult>;
 /** The registry: one line per benchmark. */
 const BENCHES: Record<string, () => Promise<{ default: Bench }>> = {
   pipeline: () => import('./pipeline.ts'),
+  failover: () => import('./failover.ts'),
+  scan: () => import('./scan.ts'),
 };
 
 async function main(): Promise<void> {

@@ -215,6 +215,15 @@ export const Config = Type.Object(
     ),
     alerts: AlertsConfig,
     detectors: DetectorsConfig,
+    /** Stored data is kept this many days (whole partitions are dropped), per table or by default. */
+    retention: Type.Object(
+      {
+        defaultDays: Type.Integer({ minimum: 1, maximum: 36_500 }),
+        tables: Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Type.Integer({ minimum: 1, maximum: 36_500 })),
+        everyMs: Type.Integer({ minimum: 60_000, maximum: 7 * 86_400_000 }),
+      },
+      { additionalProperties: false },
+    ),
   },
   { additionalProperties: false },
 );

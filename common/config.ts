@@ -45,6 +45,8 @@ export function defaultConfig(): Config {
     api: { host: '127.0.0.1', port: 8080 },
     alerts: defaultAlertsConfig(),
     detectors: defaultDetectorsConfig(),
+    // Per-second raw data for a week; alert history and hourly rollups much longer.
+    retention: { defaultDays: 7, tables: { alerts: 400, alert_deliveries: 90, config_findings: 90, config_audits: 90, topology_changes: 90, key_patterns: 90, big_keys: 90 }, everyMs: 3_600_000 },
   };
 }
 

@@ -7,6 +7,8 @@ import { SAMPLE_TOPICS, TOPICS } from '../contracts/index.ts';
 import { BatchWriter } from './batch-writer.ts';
 import { createClickHouse } from '../common/clickhouse.ts';
 import { migrate } from './clickhouse/migrate.ts';
+import { applyRetention } from './clickhouse/retention.ts';
+import { errorMessage } from '../common/errors.ts';
 import { DETECTORS, DetectorRunner } from './detectors/index.ts';
 import { StreamProcessor } from './processor.ts';
 
@@ -39,11 +41,22 @@ export async function startStream(config: Config, log: Logger): Promise<RunningS
   }, detectors);
   await processor.start();
   log.info({ groupId: config.stream.groupId }, 'stream processor started');
+  // Retention: a minute after start, then every retention.everyMs.
+  const retain = () =>
+    applyRetention(clickhouse, config.clickhouse.database, config.retention)
+      .then((dropped) => dropped.length > 0 && log.info({ dropped: dropped.map((p) => `${p.table}/${p.partition}`) }, 'old partitions dropped (retention)'))
+      .catch((err) => log.warn({ err: errorMessage(err) }, 'retention run failed; trying again next time'));
+  const firstRetention = setTimeout(retain, 60_000);
+  const retentionTimer = setInterval(retain, config.retention.everyMs);
+  firstRetention.unref();
+  retentionTimer.unref();
   return {
     processor,
     detectors,
     writer,
     async stop() {
+      clearTimeout(firstRetention);
+      clearInterval(retentionTimer);
       await processor.stop();
       await writer.stop();
       await producer.disconnect();
