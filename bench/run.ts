@@ -16,7 +16,6 @@ type Bench = () => Promise<BenchResult>;
 const BENCHES: Record<string, () => Promise<{ default: Bench }>> = {
   pipeline: () => import('./pipeline.ts'),
   failover: () => import('./failover.ts'),
-  scan: () => import('./scan.ts'),
 };
 
 async function main(): Promise<void> {
