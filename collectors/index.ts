@@ -5,6 +5,7 @@ import type { Logger } from '../common/log.ts';
 import { SAMPLE_TOPICS } from '../contracts/index.ts';
 import { Collector } from './collector.ts';
 import { KafkaSink } from './kafka-sink.ts';
+import { startHealthServer } from './health-server.ts';
 import { buildSamplers } from './samplers/index.ts';
 
 export { Collector } from './collector.ts';
@@ -13,6 +14,8 @@ export { KafkaSink } from './kafka-sink.ts';
 export interface RunningCollector {
   collector: Collector;
   sink: KafkaSink;
+  /** Where GET /health answers, when enabled. */
+  healthUrl: string | null;
   stop(): Promise<void>;
 }
 
@@ -22,11 +25,14 @@ export async function startCollector(config: Config, log: Logger): Promise<Runni
   await sink.start();
   const collector = new Collector(config.collector, buildSamplers(config.collector), sink, log);
   await collector.start();
-  log.info({ instances: collector.instances().length }, 'collector started');
+  const health = config.collector.health ? await startHealthServer(collector, sink, config.collector.health.host, config.collector.health.port) : null;
+  log.info({ instances: collector.instances().length, health: health?.url }, 'collector started');
   return {
     collector,
     sink,
+    healthUrl: health?.url ?? null,
     async stop() {
+      await health?.close();
       await collector.stop();
       await sink.stop();
     },

@@ -25,7 +25,7 @@ export interface KafkaSinkStats {
 
 export class KafkaSink {
   private readonly queue: BoundedQueue<Pending>;
-  private readonly producer: Producer;
+  private producer: Producer;
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
@@ -36,14 +36,21 @@ export class KafkaSink {
   constructor(
     private readonly kafka: Kafka,
     private readonly log: Logger,
-    private readonly opts: { maxMessages: number; batchMessages?: number; lingerMs?: number; topics: readonly string[]; topicPartitions: number },
+    private readonly opts: { maxMessages: number; batchMessages?: number; batchBytes?: number; lingerMs?: number; topics: readonly string[]; topicPartitions: number },
   ) {
     this.queue = new BoundedQueue(opts.maxMessages);
-    // Idempotent producer: the broker drops duplicates of a send retried inside kafkajs.
-    // Retries are limited so a long outage returns control to our queue (kafkajs warns
-    // that this weakens exactly-once; a batch re-sent by us after a failure that did land
-    // is written again — the stream processor stores Kafka offsets, not sample identity).
-    this.producer = kafka.producer({
+    this.producer = this.newProducer();
+  }
+
+  /**
+   * Idempotent producer: the broker drops duplicates of a send retried inside kafkajs.
+   * Retries are limited so a long outage returns control to our queue. After a failed
+   * send the producer is replaced: kafkajs's idempotent producer otherwise stays stuck
+   * on "out of order sequence number" once a broker restart lost its sequence state.
+   * (A batch re-sent by us after a failure that did land is written again.)
+   */
+  private newProducer(): Producer {
+    return this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
@@ -79,6 +86,10 @@ export class KafkaSink {
 
   private async run(): Promise<void> {
     const batchMessages = this.opts.batchMessages ?? 2000;
+    // Kafka limits a record batch to message.max.bytes (1 MB by default) after
+    // compression; INFO JSON compresses about 8x, so 2 MB of raw JSON per send stays well
+    // inside even when one partition gets it all. A batch rejected as too large is halved.
+    let maxBatchBytes = this.opts.batchBytes ?? 2 * 1024 * 1024;
     let connected = false;
     let backoffMs = 250;
     while (this.running) {
@@ -92,7 +103,7 @@ export class KafkaSink {
       }
       // Give a burst of samplers a moment to add to the same batch.
       if (this.queue.length < batchMessages) await sleep(this.opts.lingerMs ?? 20);
-      const batch = this.queue.peek(batchMessages);
+      const batch = takeBytes(this.queue.peek(batchMessages), maxBatchBytes);
       try {
         if (!connected) {
           // Inside the retry loop, so a collector started while Kafka is down still samples and buffers.
@@ -110,11 +121,25 @@ export class KafkaSink {
       } catch (err) {
         if (this.lastError === null) this.log.warn({ err: errorMessage(err), queued: this.queue.length }, 'Kafka send failed; samples kept in memory and retried');
         this.lastError = errorMessage(err);
+        if (/larger than the max message size/i.test(this.lastError) && maxBatchBytes > 64 * 1024) maxBatchBytes = Math.floor(maxBatchBytes / 2);
+        await this.producer.disconnect().catch(() => {});
+        this.producer = this.newProducer();
+        connected = false;
         await sleep(backoffMs);
         backoffMs = Math.min(backoffMs * 2, 5000);
       }
     }
   }
+}
+
+/** The longest prefix of `batch` within `maxBytes` of values (at least one message). */
+function takeBytes(batch: Pending[], maxBytes: number): Pending[] {
+  let bytes = 0;
+  for (let i = 0; i < batch.length; i++) {
+    bytes += batch[i]!.value.length;
+    if (bytes > maxBytes && i > 0) return batch.slice(0, i);
+  }
+  return batch;
 }
 
 function groupByTopic(batch: readonly Pending[]) {

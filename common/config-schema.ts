@@ -188,6 +188,8 @@ export const Config = Type.Object(
         timeoutMs: Millis(50, 2000),
         /** Samples kept in memory while Kafka is unreachable; the oldest are dropped (and counted) beyond this. */
         bufferMaxMessages: Type.Integer({ minimum: 100, maximum: 10_000_000 }),
+        /** GET /health of the collector itself on this address; port 0 picks a free port, null turns it off. */
+        health: Type.Union([Type.Object({ host: Type.String(), port: Type.Integer({ minimum: 0, maximum: 65535 }) }, { additionalProperties: false }), Type.Null()]),
         topology: TopologySamplerConfig,
         slowlog: SlowlogSamplerConfig,
         latency: LatencySamplerConfig,

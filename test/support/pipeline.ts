@@ -20,7 +20,7 @@ export function testConfig(name = uniqueName('t')): Config {
     ...base,
     kafka: { ...base.kafka, brokers: endpoints.kafkaBrokers, clientId: `redscope-${name}` },
     clickhouse: { ...base.clickhouse, url: endpoints.clickhouseUrl, database: `redscope_${name}` },
-    collector: { ...base.collector, clusters: [{ name: 'local', seeds: endpoints.redisSeeds.slice(0, 1) }], infoEveryMs: 500 },
+    collector: { ...base.collector, clusters: [{ name: 'local', seeds: endpoints.redisSeeds.slice(0, 1) }], infoEveryMs: 500, health: { host: '127.0.0.1', port: 0 } },
     stream: { ...base.stream, groupId: `redscope-${name}`, lingerMs: 200 },
   };
 }

@@ -1,0 +1,71 @@
+// A Kafka outage during sampling loses nothing: the collector keeps sampling into its
+// bounded queue while its broker is down, says so on GET /health (503), and delivers the
+// backlog once the broker is back. Uses a broker of its own (other ports, own data dir),
+// so stopping it does not disturb other tests.
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startCollector } from '../collectors/index.ts';
+import { createKafka } from '../common/kafka.ts';
+import { TOPICS, type InfoSampleV1 } from '../contracts/index.ts';
+import { stackDataDir } from '../stack/index.ts';
+import { startKafka, stopKafka } from '../stack/kafka.ts';
+import { eventually, quietLog, testConfig, uniqueName } from './support/pipeline.ts';
+
+const port = Number(process.env.REDSCOPE_TEST_OUTAGE_KAFKA_PORT ?? 19192);
+const dataDir = join(stackDataDir(), 'kafka-outage');
+const log = () => {};
+afterAll(() => stopKafka(dataDir, log));
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('Kafka outage during sampling', () => {
+  it('samples taken while the broker is down are delivered after it comes back, none lost', async () => {
+    await startKafka({ port, controllerPort: port + 1, dataDir, log });
+    const base = testConfig();
+    const name = uniqueName('outage');
+    const config = { ...base, kafka: { ...base.kafka, brokers: [`127.0.0.1:${port}`], topicPartitions: 1 }, collector: { ...base.collector, name, infoEveryMs: 250 } };
+    const running = await startCollector(config, quietLog);
+    const health = async () => (await fetch(`${running.healthUrl}/health`)).status;
+    try {
+      await eventually(async () => running.sink.stats().sent, (n) => n > 20, { what: 'samples delivered before the outage' });
+      expect(await health()).toBe(200);
+
+      await stopKafka(dataDir, log);
+      const downAt = Date.now();
+      await eventually(async () => running.sink.stats().queued, (n) => n > 50, { what: 'samples queueing while Kafka is down' });
+      await sleep(Math.max(0, 4000 - (Date.now() - downAt)));
+      await eventually(health, (s) => s === 503, { timeoutMs: 40_000, what: 'GET /health to report the outage' });
+
+      await startKafka({ port, controllerPort: port + 1, dataDir, log });
+      await eventually(async () => running.sink.stats().queued, (n) => n === 0, { timeoutMs: 60_000, what: `the backlog delivered (last error: ${running.sink.stats().lastError})` });
+      expect(await health()).toBe(200);
+    } finally {
+      await running.stop();
+    }
+    expect(running.sink.stats().dropped).toBe(0);
+
+    // Every INFO sample of every instance is in the topic, without a gap in its schedule.
+    const kafka = createKafka(config.kafka, quietLog);
+    const consumer = kafka.consumer({ groupId: uniqueName('outage-reader') });
+    const samples: InfoSampleV1[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topic: TOPICS.info, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => { const m = JSON.parse(message.value!.toString()) as InfoSampleV1; if (m.collector === name) samples.push(m); } });
+    try {
+      // Read until the count stops growing for 3 s (the topic holds every sampler's INFO only).
+      let last = -1;
+      await eventually(async () => { const settled = samples.length > 0 && samples.length === last; last = samples.length; return settled; }, Boolean, { timeoutMs: 60_000, intervalMs: 3000, what: 'reading the topic back' });
+    } finally {
+      await consumer.disconnect();
+    }
+    const byInstance = new Map<string, number[]>();
+    for (const s of samples) byInstance.set(s.instance.id, [...(byInstance.get(s.instance.id) ?? []), s.ts]);
+    expect(byInstance.size).toBe(6);
+    for (const [id, ts] of byInstance) {
+      ts.sort((a, b) => a - b);
+      const gaps = ts.slice(1).map((t, i) => t - ts[i]!);
+      expect(Math.max(...gaps), `largest gap between samples of ${id}`).toBeLessThan(1500);
+      expect(ts.at(-1)! - ts[0]!, `${id} sampled across the outage`).toBeGreaterThan(6000);
+    }
+  });
+});
