@@ -6,6 +6,7 @@ import type { Config } from '../common/config.ts';
 import { errorMessage } from '../common/errors.ts';
 import type { Logger } from '../common/log.ts';
 import { discoverCluster, standaloneInstance, type DiscoveredInstance } from './discovery.ts';
+import { discoverLocalInstances, localAddresses } from './local-discovery.ts';
 import type { KafkaSink } from './kafka-sink.ts';
 import { connectRedis } from './redis-connection.ts';
 import type { Sampler, Target } from './sampler.ts';
@@ -80,6 +81,20 @@ export class Collector {
     for (const s of this.config.instances) {
       const d = standaloneInstance(s);
       found.set(d.ref.id, d);
+    }
+    const local = this.config.local;
+    if (local.onlyLocal || local.discover) {
+      const here = localAddresses();
+      // One collector per host: of the clusters' nodes, watch only those on this host.
+      if (local.onlyLocal) for (const [id, d] of found) if (!here.has(d.ref.host)) found.delete(id);
+      if (local.discover) {
+        const ports = new Set([...found.values()].filter((d) => here.has(d.ref.host)).map((d) => d.ref.port));
+        for (const address of discoverLocalInstances()) {
+          const d = standaloneInstance({ address, cluster: local.cluster });
+          // Already known through a cluster seed (under its announced address): keep that one.
+          if (!found.has(d.ref.id) && !ports.has(d.ref.port)) found.set(d.ref.id, d);
+        }
+      }
     }
     if (this.stopped) return;
     for (const [id, d] of found) if (!this.watched.has(id)) this.watch(d);

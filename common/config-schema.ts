@@ -188,6 +188,16 @@ export const Config = Type.Object(
         timeoutMs: Millis(50, 2000),
         /** Samples kept in memory while Kafka is unreachable; the oldest are dropped (and counted) beyond this. */
         bufferMaxMessages: Type.Integer({ minimum: 100, maximum: 10_000_000 }),
+        /** Host-local instances: found from /proc (`discover`), or cluster nodes limited to this host (`onlyLocal`). */
+        local: Type.Object(
+          {
+            discover: Type.Boolean(),
+            onlyLocal: Type.Boolean(),
+            /** Cluster name for locally discovered instances not found through a seed. */
+            cluster: Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_.:-]+$' }),
+          },
+          { additionalProperties: false },
+        ),
         /** GET /health of the collector itself on this address; port 0 picks a free port, null turns it off. */
         health: Type.Union([Type.Object({ host: Type.String(), port: Type.Integer({ minimum: 0, maximum: 65535 }) }, { additionalProperties: false }), Type.Null()]),
         topology: TopologySamplerConfig,

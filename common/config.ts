@@ -28,6 +28,7 @@ export function defaultConfig(): Config {
       discoveryEveryMs: 30_000,
       timeoutMs: 2000,
       bufferMaxMessages: 200_000,
+      local: { discover: false, onlyLocal: false, cluster: 'local' },
       health: { host: '127.0.0.1', port: 9121 },
       topology: { everyMs: 1000, keyframeEveryMs: 60_000, shards: true },
       slowlog: { everyMs: 5000, maxEntries: 128, maxArgs: 16, maxArgBytes: 128, redact: 'key' },
