@@ -16,6 +16,7 @@ type Bench = () => Promise<BenchResult>;
 const BENCHES: Record<string, () => Promise<{ default: Bench }>> = {
   pipeline: () => import('./pipeline.ts'),
   failover: () => import('./failover.ts'),
+  collector: () => import('./collector.ts'),
 };
 
 async function main(): Promise<void> {

@@ -1,0 +1,100 @@
+// Collector cost: one collector watching 60 instances (INFO + topology every second, the
+// other samplers on their default schedules, real Kafka delivery), measured as CPU share
+// of one core and RSS of the collector process, beside a baseline process that only
+// fetches INFO everything from the same instances every second. Goal: < 10 % of a core,
+// < 150 MB RSS. Reference: a Prometheus exporter spends about 5 ms of CPU per scrape of
+// one cluster node, i.e. ~30 % of a core for 60 instances at one scrape per second.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import { stackDown, stackUp } from '../stack/index.ts';
+import type { BenchResult } from './run.ts';
+
+const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 60);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
+const BASE_PORT = 7500;
+const root = new URL('../.redscope/bench-collector/', import.meta.url).pathname;
+const ports = { redisBasePort: 7300, kafkaPort: 39092, kafkaControllerPort: 39093, clickhouseHttpPort: 38123, clickhouseTcpPort: 39000 };
+const stackDir = new URL('../.redscope/bench-stack', import.meta.url).pathname;
+const say = (s: string) => console.log(`[bench] ${s}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function usage(pid: number): { cpuSec: number; rssMb: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  return { cpuSec: (Number(stat[11]) + Number(stat[12])) / 100, rssMb: rss };
+}
+
+/** CPU share of one core and max RSS of `proc` over `seconds`, after a warm-up. */
+async function measure(proc: ChildProcess, seconds: number): Promise<{ cpuShare: number; rssMaxMb: number }> {
+  await sleep(10_000);
+  const start = usage(proc.pid!);
+  const t0 = Date.now();
+  let rssMax = start.rssMb;
+  while (Date.now() - t0 < seconds * 1000) {
+    await sleep(1000);
+    rssMax = Math.max(rssMax, usage(proc.pid!).rssMb);
+  }
+  const end = usage(proc.pid!);
+  return { cpuShare: (end.cpuSec - start.cpuSec) / ((Date.now() - t0) / 1000), rssMaxMb: rssMax };
+}
+
+export default async function run(): Promise<BenchResult> {
+  mkdirSync(root, { recursive: true });
+  say(`starting ${INSTANCES} redis-server instances on ${BASE_PORT}…`);
+  const addresses = Array.from({ length: INSTANCES }, (_, i) => `127.0.0.1:${BASE_PORT + i}`);
+  for (const [i, a] of addresses.entries()) {
+    const port = BASE_PORT + i;
+    mkdirSync(`${root}/${port}`, { recursive: true });
+    await new Promise<void>((resolve, reject) => {
+      const p = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'yes', '--dir', `${root}/${port}`, '--logfile', `${root}/${port}/redis.log`, '--latency-monitor-threshold', '100']);
+      p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`redis-server ${a} exited ${code}`))));
+    });
+  }
+  await sleep(500);
+  // Some traffic on each so commandstats/latencystats look like a real instance's.
+  for (const a of addresses) {
+    const r = new Redis({ host: '127.0.0.1', port: Number(a.split(':')[1]) });
+    const p = r.pipeline();
+    for (let k = 0; k < 200; k++) p.set(`k:${k}`, 'v').get(`k:${k}`).hset(`h:${k % 10}`, 'f', 'v').incr('c').lpush('l', 'x').sadd('s', String(k)).expire(`k:${k}`, 3600);
+    await p.exec();
+    r.disconnect();
+  }
+  say('starting the benchmark stack (Kafka)…');
+  const { endpoints } = await stackUp({ ports, dataDir: stackDir, log: () => {} });
+  const configFile = `${root}/collector.yaml`;
+  writeFileSync(configFile, `kafka:\n  brokers: [${endpoints.kafkaBrokers.join(', ')}]\ncollector:\n  name: bench-collector\n  clusters: []\n  health: null\n  instances:\n${addresses.map((a) => `    - { address: ${a}, cluster: bench }`).join('\n')}\n`);
+  const env = { ...process.env, REDSCOPE_LOG_LEVEL: 'warn' };
+  try {
+    say(`baseline: INFO everything from ${INSTANCES} instances every second, nothing else (${SECONDS} s)…`);
+    const baseline = spawn(process.execPath, ['--import', 'tsx', 'bench/info-loop.ts', ...addresses], { env, stdio: 'ignore' });
+    const base = await measure(baseline, SECONDS);
+    baseline.kill('SIGTERM');
+    say(`collector: all samplers on their default schedules, delivering to Kafka (${SECONDS} s)…`);
+    const collector = spawn(process.execPath, ['--import', 'tsx', 'cli/redscope.ts', '--config', configFile, 'collector'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const col = await measure(collector, SECONDS);
+    collector.kill('SIGTERM');
+    const figures = {
+      instances: INSTANCES, seconds: SECONDS,
+      collectorCpuPercentOfCore: +(col.cpuShare * 100).toFixed(1), collectorRssMaxMb: Math.round(col.rssMaxMb),
+      baselineCpuPercentOfCore: +(base.cpuShare * 100).toFixed(1), baselineRssMaxMb: Math.round(base.rssMaxMb),
+      collectorVsBaselineCpu: +(col.cpuShare / base.cpuShare).toFixed(2),
+      cpuMsPerInstanceSecond: +((col.cpuShare * 1000) / INSTANCES).toFixed(2),
+    };
+    return {
+      figures,
+      table: [
+        { measure: `collector CPU, ${INSTANCES} instances (% of one core)`, value: figures.collectorCpuPercentOfCore, goal: '< 10' },
+        { measure: 'collector RSS max (MB)', value: figures.collectorRssMaxMb, goal: '< 150' },
+        { measure: 'baseline: bare INFO loop CPU (% of one core)', value: figures.baselineCpuPercentOfCore, goal: '—' },
+        { measure: 'baseline RSS max (MB)', value: figures.baselineRssMaxMb, goal: '—' },
+        { measure: 'collector / baseline CPU', value: figures.collectorVsBaselineCpu, goal: '—' },
+        { measure: 'collector CPU per instance (ms per second)', value: figures.cpuMsPerInstanceSecond, goal: '—' },
+        { measure: 'Prometheus exporter (reference, ms per scrape per node)', value: 5, goal: '—' },
+      ],
+    };
+  } finally {
+    for (const a of addresses) await new Promise((r) => spawn('redis-cli', ['-p', a.split(':')[1]!, 'shutdown', 'nosave']).on('exit', r));
+    if (process.env.BENCH_KEEP_STACK !== '1') await stackDown({ ports, dataDir: stackDir, log: () => {} });
+  }
+}
