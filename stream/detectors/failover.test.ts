@@ -62,6 +62,17 @@ describe('failover detector', () => {
     expect(events[1]!.summary).toMatch(/10\.0\.0\.1:7000 is back in orders \(as replica of 10\.0\.0\.1:7003\)/);
   });
 
+  it('an observer that has not yet seen the old master fail does not resolve the failover, and late reports do not re-fire it', () => {
+    const lagging = [node(A, 7000, 'master', { slots: [] }), node(B, 7003, 'master', { configEpoch: 7 }), node(C, 7001, 'master', { slots: [[5461, 10922]] })];
+    const events = feed([
+      sample(C, 1000, afterPromotion, promotion),
+      sample(B, 1100, lagging, []), // still sees A as a healthy master
+      sample(C, 9000, rejoined, []),
+      sample(B, 9500, rejoined, promotion), // a lagging observer reporting the promotion late
+    ]);
+    expect(events.map((e) => e.status)).toEqual(['firing', 'resolved']);
+  });
+
   it('a replica that was never a master promoted by CLUSTER FAILOVER still names the old master', () => {
     const changes: TopologyChange[] = [{ kind: 'role', nodeId: B, addr: '10.0.0.1:7003', from: 'replica', to: 'master' }, { kind: 'master', nodeId: B, addr: '10.0.0.1:7003', from: A, to: '' }];
     const events = feed([sample(C, 1000, rejoined, changes)]);

@@ -25,7 +25,11 @@ interface OpenFailover {
 
 export interface FailoverState {
   open: OpenFailover[];
+  /** Failovers resolved in the last minute: a lagging observer reporting them late must not re-fire them. */
+  recent?: Array<{ oldId: string; newId: string; resolvedAt: number }>;
 }
+
+const RECENT_MS = 60_000;
 
 const slotText = (a?: number, b?: number) => (a === undefined ? '' : a === b ? String(a) : `${a}-${b}`);
 
@@ -36,6 +40,7 @@ export const failoverDetector: Detector<TopologySampleV1, FailoverState> = {
   subject: (m) => m.instance.cluster,
   observe(m, state, ctx) {
     let open = [...(state?.open ?? [])];
+    const recent = (state?.recent ?? []).filter((r) => ctx.now - r.resolvedAt < RECENT_MS);
     const events = [];
     const byId = new Map(m.nodes.map((n) => [n.id, n]));
 
@@ -43,7 +48,8 @@ export const failoverDetector: Detector<TopologySampleV1, FailoverState> = {
       if (c.kind !== 'role' || c.to !== 'master' || c.from === 'master') continue;
       const moved = m.changes.filter((s) => s.kind === 'slots' && s.to === c.nodeId && s.from !== '');
       const oldId = moved[0]?.from ?? m.changes.find((s) => s.kind === 'master' && s.nodeId === c.nodeId)?.from ?? '';
-      if (open.some((f) => f.newId === c.nodeId && f.oldId === oldId)) continue; // another observer's report of the same
+      // Another observer's report of the same promotion, now or just after it was over.
+      if (open.some((f) => f.newId === c.nodeId && f.oldId === oldId) || recent.some((r) => r.newId === c.nodeId && r.oldId === oldId)) continue;
       const old = byId.get(oldId);
       const f: OpenFailover = {
         oldId,
@@ -76,14 +82,18 @@ export const failoverDetector: Detector<TopologySampleV1, FailoverState> = {
       );
     }
 
-    // Resolve when the old master is seen healthy again (as a replica) or is gone.
+    // Resolve when this view shows the failover done and healed: the new master serving
+    // as master, and the old one back as a healthy replica (or removed). Observers lag
+    // each other by a sample or two; one that has not yet noticed the old master failing
+    // still shows it as a healthy master, and that must not count as "back".
     const still: OpenFailover[] = [];
     for (const f of open) {
       const old = byId.get(f.oldId);
-      const observerIsOld = m.myId === f.oldId;
-      const back = observerIsOld || (old !== undefined && old.failing === null && old.linkState === 'connected');
-      const removed = old === undefined && m.nodes.length > 0 && f.oldId !== '';
-      if ((back || removed) && ctx.now > f.firedAt) {
+      const newIsMaster = byId.get(f.newId)?.role === 'master';
+      const back = newIsMaster && old !== undefined && old.role === 'replica' && old.failing === null && old.linkState === 'connected';
+      const removed = newIsMaster && old === undefined && m.nodes.length > 0 && f.oldId !== '';
+      if (back || removed) {
+        recent.push({ oldId: f.oldId, newId: f.newId, resolvedAt: ctx.now });
         events.push(
           alertEvent({
             rule: 'failover',
@@ -101,7 +111,7 @@ export const failoverDetector: Detector<TopologySampleV1, FailoverState> = {
       } else still.push(f);
     }
     open = still;
-    return { state: { open }, events };
+    return { state: { open, recent }, events };
   },
   enrich: failoverHints,
 };
