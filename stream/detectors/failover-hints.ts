@@ -13,7 +13,8 @@ async function rows<T>(client: ClickHouseClient, query: string): Promise<T[]> {
 }
 
 /** What the old master's INFO said in the minute before `atSec`. */
-export function failoverInfoSql(database: string, instance: string, atSec: number): SqlFragment {
+/** Filters by cluster too, so the (cluster, instance, ts) primary key narrows the read to a few granules. */
+export function failoverInfoSql(database: string, cluster: string, instance: string, atSec: number): SqlFragment {
   const info = identifier(`${database}.info_samples`);
   return sql`SELECT toUInt32(max(ts)) AS last,
   max(arrayElement(metric_values, indexOf(metric_names, 'latest_fork_usec'))) AS fork_usec,
@@ -21,13 +22,13 @@ export function failoverInfoSql(database: string, instance: string, atSec: numbe
   max(arrayElement(metric_values, indexOf(metric_names, 'aof_rewrite_in_progress'))) AS aofrw,
   max(arrayElement(metric_values, indexOf(metric_names, 'blocked_clients'))) AS blocked,
   max(arrayElement(metric_values, indexOf(metric_names, 'instantaneous_ops_per_sec'))) AS ops
-FROM ${info} WHERE instance = ${instance} AND ts >= toDateTime(${atSec - 60}) AND ts <= toDateTime(${atSec})`;
+FROM ${info} WHERE cluster = ${cluster} AND instance = ${instance} AND ts >= toDateTime(${atSec - 60}) AND ts <= toDateTime(${atSec})`;
 }
 
 /** The old master's slowest slowlog entries around `atSec` (logged after it finished, so look past it too). */
-export function failoverSlowlogSql(database: string, instance: string, atSec: number): SqlFragment {
+export function failoverSlowlogSql(database: string, cluster: string, instance: string, atSec: number): SqlFragment {
   const slowlog = identifier(`${database}.slowlog`);
-  return sql`SELECT command, arrayStringConcat(args, ' ') AS args, duration_us FROM ${slowlog} WHERE instance = ${instance} AND ts >= toDateTime(${atSec - 60}) AND ts <= toDateTime(${atSec + 60}) ORDER BY duration_us DESC LIMIT 5`;
+  return sql`SELECT command, arrayStringConcat(args, ' ') AS args, duration_us FROM ${slowlog} WHERE cluster = ${cluster} AND instance = ${instance} AND ts >= toDateTime(${atSec - 60}) AND ts <= toDateTime(${atSec + 60}) ORDER BY duration_us DESC LIMIT 5`;
 }
 
 export async function failoverHints(event: AlertEventV1, io: { clickhouse: ClickHouseClient; database: string }): Promise<AlertEventV1> {
@@ -36,7 +37,7 @@ export async function failoverHints(event: AlertEventV1, io: { clickhouse: Click
   const at = Math.floor(event.ts / 1000);
   const hints: string[] = [];
 
-  const last = await rows<{ last: number; fork_usec: number; bgsave: number; aofrw: number; blocked: number; ops: number }>(io.clickhouse, failoverInfoSql(io.database, instance, at).text).catch(() => []);
+  const last = await rows<{ last: number; fork_usec: number; bgsave: number; aofrw: number; blocked: number; ops: number }>(io.clickhouse, failoverInfoSql(io.database, event.cluster, instance, at).text).catch(() => []);
   const s = last[0];
   if (s && Number(s.last) > 0) {
     const silentFor = at - Number(s.last);
@@ -48,7 +49,7 @@ export async function failoverHints(event: AlertEventV1, io: { clickhouse: Click
     hints.push(`no INFO sample from ${instance} in the minute before the promotion.`);
   }
 
-  const slow = await rows<{ command: string; args: string; duration_us: number }>(io.clickhouse, failoverSlowlogSql(io.database, instance, at).text).catch(() => []);
+  const slow = await rows<{ command: string; args: string; duration_us: number }>(io.clickhouse, failoverSlowlogSql(io.database, event.cluster, instance, at).text).catch(() => []);
   for (const e of slow) {
     const cmd = String(e.command).toLowerCase();
     const tag = BLOCKING.has(cmd) ? 'blocking command' : 'slow command';

@@ -11,7 +11,9 @@ import { TOPICS, type AlertEventV1 } from '../../contracts/index.ts';
 import type { Detector } from './detector.ts';
 import { loadStates, saveStates, type StoredState } from './state-store.ts';
 
-const ENRICH_TIMEOUT_MS = 1000;
+// Hints are worth a little delay, not much: a failover alert should reach chat within
+// seconds, and the hint queries use the primary key, so they normally take milliseconds.
+const ENRICH_TIMEOUT_MS = 400;
 
 
 export class DetectorRunner {

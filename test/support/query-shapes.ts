@@ -17,8 +17,8 @@ const now = 1_764_072_000;
 export const QUERY_SHAPES: QueryShape[] = [
   { name: 'ingest watermarks', build: (db) => watermarksSql(db, 'redscope.info.v1', 0) },
   { name: 'detector state', build: (db) => loadStatesSql(db) },
-  { name: 'failover hints: INFO before', build: (db) => failoverInfoSql(db, '10.0.0.1:7000', now) },
-  { name: 'failover hints: slowlog around', build: (db) => failoverSlowlogSql(db, '10.0.0.1:7000', now) },
+  { name: 'failover hints: INFO before', build: (db) => failoverInfoSql(db, 'orders', '10.0.0.1:7000', now) },
+  { name: 'failover hints: slowlog around', build: (db) => failoverSlowlogSql(db, 'orders', '10.0.0.1:7000', now) },
   {
     name: 'instance metrics',
     build: (db) => instanceMetricsSql({ database: db, instance: "10.0.0.1:7000'x", names: ['used_memory', "a'b"], fromSec: now - 3600, toSec: now, stepSec: 60 }),
