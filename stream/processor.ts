@@ -84,12 +84,17 @@ export class StreamProcessor {
     const key = `${topic}/${partition}`;
     let wm = this.watermarks.get(key);
     if (!wm) {
-      // Our own unfinished inserts first, then (after a rebalance) a grace period for the
-      // previous owner's: its last flush may still be landing, and reading the watermark
-      // before it does would store those messages twice.
-      await this.writer.drain();
-      const wait = this.rebalanceGraceUntil - Date.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      // After a rebalance only: our own unfinished inserts first, then a grace period for
+      // the previous owner's — its last flush may still be landing, and reading the
+      // watermark before it does would store those messages twice. Not on first sight of
+      // a partition after start (nothing of ours can be in flight for it): waiting there
+      // would hold the whole fetch, and with it a failover's topology samples, behind
+      // every pending insert.
+      if (this.joins > 1) {
+        await this.writer.drain();
+        const wait = this.rebalanceGraceUntil - Date.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      }
       wm = await readWatermarks(this.clickhouse, this.opts.database, topic, partition);
       this.watermarks.set(key, wm);
     }
