@@ -9,13 +9,12 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { stackDown, stackUp } from '../stack/index.ts';
 import type { BenchResult } from './run.ts';
+import { BENCH_PORTS, BENCH_STACK_DIR } from './bench-stack.ts';
 
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 60);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const BASE_PORT = 7500;
 const root = new URL('../.redscope/bench-collector/', import.meta.url).pathname;
-const ports = { redisBasePort: 7300, kafkaPort: 39092, kafkaControllerPort: 39093, clickhouseHttpPort: 38123, clickhouseTcpPort: 39000 };
-const stackDir = new URL('../.redscope/bench-stack', import.meta.url).pathname;
 const say = (s: string) => console.log(`[bench] ${s}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -61,7 +60,7 @@ export default async function run(): Promise<BenchResult> {
     r.disconnect();
   }
   say('starting the benchmark stack (Kafka)…');
-  const { endpoints } = await stackUp({ ports, dataDir: stackDir, log: () => {} });
+  const { endpoints } = await stackUp({ ports: BENCH_PORTS, dataDir: BENCH_STACK_DIR, log: () => {} });
   const configFile = `${root}/collector.yaml`;
   writeFileSync(configFile, `kafka:\n  brokers: [${endpoints.kafkaBrokers.join(', ')}]\ncollector:\n  name: bench-collector\n  clusters: []\n  health: null\n  instances:\n${addresses.map((a) => `    - { address: ${a}, cluster: bench }`).join('\n')}\n`);
   const env = { ...process.env, REDSCOPE_LOG_LEVEL: 'warn' };
@@ -95,6 +94,6 @@ export default async function run(): Promise<BenchResult> {
     };
   } finally {
     for (const a of addresses) await new Promise((r) => spawn('redis-cli', ['-p', a.split(':')[1]!, 'shutdown', 'nosave']).on('exit', r));
-    if (process.env.BENCH_KEEP_STACK !== '1') await stackDown({ ports, dataDir: stackDir, log: () => {} });
+    if (process.env.BENCH_KEEP_STACK !== '1') await stackDown({ ports: BENCH_PORTS, dataDir: BENCH_STACK_DIR, log: () => {} });
   }
 }

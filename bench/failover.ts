@@ -8,7 +8,9 @@
 // the benchmark's own stack on separate ports, and stops it at the end. Runs start at
 // least alerts.groupIntervalMs after the previous message: a second failover in the same
 // cluster sooner than that is batched into the group's next message, by design (as in
-// Alertmanager), and would measure the group interval rather than the pipeline.
+// Alertmanager), and would measure the group interval rather than the pipeline. And a
+// run never repeats a failover (same old and new master) that fired within
+// alerts.cooldownMs: the alert manager holds that as flapping, again by design.
 import { startAlerts } from '../alerts/index.ts';
 import { startCollector } from '../collectors/index.ts';
 import { defaultConfig, type Config } from '../common/config.ts';
@@ -20,10 +22,9 @@ import { startChatEndpoint } from '../test/support/chat-endpoint.ts';
 import { clusterNodes, clusterWhole, pidOf } from '../test/support/freeze.ts';
 import { startGroupsAtEnd } from '../test/support/kafka.ts';
 import type { BenchResult } from './run.ts';
+import { BENCH_PORTS, BENCH_STACK_DIR } from './bench-stack.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
-const ports = { redisBasePort: 7300, kafkaPort: 39092, kafkaControllerPort: 39093, clickhouseHttpPort: 38123, clickhouseTcpPort: 39000 };
-const dataDir = new URL('../.redscope/bench-stack', import.meta.url).pathname;
 const log = createLogger('bench', process.env.BENCH_LOG_LEVEL ?? 'error');
 const say = (s: string) => console.log(`[bench] ${s}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -40,7 +41,7 @@ async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs
 
 export default async function run(): Promise<BenchResult> {
   say('starting the benchmark stack…');
-  const { endpoints } = await stackUp({ ports, dataDir, log: () => {} });
+  const { endpoints } = await stackUp({ ports: BENCH_PORTS, dataDir: BENCH_STACK_DIR, log: () => {} });
   const chat = await startChatEndpoint();
   const base = defaultConfig();
   const id = Date.now();
@@ -60,6 +61,8 @@ export default async function run(): Promise<BenchResult> {
   const collector = await startCollector(config, log);
   const latencies: number[] = [];
   const promotions: number[] = [];
+  /** `oldId>newId` → when that failover last fired. */
+  const lastPair = new Map<string, number>();
   try {
     for (let i = 0; i < RUNS; i++) {
       await waitFor(() => clusterWhole(endpoints.redisSeeds), Boolean, 60_000, 'a whole cluster');
@@ -67,8 +70,15 @@ export default async function run(): Promise<BenchResult> {
       await sleep(Math.max(1500, lastMessageAt + config.alerts.groupIntervalMs + 500 - Date.now()));
       const nodes = await clusterNodes(endpoints.redisSeeds[0]!);
       const masters = nodes.filter((n) => n.role === 'master' && n.slots.length > 0);
-      const master = masters[i % masters.length]!;
-      const replica = nodes.find((n) => n.masterId === master.id)!;
+      const pairs = masters.map((m) => ({ master: m, replica: nodes.find((n) => n.masterId === m.id)! })).filter((p) => p.replica);
+      const ageOf = (p: (typeof pairs)[number]) => Date.now() - (lastPair.get(`${p.master.id}>${p.replica.id}`) ?? 0);
+      const { master, replica } = pairs.sort((a, b) => ageOf(b) - ageOf(a))[0]!; // the longest unused
+      const wait = config.alerts.cooldownMs + 1000 - ageOf({ master, replica });
+      if (wait > 0) {
+        say(`waiting ${Math.round(wait / 1000)} s: every failover pair fired within the alert cooldown`);
+        await sleep(wait);
+      }
+      lastPair.set(`${master.id}>${replica.id}`, Date.now());
       const watcher = nodes.find((n) => n.id !== master.id && n.id !== replica.id)!;
       const pid = await pidOf(`${master.host}:${master.port}`);
       const before = chat.received.length;
@@ -96,7 +106,7 @@ export default async function run(): Promise<BenchResult> {
     await stream.stop();
     await alerts.stop();
     await chat.close();
-    if (process.env.BENCH_KEEP_STACK !== '1') await stackDown({ ports, dataDir, log: () => {} });
+    if (process.env.BENCH_KEEP_STACK !== '1') await stackDown({ ports: BENCH_PORTS, dataDir: BENCH_STACK_DIR, log: () => {} });
   }
   const sorted = [...latencies].sort((a, b) => a - b);
   const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;

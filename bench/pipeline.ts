@@ -18,13 +18,13 @@ import { stackDown, stackUp } from '../stack/index.ts';
 import { migrate } from '../stream/clickhouse/migrate.ts';
 import { infoRows } from '../stream/rows/info-rows.ts';
 import type { BenchResult } from './run.ts';
+import { BENCH_PORTS, BENCH_STACK_DIR } from './bench-stack.ts';
 import { captureInfo, fleetSample } from './fleet-samples.ts';
 
 const FLEET = Number(process.env.BENCH_FLEET ?? 2000);
 const SUSTAIN_SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const DRAIN_SECONDS_OF_FLEET = 15;
 const HEAP_MB = Number(process.env.BENCH_HEAP_MB ?? 320);
-const ports = { redisBasePort: 7300, kafkaPort: 39092, kafkaControllerPort: 39093, clickhouseHttpPort: 38123, clickhouseTcpPort: 39000 };
 const log = createLogger('bench', 'warn');
 const say = (s: string) => console.log(`[bench] ${s}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -45,8 +45,8 @@ function procStats(pid: number): { rssMb: number; cpuSec: number } {
 }
 
 export default async function run(): Promise<BenchResult> {
-  say(`starting the benchmark's own stack (ports ${ports.redisBasePort}, ${ports.kafkaPort}, ${ports.clickhouseHttpPort})…`);
-  const { endpoints } = await stackUp({ ports, dataDir: new URL('../.redscope/bench-stack', import.meta.url).pathname, log: () => {} });
+  say(`starting the benchmark's own stack (ports ${BENCH_PORTS.redisBasePort}, ${BENCH_PORTS.kafkaPort}, ${BENCH_PORTS.clickhouseHttpPort})…`);
+  const { endpoints } = await stackUp({ ports: BENCH_PORTS, dataDir: BENCH_STACK_DIR, log: () => {} });
   const base = defaultConfig();
   const config: Config = {
     ...base,
@@ -174,6 +174,6 @@ export default async function run(): Promise<BenchResult> {
     };
   } finally {
     await ch.close();
-    if (process.env.BENCH_KEEP_STACK !== '1') await stackDown({ ports, dataDir: new URL('../.redscope/bench-stack', import.meta.url).pathname, log: () => {} });
+    if (process.env.BENCH_KEEP_STACK !== '1') await stackDown({ ports: BENCH_PORTS, dataDir: BENCH_STACK_DIR, log: () => {} });
   }
 }
