@@ -1,41 +1,87 @@
 // The API as a Fastify plugin: tests call `buildApp(...).inject()` without listening;
-// server.ts only starts it. Routes are registered explicitly, in one list.
+// server.ts only starts it. Plugins and routes are registered explicitly, in one list;
+// the order matters: swagger before routes (it collects them), rate limit before auth
+// (failed logins are counted too), both before routes (they hook each route as it is added).
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { ApiToken } from '../common/config-schema.ts';
+import { handleError } from './errors.ts';
+import { BadRequestError } from './schemas/time-range.ts';
+import authPlugin from './plugins/auth.ts';
+import cachesPlugin, { DEFAULT_CACHE_TTLS, type CacheTtls } from './plugins/caches.ts';
 import clickhousePlugin from './plugins/clickhouse.ts';
+import rateLimitPlugin from './plugins/rate-limit.ts';
+import swaggerPlugin from './plugins/swagger.ts';
+import { TokenTable } from './plugins/tokens.ts';
+import adminRoutes from './routes/admin/admin.ts';
+import alertRoutes from './routes/alerts/events.ts';
+import inventoryRoutes from './routes/clusters/inventory.ts';
+import topologyRoutes from './routes/clusters/topology.ts';
+import freshnessRoutes from './routes/freshness.ts';
 import healthRoutes from './routes/health.ts';
 import instanceMetricsRoutes from './routes/instances/metrics.ts';
+import bigKeyRoutes from './routes/keys/big.ts';
+import hotKeyRoutes from './routes/keys/hot.ts';
+import keyPatternRoutes from './routes/keys/patterns.ts';
+import latencyCommandRoutes from './routes/latency/commands.ts';
+import latencySeriesRoutes from './routes/latency/series.ts';
+import slowlogEntryRoutes from './routes/slowlog/entries.ts';
+import slowlogPatternRoutes from './routes/slowlog/patterns.ts';
 
 export interface AppOptions {
   clickhouse: ClickHouseClient;
   database: string;
-  logger?: boolean | object;
+  /** Fastify logger options (pino); false = silent. */
+  logger?: FastifyServerOptions['logger'];
+  /** None = auth off (every route open). */
+  tokens?: readonly ApiToken[];
+  /** Per token (or client IP without one). */
+  rateLimitPerMinute?: number;
+  cacheTtls?: Partial<CacheTtls>;
 }
 
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 1200;
+
 export function buildApp(opts: AppOptions): FastifyInstance {
+  const tokens = new TokenTable(opts.tokens ?? []);
   const app = Fastify({
     logger: opts.logger ?? false,
-    // Bearer tokens must not reach logs with the request.
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.setErrorHandler((err: FastifyError, req, reply) => {
-    const status = err.statusCode ?? 500;
-    if (err.validation) {
-      return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `${err.validationContext ?? 'request'}${err.message.replace(/^(querystring|params|body|headers)/, '')}` });
+  app.setErrorHandler(handleError);
+  // Ajv's type coercion turns "1e309" into Infinity and lets it through `maximum`: catch it
+  // here, naming the field, before a handler does arithmetic with it.
+  app.addHook('preHandler', async (req) => {
+    for (const source of [req.query, req.params] as unknown[]) {
+      if (typeof source !== 'object' || source === null) continue;
+      for (const [field, value] of Object.entries(source)) if (typeof value === 'number' && !Number.isFinite(value)) throw new BadRequestError(`${field}: must be a finite number`);
     }
-    if (status < 500) return reply.code(status).send({ statusCode: status, error: err.name, message: err.message });
-    // Server-side details (SQL, ClickHouse errors) stay in the log, not in the response.
-    req.log.error({ err }, 'request failed');
-    return reply.code(500).send({ statusCode: 500, error: 'Internal Server Error', message: `internal error (request ${req.id})` });
   });
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no route ${req.method} ${req.url.split('?')[0]}; see /docs` }));
 
   app.register(clickhousePlugin, { clickhouse: opts.clickhouse, database: opts.database });
+  app.register(cachesPlugin, { ttls: { ...DEFAULT_CACHE_TTLS, ...opts.cacheTtls } });
+  app.register(swaggerPlugin);
+  app.register(rateLimitPlugin, { tokens, perMinute: opts.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE });
+  app.register(authPlugin, { tokens });
   app.register(
     async (v1) => {
       await v1.register(healthRoutes);
+      await v1.register(freshnessRoutes);
+      await v1.register(adminRoutes);
+      await v1.register(inventoryRoutes);
+      await v1.register(topologyRoutes);
       await v1.register(instanceMetricsRoutes);
+      await v1.register(latencySeriesRoutes);
+      await v1.register(latencyCommandRoutes);
+      await v1.register(slowlogEntryRoutes);
+      await v1.register(slowlogPatternRoutes);
+      await v1.register(bigKeyRoutes);
+      await v1.register(hotKeyRoutes);
+      await v1.register(keyPatternRoutes);
+      await v1.register(alertRoutes);
     },
     { prefix: '/v1' },
   );

@@ -15,8 +15,10 @@ type Bench = () => Promise<BenchResult>;
 /** The registry: one line per benchmark. */
 const BENCHES: Record<string, () => Promise<{ default: Bench }>> = {
   pipeline: () => import('./pipeline.ts'),
+  api: () => import('./api.ts'),
   failover: () => import('./failover.ts'),
   collector: () => import('./collector.ts'),
+  scan: () => import('./scan.ts'),
 };
 
 async function main(): Promise<void> {

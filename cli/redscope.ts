@@ -5,6 +5,8 @@ import { Command } from 'commander';
 import { loadConfig, type Config } from '../common/config.ts';
 import { createLogger } from '../common/log.ts';
 import { registerAlertCommands } from '../alerts/cli.ts';
+import { registerApiClientCommands } from './api-client.ts';
+import { registerScanCommand } from './scan.ts';
 import { registerStackCommands } from '../stack/cli.ts';
 import { runDev } from './dev.ts';
 import { runUntilSignal } from './signals.ts';
@@ -68,6 +70,8 @@ program
   });
 
 registerAlertCommands(program);
+registerApiClientCommands(program);
+registerScanCommand(program);
 registerStackCommands(program);
 
 program.parseAsync().catch((err: unknown) => {

@@ -37,6 +37,10 @@ export const DetectorsConfig = Type.Object(
       },
       { additionalProperties: false },
     ),
+    /** A key in a keyspace scan at or above these sizes (newly) is a big key. */
+    bigKeys: Type.Object({ enabled: Enabled, bytes: Type.Integer({ minimum: 1 }), elements: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+    /** A hot key: LFU counter (0–255, logarithmic) or commands per second on one key at or above these. */
+    hotKeys: Type.Object({ enabled: Enabled, lfuCounter: Type.Integer({ minimum: 1, maximum: 255 }), commandsPerSecond: Type.Number({ minimum: 0 }) }, { additionalProperties: false }),
     /** Config audit findings at or above this severity become alerts. */
     configFindings: Type.Object({ enabled: Enabled, minSeverity: Type.Union([Type.Literal('info'), Type.Literal('warning'), Type.Literal('critical')]) }, { additionalProperties: false }),
   },
@@ -55,5 +59,7 @@ export function defaultDetectorsConfig(): DetectorsConfig {
     slowlogStorm: { enabled: true, entriesPerMinute: 50, quietMs: 300_000 },
     blockingCommands: { enabled: true, commands: ['keys', 'flushall', 'flushdb', 'save', 'debug', 'del', 'unlink', 'hgetall', 'smembers', 'lrange', 'zrange', 'sort', 'migrate'], minDurationUs: 100_000, quietMs: 600_000 },
     configFindings: { enabled: true, minSeverity: 'warning' },
+    bigKeys: { enabled: true, bytes: 10 * 1024 * 1024, elements: 100_000 },
+    hotKeys: { enabled: true, lfuCounter: 250, commandsPerSecond: 5000 },
   };
 }

@@ -156,6 +156,19 @@ export const KeyspaceSamplerConfig = Type.Object(
   { additionalProperties: false },
 );
 
+// An API bearer token: `read` for developers (every GET), `admin` also for /v1/admin/*.
+// The token itself is never logged or returned; `name` is what logs and rate limits show.
+export const ApiToken = Type.Object(
+  {
+    name: Type.String({ pattern: '^[A-Za-z0-9_.@-]{1,100}$' }),
+    /** 16–512 visible characters without commas (REDSCOPE_API_TOKENS is comma-separated). */
+    token: Type.String({ pattern: '^[\\x21-\\x2b\\x2d-\\x7e]{16,512}$' }),
+    scope: Type.Union([Type.Literal('read'), Type.Literal('admin')]),
+  },
+  { additionalProperties: false },
+);
+export type ApiToken = Static<typeof ApiToken>;
+
 export const Config = Type.Object(
   {
     kafka: Type.Object(
@@ -222,6 +235,10 @@ export const Config = Type.Object(
       {
         host: Type.String(),
         port: Type.Integer({ minimum: 0, maximum: 65535 }),
+        /** Bearer tokens; none configured = auth off (the API warns loudly at start). See api/plugins/auth.ts. */
+        tokens: Type.Array(ApiToken, { maxItems: 1000 }),
+        /** Requests per minute per token (per client IP without a token); health endpoints are exempt. */
+        rateLimitPerMinute: Type.Integer({ minimum: 1, maximum: 100_000_000 }),
       },
       { additionalProperties: false },
     ),

@@ -44,7 +44,7 @@ export function defaultConfig(): Config {
       },
     },
     stream: { groupId: 'redscope-stream', flushMessages: 2000, lingerMs: 500 },
-    api: { host: '127.0.0.1', port: 8080 },
+    api: { host: '127.0.0.1', port: 8080, tokens: [], rateLimitPerMinute: 1200 },
     alerts: defaultAlertsConfig(),
     detectors: defaultDetectorsConfig(),
     // Per-second raw data for a week; alert history and hourly rollups much longer.
@@ -72,6 +72,15 @@ function intVar(env: NodeJS.ProcessEnv, name: string): number | undefined {
   return Number(v);
 }
 
+/** REDSCOPE_API_TOKENS → read-scope tokens. Errors name the entry by position, never echo the token. */
+function apiTokensVar(v: string): Array<{ name: string; token: string; scope: 'read' }> {
+  return list(v).map((pair, i) => {
+    const colon = pair.indexOf(':');
+    if (colon <= 0 || colon === pair.length - 1) throw new ConfigError(`REDSCOPE_API_TOKENS: entry ${i + 1} must be name:token`);
+    return { name: pair.slice(0, colon), token: pair.slice(colon + 1), scope: 'read' };
+  });
+}
+
 /** The REDSCOPE_* variables as a partial config. */
 function fromEnv(env: NodeJS.ProcessEnv): Json {
   const o: Json = { kafka: {}, clickhouse: {}, collector: {}, stream: {}, api: {} };
@@ -96,6 +105,8 @@ function fromEnv(env: NodeJS.ProcessEnv): Json {
   set('stream', 'groupId', env.REDSCOPE_STREAM_GROUP_ID);
   set('api', 'host', env.REDSCOPE_API_HOST);
   set('api', 'port', intVar(env, 'REDSCOPE_API_PORT'));
+  // `name:token,name:token` (read scope); replaces api.tokens from the file.
+  if (env.REDSCOPE_API_TOKENS) set('api', 'tokens', apiTokensVar(env.REDSCOPE_API_TOKENS));
   return o;
 }
 

@@ -8,6 +8,8 @@ export * from './slowlog.ts';
 export * from './latency.ts';
 export * from './clients.ts';
 export * from './config-audit.ts';
+export * from './keyspace.ts';
+export * from './hotkeys.ts';
 export * from './dead-letter.ts';
 export * from './validate.ts';
 export * from './alert.ts';

@@ -1,6 +1,6 @@
 // What the processor does with each topic: validate against the topic's contract, then
 // turn the message into rows. A new stream is one entry here.
-import { ClientsSampleV1, ConfigAuditSampleV1, InfoSampleV1, InstanceStatusV1, LatencySampleV1, SlowlogSampleV1, TopologySampleV1, TOPICS, validator, type Validation } from '../contracts/index.ts';
+import { ClientsSampleV1, ConfigAuditSampleV1, HotKeysV1, InfoSampleV1, KeyspaceScanV1, InstanceStatusV1, LatencySampleV1, SlowlogSampleV1, TopologySampleV1, TOPICS, validator, type Validation } from '../contracts/index.ts';
 import { infoRows } from './rows/info-rows.ts';
 import { statusRows } from './rows/status-rows.ts';
 import { topologyRows } from './rows/topology-rows.ts';
@@ -8,6 +8,8 @@ import { slowlogRows } from './rows/slowlog-rows.ts';
 import { latencyRows } from './rows/latency-rows.ts';
 import { clientsRows } from './rows/clients-rows.ts';
 import { configAuditRows } from './rows/config-audit-rows.ts';
+import { keyspaceRows } from './rows/keyspace-rows.ts';
+import { hotkeysRows } from './rows/hotkeys-rows.ts';
 import type { KafkaSource, TableRows } from './rows/source.ts';
 
 export interface TopicHandler {
@@ -30,6 +32,8 @@ export const HANDLERS: readonly TopicHandler[] = [
   handler(TOPICS.latency, ['latency_probes', 'latency_events'], validator(LatencySampleV1), latencyRows),
   handler(TOPICS.clients, ['client_summaries'], validator(ClientsSampleV1), clientsRows),
   handler(TOPICS.configAudit, ['config_audits', 'config_findings'], validator(ConfigAuditSampleV1), configAuditRows),
+  handler(TOPICS.keyspace, ['key_patterns', 'big_keys'], validator(KeyspaceScanV1), keyspaceRows),
+  handler(TOPICS.hotkeys, ['hot_keys'], validator(HotKeysV1), hotkeysRows),
 ];
 
 export function handlerFor(topic: string): TopicHandler | undefined {

@@ -33,9 +33,10 @@ export interface TimeRange {
   stepSec: number;
 }
 
-export function resolveTimeRange(q: { from?: string; to?: string; step?: number }, nowSec = Math.floor(Date.now() / 1000)): TimeRange {
+/** `defaultRangeSec`: how far back `from` goes when omitted (15 min for series; lists of events use a day). */
+export function resolveTimeRange(q: { from?: string; to?: string; step?: number }, nowSec = Math.floor(Date.now() / 1000), defaultRangeSec = 15 * 60): TimeRange {
   const toSec = q.to !== undefined ? parseTime(q.to, 'to') : nowSec;
-  const fromSec = q.from !== undefined ? parseTime(q.from, 'from') : toSec - 15 * 60;
+  const fromSec = q.from !== undefined ? parseTime(q.from, 'from') : toSec - defaultRangeSec;
   if (fromSec >= toSec) throw new BadRequestError('from: must be before to');
   if (toSec - fromSec > MAX_RANGE_SECONDS) throw new BadRequestError(`the range from..to may span at most ${MAX_RANGE_SECONDS / 86400} days`);
   const minStep = Math.ceil((toSec - fromSec) / MAX_POINTS);

@@ -7,6 +7,8 @@ import { slowlogSampler } from './slowlog.ts';
 import { latencySampler } from './latency.ts';
 import { clientsSampler } from './clients.ts';
 import { configAuditSampler } from './config-audit.ts';
+import { keyspaceSampler } from './keyspace.ts';
+import { hotKeysSampler } from './hotkeys.ts';
 
 export function buildSamplers(config: Config['collector']): Sampler[] {
   return [
@@ -16,5 +18,7 @@ export function buildSamplers(config: Config['collector']): Sampler[] {
     latencySampler({ ...config.latency, timeoutMs: config.timeoutMs }),
     clientsSampler({ ...config.clients, timeoutMs: config.timeoutMs }),
     configAuditSampler({ ...config.configAudit, timeoutMs: config.timeoutMs }),
+    keyspaceSampler({ ...config.keyspace, timeoutMs: config.timeoutMs }),
+    hotKeysSampler({ ...config.keyspace, timeoutMs: config.timeoutMs }),
   ];
 }

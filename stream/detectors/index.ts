@@ -7,6 +7,7 @@ import { failoverDetector } from './failover.ts';
 import { instanceDownDetector } from './instance-down.ts';
 import { blockingCommandDetector, slowlogStormDetector } from './slowlog-detectors.ts';
 import { configFindingsDetector } from './config-findings.ts';
+import { bigKeyDetector, hotKeyDetector, newPatternWithoutTtlDetector } from './keyspace-detectors.ts';
 
 export const DETECTORS: readonly Detector<any, any>[] = [
   failoverDetector,
@@ -21,6 +22,9 @@ export const DETECTORS: readonly Detector<any, any>[] = [
   slowlogStormDetector,
   blockingCommandDetector,
   configFindingsDetector,
+  newPatternWithoutTtlDetector,
+  bigKeyDetector,
+  hotKeyDetector,
 ];
 
 export { DetectorRunner } from './runner.ts';

@@ -5,7 +5,7 @@
 // Enrichment names the key patterns (from the keyspace scans) that hold most keys
 // without TTL, with an example key, when scans have run.
 import type { ClickHouseClient } from '../../common/clickhouse.ts';
-import { identifier, sql } from '../../common/sql.ts';
+import { identifier, sql, type SqlFragment } from '../../common/sql.ts';
 import { TOPICS, type AlertEventV1, type InfoSampleV1 } from '../../contracts/index.ts';
 import { initialCondition, stepCondition, type ConditionState } from './condition.ts';
 import type { Detector } from './detector.ts';
@@ -61,16 +61,20 @@ export const nonExpiringKeysDetector: Detector<InfoSampleV1, NonExpiringState> =
   },
 };
 
-/** From the keyspace scans' key_patterns table, when it exists (filled by the keyspace sampler). */
-async function topPatternsWithoutTtl(client: ClickHouseClient, database: string, cluster: string): Promise<Array<{ pattern: string; noTtl: number; bytes: number; example: string }>> {
+/** Patterns holding keys without TTL in the cluster, from each shard's latest scan (key_patterns). */
+export function patternsWithoutTtlSql(database: string, cluster: string): SqlFragment {
   const table = identifier(`${database}.key_patterns`);
-  const rs = await client.query({
-    query: sql`SELECT pattern, sum(keys_without_ttl) AS noTtl, sum(bytes) AS bytes, any(example_key) AS example
-FROM ${table} WHERE cluster = ${cluster} AND ts >= now() - 86400
-GROUP BY pattern HAVING noTtl > 0 ORDER BY noTtl DESC LIMIT 3`.text,
-    format: 'JSONEachRow',
-    clickhouse_settings: { max_execution_time: 5 },
-  });
+  return sql`SELECT pattern, sum(nt) AS noTtl, sum(b) AS bytes, any(ex) AS example
+FROM (
+  SELECT instance, pattern, argMax(no_ttl, ts_ms) AS nt, argMax(bytes, ts_ms) AS b, argMax(example_key, ts_ms) AS ex
+  FROM ${table} WHERE cluster = ${cluster} AND ts >= now() - 86400
+  GROUP BY instance, pattern
+)
+GROUP BY pattern HAVING noTtl > 0 ORDER BY noTtl DESC LIMIT 3`;
+}
+
+async function topPatternsWithoutTtl(client: ClickHouseClient, database: string, cluster: string): Promise<Array<{ pattern: string; noTtl: number; bytes: number; example: string }>> {
+  const rs = await client.query({ query: patternsWithoutTtlSql(database, cluster).text, format: 'JSONEachRow', clickhouse_settings: { max_execution_time: 2 } });
   return (await rs.json<{ pattern: string; noTtl: string; bytes: string; example: string }>()).map((r) => ({ pattern: r.pattern, noTtl: Number(r.noTtl), bytes: Number(r.bytes), example: r.example }));
 }
 
