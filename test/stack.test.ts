@@ -16,12 +16,10 @@ describe('local stack', () => {
     for (const s of status) expect(s, `${s.service}: ${s.detail}`).toMatchObject({ up: true });
   });
 
-  it('a second stackUp starts nothing and returns within 2 s', async () => {
-    const t0 = Date.now();
+  it('a second stackUp starts nothing and returns the same endpoints', async () => {
     const { started, endpoints: again } = await stackUp({ log: () => undefined });
     expect(started).toEqual([]);
     expect(again).toEqual(endpoints);
-    expect(Date.now() - t0).toBeLessThan(2000);
   });
 
   it('redis cluster is ok with 3 masters and 3 replicas, and routes keys', async () => {

@@ -42,7 +42,7 @@ beforeAll(async () => {
 afterAll(() => cluster?.close());
 
 describe('topology during a failover', () => {
-  it('a SIGSTOPped master goes pfail → fail, its replica is promoted, and it rejoins as a replica after SIGCONT', async () => {
+  it('a SIGSTOPped master is marked fail, its replica is promoted, and it rejoins as a replica after SIGCONT', async () => {
     await until('a whole cluster before the test', 15_000, whole);
     const master = cluster.master();
     const masterId = master.ref.nodeId!;
@@ -66,9 +66,9 @@ describe('topology during a failover', () => {
     }
 
     const failing = changes().filter((c) => c.kind === 'failing' && c.nodeId === masterId);
-    // Some observer suspected it first (pfail) and the cluster then agreed (fail).
-    const pfailSeen = failing.some((c) => c.to === 'pfail') || seen.some((s) => s.nodes.some((n) => n.id === masterId && n.failing === 'pfail'));
-    expect(pfailSeen).toBe(true);
+    // Every observer's view went from healthy to failing. The suspicion stage (pfail) lasts
+    // from cluster-node-timeout until a majority agrees, which on a loaded machine can be
+    // shorter than one sampling round, so it is not required to be seen; fail is.
     expect(failing.some((c) => c.to === 'fail')).toBe(true);
     const slotMoves = changes().filter((c) => c.kind === 'slots' && c.from === masterId && c.to === replicaId);
     expect(slotMoves.length).toBeGreaterThan(0);
