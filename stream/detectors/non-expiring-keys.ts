@@ -6,7 +6,7 @@
 // without TTL, with an example key, when scans have run.
 import type { ClickHouseClient } from '../../common/clickhouse.ts';
 import { identifier, sql, type SqlFragment } from '../../common/sql.ts';
-import { TOPICS, type AlertEventV1, type InfoSampleV1 } from '../../contracts/index.ts';
+import { TOPICS, type InfoSampleV1 } from '../../contracts/index.ts';
 import { initialCondition, stepCondition, type ConditionState } from './condition.ts';
 import type { Detector } from './detector.ts';
 import { alertEvent, formatBytes, formatCount } from './events.ts';
@@ -78,4 +78,3 @@ async function topPatternsWithoutTtl(client: ClickHouseClient, database: string,
   return (await rs.json<{ pattern: string; noTtl: string; bytes: string; example: string }>()).map((r) => ({ pattern: r.pattern, noTtl: Number(r.noTtl), bytes: Number(r.bytes), example: r.example }));
 }
 
-export type { AlertEventV1 };
