@@ -20,16 +20,35 @@ export class BoundedQueue<T> {
     this.compact();
   }
 
-  /** The first `n` items, left in place until `remove(n)` confirms they were delivered. */
+  /** The first `n` items, left in place. */
   peek(n: number): T[] {
     return this.items.slice(this.head, this.head + n) as T[];
   }
 
-  remove(n: number): void {
+  /** Removes and returns the first `n` items. */
+  shift(n: number): T[] {
     const k = Math.min(n, this.length);
+    const out = this.items.slice(this.head, this.head + k) as T[];
     for (let i = 0; i < k; i++) this.items[this.head + i] = undefined;
     this.head += k;
     this.compact();
+    return out;
+  }
+
+  /** Puts `items` back in front (a batch that could not be delivered); past the bound the oldest are dropped. */
+  unshift(items: readonly T[]): void {
+    if (items.length <= this.head) {
+      this.head -= items.length;
+      for (let i = 0; i < items.length; i++) this.items[this.head + i] = items[i];
+    } else {
+      this.items = [...items, ...this.items.slice(this.head)];
+      this.head = 0;
+    }
+    const over = this.length - this.capacity;
+    if (over > 0) {
+      this.shift(over);
+      this.dropped += over;
+    }
   }
 
   private compact(): void {

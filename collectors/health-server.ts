@@ -16,7 +16,7 @@ export function healthReport(collector: Collector, sink: KafkaSink, now = Date.n
   return {
     status: healthy ? ('ok' as const) : ('kafka-unreachable' as const),
     instances: collector.instances().length,
-    kafka: { queued: s.queued, sent: s.sent, dropped: s.dropped, lastSentAt: s.lastSentAt, lastError: s.lastError },
+    kafka: { queued: s.queued, sent: s.sent, dropped: s.dropped, spill: s.spill, lastSentAt: s.lastSentAt, lastError: s.lastError },
     failingSamplers: samplers.filter((h) => h.lastError !== null).length,
     samplers: samplers.map((h) => ({ ...h, lagMs: h.lastSuccessAt === null ? null : now - h.lastSuccessAt })),
   };

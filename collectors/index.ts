@@ -1,9 +1,11 @@
 // Starts a collector process: config → samplers → Kafka sink → runtime.
 import type { Config } from '../common/config.ts';
+import { errorMessage } from '../common/errors.ts';
 import { createKafka } from '../common/kafka.ts';
 import type { Logger } from '../common/log.ts';
 import { SAMPLE_TOPICS } from '../contracts/index.ts';
 import { Collector } from './collector.ts';
+import { DiskSpill } from './disk-spill.ts';
 import { KafkaSink } from './kafka-sink.ts';
 import { startHealthServer } from './health-server.ts';
 import { buildSamplers } from './samplers/index.ts';
@@ -21,7 +23,13 @@ export interface RunningCollector {
 
 export async function startCollector(config: Config, log: Logger): Promise<RunningCollector> {
   const kafka = createKafka(config.kafka, log);
-  const sink = new KafkaSink(kafka, log, { maxMessages: config.collector.bufferMaxMessages, topics: SAMPLE_TOPICS, topicPartitions: config.kafka.topicPartitions });
+  const { dir: spillDir, maxBytes: spillMaxBytes } = config.collector.spill;
+  const spill = spillDir
+    ? await DiskSpill.open({ dir: spillDir, maxBytes: spillMaxBytes }, log).catch((err: unknown) => {
+        throw new Error(`collector.spill.dir ${spillDir}: cannot use it as the spill directory: ${errorMessage(err)}`);
+      })
+    : null;
+  const sink = new KafkaSink(kafka, log, { maxMessages: config.collector.bufferMaxMessages, spill, topics: SAMPLE_TOPICS, topicPartitions: config.kafka.topicPartitions });
   await sink.start();
   const collector = new Collector(config.collector, buildSamplers(config.collector), sink, log);
   await collector.start();

@@ -1,30 +1,27 @@
 // Delivers samples to Kafka: batched, gzip-compressed, keyed by instance id so one
-// instance's samples stay in order on one partition. Samples wait in a bounded in-memory
-// queue; while Kafka is unreachable the queue absorbs them, and past its bound the oldest
-// are dropped and counted (`dropped`), never an unbounded heap.
+// instance's samples stay in order on one partition. Samples wait in a DeliveryBuffer: a
+// bounded in-memory queue, plus an optional spill to disk; while Kafka is unreachable they
+// absorb the samples, and past their bounds the oldest are dropped and counted
+// (`dropped`), never an unbounded heap.
 import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { errorMessage } from '../common/errors.ts';
 import { ensureTopics } from '../common/kafka.ts';
 import type { Logger } from '../common/log.ts';
-import { BoundedQueue } from './bounded-queue.ts';
+import { DeliveryBuffer, type DeliveryBufferStats, type OutgoingMessage } from './delivery-buffer.ts';
+import type { DiskSpill } from './disk-spill.ts';
 import type { Sample } from './sampler.ts';
-
-interface Pending {
-  topic: string;
-  key: string;
-  value: string;
-}
 
 export interface KafkaSinkStats {
   queued: number;
   sent: number;
   dropped: number;
+  spill: DeliveryBufferStats['spill'];
   lastError: string | null;
   lastSentAt: number | null;
 }
 
 export class KafkaSink {
-  private readonly queue: BoundedQueue<Pending>;
+  private readonly buffer: DeliveryBuffer;
   private producer: Producer;
   private running = false;
   private loop: Promise<void> | null = null;
@@ -36,9 +33,9 @@ export class KafkaSink {
   constructor(
     private readonly kafka: Kafka,
     private readonly log: Logger,
-    private readonly opts: { maxMessages: number; batchMessages?: number; batchBytes?: number; lingerMs?: number; topics: readonly string[]; topicPartitions: number },
+    private readonly opts: { maxMessages: number; spill?: DiskSpill | null; batchMessages?: number; batchBytes?: number; lingerMs?: number; topics: readonly string[]; topicPartitions: number },
   ) {
-    this.queue = new BoundedQueue(opts.maxMessages);
+    this.buffer = new DeliveryBuffer(opts.maxMessages, opts.spill ?? null, log);
     this.producer = this.newProducer();
   }
 
@@ -65,23 +62,27 @@ export class KafkaSink {
   }
 
   push(samples: readonly Sample[]): void {
-    for (const s of samples) this.queue.push({ topic: s.topic, key: s.value.instance.id, value: JSON.stringify(s.value) });
+    for (const s of samples) this.buffer.push({ topic: s.topic, key: s.value.instance.id, value: JSON.stringify(s.value) });
     this.wake?.();
   }
 
   stats(): KafkaSinkStats {
-    return { queued: this.queue.length, sent: this.sent, dropped: this.queue.dropped, lastError: this.lastError, lastSentAt: this.lastSentAt };
+    return { ...this.buffer.stats(), sent: this.sent, lastError: this.lastError, lastSentAt: this.lastSentAt };
   }
 
-  /** Sends what is queued (waiting at most `timeoutMs`), then disconnects. */
+  /** Sends what is queued (waiting at most `timeoutMs`), then disconnects; what is left goes to the spill, if any. */
   async stop(timeoutMs = 5000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (this.queue.length > 0 && Date.now() < deadline && this.lastError === null) await sleep(50);
+    while (this.buffer.length > 0 && Date.now() < deadline && this.lastError === null) await sleep(50);
     this.running = false;
     this.wake?.();
     await this.loop;
     await this.producer.disconnect().catch(() => {});
-    if (this.queue.length > 0) this.log.warn({ unsent: this.queue.length }, 'stopped with samples not delivered to Kafka');
+    const unsent = this.buffer.length;
+    if (unsent === 0) return;
+    const lost = await this.buffer.spillAll();
+    if (lost > 0) this.log.warn({ unsent: lost }, 'stopped with samples not delivered to Kafka (no spill configured to keep them)');
+    else this.log.info({ unsent }, 'stopped with samples not delivered to Kafka; they are in the spill and are sent by the next run');
   }
 
   private async run(): Promise<void> {
@@ -93,7 +94,7 @@ export class KafkaSink {
     let connected = false;
     let backoffMs = 250;
     while (this.running) {
-      if (this.queue.length === 0) {
+      if (this.buffer.length === 0) {
         await new Promise<void>((resolve) => {
           this.wake = resolve;
           setTimeout(resolve, 1000);
@@ -102,8 +103,9 @@ export class KafkaSink {
         continue;
       }
       // Give a burst of samplers a moment to add to the same batch.
-      if (this.queue.length < batchMessages) await sleep(this.opts.lingerMs ?? 20);
-      const batch = takeBytes(this.queue.peek(batchMessages), maxBatchBytes);
+      if (this.buffer.length < batchMessages) await sleep(this.opts.lingerMs ?? 20);
+      const batch = await this.buffer.take(batchMessages, maxBatchBytes);
+      if (!batch) continue;
       try {
         if (!connected) {
           // Inside the retry loop, so a collector started while Kafka is down still samples and buffers.
@@ -111,15 +113,17 @@ export class KafkaSink {
           await this.producer.connect();
           connected = true;
         }
-        await this.producer.sendBatch({ topicMessages: groupByTopic(batch), acks: -1, compression: CompressionTypes.GZIP });
-        this.queue.remove(batch.length);
-        this.sent += batch.length;
+        await this.producer.sendBatch({ topicMessages: groupByTopic(batch.messages), acks: -1, compression: CompressionTypes.GZIP });
+        await this.buffer.settle(batch, true);
+        this.sent += batch.messages.length;
         this.lastSentAt = Date.now();
-        if (this.lastError) this.log.info({ queued: this.queue.length }, 'Kafka reachable again; sending the backlog');
+        if (this.lastError) this.log.info({ queued: this.buffer.length }, 'Kafka reachable again; sending the backlog');
         this.lastError = null;
         backoffMs = 250;
       } catch (err) {
-        if (this.lastError === null) this.log.warn({ err: errorMessage(err), queued: this.queue.length }, 'Kafka send failed; samples kept in memory and retried');
+        await this.buffer.settle(batch, false);
+        const spilling = this.opts.spill ? 'kept in memory, then on disk,' : 'kept in memory';
+        if (this.lastError === null) this.log.warn({ err: errorMessage(err), queued: this.buffer.length }, `Kafka send failed; samples ${spilling} and retried`);
         this.lastError = errorMessage(err);
         if (/larger than the max message size/i.test(this.lastError) && maxBatchBytes > 64 * 1024) maxBatchBytes = Math.floor(maxBatchBytes / 2);
         await this.producer.disconnect().catch(() => {});
@@ -132,17 +136,7 @@ export class KafkaSink {
   }
 }
 
-/** The longest prefix of `batch` within `maxBytes` of values (at least one message). */
-function takeBytes(batch: Pending[], maxBytes: number): Pending[] {
-  let bytes = 0;
-  for (let i = 0; i < batch.length; i++) {
-    bytes += batch[i]!.value.length;
-    if (bytes > maxBytes && i > 0) return batch.slice(0, i);
-  }
-  return batch;
-}
-
-function groupByTopic(batch: readonly Pending[]) {
+function groupByTopic(batch: readonly OutgoingMessage[]) {
   const byTopic = new Map<string, Array<{ key: string; value: string }>>();
   for (const p of batch) {
     let list = byTopic.get(p.topic);

@@ -201,6 +201,18 @@ export const Config = Type.Object(
         timeoutMs: Millis(50, 2000),
         /** Samples kept in memory while Kafka is unreachable; the oldest are dropped (and counted) beyond this. */
         bufferMaxMessages: Type.Integer({ minimum: 100, maximum: 10_000_000 }),
+        /**
+         * Samples beyond `bufferMaxMessages` go to segment files in `dir` (null: no spill,
+         * they are dropped) up to `maxBytes`, then the oldest segment is dropped. Sent first
+         * when Kafka is back, also by the next run after a restart.
+         */
+        spill: Type.Object(
+          {
+            dir: Type.Union([Type.String({ minLength: 1 }), Type.Null()]),
+            maxBytes: Type.Integer({ minimum: 1024 * 1024, maximum: 1024 ** 4 }),
+          },
+          { additionalProperties: false },
+        ),
         /** Host-local instances: found from /proc (`discover`), or cluster nodes limited to this host (`onlyLocal`). */
         local: Type.Object(
           {

@@ -28,6 +28,7 @@ export function defaultConfig(): Config {
       discoveryEveryMs: 30_000,
       timeoutMs: 2000,
       bufferMaxMessages: 200_000,
+      spill: { dir: null, maxBytes: 4 * 1024 ** 3 },
       local: { discover: false, onlyLocal: false, cluster: 'local' },
       health: { host: '127.0.0.1', port: 9121 },
       topology: { everyMs: 1000, keyframeEveryMs: 60_000, shards: true },
@@ -94,6 +95,7 @@ function fromEnv(env: NodeJS.ProcessEnv): Json {
   set('clickhouse', 'password', env.REDSCOPE_CLICKHOUSE_PASSWORD);
   set('collector', 'name', env.REDSCOPE_COLLECTOR_NAME);
   set('collector', 'infoEveryMs', intVar(env, 'REDSCOPE_INFO_EVERY_MS'));
+  if (env.REDSCOPE_COLLECTOR_SPILL_DIR) set('collector', 'spill', { dir: env.REDSCOPE_COLLECTOR_SPILL_DIR });
   if (env.REDSCOPE_REDIS_SEEDS) {
     set('collector', 'clusters', [{
       name: env.REDSCOPE_CLUSTER_NAME || 'local',
