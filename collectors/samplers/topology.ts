@@ -73,7 +73,9 @@ export function topologySampler(opts: TopologySamplerOptions): Sampler {
       const durationUs = Number((process.hrtime.bigint() - started) / 1000n);
       const info = parseClusterInfo(infoReply);
       const parsed = parseClusterNodes(nodesReply);
-      const nodes = parsed.map((n) => toTopologyNode(n, shards?.get(n.id)));
+      // A node learns its own ip only from a peer's MEET: a single-node cluster shows itself
+      // as `:7000`, which means the address we reached it on.
+      const nodes = parsed.map((n) => toTopologyNode(n.myself && n.host === '' ? { ...n, host: target.ref.host } : n, shards?.get(n.id)));
       const myId = parsed.find((n) => n.myself)?.id ?? '';
       const ts = Date.now();
 
