@@ -46,10 +46,11 @@ export async function discoverCluster(target: ClusterTarget, timeoutMs: number):
       });
       if (reply === null) return [{ ref: { id: seed, ...splitAddress(seed), cluster: target.name }, endpoint: ep }];
       return parseClusterNodes(reply)
-        // A node still in handshake or without an address cannot be reached yet.
-        .filter((n) => n.host !== '' && !n.flags.includes('handshake') && !n.flags.includes('noaddr'))
+        // A node still in handshake or without an address cannot be reached yet. The seed
+        // itself may show an empty ip (`:7000`): a node learns its own ip only from a peer's
+        // MEET, so a single-node cluster never does; it means "the address you reached me on".
+        .filter((n) => (n.host !== '' || n.myself) && !n.flags.includes('handshake') && !n.flags.includes('noaddr'))
         .map((n) => {
-          // A node that announces an empty ip (`:7000`) means "the address you reached me on".
           const host = n.host || ep.host;
           return {
             ref: { id: `${host}:${n.port}`, host, port: n.port, cluster: target.name, nodeId: n.id },
