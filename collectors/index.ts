@@ -22,7 +22,8 @@ export interface RunningCollector {
 }
 
 export async function startCollector(config: Config, log: Logger): Promise<RunningCollector> {
-  const kafka = createKafka(config.kafka, log);
+  // The sink retries on its own (backoff ≤ 5 s, samples kept meanwhile): a short client chain.
+  const kafka = createKafka(config.kafka, log, { initialRetryTime: 200, retries: 2, maxRetryTime: 2000 });
   const { dir: spillDir, maxBytes: spillMaxBytes } = config.collector.spill;
   const spill = spillDir
     ? await DiskSpill.open({ dir: spillDir, maxBytes: spillMaxBytes }, log).catch((err: unknown) => {

@@ -92,6 +92,9 @@ export class KafkaSink {
     // inside even when one partition gets it all. A batch rejected as too large is halved.
     let maxBatchBytes = this.opts.batchBytes ?? 2 * 1024 * 1024;
     let connected = false;
+    // Topics are checked once: during an outage, reconnecting is only the producer's few
+    // quick retries, then our own backoff (≤ 5 s) — not the admin client's long retry chain.
+    let topicsReady = false;
     let backoffMs = 250;
     while (this.running) {
       if (this.buffer.length === 0) {
@@ -109,7 +112,8 @@ export class KafkaSink {
       try {
         if (!connected) {
           // Inside the retry loop, so a collector started while Kafka is down still samples and buffers.
-          await ensureTopics(this.kafka, this.opts.topics, this.opts.topicPartitions);
+          if (!topicsReady) await ensureTopics(this.kafka, this.opts.topics, this.opts.topicPartitions);
+          topicsReady = true;
           await this.producer.connect();
           connected = true;
         }
@@ -126,6 +130,7 @@ export class KafkaSink {
         if (this.lastError === null) this.log.warn({ err: errorMessage(err), queued: this.buffer.length }, `Kafka send failed; samples ${spilling} and retried`);
         this.lastError = errorMessage(err);
         if (/larger than the max message size/i.test(this.lastError) && maxBatchBytes > 64 * 1024) maxBatchBytes = Math.floor(maxBatchBytes / 2);
+        if (/does not host this topic|unknown topic/i.test(this.lastError)) topicsReady = false;
         await this.producer.disconnect().catch(() => {});
         this.producer = this.newProducer();
         connected = false;

@@ -3,7 +3,12 @@ import { Kafka, logLevel, type LogEntry } from 'kafkajs';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 
-export function createKafka(config: Config['kafka'], log: Logger): Kafka {
+/**
+ * `retry` replaces the default (8 retries, backoff growing to ~25 s), which also governs
+ * (re)connecting: a client that runs its own backoff loop — the collector's sink — passes a
+ * short chain so it notices a returning broker within seconds.
+ */
+export function createKafka(config: Config['kafka'], log: Logger, retry: { initialRetryTime: number; retries: number; maxRetryTime?: number } = { initialRetryTime: 200, retries: 8 }): Kafka {
   return new Kafka({
     clientId: config.clientId,
     brokers: config.brokers,
@@ -15,7 +20,7 @@ export function createKafka(config: Config['kafka'], log: Logger): Kafka {
       if (level <= logLevel.ERROR) log.error(fields, message);
       else log.warn(fields, message);
     },
-    retry: { initialRetryTime: 200, retries: 8 },
+    retry,
   });
 }
 
