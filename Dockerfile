@@ -14,6 +14,10 @@ RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 
 COPY . .
 
+# The collector's spill directory (collector.spill.dir), owned by the user the processes
+# run as, so a named volume mounted there starts out writable.
+RUN mkdir -p /var/lib/redscope/spill && chown node:node /var/lib/redscope/spill
+
 USER node
 # The same as `npx tsx cli/redscope.ts`, in one process: npx does not pass SIGTERM on to
 # tsx, so `docker stop` would kill the stream processor without its final flush.
