@@ -9,7 +9,8 @@
 // `startValkeyCluster` runs one server owned by the caller (a test): a free port in
 // 7400–7499 (bus port +10000; both below the ephemeral range), its own data dir, cluster
 // mode with all 16384 slots on itself, latency monitor and slowlog set like the local
-// cluster (stack/redis.ts). `stop()` ends it and deletes its dir.
+// cluster (stack/redis.ts). `stop()` ends it and deletes its dir. With `replicaOf` the
+// new server joins that one's cluster as its replica instead.
 import { createHash } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -141,9 +142,11 @@ async function freeValkeyPort(): Promise<number> {
 
 /**
  * Starts a single-node Valkey cluster owning all slots and waits for cluster_state:ok.
+ * With `replicaOf`, the new node instead joins that node's cluster as its replica and
+ * this waits until the replication link is up.
  * `args` are extra server options (`['--maxmemory-policy', 'allkeys-lfu']`).
  */
-export async function startValkeyCluster(opts: { name: string; args?: string[]; dataDir?: string; log?: Log }): Promise<ValkeyServer> {
+export async function startValkeyCluster(opts: { name: string; args?: string[]; replicaOf?: ValkeyServer; dataDir?: string; log?: Log }): Promise<ValkeyServer> {
   const dataDir = opts.dataDir ?? stackDataDir();
   const serverBin = await ensureValkeyServer({ dataDir, ...(opts.log ? { log: opts.log } : {}) });
   const port = await freeValkeyPort();
@@ -167,6 +170,8 @@ export async function startValkeyCluster(opts: { name: string; args?: string[]; 
       '--latency-monitor-threshold', '100',
       '--slowlog-log-slower-than', '10000', // Redis's and Valkey's default, stated: tests rely on it
       '--slowlog-max-len', '128',
+      // As in stack/redis.ts: a master waits 5 s by default for more replicas before a diskless sync.
+      '--repl-diskless-sync-delay', '0',
       ...(opts.args ?? []),
     ], { cwd: dir, stdio: ['ignore', out, out] });
   } finally {
@@ -210,7 +215,37 @@ export async function startValkeyCluster(opts: { name: string; args?: string[]; 
           return (err as Error).message;
         }
       }, { timeoutMs: 10_000, intervalMs: 100, hint: `log: ${logFile}` });
-      await admin.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
+      const master = opts.replicaOf;
+      if (master) {
+        await admin.call('CLUSTER', 'MEET', master.host, String(master.port));
+        // REPLICATE needs the master known to this node, which takes a gossip round.
+        await waitFor('valkey replica', async () => {
+          try {
+            await admin.call('CLUSTER', 'REPLICATE', master.nodeId);
+            return true;
+          } catch (err) {
+            return (err as Error).message;
+          }
+        }, { timeoutMs: 10_000, intervalMs: 100, hint: `log: ${logFile}` });
+        await waitFor('valkey replication link', async () => {
+          const link = /master_link_status:(\w+)/.exec(await admin.info('replication'))?.[1];
+          return link === 'up' ? true : `master_link_status:${link ?? '?'}`;
+        }, { timeoutMs: 15_000, intervalMs: 100, hint: `log: ${logFile}` });
+        // The master learns the replica's role and master id by gossip, a moment later.
+        const myId = String(await admin.call('CLUSTER', 'MYID'));
+        const onMaster = await master.client();
+        try {
+          await waitFor('valkey replica seen by its master', async () => {
+            const line = String(await onMaster.call('CLUSTER', 'NODES')).split('\n').find((l) => l.startsWith(`${myId} `));
+            const [, , flags = '', masterId = ''] = (line ?? '').split(' ');
+            return flags.split(',').includes('slave') && masterId === master.nodeId ? true : `master sees ${line ?? 'nothing'}`;
+          }, { timeoutMs: 10_000, intervalMs: 100, hint: `log: ${logFile}` });
+        } finally {
+          onMaster.disconnect();
+        }
+      } else {
+        await admin.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
+      }
       await waitFor('valkey cluster', async () => {
         const state = /cluster_state:(\w+)/.exec(String(await admin.call('CLUSTER', 'INFO')))?.[1];
         return state === 'ok' ? true : `cluster_state:${state ?? '?'}`;
