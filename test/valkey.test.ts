@@ -303,3 +303,77 @@ describe('hot keys on Valkey 8 through CLUSTER SLOT-STATS', () => {
     expect(hot.slots.length).toBeLessThanOrEqual(5);
   });
 });
+
+describe('hot keys on Valkey 8 by OBJECT FREQ and MONITOR', () => {
+  afterAll(async () => {
+    await writer.call('CONFIG', 'SET', 'maxmemory-policy', 'noeviction');
+  });
+
+  it('under allkeys-lfu, the Lua keyspace scan ranks a hammered key first by its LFU counter', async () => {
+    await writer.call('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lfu');
+    const hotKey = 'vk:item:11';
+    for (let i = 0; i < 15; i++) {
+      const p = writer.pipeline();
+      for (let j = 0; j < 200; j++) p.get(hotKey);
+      await p.exec();
+    }
+    const sampler = keyspaceSampler({ ...defaults.keyspace, jitterMs: 0, progressEveryMs: 60_000, timeoutMs: 2000 }, quietLog);
+    const samples = await sampler.sample(target, ctx, new AbortController().signal);
+    const hot = samples.find((s) => s.topic === TOPICS.hotkeys)?.value as HotKeysV1 | undefined;
+    expect(hot, 'a hotkeys sample from the scan').toBeDefined();
+    expect(checks[TOPICS.hotkeys]!(hot).reason ?? 'valid').toBe('valid');
+    expect(hot!.method).toBe('object-freq');
+    expect(hot!.keys[0]).toMatchObject({ key: hotKey, metric: 'lfu-counter' });
+    expect(hot!.keys[0]!.score).toBeGreaterThan(hot!.keys[1]!.score);
+  });
+
+  it('with MONITOR enabled, counts commands per key in the window, and still adds the hot slots', async () => {
+    const sampler = hotKeysSampler({ ...defaults.keyspace, hotkeys: { ...defaults.keyspace.hotkeys, topN: 5, monitor: { enabled: true, durationMs: 1500, maxBytes: 10 * 1024 * 1024 } }, timeoutMs: 2000 });
+    const running = sampler.sample(target, ctx, new AbortController().signal);
+    // MONITOR is on once CLIENT LIST shows it; no fixed sleep.
+    const other = await server.client();
+    for (;;) {
+      if (String(await other.call('CLIENT', 'LIST')).includes('cmd=monitor')) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const p = writer.pipeline();
+    for (let i = 0; i < 300; i++) p.get('vk:item:12');
+    await p.exec();
+    const [hot] = (await running).map((s) => s.value as HotKeysV1);
+    expect(checks[TOPICS.hotkeys]!(hot).reason ?? 'valid').toBe('valid');
+    expect(hot!.method).toBe('monitor');
+    expect(hot!.keys[0]).toMatchObject({ key: 'vk:item:12', pattern: 'vk:item:*', metric: 'commands', score: 300 });
+    expect(hot!.slots.length).toBeGreaterThan(0);
+  });
+});
+
+// Last in this file: once a peer MEETs the master, the master knows its own ip.
+describe('a Valkey 8 master with a replica', () => {
+  let replica: ValkeyServer;
+  beforeAll(async () => {
+    replica = await startValkeyCluster({ name: 'valkey-test-replica', replicaOf: server });
+    await writer.call('WAIT', 1, 5000);
+  });
+  afterAll(async () => {
+    await replica?.stop();
+  });
+
+  it('is scanned on its replica in Lua mode (READONLY, no-writes script), with the same counts', async () => {
+    const sampler = keyspaceSampler({ ...defaults.keyspace, jitterMs: 0, progressEveryMs: 60_000, timeoutMs: 2000 }, quietLog);
+    const samples = await sampler.sample(target, ctx, new AbortController().signal);
+    const scan = samples.find((s) => s.topic === TOPICS.keyspace)!.value as KeyspaceScanV1;
+    expect(checks[TOPICS.keyspace]!(scan).reason ?? 'valid').toBe('valid');
+    expect(scan.scannedOn).toEqual({ id: `${replica.host}:${replica.port}`, role: 'replica' });
+    expect(scan.stats).toMatchObject({ mode: 'lua', keysScanned: ITEMS + CROWDED + 1 });
+    expect(scan.patterns.find((p) => p.pattern === 'vk:item:*')).toMatchObject({ keys: ITEMS, noTtl: ITEMS - ITEMS_WITH_TTL });
+    expect(scan.topKeysByLength[0]).toMatchObject({ key: BIG_KEY, length: BIG_FIELDS, ttlMs: -1 });
+  });
+
+  it('shows both nodes in the topology and in discovery, the replica attached to the master', async () => {
+    const [view] = await sampleOf<TopologySampleV1>(topologySampler({ ...defaults.topology, timeoutMs: 2000 }), TOPICS.topology);
+    expect(view).toMatchObject({ clusterState: 'ok', knownNodes: 2, size: 1 });
+    expect(view!.nodes.find((n) => n.id === replica.nodeId)).toMatchObject({ role: 'replica', masterId: server.nodeId, port: replica.port });
+    const found = await discoverCluster({ name: 'valkey', seeds: [target.ref.id] }, 2000);
+    expect(found.map((d) => d.ref.id).sort()).toEqual([target.ref.id, `${replica.host}:${replica.port}`].sort());
+  });
+});
