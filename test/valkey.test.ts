@@ -151,6 +151,24 @@ describe('discovering a Valkey 8 server', () => {
     expect(found.map((d) => d.ref)).toEqual([{ id: target.ref.id, host: server.host, port: server.port, cluster: 'valkey', nodeId: server.nodeId }]);
   });
 
+  it('a collector seeded with the single-node cluster watches its node', async () => {
+    const { Collector } = await import('../collectors/collector.ts');
+    const { KafkaSink } = await import('../collectors/kafka-sink.ts');
+    const { createKafka } = await import('../common/kafka.ts');
+    const { testConfig } = await import('./support/pipeline.ts');
+    const base = testConfig();
+    const config = { ...base.collector, clusters: [{ name: 'valkey', seeds: [target.ref.id] }], instances: [], local: { ...base.collector.local, discover: false } };
+    // A sink that is never started: samples only queue, nothing is sent anywhere.
+    const sink = new KafkaSink(createKafka(base.kafka, quietLog), quietLog, { maxMessages: 1000, topics: [], topicPartitions: 1 });
+    const collector = new Collector(config, [], sink, quietLog);
+    await collector.start();
+    try {
+      expect(collector.instances()).toEqual([target.ref.id]);
+    } finally {
+      await collector.stop();
+    }
+  });
+
   it('on this host, finds the valkey-server process from /proc without its cluster bus port', () => {
     const found = discoverLocalInstances();
     expect(found).toContain(target.ref.id);
