@@ -7,6 +7,7 @@ import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaSink } from '../collectors/kafka-sink.ts';
 import { keyPattern } from '../collectors/keyspace/key-pattern.ts';
+import { scanKeyspace, type ScanSettings } from '../collectors/keyspace/scanner.ts';
 import { keyspaceSampler } from '../collectors/samplers/keyspace.ts';
 import type { Sample, Target } from '../collectors/sampler.ts';
 import { createClickHouse } from '../common/clickhouse.ts';
@@ -16,6 +17,7 @@ import { identifier, sql } from '../common/sql.ts';
 import { KeyspaceScanV1, SAMPLE_TOPICS, TOPICS, validator, type KeyPatternStat } from '../contracts/index.ts';
 import { startStream, type RunningStream } from '../stream/index.ts';
 import { clusterTargets, type ClusterTargets } from './support/cluster-targets.ts';
+import { startStandaloneRedis, type StandaloneRedis } from './support/standalone-redis.ts';
 import { dropDatabase, endpoints, eventually, quietLog, testConfig } from './support/pipeline.ts';
 
 const letters = (n: number) => Array.from({ length: n }, () => String.fromCharCode(97 + randomInt(26))).join('');
@@ -152,6 +154,76 @@ describe('keyspace scan on the cluster', () => {
     // A lower bound only: a busy machine may be slower, never faster than the limit allows
     // (the last batch is not waited for).
     expect(stats.durationMs).toBeGreaterThanOrEqual(((stats.keysScanned - 10) / 500) * 1000 * 0.9);
+  });
+});
+
+describe('keyspace scan on a standalone instance (strings typed and measured by MGET)', () => {
+  let server: StandaloneRedis;
+  const expected = new Map<string, { type: string; length: number }>();
+
+  beforeAll(async () => {
+    server = await startStandaloneRedis('keyspace-scan');
+    const r = server.client();
+    const strings: Record<string, string> = { 'str:embstr': 'short', 'str:int': '12345', 'str:empty': '', 'str:raw': 'r'.repeat(64), 'str:utf8:ключ': 'значение', 'str:big': 'b'.repeat(10_000) };
+    for (const [k, v] of Object.entries(strings)) {
+      await r.set(k, v);
+      expected.set(k, { type: 'string', length: Buffer.byteLength(v) });
+    }
+    for (let i = 0; i < 300; i++) {
+      await r.set(`bulk:${i}`, 'x'.repeat(i));
+      expected.set(`bulk:${i}`, { type: 'string', length: i });
+    }
+    await r.rpush('list:1', 'a', 'b', 'c');
+    await r.sadd('set:int', 1, 2, 3, 4);
+    await r.sadd('set:str', 'a', 'b');
+    await r.zadd('zset:1', 1, 'a', 2, 'b');
+    await r.hset('hash:small', 'f', 'v');
+    const big: string[] = [];
+    for (let f = 0; f < 2000; f++) big.push(`f${f}`, 'v');
+    await r.hset('hash:big', ...big);
+    await r.xadd('stream:1', '*', 'f', 'v');
+    for (const [k, type, length] of [['list:1', 'list', 3], ['set:int', 'set', 4], ['set:str', 'set', 2], ['zset:1', 'zset', 2], ['hash:small', 'hash', 1], ['hash:big', 'hash', 2000], ['stream:1', 'stream', 1]] as const) expected.set(k, { type, length });
+    await r.expire('str:raw', 7200);
+    await r.expire('hash:small', 7200);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  const settings = (over: Partial<ScanSettings>): ScanSettings => ({
+    mode: 'lua', batchKeys: 7, keysPerSecond: 0, latencyGuard: { ...keyspace.latencyGuard, enabled: false },
+    topN: 1000, maxPatterns: 2000, withFreq: false, progressEveryMs: 60_000, ...over,
+  });
+  async function scanAll(over: Partial<ScanSettings>) {
+    const conns = { scan: server.client(), probe: server.client() };
+    const out = await scanKeyspace(conns, settings(over));
+    conns.scan.disconnect();
+    conns.probe.disconnect();
+    return out;
+  }
+
+  it('reads every key exactly as the per-key commands of pipeline mode do, with and without PTTL', async () => {
+    const reference = await scanAll({ mode: 'pipeline', batchKeys: 50 });
+    const byKey = (keys: Array<{ key: string; type: string; bytes: number; length: number; ttlMs: number }>) =>
+      Object.fromEntries(keys.map((k) => [k.key, { type: k.type, bytes: k.bytes, length: k.length, ttl: k.ttlMs < 0 ? 'none' : 'set' }]));
+    expect(reference.stats.keysScanned).toBe(expected.size);
+    const want = byKey(reference.result.topKeysByBytes);
+    for (const [k, e] of expected) expect(want[k]).toMatchObject(e);
+    for (const over of [{}, { batchKeys: 1000 }, { alwaysReadTtl: true }] as Array<Partial<ScanSettings>>) {
+      const lua = await scanAll(over);
+      expect(lua.stats).toMatchObject({ mode: 'lua', keysScanned: expected.size, vanished: 0, ttlRead: true });
+      expect(byKey(lua.result.topKeysByBytes)).toEqual(want);
+      expect(lua.result.patterns).toEqual(reference.result.patterns);
+    }
+  });
+
+  it('skips PTTL when no key has a TTL, and then reports every key without one', async () => {
+    const r = server.client();
+    await r.persist('str:raw');
+    await r.persist('hash:small');
+    const lua = await scanAll({});
+    expect(lua.stats).toMatchObject({ keysScanned: expected.size, ttlRead: false });
+    for (const k of lua.result.topKeysByBytes) expect([k.key, k.ttlMs, k.type, k.length]).toEqual([k.key, -1, expected.get(k.key)!.type, expected.get(k.key)!.length]);
   });
 });
 

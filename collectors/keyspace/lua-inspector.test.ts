@@ -21,7 +21,7 @@ function pack(items: Array<string | number>): Buffer {
 
 const collect = (packed: Buffer, withFreq: boolean) => {
   const keys: InspectedKey[] = [];
-  const counts = decodeLuaBatch(packed, withFreq, (k) => keys.push({ ...k }));
+  const counts = decodeLuaBatch(packed, { withFreq, readTtl: true }, (k) => keys.push({ ...k }));
   return { keys, counts };
 };
 

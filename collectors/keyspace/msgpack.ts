@@ -40,23 +40,39 @@ export class MsgpackReader {
       case 0xc4: case 0xd9: return this.str(this.uint(1));
       case 0xc5: case 0xda: return this.str(this.uint(2));
       case 0xc6: case 0xdb: return this.str(this.uint(4));
-      case 0xca: return this.take(4, (o) => this.buf.readFloatBE(o));
-      case 0xcb: return this.take(8, (o) => this.buf.readDoubleBE(o));
+      case 0xca: return this.buf.readFloatBE(this.advance(4));
+      case 0xcb: return this.buf.readDoubleBE(this.advance(8));
       case 0xcc: return this.uint(1);
       case 0xcd: return this.uint(2);
       case 0xce: return this.uint(4);
-      case 0xcf: return this.take(8, (o) => Number(this.buf.readBigUInt64BE(o)));
-      case 0xd0: return this.take(1, (o) => this.buf.readInt8(o));
-      case 0xd1: return this.take(2, (o) => this.buf.readInt16BE(o));
-      case 0xd2: return this.take(4, (o) => this.buf.readInt32BE(o));
-      case 0xd3: return this.take(8, (o) => Number(this.buf.readBigInt64BE(o)));
+      case 0xcf: return Number(this.buf.readBigUInt64BE(this.advance(8)));
+      case 0xd0: return this.buf.readInt8(this.advance(1));
+      case 0xd1: return this.buf.readInt16BE(this.advance(2));
+      case 0xd2: return this.buf.readInt32BE(this.advance(4));
+      case 0xd3: return Number(this.buf.readBigInt64BE(this.advance(8)));
       default: throw new MsgpackError(`unsupported type byte 0x${b.toString(16)} at ${this.pos - 1}`);
     }
   }
 
+  /** Reads one integer or float (the hot path of a scan: fixints first). */
   number(): number {
+    const b = this.buf[this.pos];
+    if (b !== undefined && b <= 0x7f) {
+      this.pos++;
+      return b;
+    }
     const v = this.value();
     if (typeof v !== 'number') throw new MsgpackError(`expected a number before byte ${this.pos}, got ${JSON.stringify(v)}`);
+    return v;
+  }
+
+  /** Reads one string (key names); numbers and nil are not accepted. */
+  string(): string {
+    const b = this.byte();
+    if (b >= 0xa0 && b <= 0xbf) return this.str(b & 0x1f);
+    this.pos--;
+    const v = this.value();
+    if (typeof v !== 'string') throw new MsgpackError(`expected a string before byte ${this.pos}, got ${JSON.stringify(v)}`);
     return v;
   }
 
@@ -66,17 +82,23 @@ export class MsgpackReader {
   }
 
   private uint(bytes: 1 | 2 | 4): number {
-    return this.take(bytes, (o) => this.buf.readUIntBE(o, bytes));
+    const at = this.advance(bytes);
+    const buf = this.buf;
+    if (bytes === 1) return buf[at]!;
+    if (bytes === 2) return (buf[at]! << 8) | buf[at + 1]!;
+    return buf.readUInt32BE(at);
   }
 
   private str(len: number): string {
-    return this.take(len, (o) => this.buf.toString('utf8', o, o + len));
+    const at = this.advance(len);
+    return this.buf.toString('utf8', at, at + len);
   }
 
-  private take<T>(len: number, read: (offset: number) => T): T {
-    if (this.pos + len > this.buf.length) throw new MsgpackError('unexpected end of data');
-    const v = read(this.pos);
-    this.pos += len;
-    return v;
+  /** Moves past `len` bytes; returns where they start. */
+  private advance(len: number): number {
+    const at = this.pos;
+    if (at + len > this.buf.length) throw new MsgpackError('unexpected end of data');
+    this.pos = at + len;
+    return at;
   }
 }

@@ -58,7 +58,9 @@ export async function scanKeyspace(
   // A TTL set during the scan is then missed, which a periodic statistic can afford.
   const readTtl = settings.alwaysReadTtl === true || (await keysWithTtl(conns.scan)) > 0;
   const inspectorOpts = { batchKeys: settings.batchKeys, withFreq: settings.withFreq, readTtl };
-  const inspector: BatchInspector = settings.mode === 'lua' ? new LuaInspector(conns.scan, inspectorOpts) : new PipelineInspector(conns.scan, inspectorOpts);
+  // In cluster mode a multi-key command must stay within one slot: no MGET there.
+  const useMget = settings.mode === 'lua' && !(await clusterEnabled(conns.scan));
+  const inspector: BatchInspector = settings.mode === 'lua' ? new LuaInspector(conns.scan, { ...inspectorOpts, useMget }) : new PipelineInspector(conns.scan, inspectorOpts);
   const aggregator = new KeyspaceAggregator({ topN: settings.topN, maxPatterns: settings.maxPatterns, maxLivePatterns: MAX_LIVE_PATTERNS });
   const limiter = new RateLimiter(settings.keysPerSecond);
   const guardOpts = settings.latencyGuard;
@@ -147,6 +149,10 @@ export async function scanKeyspace(
 async function keysWithTtl(redis: Redis): Promise<number> {
   const db0 = /^db0:.*\bexpires=(\d+)/m.exec(await redis.info('keyspace'));
   return db0 ? Number(db0[1]) : 0;
+}
+
+async function clusterEnabled(redis: Redis): Promise<boolean> {
+  return /^cluster_enabled:1/m.test(await redis.info('cluster'));
 }
 
 async function probeMs(redis: Redis): Promise<number> {
