@@ -169,10 +169,14 @@ describe('keyspace scan on a standalone instance (strings typed and measured by 
       await r.set(k, v);
       expected.set(k, { type: 'string', length: Buffer.byteLength(v) });
     }
-    for (let i = 0; i < 300; i++) {
-      await r.set(`bulk:${i}`, 'x'.repeat(i));
-      expected.set(`bulk:${i}`, { type: 'string', length: i });
+    // More keys than one chunk of the scan script (CHUNK_KEYS), lengths on both sides of MGET_MAX_BYTES.
+    const bulk = r.pipeline();
+    for (let i = 0; i < 1200; i++) {
+      const length = i < 1000 ? i : 4000 + i;
+      bulk.set(`bulk:${i}`, 'x'.repeat(length));
+      expected.set(`bulk:${i}`, { type: 'string', length });
     }
+    await bulk.exec();
     await r.rpush('list:1', 'a', 'b', 'c');
     await r.sadd('set:int', 1, 2, 3, 4);
     await r.sadd('set:str', 'a', 'b');
@@ -192,7 +196,7 @@ describe('keyspace scan on a standalone instance (strings typed and measured by 
 
   const settings = (over: Partial<ScanSettings>): ScanSettings => ({
     mode: 'lua', batchKeys: 7, keysPerSecond: 0, latencyGuard: { ...keyspace.latencyGuard, enabled: false },
-    topN: 1000, maxPatterns: 2000, withFreq: false, progressEveryMs: 60_000, ...over,
+    topN: 5000, maxPatterns: 2000, withFreq: false, progressEveryMs: 60_000, ...over,
   });
   async function scanAll(over: Partial<ScanSettings>) {
     const conns = { scan: server.client(), probe: server.client() };
@@ -209,7 +213,7 @@ describe('keyspace scan on a standalone instance (strings typed and measured by 
     expect(reference.stats.keysScanned).toBe(expected.size);
     const want = byKey(reference.result.topKeysByBytes);
     for (const [k, e] of expected) expect(want[k]).toMatchObject(e);
-    for (const over of [{}, { batchKeys: 1000 }, { alwaysReadTtl: true }] as Array<Partial<ScanSettings>>) {
+    for (const over of [{}, { batchKeys: 1000 }, { batchKeys: 5000, alwaysReadTtl: true }] as Array<Partial<ScanSettings>>) {
       const lua = await scanAll(over);
       expect(lua.stats).toMatchObject({ mode: 'lua', keysScanned: expected.size, vanished: 0, ttlRead: true });
       expect(byKey(lua.result.topKeysByBytes)).toEqual(want);
