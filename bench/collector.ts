@@ -4,7 +4,11 @@
 // fetches INFO everything from the same instances every second. Goal: < 10 % of a core,
 // < 150 MB RSS. Reference: a Prometheus exporter spends about 5 ms of CPU per scrape of
 // one cluster node, i.e. ~30 % of a core for 60 instances at one scrape per second.
-import { spawn, type ChildProcess } from 'node:child_process';
+//
+// Both processes run the way production runs them: compiled JavaScript from dist/ (built
+// here first, as `npm run build` does), or through tsx with BENCH_RUNTIME=tsx. BENCH_NODE_ARGS adds
+// node flags to the collector only (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { stackDown, stackUp } from '../stack/index.ts';
@@ -13,6 +17,8 @@ import { BENCH_PORTS, BENCH_STACK_DIR } from './bench-stack.ts';
 
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 60);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
+const RUNTIME = process.env.BENCH_RUNTIME === 'tsx' ? 'tsx' : 'dist';
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const BASE_PORT = 7500;
 const root = new URL('../.redscope/bench-collector/', import.meta.url).pathname;
 const say = (s: string) => console.log(`[bench] ${s}`);
@@ -38,8 +44,31 @@ async function measure(proc: ChildProcess, seconds: number): Promise<{ cpuShare:
   return { cpuShare: (end.cpuSec - start.cpuSec) / ((Date.now() - t0) / 1000), rssMaxMb: rssMax };
 }
 
+/** The node arguments that run `file` (a .ts path from the repo root) under RUNTIME. */
+function entry(file: string): string[] {
+  return RUNTIME === 'tsx' ? ['--import', 'tsx', file] : [`dist/${file.replace(/\.ts$/, '.js')}`];
+}
+
+/** Stops `proc` with SIGTERM and waits for it to exit (so a --cpu-prof profile is written). */
+function stop(proc: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+    proc.once('exit', () => resolve());
+    proc.kill('SIGTERM');
+  });
+}
+
 export default async function run(): Promise<BenchResult> {
   mkdirSync(root, { recursive: true });
+  if (RUNTIME === 'dist') {
+    // Type errors are `npm run typecheck`'s business; tsc emits the JavaScript regardless.
+    say('compiling to dist/ (tsc -p tsconfig.build.json)…');
+    try {
+      execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+    } catch {
+      say('tsc reported type errors; measuring the JavaScript it emitted anyway');
+    }
+  }
   say(`starting ${INSTANCES} redis-server instances on ${BASE_PORT}…`);
   const addresses = Array.from({ length: INSTANCES }, (_, i) => `127.0.0.1:${BASE_PORT + i}`);
   for (const [i, a] of addresses.entries()) {
@@ -66,15 +95,15 @@ export default async function run(): Promise<BenchResult> {
   const env = { ...process.env, REDSCOPE_LOG_LEVEL: 'warn' };
   try {
     say(`baseline: INFO everything from ${INSTANCES} instances every second, nothing else (${SECONDS} s)…`);
-    const baseline = spawn(process.execPath, ['--import', 'tsx', 'bench/info-loop.ts', ...addresses], { env, stdio: 'ignore' });
+    const baseline = spawn(process.execPath, [...entry('bench/info-loop.ts'), ...addresses], { env, stdio: 'ignore' });
     const base = await measure(baseline, SECONDS);
-    baseline.kill('SIGTERM');
+    await stop(baseline);
     say(`collector: all samplers on their default schedules, delivering to Kafka (${SECONDS} s)…`);
-    const collector = spawn(process.execPath, ['--import', 'tsx', 'cli/redscope.ts', '--config', configFile, 'collector'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const collector = spawn(process.execPath, [...NODE_ARGS, ...entry('cli/redscope.ts'), '--config', configFile, 'collector'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
     const col = await measure(collector, SECONDS);
-    collector.kill('SIGTERM');
+    await stop(collector);
     const figures = {
-      instances: INSTANCES, seconds: SECONDS,
+      instances: INSTANCES, seconds: SECONDS, runtime: RUNTIME,
       collectorCpuPercentOfCore: +(col.cpuShare * 100).toFixed(1), collectorRssMaxMb: Math.round(col.rssMaxMb),
       baselineCpuPercentOfCore: +(base.cpuShare * 100).toFixed(1), baselineRssMaxMb: Math.round(base.rssMaxMb),
       collectorVsBaselineCpu: +(col.cpuShare / base.cpuShare).toFixed(2),
@@ -83,6 +112,7 @@ export default async function run(): Promise<BenchResult> {
     return {
       figures,
       table: [
+        { measure: 'runtime (both processes)', value: RUNTIME === 'tsx' ? 'node --import tsx' : 'node dist/ (compiled)', goal: '—' },
         { measure: `collector CPU, ${INSTANCES} instances (% of one core)`, value: figures.collectorCpuPercentOfCore, goal: '< 10' },
         { measure: 'collector RSS max (MB)', value: figures.collectorRssMaxMb, goal: '< 150' },
         { measure: 'baseline: bare INFO loop CPU (% of one core)', value: figures.baselineCpuPercentOfCore, goal: '—' },
