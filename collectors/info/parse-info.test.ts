@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseInfo } from './parse-info.ts';
+import { isNumeric, parseInfo } from './parse-info.ts';
 
 const redis70 = readFileSync(new URL('./fixtures/redis-7.0-standalone.txt', import.meta.url), 'utf8');
 
@@ -61,5 +61,19 @@ describe('parseInfo', () => {
   it('reads subcommand names as Redis 7 writes them', () => {
     const info = parseInfo('cmdstat_config|get:calls=2,usec=40,usec_per_call=20.00\r\nlatency_percentiles_usec_config|get:p50=19.1,p99=21.0,p99.9=21.0\r\n');
     expect(info.commands).toEqual([{ command: 'config|get', calls: 2, usec: 40, p50Us: 19.1, p99Us: 21, p999Us: 21 }]);
+  });
+
+  it('takes as numbers exactly the plain decimal values (no hex, blanks, signs alone or bare exponents)', () => {
+    const numbers = ['0', '-1', '7.78', '5.', '.5', '-.5', '1e5', '1E+3', '-1.5e-3', '00000000'];
+    const texts = ['', '-', '.', '-.', '1e', '1e+', '.e5', '0x10', ' 1', '1 ', '--1', '1.2.3', 'Infinity', 'NaN', '12K', '1,5'];
+    for (const s of numbers) expect(isNumeric(s), s).toBe(true);
+    for (const s of texts) expect(isNumeric(s), s).toBe(false);
+  });
+
+  it('reads lines ended by \\n alone as well as by \\r\\n', () => {
+    const info = parseInfo('connected_clients:3\nrole:master\r\nused_memory_human:1.5M');
+    expect(info.fields.connected_clients).toBe(3);
+    expect(info.role).toBe('master');
+    expect(info.text.used_memory_human).toBe('1.5M');
   });
 });

@@ -24,7 +24,44 @@ const ALWAYS_TEXT = new Set([
   'redis_version', 'valkey_version', 'server_name', 'os', 'executable', 'config_file', 'gcc_version',
 ]);
 
-const NUMBER = /^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
+/**
+ * Whether `s` is a plain decimal number: `-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?`, checked
+ * by char codes because it runs on every INFO value every second (a regex test cost more
+ * than the rest of the parse).
+ */
+export function isNumeric(s: string): boolean {
+  const n = s.length;
+  let i = 0;
+  if (n > 0 && s.charCodeAt(0) === 45 /* - */) i++;
+  const intStart = i;
+  while (i < n && isDigit(s.charCodeAt(i))) i++;
+  let digits = i - intStart;
+  if (i < n && s.charCodeAt(i) === 46 /* . */) {
+    const fracStart = ++i;
+    while (i < n && isDigit(s.charCodeAt(i))) i++;
+    digits += i - fracStart;
+  }
+  if (digits === 0) return false;
+  if (i < n && (s.charCodeAt(i) | 32) === 101 /* e or E */) {
+    i++;
+    if (i < n && (s.charCodeAt(i) === 43 || s.charCodeAt(i) === 45) /* + or - */) i++;
+    const expStart = i;
+    while (i < n && isDigit(s.charCodeAt(i))) i++;
+    if (i === expStart) return false;
+  }
+  return i === n;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** `prefix` followed by one or more digits only (`db0`, `slave12`). */
+function isPrefixDigits(key: string, prefix: string): boolean {
+  if (key.length <= prefix.length || !key.startsWith(prefix)) return false;
+  for (let i = prefix.length; i < key.length; i++) if (!isDigit(key.charCodeAt(i))) return false;
+  return true;
+}
 
 /** `calls=3,usec=9,usec_per_call=3.00` → { calls: '3', usec: '9', … } */
 export function parseAttributes(value: string): Record<string, string> {
@@ -37,52 +74,92 @@ export function parseAttributes(value: string): Record<string, string> {
 }
 
 function num(v: string | undefined): number | undefined {
-  if (v === undefined || !NUMBER.test(v)) return undefined;
+  if (v === undefined || !isNumeric(v)) return undefined;
   return Number(v);
 }
+
+const CMDSTAT = 'cmdstat_';
+const PERCENTILES = 'latency_percentiles_usec_';
+const ERRORSTAT = 'errorstat_';
 
 export function parseInfo(raw: string): ParsedInfo {
   const out: ParsedInfo = { fields: {}, text: {}, commands: [], errors: [], keyspace: [], replicas: [], role: 'unknown', version: '' };
   const commands = new Map<string, CommandStat>();
   const percentiles = new Map<string, Record<string, string>>();
 
-  for (const line of raw.split(/\r?\n/)) {
-    if (line === '' || line.startsWith('#')) continue;
-    const colon = line.indexOf(':');
-    if (colon <= 0) continue;
-    const key = line.slice(0, colon);
-    const value = line.slice(colon + 1);
-
-    if (key.startsWith('cmdstat_')) {
-      const a = parseAttributes(value);
-      const calls = num(a.calls);
-      const usec = num(a.usec);
-      if (calls === undefined || usec === undefined) continue;
-      const stat: CommandStat = { command: key.slice('cmdstat_'.length), calls, usec };
-      const rejected = num(a.rejected_calls);
-      const failed = num(a.failed_calls);
-      if (rejected !== undefined) stat.rejectedCalls = rejected;
-      if (failed !== undefined) stat.failedCalls = failed;
-      commands.set(stat.command, stat);
-    } else if (key.startsWith('latency_percentiles_usec_')) {
-      percentiles.set(key.slice('latency_percentiles_usec_'.length), parseAttributes(value));
-    } else if (key.startsWith('errorstat_')) {
-      const count = num(parseAttributes(value).count);
-      if (count !== undefined) out.errors.push({ error: key.slice('errorstat_'.length), count });
-    } else if (/^db\d+$/.test(key)) {
-      const a = parseAttributes(value);
-      out.keyspace.push({ db: Number(key.slice(2)), keys: num(a.keys) ?? 0, expires: num(a.expires) ?? 0, avgTtlMs: num(a.avg_ttl) ?? 0 });
-    } else if (/^slave\d+$/.test(key) && value.includes('=')) {
-      const a = parseAttributes(value);
-      out.replicas.push({ host: a.ip ?? '', port: num(a.port) ?? 0, state: a.state ?? '', offset: num(a.offset) ?? 0, lagSeconds: num(a.lag) ?? 0 });
-    } else if (key === 'module') {
-      const name = parseAttributes(value).name ?? String(Object.keys(out.text).length);
-      out.text[`module_${name}`] = value;
-    } else if (!ALWAYS_TEXT.has(key) && NUMBER.test(value)) {
-      out.fields[key] = Number(value);
-    } else {
-      out.text[key] = value;
+  // Line by line without splitting the reply into an array first; `\r\n` or `\n` ends a line.
+  const length = raw.length;
+  for (let start = 0; start < length; ) {
+    let end = raw.indexOf('\n', start);
+    if (end === -1) end = length;
+    const next = end + 1;
+    if (end > start && raw.charCodeAt(end - 1) === 13 /* \r */) end--;
+    if (end === start || raw.charCodeAt(start) === 35 /* # */) {
+      start = next;
+      continue;
     }
+    const colon = raw.indexOf(':', start);
+    if (colon <= start || colon >= end) {
+      start = next;
+      continue;
+    }
+    const key = raw.slice(start, colon);
+    const value = raw.slice(colon + 1, end);
+    start = next;
+
+    switch (key.charCodeAt(0)) {
+      case 99 /* c */:
+        if (key.startsWith(CMDSTAT)) {
+          const a = parseAttributes(value);
+          const calls = num(a.calls);
+          const usec = num(a.usec);
+          if (calls === undefined || usec === undefined) continue;
+          const stat: CommandStat = { command: key.slice(CMDSTAT.length), calls, usec };
+          const rejected = num(a.rejected_calls);
+          const failed = num(a.failed_calls);
+          if (rejected !== undefined) stat.rejectedCalls = rejected;
+          if (failed !== undefined) stat.failedCalls = failed;
+          commands.set(stat.command, stat);
+          continue;
+        }
+        break;
+      case 108 /* l */:
+        if (key.startsWith(PERCENTILES)) {
+          percentiles.set(key.slice(PERCENTILES.length), parseAttributes(value));
+          continue;
+        }
+        break;
+      case 101 /* e */:
+        if (key.startsWith(ERRORSTAT)) {
+          const count = num(parseAttributes(value).count);
+          if (count !== undefined) out.errors.push({ error: key.slice(ERRORSTAT.length), count });
+          continue;
+        }
+        break;
+      case 100 /* d */:
+        if (isPrefixDigits(key, 'db')) {
+          const a = parseAttributes(value);
+          out.keyspace.push({ db: Number(key.slice(2)), keys: num(a.keys) ?? 0, expires: num(a.expires) ?? 0, avgTtlMs: num(a.avg_ttl) ?? 0 });
+          continue;
+        }
+        break;
+      case 115 /* s */:
+        if (isPrefixDigits(key, 'slave') && value.includes('=')) {
+          const a = parseAttributes(value);
+          out.replicas.push({ host: a.ip ?? '', port: num(a.port) ?? 0, state: a.state ?? '', offset: num(a.offset) ?? 0, lagSeconds: num(a.lag) ?? 0 });
+          continue;
+        }
+        break;
+      case 109 /* m */:
+        if (key === 'module') {
+          const name = parseAttributes(value).name ?? String(Object.keys(out.text).length);
+          out.text[`module_${name}`] = value;
+          continue;
+        }
+        break;
+    }
+    if (isNumeric(value) && !ALWAYS_TEXT.has(key)) out.fields[key] = Number(value);
+    else out.text[key] = value;
   }
 
   for (const [command, p] of percentiles) {
