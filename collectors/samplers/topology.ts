@@ -5,7 +5,9 @@
 //
 // A node that cannot answer emits nothing: the call fails, the runtime counts it, and the
 // other nodes' samples show the node as pfail/fail. A standalone (non-cluster) instance
-// has no topology: it emits nothing and is not an error.
+// has no topology: it emits nothing and is not an error, and is asked again only once a
+// minute (cluster mode cannot change without a restart) instead of failing two commands a
+// second.
 import { TOPICS, type TopologySampleV1 } from '../../contracts/index.ts';
 import { errorMessage } from '../../common/errors.ts';
 import { diffTopology, type TopologyView } from '../topology/diff-topology.ts';
@@ -25,6 +27,8 @@ export interface TopologySamplerOptions {
 }
 
 const MAX_CHANGES = 5000;
+/** A server that answered "cluster support disabled" is asked again after this long. */
+const STANDALONE_RECHECK_MS = 60_000;
 
 interface Previous {
   view: TopologyView;
@@ -37,6 +41,8 @@ export function topologySampler(opts: TopologySamplerOptions): Sampler {
   const previous = new Map<string, Previous>();
   /** Instances whose server lacks CLUSTER SHARDS (Redis < 7): not asked again. */
   const noShards = new Set<string>();
+  /** Instances found standalone, with when they said so. */
+  const standaloneSince = new Map<string, number>();
 
   async function shardsOf(target: Target): Promise<Map<string, ShardNodeState> | undefined> {
     if (!opts.shards || noShards.has(target.ref.id)) return undefined;
@@ -57,6 +63,8 @@ export function topologySampler(opts: TopologySamplerOptions): Sampler {
     everyMs: opts.everyMs,
     timeoutMs: opts.timeoutMs,
     async sample(target: Target, ctx: SamplerContext): Promise<Sample[]> {
+      const standaloneAt = standaloneSince.get(target.ref.id);
+      if (standaloneAt !== undefined && Date.now() - standaloneAt < STANDALONE_RECHECK_MS) return [];
       const started = process.hrtime.bigint();
       let infoReply: string, nodesReply: string, shards: Map<string, ShardNodeState> | undefined;
       try {
@@ -67,9 +75,13 @@ export function topologySampler(opts: TopologySamplerOptions): Sampler {
           shardsOf(target),
         ]);
       } catch (err) {
-        if (/cluster support disabled/i.test(errorMessage(err))) return [];
+        if (/cluster support disabled/i.test(errorMessage(err))) {
+          standaloneSince.set(target.ref.id, Date.now());
+          return [];
+        }
         throw new Error(`CLUSTER INFO/NODES on ${target.ref.id}: ${errorMessage(err)}`);
       }
+      standaloneSince.delete(target.ref.id);
       const durationUs = Number((process.hrtime.bigint() - started) / 1000n);
       const info = parseClusterInfo(infoReply);
       const parsed = parseClusterNodes(nodesReply);
@@ -116,6 +128,7 @@ export function topologySampler(opts: TopologySamplerOptions): Sampler {
     forget(instanceId) {
       previous.delete(instanceId);
       noShards.delete(instanceId);
+      standaloneSince.delete(instanceId);
     },
   };
 }
