@@ -76,8 +76,8 @@ export default async function scanBench(): Promise<BenchResult> {
     const before = await phase('baseline (before)', () => sleep(BASELINE_MS));
     const memkeys = await phase('redis-cli --memkeys', () => run('redis-cli', ['-h', '127.0.0.1', '-p', String(port), '--memkeys']));
     const luaRef = await phase('Lua memory-only reference', () => luaMemoryOnly(server.redis));
-    const fastestSettings = settings({ batchKeys: 10_000, keysPerSecond: 0, latencyGuard: { ...settings({}).latencyGuard, enabled: false } });
-    const fastest = await phase('redscope fastest (lua, 10,000-key batches in 500-key chunks, unlimited)', () => redscopeScan(port, fastestSettings));
+    const fastestSettings = settings({ batchKeys: 20_000, keysPerSecond: 0, latencyGuard: { ...settings({}).latencyGuard, enabled: false } });
+    const fastest = await phase('redscope fastest (lua, 20,000-key batches in 500-key chunks, unlimited)', () => redscopeScan(port, fastestSettings));
     const fastestTtl = await phase('redscope fastest, PTTL read for every key', () => redscopeScan(port, { ...fastestSettings, alwaysReadTtl: true }));
     const defaults = settings({});
     const dflt = await phase(`redscope default (lua, ${defaults.batchKeys}-key batches, ${defaults.keysPerSecond} keys/s, guard on)`, () => redscopeScan(port, defaults));

@@ -47,6 +47,20 @@ describe('decodeLuaBatch', () => {
     expect(keys.map((k) => [k.key, k.freq])).toEqual([['hot', 200], ['cold', 5]]);
   });
 
+  it('reads records without PTTL (not read: the database had no key with a TTL) as keys without TTL', () => {
+    const keys: InspectedKey[] = [];
+    const counts = decodeLuaBatch(pack(['k:1', 1, 136, 64, 'gone', 0, 0, 0, 'l', 2, 100, 3]), { withFreq: false, readTtl: false }, (k) => keys.push({ ...k }));
+    expect(keys).toEqual([
+      { key: 'k:1', type: 'string', bytes: 136, length: 64, ttlMs: -1 },
+      { key: 'l', type: 'list', bytes: 100, length: 3, ttlMs: -1 },
+    ]);
+    expect(counts).toEqual({ inspected: 2, vanished: 1 });
+  });
+
+  it('rejects a reply whose length does not fit the record layout', () => {
+    expect(() => decodeLuaBatch(pack(['k:1', 1, 136, 64, -1]), { withFreq: false, readTtl: false }, () => {})).toThrow(/not a multiple of 4/);
+  });
+
   it('reads an empty batch (cmsgpack packs an empty table as a map)', () => {
     expect(collect(Buffer.from([0x80]), false).counts).toEqual({ inspected: 0, vanished: 0 });
   });

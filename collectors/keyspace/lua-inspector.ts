@@ -135,7 +135,9 @@ export function decodeLuaBatch(packed: Buffer, layout: LuaBatchLayout, visit: (k
   let vanished = 0;
   for (let i = 0; i < items; i += stride) {
     const key = r.string();
-    const type = TYPES[r.number()] ?? 'other';
+    const code = r.number();
+    // Code 0 (null): vanished; a code this decoder does not know: a type it does not know.
+    const type = code === 0 ? null : (TYPES[code] ?? 'other');
     const bytes = r.number();
     const length = r.number();
     const ttlMs = readTtl ? r.number() : -1;
