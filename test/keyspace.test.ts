@@ -3,7 +3,7 @@
 // resulting messages are checked against the keys, then carried through Kafka and the
 // stream processor into ClickHouse.
 import { randomInt } from 'node:crypto';
-import { Cluster } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaSink } from '../collectors/kafka-sink.ts';
 import { keyPattern } from '../collectors/keyspace/key-pattern.ts';
@@ -219,6 +219,22 @@ describe('keyspace scan on a standalone instance (strings typed and measured by 
       expect(byKey(lua.result.topKeysByBytes)).toEqual(want);
       expect(lua.result.patterns).toEqual(reference.result.patterns);
     }
+  });
+
+  it('falls back to per-key commands under an ACL that denies MGET (written for an older redscope)', async () => {
+    const admin = server.client();
+    await admin.call('ACL', 'SETUSER', 'scan-no-mget', 'on', '>pw', 'resetkeys', '~*', '-@all', '+info', '+ping', '+dbsize', '+scan', '+type', '+memory|usage', '+object|encoding', '+strlen', '+hlen', '+llen', '+scard', '+zcard', '+xlen', '+pttl', '+evalsha', '+script|load');
+    const user = () => new Redis({ port: server.port, host: '127.0.0.1', username: 'scan-no-mget', password: 'pw' });
+    const conns = { scan: user(), probe: user() };
+    const restricted = await scanKeyspace(conns, settings({ batchKeys: 1000 }));
+    conns.scan.disconnect();
+    conns.probe.disconnect();
+    const reference = await scanAll({ batchKeys: 1000 });
+    expect(restricted.stats.keysScanned).toBe(expected.size);
+    expect(restricted.result.patterns).toEqual(reference.result.patterns);
+    // PTTL counts down between the two scans: compare everything else.
+    const shape = (keys: typeof reference.result.topKeysByBytes) => keys.map((k) => [k.key, k.type, k.bytes, k.length]).sort();
+    expect(shape(restricted.result.topKeysByBytes)).toEqual(shape(reference.result.topKeysByBytes));
   });
 
   it('skips PTTL when no key has a TTL, and then reports every key without one', async () => {

@@ -171,22 +171,32 @@ export class LuaInspector implements BatchInspector {
   /** SCAN COUNT of the next batch; the scanner may change it between batches. */
   batchKeys: number;
 
+  private useMget: boolean;
+
   constructor(private readonly redis: Redis, private readonly opts: LuaInspectorOptions) {
     this.batchKeys = opts.batchKeys;
+    this.useMget = opts.useMget;
   }
 
   async batch(cursor: string): Promise<Batch> {
     this.sha ??= String(await this.redis.script('LOAD', SCAN_SCRIPT));
-    const { withFreq, readTtl, useMget } = this.opts;
+    const { withFreq, readTtl } = this.opts;
     const count = this.batchKeys;
-    const run = (sha: string) => this.redis.callBuffer('EVALSHA', sha, 0, cursor, count, withFreq ? '1' : '0', readTtl ? '1' : '0', useMget ? '1' : '0') as Promise<Buffer[]>;
+    const run = (sha: string) => this.redis.callBuffer('EVALSHA', sha, 0, cursor, count, withFreq ? '1' : '0', readTtl ? '1' : '0', this.useMget ? '1' : '0') as Promise<Buffer[]>;
     let reply: Buffer[];
     try {
       reply = await run(this.sha);
     } catch (err) {
-      // SCRIPT FLUSH or a restart emptied the script cache: load it again, once.
-      if (!/NOSCRIPT/.test(errorMessage(err))) throw err;
-      this.sha = String(await this.redis.script('LOAD', SCAN_SCRIPT));
+      const message = errorMessage(err);
+      if (/NOSCRIPT/.test(message)) {
+        // SCRIPT FLUSH or a restart emptied the script cache: load it again, once.
+        this.sha = String(await this.redis.script('LOAD', SCAN_SCRIPT));
+      } else if (this.useMget && /NOPERM|can't run this command/.test(message)) {
+        // Perhaps an ACL written for an older redscope (no +mget; Redis 7.0 does not name the
+        // command): read strings per key instead. The script is read-only, so running the
+        // batch again is harmless; if another command is denied, the second run fails too.
+        this.useMget = false;
+      } else throw err;
       reply = await run(this.sha);
     }
     const [next, ...chunks] = reply;
