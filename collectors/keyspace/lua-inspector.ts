@@ -168,20 +168,17 @@ export interface LuaInspectorOptions extends LuaBatchLayout {
 export class LuaInspector implements BatchInspector {
   readonly mode = 'lua' as const;
   private sha: string | null = null;
-  /** SCAN COUNT of the next batch; the scanner may change it between batches. */
-  batchKeys: number;
 
   private useMget: boolean;
 
   constructor(private readonly redis: Redis, private readonly opts: LuaInspectorOptions) {
-    this.batchKeys = opts.batchKeys;
     this.useMget = opts.useMget;
   }
 
   async batch(cursor: string): Promise<Batch> {
     this.sha ??= String(await this.redis.script('LOAD', SCAN_SCRIPT));
     const { withFreq, readTtl } = this.opts;
-    const count = this.batchKeys;
+    const count = this.opts.batchKeys;
     const run = (sha: string) => this.redis.callBuffer('EVALSHA', sha, 0, cursor, count, withFreq ? '1' : '0', readTtl ? '1' : '0', this.useMget ? '1' : '0') as Promise<Buffer[]>;
     let reply: Buffer[];
     try {
