@@ -109,7 +109,7 @@ export const KeyspaceSamplerConfig = Type.Object(
     scanTimeoutMs: Millis(1000, 2 * 3_600_000),
     /** Rate limit, keys per second; 0 = unlimited. */
     keysPerSecond: Type.Integer({ minimum: 0, maximum: 10_000_000, default: 100_000 }),
-    /** SCAN COUNT per batch; with `lua` also the keys inspected in one server call (~3 µs each). */
+    /** Keys per batch; with `lua` inspected in one server call, in SCANs of at most 500 keys (~2.2–3 µs per key; bigger batches block the server longer per call). */
     batchKeys: Type.Integer({ minimum: 1, maximum: 100_000, default: 50 }),
     /** `lua`: one EVALSHA inspects a whole batch server-side; `pipeline`: SCAN + pipelined commands (no scripting needed). */
     mode: Type.Enum(['lua', 'pipeline'], { default: 'lua' }),
