@@ -98,7 +98,10 @@ export default async function run(): Promise<BenchResult> {
   say('starting the benchmark stack (Kafka)…');
   const { endpoints } = await stackUp({ ports: BENCH_PORTS, dataDir: BENCH_STACK_DIR, log: () => {} });
   const configFile = `${root}/collector.yaml`;
-  writeFileSync(configFile, `kafka:\n  brokers: [${endpoints.kafkaBrokers.join(', ')}]\ncollector:\n  name: bench-collector\n  clusters: []\n  health: null\n  instances:\n${addresses.map((a) => `    - { address: ${a}, cluster: bench }`).join('\n')}\n`);
+  // BENCH_LINGER_MS / BENCH_LATENCY_PINGS try other settings than the defaults.
+  const linger = process.env.BENCH_LINGER_MS ? `  sendLingerMs: ${Number(process.env.BENCH_LINGER_MS)}\n` : '';
+  const pings = process.env.BENCH_LATENCY_PINGS ? `  latency: { pings: ${Number(process.env.BENCH_LATENCY_PINGS)} }\n` : '';
+  writeFileSync(configFile, `kafka:\n  brokers: [${endpoints.kafkaBrokers.join(', ')}]\ncollector:\n  name: bench-collector\n${linger}${pings}  clusters: []\n  health: null\n  instances:\n${addresses.map((a) => `    - { address: ${a}, cluster: bench }`).join('\n')}\n`);
   const env = { ...process.env, REDSCOPE_LOG_LEVEL: 'warn' };
   try {
     say(`baseline: INFO everything from ${INSTANCES} instances every second, nothing else (${SECONDS} s)…`);

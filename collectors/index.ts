@@ -30,7 +30,7 @@ export async function startCollector(config: Config, log: Logger): Promise<Runni
         throw new Error(`collector.spill.dir ${spillDir}: cannot use it as the spill directory: ${errorMessage(err)}`);
       })
     : null;
-  const sink = new KafkaSink(kafka, log, { maxMessages: config.collector.bufferMaxMessages, spill, topics: SAMPLE_TOPICS, topicPartitions: config.kafka.topicPartitions });
+  const sink = new KafkaSink(kafka, log, { maxMessages: config.collector.bufferMaxMessages, spill, lingerMs: config.collector.sendLingerMs, topics: SAMPLE_TOPICS, topicPartitions: config.kafka.topicPartitions });
   await sink.start();
   const collector = new Collector(config.collector, buildSamplers(config.collector), sink, log);
   await collector.start();

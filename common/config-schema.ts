@@ -201,6 +201,8 @@ export const Config = Type.Object(
         timeoutMs: Millis(50, 2000),
         /** Samples kept in memory while Kafka is unreachable; the oldest are dropped (and counted) beyond this. */
         bufferMaxMessages: Type.Integer({ minimum: 100, maximum: 10_000_000 }),
+        /** Samples wait up to this long to leave together in one compressed Kafka batch (each send costs far more CPU than a sample). */
+        sendLingerMs: Millis(0, 1000),
         /**
          * Samples beyond `bufferMaxMessages` go to segment files in `dir` (null: no spill,
          * they are dropped) up to `maxBytes`, then the oldest segment is dropped. Sent first

@@ -28,6 +28,7 @@ export function defaultConfig(): Config {
       discoveryEveryMs: 30_000,
       timeoutMs: 2000,
       bufferMaxMessages: 200_000,
+      sendLingerMs: 50,
       spill: { dir: null, maxBytes: 4 * 1024 ** 3 },
       local: { discover: false, onlyLocal: false, cluster: 'local' },
       health: { host: '127.0.0.1', port: 9121 },
