@@ -5,11 +5,6 @@ import kafkajs, { CompressionTypes, Kafka, logLevel, type LogEntry } from 'kafka
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 
-/**
- * `retry` replaces the default (8 retries, backoff growing to ~25 s), which also governs
- * (re)connecting: a client that runs its own backoff loop — the collector's sink — passes a
- * short chain so it notices a returning broker within seconds.
- */
 // kafkajs compresses GZIP at zlib's default level 6: ~15 ms of CPU per MB of sample JSON
 // here. Level 1 takes ~4.6 ms per MB for batches ~20 % bigger (50 KB instead of 41 KB
 // per 243 KB of INFO samples) — the collector sends ~1.3 MB/s for 60 instances, so this
@@ -23,17 +18,50 @@ kafkajs.CompressionCodecs[CompressionTypes.GZIP] = () => ({
   decompress: (buffer: Buffer) => gunzip(buffer),
 });
 
+/**
+ * The first of each distinct message passes, then at most one per `intervalMs`, carrying how
+ * many were held back: during a broker outage every retry of every client logs otherwise.
+ */
+export function repeatLimiter(intervalMs = 60_000, now: () => number = Date.now): (key: string) => { pass: boolean; held: number } {
+  const seen = new Map<string, { at: number; held: number }>();
+  return (key) => {
+    const t = now();
+    const last = seen.get(key);
+    if (last && t - last.at < intervalMs) {
+      last.held++;
+      return { pass: false, held: 0 };
+    }
+    if (seen.size >= 1000) seen.clear(); // messages carry addresses: bounded, but never trust it
+    seen.set(key, { at: t, held: 0 });
+    return { pass: true, held: last?.held ?? 0 };
+  };
+}
+
+/** kafkajs says this for every idempotent producer with bounded retries, which the collector's sink has on purpose (see kafka-sink.ts). */
+const EXPECTED_WARNING = 'Limiting retries for the idempotent producer may invalidate EoS guarantees';
+
+/**
+ * `retry` replaces the default (8 retries, backoff growing to ~25 s), which also governs
+ * (re)connecting: a client that runs its own backoff loop — the collector's sink — passes a
+ * short chain so it notices a returning broker within seconds.
+ */
 export function createKafka(config: Config['kafka'], log: Logger, retry: { initialRetryTime: number; retries: number; maxRetryTime?: number } = { initialRetryTime: 200, retries: 8 }): Kafka {
   return new Kafka({
     clientId: config.clientId,
     brokers: config.brokers,
     // kafkajs logs every retry at ERROR; WARN and above through our logger is enough.
     logLevel: logLevel.WARN,
-    logCreator: () => ({ namespace, level, log: entry }: LogEntry) => {
-      const { message, ...rest } = entry;
-      const fields = { kafka: namespace, broker: rest.broker, error: rest.error };
-      if (level <= logLevel.ERROR) log.error(fields, message);
-      else log.warn(fields, message);
+    logCreator: () => {
+      const limit = repeatLimiter();
+      return ({ namespace, level, log: entry }: LogEntry) => {
+        const { message, ...rest } = entry;
+        if (message === EXPECTED_WARNING) return;
+        const { pass, held } = limit(`${namespace} ${message}`);
+        if (!pass) return;
+        const fields = { kafka: namespace, broker: rest.broker, error: rest.error, ...(held > 0 ? { repeatsNotLogged: held } : {}) };
+        if (level <= logLevel.ERROR) log.error(fields, message);
+        else log.warn(fields, message);
+      };
     },
     retry,
   });
