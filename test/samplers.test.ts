@@ -6,7 +6,7 @@ import { configAuditSampler } from '../collectors/samplers/config-audit.ts';
 import { latencySampler } from '../collectors/samplers/latency.ts';
 import { slowlogSampler } from '../collectors/samplers/slowlog.ts';
 import { topologySampler } from '../collectors/samplers/topology.ts';
-import type { Sample, Sampler, Target } from '../collectors/sampler.ts';
+import type { Sampler, Target } from '../collectors/sampler.ts';
 import { defaultConfig } from '../common/config.ts';
 import {
   ClientsSampleV1,
@@ -15,31 +15,16 @@ import {
   SlowlogSampleV1,
   TOPICS,
   TopologySampleV1,
-  validator,
   type SampleTopic,
 } from '../contracts/index.ts';
 import { clusterTargets, namedClient, type ClusterTargets } from './support/cluster-targets.ts';
+import { sampleOf as sampleWithContract } from './support/sample-contracts.ts';
 
 const defaults = defaultConfig().collector;
 const ctx = { collector: 'samplers-test' };
-const checks: Record<string, (v: unknown) => { ok: boolean; reason?: string }> = {
-  [TOPICS.topology]: validator(TopologySampleV1),
-  [TOPICS.slowlog]: validator(SlowlogSampleV1),
-  [TOPICS.latency]: validator(LatencySampleV1),
-  [TOPICS.clients]: validator(ClientsSampleV1),
-  [TOPICS.configAudit]: validator(ConfigAuditSampleV1),
-};
 
-/** Runs one sample and checks every message against its topic's contract. */
-async function sampleOf<T>(sampler: Sampler, target: Target, topic: SampleTopic): Promise<T[]> {
-  const samples: Sample[] = await sampler.sample(target, ctx, new AbortController().signal);
-  for (const s of samples) {
-    expect(s.topic).toBe(topic);
-    const result = checks[topic]!(s.value);
-    expect(result.reason ?? 'valid').toBe('valid');
-  }
-  return samples.map((s) => s.value as T);
-}
+/** One sample, each message checked against its topic's contract. */
+const sampleOf = <T>(sampler: Sampler, target: Target, topic: SampleTopic): Promise<T[]> => sampleWithContract<T>(sampler, target, ctx, topic);
 
 let cluster: ClusterTargets;
 beforeAll(async () => {

@@ -15,7 +15,7 @@ import { keyspaceSampler } from '../collectors/samplers/keyspace.ts';
 import { latencySampler } from '../collectors/samplers/latency.ts';
 import { slowlogSampler } from '../collectors/samplers/slowlog.ts';
 import { topologySampler } from '../collectors/samplers/topology.ts';
-import type { Sample, Sampler, Target } from '../collectors/sampler.ts';
+import type { Sampler, Target } from '../collectors/sampler.ts';
 import { defaultConfig } from '../common/config.ts';
 import {
   ClientsSampleV1,
@@ -27,24 +27,14 @@ import {
   SlowlogSampleV1,
   TOPICS,
   TopologySampleV1,
-  validator,
   type SampleTopic,
 } from '../contracts/index.ts';
 import { startValkeyCluster, VALKEY_SERVER_VERSION, type ValkeyServer } from '../stack/valkey.ts';
 import { quietLog } from './support/pipeline.ts';
+import { expectContract, sampleOf as sampleWithContract } from './support/sample-contracts.ts';
 
 const defaults = defaultConfig().collector;
 const ctx = { collector: 'valkey-test' };
-const checks: Record<string, (v: unknown) => { ok: boolean; reason?: string }> = {
-  [TOPICS.info]: validator(InfoSampleV1),
-  [TOPICS.topology]: validator(TopologySampleV1),
-  [TOPICS.slowlog]: validator(SlowlogSampleV1),
-  [TOPICS.latency]: validator(LatencySampleV1),
-  [TOPICS.clients]: validator(ClientsSampleV1),
-  [TOPICS.configAudit]: validator(ConfigAuditSampleV1),
-  [TOPICS.keyspace]: validator(KeyspaceScanV1),
-  [TOPICS.hotkeys]: validator(HotKeysV1),
-};
 
 // What the test puts in the server: strings of a known size without TTL, a few with a TTL,
 // one big hash without TTL, and keys sharing one slot (hash tag) for the slot statistics.
@@ -60,16 +50,8 @@ let server: ValkeyServer;
 let target: Target;
 let writer: Redis;
 
-/** Runs one sample and checks every message against its topic's contract. */
-async function sampleOf<T>(sampler: Sampler, topic: SampleTopic): Promise<T[]> {
-  const samples: Sample[] = await sampler.sample(target, ctx, new AbortController().signal);
-  for (const s of samples) {
-    expect(s.topic).toBe(topic);
-    const result = checks[topic]!(s.value);
-    expect(result.reason ?? 'valid').toBe('valid');
-  }
-  return samples.map((s) => s.value as T);
-}
+/** One sample of the Valkey node, each message checked against its topic's contract. */
+const sampleOf = <T>(sampler: Sampler, topic: SampleTopic): Promise<T[]> => sampleWithContract<T>(sampler, target, ctx, topic);
 
 async function keySlot(key: string): Promise<number> {
   return Number(await writer.call('CLUSTER', 'KEYSLOT', key));
@@ -253,8 +235,7 @@ describe('keyspace scan on Valkey 8', () => {
     const samples = await scanner(opts).sample(target, ctx, new AbortController().signal);
     const scans = samples.filter((s) => s.topic === TOPICS.keyspace).map((s) => s.value as KeyspaceScanV1);
     expect(scans).toHaveLength(1);
-    const valid = checks[TOPICS.keyspace]!(scans[0]);
-    expect(valid.reason ?? 'valid').toBe('valid');
+    expectContract(TOPICS.keyspace, scans[0]);
     return scans[0]!;
   }
 
@@ -339,7 +320,7 @@ describe('hot keys on Valkey 8 by OBJECT FREQ and MONITOR', () => {
     const samples = await sampler.sample(target, ctx, new AbortController().signal);
     const hot = samples.find((s) => s.topic === TOPICS.hotkeys)?.value as HotKeysV1 | undefined;
     expect(hot, 'a hotkeys sample from the scan').toBeDefined();
-    expect(checks[TOPICS.hotkeys]!(hot).reason ?? 'valid').toBe('valid');
+    expectContract(TOPICS.hotkeys, hot);
     expect(hot!.method).toBe('object-freq');
     expect(hot!.keys[0]).toMatchObject({ key: hotKey, metric: 'lfu-counter' });
     expect(hot!.keys[0]!.score).toBeGreaterThan(hot!.keys[1]!.score);
@@ -358,7 +339,7 @@ describe('hot keys on Valkey 8 by OBJECT FREQ and MONITOR', () => {
     for (let i = 0; i < 300; i++) p.get('vk:item:12');
     await p.exec();
     const [hot] = (await running).map((s) => s.value as HotKeysV1);
-    expect(checks[TOPICS.hotkeys]!(hot).reason ?? 'valid').toBe('valid');
+    expectContract(TOPICS.hotkeys, hot);
     expect(hot!.method).toBe('monitor');
     expect(hot!.keys[0]).toMatchObject({ key: 'vk:item:12', pattern: 'vk:item:*', metric: 'commands', score: 300 });
     expect(hot!.slots.length).toBeGreaterThan(0);
@@ -380,7 +361,7 @@ describe('a Valkey 8 master with a replica', () => {
     const sampler = keyspaceSampler({ ...defaults.keyspace, jitterMs: 0, progressEveryMs: 60_000, timeoutMs: 2000 }, quietLog);
     const samples = await sampler.sample(target, ctx, new AbortController().signal);
     const scan = samples.find((s) => s.topic === TOPICS.keyspace)!.value as KeyspaceScanV1;
-    expect(checks[TOPICS.keyspace]!(scan).reason ?? 'valid').toBe('valid');
+    expectContract(TOPICS.keyspace, scan);
     expect(scan.scannedOn).toEqual({ id: `${replica.host}:${replica.port}`, role: 'replica' });
     expect(scan.stats).toMatchObject({ mode: 'lua', keysScanned: ITEMS + CROWDED + 1 });
     expect(scan.patterns.find((p) => p.pattern === 'vk:item:*')).toMatchObject({ keys: ITEMS, noTtl: ITEMS - ITEMS_WITH_TTL });
