@@ -106,11 +106,9 @@ export async function redisClusterReadiness(basePort: number): Promise<true | st
   return problems.length === 0 ? true : problems.slice(0, 3).join('; ');
 }
 
-async function startNode(dataDir: string, port: number): Promise<void> {
-  const dir = nodeDir(dataDir, port);
-  mkdirSync(dir, { recursive: true });
-  // --daemonize: redis-server forks and writes its own pid file; runChecked returns once the parent exits.
-  await runChecked('redis-server', [
+/** The flags of every local cluster node (Redis here, Valkey in stack/valkey.ts). */
+export function clusterNodeArgs(port: number, dir: string): string[] {
+  return [
     '--port', String(port),
     '--bind', HOST,
     '--dir', dir,
@@ -119,12 +117,21 @@ async function startNode(dataDir: string, port: number): Promise<void> {
     '--cluster-node-timeout', '2000',
     '--save', '',
     '--appendonly', 'no',
-    '--daemonize', 'yes',
     '--enable-debug-command', 'local', // tests use DEBUG SLEEP / DEBUG POPULATE over loopback
     '--latency-monitor-threshold', '100',
     // Masters wait 5 s by default for more replicas before a diskless full sync;
     // each has exactly one, so waiting only delays "replica attached" on every start.
     '--repl-diskless-sync-delay', '0',
+  ];
+}
+
+async function startNode(dataDir: string, port: number): Promise<void> {
+  const dir = nodeDir(dataDir, port);
+  mkdirSync(dir, { recursive: true });
+  // --daemonize: redis-server forks and writes its own pid file; runChecked returns once the parent exits.
+  await runChecked('redis-server', [
+    ...clusterNodeArgs(port, dir),
+    '--daemonize', 'yes',
     '--logfile', join(dir, 'redis.log'),
     '--pidfile', join(dir, 'redis.pid'),
   ], { timeoutMs: 10_000 });

