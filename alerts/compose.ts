@@ -35,15 +35,31 @@ type ComposeConfig = Pick<AlertsConfig, 'routes' | 'receivers' | 'grafanaUrl' | 
  * (before the manager recorded it as sent) has the same id and delivery sends it once.
  */
 export function notificationId(receiver: string, key: string, items: readonly OwedItem[]): string {
-  const parts = [...items].sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0)).map((i) => [i.fingerprint, i.kind, i.dueMs]);
-  return createHash('sha256').update(JSON.stringify([receiver, key, parts])).digest('hex').slice(0, 40);
+  const parts = [...items]
+    .sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0))
+    .map((i) => [i.fingerprint, i.kind, i.dueMs]);
+  return createHash('sha256')
+    .update(JSON.stringify([receiver, key, parts]))
+    .digest('hex')
+    .slice(0, 40);
 }
 
 function groupedAlert(s: AlertState, item: OwedItem): GroupedAlert {
-  return { event: s.event, kind: item.kind, firingSinceMs: s.firingSinceMs, resolvedAtMs: s.resolvedAtMs, flaps: s.flaps };
+  return {
+    event: s.event,
+    kind: item.kind,
+    firingSinceMs: s.firingSinceMs,
+    resolvedAtMs: s.resolvedAtMs,
+    flaps: s.flaps,
+  };
 }
 
-export function compose(states: Iterable<AlertState>, lastFlushMs: ReadonlyMap<string, number>, nowMs: number, cfg: ComposeConfig): Composition {
+export function compose(
+  states: Iterable<AlertState>,
+  lastFlushMs: ReadonlyMap<string, number>,
+  nowMs: number,
+  cfg: ComposeConfig,
+): Composition {
   const byFingerprint = new Map<string, AlertState>();
   const items: OwedItem[] = [];
   const unrouted: string[] = [];
@@ -70,7 +86,10 @@ export function compose(states: Iterable<AlertState>, lastFlushMs: ReadonlyMap<s
     if (!receiver) continue; // the config check makes every route name a receiver
     // The rest of a very large group goes in the next message, a group interval later.
     const ordered = [...ready]
-      .sort((a, b) => Number(a.kind === 'resolved') - Number(b.kind === 'resolved') || a.fingerprint.localeCompare(b.fingerprint))
+      .sort(
+        (a, b) =>
+          Number(a.kind === 'resolved') - Number(b.kind === 'resolved') || a.fingerprint.localeCompare(b.fingerprint),
+      )
       .slice(0, MAX_FINGERPRINTS_PER_MESSAGE);
     const sent = new Set(ordered.map((i) => i.fingerprint));
     const alerts = ordered.map((i) => groupedAlert(byFingerprint.get(i.fingerprint)!, i));

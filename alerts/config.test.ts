@@ -34,7 +34,9 @@ describe('alerts configuration', () => {
 
   it('reads routes and receivers from the file', () => {
     const c = loadConfig({
-      file: file(`alerts:\n  routes:\n    - match: { severity: critical }\n      receiver: oncall\n  receivers:\n    - { name: oncall, type: dingtalk, url: "https://oapi.dingtalk.com/robot/send?access_token=x", secret: SECabc }\n`),
+      file: file(
+        `alerts:\n  routes:\n    - match: { severity: critical }\n      receiver: oncall\n  receivers:\n    - { name: oncall, type: dingtalk, url: "https://oapi.dingtalk.com/robot/send?access_token=x", secret: SECabc }\n`,
+      ),
       env: {},
     });
     expect(c.alerts.routes).toEqual([{ match: { severity: 'critical' }, receiver: 'oncall' }]);
@@ -43,11 +45,15 @@ describe('alerts configuration', () => {
   });
 
   it('names the bad key without printing the URL or secret', () => {
-    const badUrl = errorOf(`alerts:\n  receivers:\n    - { name: a, type: slack, url: "hooks.slack.com/services/T0SECRET/B0SECRET/tokenSECRET999" }\n`);
+    const badUrl = errorOf(
+      `alerts:\n  receivers:\n    - { name: a, type: slack, url: "hooks.slack.com/services/T0SECRET/B0SECRET/tokenSECRET999" }\n`,
+    );
     expect(badUrl).toMatch(/\/alerts\/receivers\/0\/url/);
     expect(badUrl).not.toContain('tokenSECRET999');
 
-    const badSecret = errorOf(`alerts:\n  receivers:\n    - { name: a, type: slack, url: "${SECRET_URL}", secret: signSECRET777 }\n`);
+    const badSecret = errorOf(
+      `alerts:\n  receivers:\n    - { name: a, type: slack, url: "${SECRET_URL}", secret: signSECRET777 }\n`,
+    );
     expect(badSecret).toMatch(/\/alerts\/receivers\/0\/secret: only dingtalk and feishu/);
     expect(badSecret).not.toContain('signSECRET777');
     expect(badSecret).not.toContain('tokenSECRET999');
@@ -58,12 +64,20 @@ describe('alerts configuration', () => {
   });
 
   it('a route must name a configured receiver, and receiver names are unique', () => {
-    expect(errorOf(`alerts:\n  routes:\n    - { match: {}, receiver: nobody }\n`)).toMatch(/\/alerts\/routes\/0\/receiver: no receiver named "nobody"/);
-    expect(errorOf(`alerts:\n  receivers:\n    - { name: a, type: slack, url: "${SECRET_URL}" }\n    - { name: a, type: wecom, url: "${SECRET_URL}" }\n`)).toMatch(/\/alerts\/receivers\/1\/name: duplicate/);
+    expect(errorOf(`alerts:\n  routes:\n    - { match: {}, receiver: nobody }\n`)).toMatch(
+      /\/alerts\/routes\/0\/receiver: no receiver named "nobody"/,
+    );
+    expect(
+      errorOf(
+        `alerts:\n  receivers:\n    - { name: a, type: slack, url: "${SECRET_URL}" }\n    - { name: a, type: wecom, url: "${SECRET_URL}" }\n`,
+      ),
+    ).toMatch(/\/alerts\/receivers\/1\/name: duplicate/);
   });
 
   it('rejects an unknown match field and a group wait that is not a number of ms', () => {
-    expect(errorOf(`alerts:\n  routes:\n    - { match: { instance: x }, receiver: a }\n`)).toMatch(/\/alerts\/routes\/0\/match/);
+    expect(errorOf(`alerts:\n  routes:\n    - { match: { instance: x }, receiver: a }\n`)).toMatch(
+      /\/alerts\/routes\/0\/match/,
+    );
     expect(errorOf(`alerts:\n  groupWaitMs: soon\n`)).toMatch(/\/alerts\/groupWaitMs/);
   });
 });

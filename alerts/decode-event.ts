@@ -16,7 +16,12 @@ export function decodeAlertEvent(value: Buffer | null): Validation<AlertEventV1>
   return checkEvent(parsed);
 }
 
-export function deadLetter(topic: string, partition: number, m: { offset: string; key: Buffer | null; value: Buffer | null }, reason: string): DeadLetterV1 {
+export function deadLetter(
+  topic: string,
+  partition: number,
+  m: { offset: string; key: Buffer | null; value: Buffer | null },
+  reason: string,
+): DeadLetterV1 {
   return {
     v: 1,
     kind: 'dead-letter',

@@ -35,10 +35,19 @@ export interface DeliverOptions {
 }
 
 /** Retries until the receiver answers ok or fail. Rejects only with AbortedError (stop). */
-export async function deliver(n: NotificationV1, receiver: ReceiverConfig, opts: DeliverOptions): Promise<DeliveryOutcome> {
+export async function deliver(
+  n: NotificationV1,
+  receiver: ReceiverConfig,
+  opts: DeliverOptions,
+): Promise<DeliveryOutcome> {
   const endpoint = redactUrl(receiver.url);
   if (n.receiverType !== receiver.type) {
-    return { outcome: 'failed', attempts: 0, httpStatus: 0, reason: `rendered for a ${n.receiverType} receiver but ${receiver.name} is now ${receiver.type}` };
+    return {
+      outcome: 'failed',
+      attempts: 0,
+      httpStatus: 0,
+      reason: `rendered for a ${n.receiverType} receiver but ${receiver.name} is now ${receiver.type}`,
+    };
   }
   const notifier = notifierFor(receiver.type);
   const secrets = receiverSecrets(receiver);
@@ -47,7 +56,7 @@ export async function deliver(n: NotificationV1, receiver: ReceiverConfig, opts:
   try {
     const { value, attempts } = await retry<DeliveryOutcome>(
       async (attempt) => {
-        let res;
+        let res: Awaited<ReturnType<typeof postOnce>>;
         try {
           res = await postOnce(notifier.request(n.payload, receiver, now()), { timeoutMs: opts.timeoutMs, secrets });
         } catch (err) {
@@ -58,8 +67,10 @@ export async function deliver(n: NotificationV1, receiver: ReceiverConfig, opts:
         httpStatus = res.status;
         const verdict = notifier.classify(res);
         const reason = `HTTP ${res.status} from ${endpoint}: ${scrub(res.body.slice(0, MAX_REASON_BODY_CHARS), secrets)}`;
-        if (verdict === 'ok') return { done: true, value: { outcome: 'ok', attempts: attempt, httpStatus, reason: '' } };
-        if (verdict === 'fail') return { done: true, value: { outcome: 'failed', attempts: attempt, httpStatus, reason } };
+        if (verdict === 'ok')
+          return { done: true, value: { outcome: 'ok', attempts: attempt, httpStatus, reason: '' } };
+        if (verdict === 'fail')
+          return { done: true, value: { outcome: 'failed', attempts: attempt, httpStatus, reason } };
         return { done: false, reason, retryAfterMs: retryAfterMs(res) };
       },
       {
@@ -67,20 +78,29 @@ export async function deliver(n: NotificationV1, receiver: ReceiverConfig, opts:
         signal: opts.signal,
         maxAttempts: opts.maxAttempts,
         onRetry: ({ attempt, reason, delayMs }) => {
-          opts.log.warn({ receiver: receiver.name, endpoint, notification: n.id, attempt, retryInMs: delayMs, reason }, 'chat delivery failed; retrying');
+          opts.log.warn(
+            { receiver: receiver.name, endpoint, notification: n.id, attempt, retryInMs: delayMs, reason },
+            'chat delivery failed; retrying',
+          );
           opts.onRetry?.();
         },
       },
     );
     return { ...value, attempts };
   } catch (err) {
-    if (err instanceof RetriesExhaustedError) return { outcome: 'failed', attempts: err.attempts, httpStatus, reason: err.lastReason };
+    if (err instanceof RetriesExhaustedError)
+      return { outcome: 'failed', attempts: err.attempts, httpStatus, reason: err.lastReason };
     throw err;
   }
 }
 
 /** The alert_deliveries row for an outcome: endpoint redacted, reason already scrubbed. */
-export function deliveryRecord(n: NotificationV1, receiver: Pick<ReceiverConfig, 'url'> | null, o: DeliveryOutcome, nowMs: number) {
+export function deliveryRecord(
+  n: NotificationV1,
+  receiver: Pick<ReceiverConfig, 'url'> | null,
+  o: DeliveryOutcome,
+  nowMs: number,
+) {
   return {
     ts: Math.floor(nowMs / 1000),
     ts_ms: nowMs,

@@ -33,7 +33,13 @@ export interface DeliveryStats {
 const checkNotification = validator(NotificationV1);
 
 export class ChatDelivery {
-  readonly stats: DeliveryStats = { delivered: 0, failed: 0, skippedAlreadySettled: 0, invalid: 0, lastDeliveredAt: null };
+  readonly stats: DeliveryStats = {
+    delivered: 0,
+    failed: 0,
+    skippedAlreadySettled: 0,
+    invalid: 0,
+    lastDeliveredAt: null,
+  };
   private readonly consumer: Consumer;
   private readonly receivers: Map<string, ReceiverConfig>;
   private readonly recent = new Set<string>();
@@ -48,7 +54,12 @@ export class ChatDelivery {
     private readonly config: AlertsConfig,
   ) {
     this.receivers = new Map(config.receivers.map((r) => [r.name, r]));
-    this.consumer = kafka.consumer({ groupId: config.deliveryGroupId, maxWaitTimeInMs: 100, sessionTimeout: 30_000, heartbeatInterval: HEARTBEAT_EVERY_MS });
+    this.consumer = kafka.consumer({
+      groupId: config.deliveryGroupId,
+      maxWaitTimeInMs: 100,
+      sessionTimeout: 30_000,
+      heartbeatInterval: HEARTBEAT_EVERY_MS,
+    });
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.joined());
   }
 
@@ -57,9 +68,15 @@ export class ChatDelivery {
     await this.consumer.subscribe({ topics: [TOPICS.notifications], fromBeginning: true });
     // Partitions are worked on concurrently, so a receiver that is down (its partition
     // retrying) does not hold up receivers whose messages are in other partitions.
-    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 16, eachBatch: (p) => this.onBatch(p) });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 16,
+      eachBatch: (p) => this.onBatch(p),
+    });
     const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), joinTimeoutMs).unref());
-    if ((await Promise.race([this.joinedOnce, timeout])) === 'timeout') this.log.warn({ groupId: this.config.deliveryGroupId }, 'chat delivery has not joined its consumer group yet');
+    if ((await Promise.race([this.joinedOnce, timeout])) === 'timeout')
+      this.log.warn({ groupId: this.config.deliveryGroupId }, 'chat delivery has not joined its consumer group yet');
   }
 
   /** Aborts retries in progress (their messages stay uncommitted) and leaves the group. */
@@ -86,7 +103,9 @@ export class ChatDelivery {
         if (n && (this.recent.has(n.id) || settled.has(n.id))) this.stats.skippedAlreadySettled++;
         else if (n) await this.send(n, signal);
         resolveOffset(m.offset);
-        await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(BigInt(m.offset) + 1n) }]);
+        await this.consumer.commitOffsets([
+          { topic: batch.topic, partition: batch.partition, offset: String(BigInt(m.offset) + 1n) },
+        ]);
       }
     } catch (err) {
       if (err instanceof AbortedError) return; // uncommitted: sent by whoever owns the partition next
@@ -107,15 +126,32 @@ export class ChatDelivery {
     if (checked.ok) return checked.value;
     // Nothing to send it with; it stays in the topic for inspection.
     this.stats.invalid++;
-    this.log.error({ offset: m.offset, key: m.key?.toString('utf8') ?? null, reason: parsed === undefined ? 'not JSON' : checked.reason }, 'unreadable message in the notification outbox; skipped');
+    this.log.error(
+      {
+        offset: m.offset,
+        key: m.key?.toString('utf8') ?? null,
+        reason: parsed === undefined ? 'not JSON' : checked.reason,
+      },
+      'unreadable message in the notification outbox; skipped',
+    );
     return null;
   }
 
   private async send(n: NotificationV1, signal: AbortSignal): Promise<void> {
     const receiver = this.receivers.get(n.receiver) ?? null;
     const outcome: DeliveryOutcome = receiver
-      ? await deliver(n, receiver, { policy: { initialMs: this.config.retryInitialMs, maxMs: this.config.retryMaxMs }, timeoutMs: this.config.requestTimeoutMs, log: this.log, signal })
-      : { outcome: 'failed', attempts: 0, httpStatus: 0, reason: `no receiver named ${JSON.stringify(n.receiver)} is configured` };
+      ? await deliver(n, receiver, {
+          policy: { initialMs: this.config.retryInitialMs, maxMs: this.config.retryMaxMs },
+          timeoutMs: this.config.requestTimeoutMs,
+          log: this.log,
+          signal,
+        })
+      : {
+          outcome: 'failed',
+          attempts: 0,
+          httpStatus: 0,
+          reason: `no receiver named ${JSON.stringify(n.receiver)} is configured`,
+        };
     const nowMs = Date.now();
     await retryThrowing(() => this.store.recordDeliveries([deliveryRecord(n, receiver, outcome, nowMs)]), {
       policy: STORE_RETRY,
@@ -123,14 +159,23 @@ export class ChatDelivery {
       onRetry: (i) => this.log.warn({ reason: i.reason }, 'recording a chat delivery failed; retrying'),
     });
     this.remember(n.id);
-    const fields = { receiver: n.receiver, endpoint: receiver ? redactUrl(receiver.url) : null, notification: n.id, attempts: outcome.attempts, latencyMs: nowMs - n.ts };
+    const fields = {
+      receiver: n.receiver,
+      endpoint: receiver ? redactUrl(receiver.url) : null,
+      notification: n.id,
+      attempts: outcome.attempts,
+      latencyMs: nowMs - n.ts,
+    };
     if (outcome.outcome === 'ok') {
       this.stats.delivered++;
       this.stats.lastDeliveredAt = nowMs;
       this.log.info(fields, 'alert message delivered');
     } else {
       this.stats.failed++;
-      this.log.error({ ...fields, httpStatus: outcome.httpStatus, reason: outcome.reason }, 'alert message not delivered: permanent failure');
+      this.log.error(
+        { ...fields, httpStatus: outcome.httpStatus, reason: outcome.reason },
+        'alert message not delivered: permanent failure',
+      );
     }
   }
 

@@ -25,7 +25,12 @@ export function groupKey(receiver: string, cluster: string, rule: string): strin
   return JSON.stringify([receiver, cluster, rule]);
 }
 
-export function planFlushes(items: readonly OwedItem[], lastFlushMs: ReadonlyMap<string, number>, nowMs: number, t: Pick<Timing, 'groupWaitMs' | 'groupIntervalMs'>): FlushPlan {
+export function planFlushes(
+  items: readonly OwedItem[],
+  lastFlushMs: ReadonlyMap<string, number>,
+  nowMs: number,
+  t: Pick<Timing, 'groupWaitMs' | 'groupIntervalMs'>,
+): FlushPlan {
   const due = new Map<string, OwedItem[]>();
   let nextWakeMs: number | null = null;
   const wakeAt = (ms: number) => (nextWakeMs = nextWakeMs === null ? ms : Math.min(nextWakeMs, ms));

@@ -30,13 +30,19 @@ export async function startAlerts(config: Config, log: Logger): Promise<RunningA
   if (applied.length > 0) log.info({ applied }, 'ClickHouse migrations applied');
   const kafka = createKafka(config.kafka, log);
   await ensureTopics(kafka, ALERT_TOPICS, config.kafka.topicPartitions);
-  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer({
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   const store = new AlertStore(clickhouse, config.clickhouse.database);
   const manager = new AlertManager(kafka, producer, store, log, config.alerts);
   const delivery = new ChatDelivery(kafka, store, log, config.alerts);
   await Promise.all([manager.start(), delivery.start()]);
-  log.info({ receivers: config.alerts.receivers.map((r) => `${r.name} (${r.type})`), routes: config.alerts.routes.length }, 'alerts started');
+  log.info(
+    { receivers: config.alerts.receivers.map((r) => `${r.name} (${r.type})`), routes: config.alerts.routes.length },
+    'alerts started',
+  );
   return {
     manager,
     delivery,

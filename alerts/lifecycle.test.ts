@@ -5,7 +5,12 @@ import { planFlushes, type OwedItem } from './grouping.ts';
 import { applyEvent, isIdle, markNotified, owedNotice, type AlertState, type Timing } from './lifecycle.ts';
 import type { NoticeKind } from './types.ts';
 
-const timing: Timing = { groupWaitMs: 200, groupIntervalMs: 30_000, repeatIntervalMs: 4 * 3_600_000, cooldownMs: 300_000 };
+const timing: Timing = {
+  groupWaitMs: 200,
+  groupIntervalMs: 30_000,
+  repeatIntervalMs: 4 * 3_600_000,
+  cooldownMs: 300_000,
+};
 
 function event(status: 'firing' | 'resolved', ts: number, over: Partial<AlertEventV1> = {}): AlertEventV1 {
   return {
@@ -30,7 +35,11 @@ function event(status: 'firing' | 'resolved', ts: number, over: Partial<AlertEve
  * Drives one fingerprint through a timeline the way the manager does: apply events, and
  * after each step send whatever is due (ignoring grouping). Returns what was sent, when.
  */
-function simulate(steps: Array<{ atMs: number; status?: 'firing' | 'resolved' }>, t: Timing = timing, untilMs?: number): Array<{ atMs: number; kind: NoticeKind; flaps: number }> {
+function simulate(
+  steps: Array<{ atMs: number; status?: 'firing' | 'resolved' }>,
+  t: Timing = timing,
+  untilMs?: number,
+): Array<{ atMs: number; kind: NoticeKind; flaps: number }> {
   let s: AlertState | undefined;
   const sent: Array<{ atMs: number; kind: NoticeKind; flaps: number }> = [];
   const sendDue = (nowMs: number) => {
@@ -40,7 +49,7 @@ function simulate(steps: Array<{ atMs: number; status?: 'firing' | 'resolved' }>
       s = markNotified(s, owed.kind, nowMs);
     }
   };
-  const end = untilMs ?? (steps.at(-1)?.atMs ?? 0);
+  const end = untilMs ?? steps.at(-1)?.atMs ?? 0;
   let i = 0;
   // Tick once a second, like a manager timer would (coarser, but enough for minute-scale rules).
   for (let now = 0; now <= end; now += 1000) {
@@ -124,23 +133,34 @@ describe('alert lifecycle', () => {
 
   it('a node flapping every 10 s for an hour sends about one message per cooldown, each saying it flapped', () => {
     const steps: Array<{ atMs: number; status: 'firing' | 'resolved' }> = [];
-    for (let t = 0; t < 3_600_000; t += 10_000) steps.push({ atMs: t, status: (t / 10_000) % 2 === 0 ? 'firing' : 'resolved' });
+    for (let t = 0; t < 3_600_000; t += 10_000)
+      steps.push({ atMs: t, status: (t / 10_000) % 2 === 0 ? 'firing' : 'resolved' });
     const sent = simulate(steps, timing, 3_600_000);
     // The first firing and resolved go out at once; after that, one message per cooldown at most.
     expect(sent.slice(0, 2).map((s) => s.kind)).toEqual(['firing', 'resolved']);
-    for (let i = 3; i < sent.length; i++) expect(sent[i]!.atMs - sent[i - 1]!.atMs).toBeGreaterThanOrEqual(timing.cooldownMs);
+    for (let i = 3; i < sent.length; i++)
+      expect(sent[i]!.atMs - sent[i - 1]!.atMs).toBeGreaterThanOrEqual(timing.cooldownMs);
     expect(sent.length).toBeLessThanOrEqual(2 + 3_600_000 / timing.cooldownMs);
     expect(sent.length).toBeGreaterThan(4); // still reported, not silenced
-    expect(sent.filter((s) => s.kind === 'firing').slice(1).every((s) => s.flaps > 0)).toBe(true);
+    expect(
+      sent
+        .filter((s) => s.kind === 'firing')
+        .slice(1)
+        .every((s) => s.flaps > 0),
+    ).toBe(true);
   });
 
   it('after a flapping firing message, its resolved message waits for the cooldown', () => {
-    const sent = simulate([
-      { atMs: 0, status: 'firing' },
-      { atMs: 10_000, status: 'resolved' },
-      { atMs: 20_000, status: 'firing' }, // flap: held until 310 s
-      { atMs: 320_000, status: 'resolved' }, // after a flapping message: held until 610 s
-    ], timing, 700_000);
+    const sent = simulate(
+      [
+        { atMs: 0, status: 'firing' },
+        { atMs: 10_000, status: 'resolved' },
+        { atMs: 20_000, status: 'firing' }, // flap: held until 310 s
+        { atMs: 320_000, status: 'resolved' }, // after a flapping message: held until 610 s
+      ],
+      timing,
+      700_000,
+    );
     expect(sent.map((s) => [s.atMs, s.kind])).toEqual([
       [0, 'firing'],
       [10_000, 'resolved'],
@@ -150,12 +170,16 @@ describe('alert lifecycle', () => {
   });
 
   it('a flap that resolves again within the cooldown sends nothing at all', () => {
-    const sent = simulate([
-      { atMs: 0, status: 'firing' },
-      { atMs: 5000, status: 'resolved' },
-      { atMs: 10_000, status: 'firing' },
-      { atMs: 15_000, status: 'resolved' },
-    ], timing, 1_000_000);
+    const sent = simulate(
+      [
+        { atMs: 0, status: 'firing' },
+        { atMs: 5000, status: 'resolved' },
+        { atMs: 10_000, status: 'firing' },
+        { atMs: 15_000, status: 'resolved' },
+      ],
+      timing,
+      1_000_000,
+    );
     expect(sent.map((s) => s.kind)).toEqual(['firing', 'resolved']);
   });
 
@@ -171,12 +195,21 @@ describe('alert lifecycle', () => {
 });
 
 describe('grouping', () => {
-  const item = (fingerprint: string, groupKey: string, dueMs: number, kind: NoticeKind = 'firing'): OwedItem => ({ fingerprint, groupKey, dueMs, kind });
+  const item = (fingerprint: string, groupKey: string, dueMs: number, kind: NoticeKind = 'firing'): OwedItem => ({
+    fingerprint,
+    groupKey,
+    dueMs,
+    kind,
+  });
 
   it('a new group waits groupWaitMs after its first owed alert, then takes everything due', () => {
     const items = [item('a', 'g', 1000), item('b', 'g', 1100)];
     expect(planFlushes(items, new Map(), 1100, timing)).toEqual({ ready: new Map(), nextWakeMs: 1200 });
-    expect(planFlushes(items, new Map(), 1200, timing).ready.get('g')?.map((i) => i.fingerprint)).toEqual(['a', 'b']);
+    expect(
+      planFlushes(items, new Map(), 1200, timing)
+        .ready.get('g')
+        ?.map((i) => i.fingerprint),
+    ).toEqual(['a', 'b']);
   });
 
   it('a group that sent recently waits out its group interval', () => {
@@ -208,11 +241,19 @@ describe('grouping', () => {
       ['prod', ['a', 'b']],
       ['other', ['c']],
     ]);
-    expect(messages[0]!.notification.id).toBe(compose(states, new Map(), timing.groupWaitMs + 5, config).messages[0]!.notification.id);
+    expect(messages[0]!.notification.id).toBe(
+      compose(states, new Map(), timing.groupWaitMs + 5, config).messages[0]!.notification.id,
+    );
   });
 
   it('an alert no route matches is reported as unrouted and never scheduled', () => {
-    const config = { ...timing, grafanaUrl: 'http://g', apiUrl: 'http://a', routes: [{ match: { cluster: 'prod' }, receiver: 'ops' }], receivers: [{ name: 'ops', type: 'slack' as const, url: 'https://h/x' }] };
+    const config = {
+      ...timing,
+      grafanaUrl: 'http://g',
+      apiUrl: 'http://a',
+      routes: [{ match: { cluster: 'prod' }, receiver: 'ops' }],
+      receivers: [{ name: 'ops', type: 'slack' as const, url: 'https://h/x' }],
+    };
     const s = applyEvent(undefined, event('firing', 0, { cluster: 'staging' }), 0).state;
     expect(compose([s], new Map(), 1000, config)).toEqual({ messages: [], nextWakeMs: null, unrouted: ['fp-1'] });
   });

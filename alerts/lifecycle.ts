@@ -92,14 +92,25 @@ export function applyEvent(prev: AlertState | undefined, event: AlertEventV1, no
   if (event.ts < prev.lastEventTsMs) return { state: prev, transition: 'stale' };
   const next = { ...prev, event, lastEventTsMs: event.ts, version: prev.version + 1 };
   if (event.status === prev.status) {
-    if (content(event) === content(prev.event)) return { state: { ...prev, lastEventTsMs: event.ts }, transition: 'duplicate' };
+    if (content(event) === content(prev.event))
+      return { state: { ...prev, lastEventTsMs: event.ts }, transition: 'duplicate' };
     return { state: next, transition: 'updated' };
   }
   if (event.status === 'resolved') {
-    return { state: { ...next, status: 'resolved', resolvedAtMs: event.ts, changedAtMs: nowMs }, transition: 'resolved' };
+    return {
+      state: { ...next, status: 'resolved', resolvedAtMs: event.ts, changedAtMs: nowMs },
+      transition: 'resolved',
+    };
   }
   return {
-    state: { ...next, status: 'firing', firingSinceMs: event.ts, resolvedAtMs: 0, changedAtMs: nowMs, flaps: prev.flaps + 1 },
+    state: {
+      ...next,
+      status: 'firing',
+      firingSinceMs: event.ts,
+      resolvedAtMs: 0,
+      changedAtMs: nowMs,
+      flaps: prev.flaps + 1,
+    },
     transition: 'fired',
   };
 }
@@ -114,17 +125,29 @@ export interface Owed {
 export function owedNotice(s: AlertState, t: Timing): Owed | null {
   if (s.status === 'firing') {
     if (s.notifiedStatus === 'firing') return { kind: 'repeat', dueMs: s.lastNotifiedMs + t.repeatIntervalMs };
-    if (s.notifiedStatus === 'resolved') return { kind: 'firing', dueMs: Math.max(s.changedAtMs, s.lastNotifiedMs + t.cooldownMs) };
+    if (s.notifiedStatus === 'resolved')
+      return { kind: 'firing', dueMs: Math.max(s.changedAtMs, s.lastNotifiedMs + t.cooldownMs) };
     return { kind: 'firing', dueMs: s.changedAtMs };
   }
   // Resolved: worth a message only if the channel still believes it is firing.
-  if (s.notifiedStatus === 'firing') return { kind: 'resolved', dueMs: s.notifiedFlapping ? Math.max(s.changedAtMs, s.lastNotifiedMs + t.cooldownMs) : s.changedAtMs };
+  if (s.notifiedStatus === 'firing')
+    return {
+      kind: 'resolved',
+      dueMs: s.notifiedFlapping ? Math.max(s.changedAtMs, s.lastNotifiedMs + t.cooldownMs) : s.changedAtMs,
+    };
   return null;
 }
 
 export function markNotified(s: AlertState, kind: NoticeKind, nowMs: number): AlertState {
   const notifiedFlapping = kind === 'resolved' ? false : kind === 'firing' ? s.flaps > 0 : s.notifiedFlapping;
-  return { ...s, notifiedStatus: kind === 'resolved' ? 'resolved' : 'firing', lastNotifiedMs: nowMs, flaps: 0, notifiedFlapping, version: s.version + 1 };
+  return {
+    ...s,
+    notifiedStatus: kind === 'resolved' ? 'resolved' : 'firing',
+    lastNotifiedMs: nowMs,
+    flaps: 0,
+    notifiedFlapping,
+    version: s.version + 1,
+  };
 }
 
 /**

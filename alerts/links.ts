@@ -15,12 +15,22 @@ function join(base: string, path: string, query: Record<string, string>): string
   return url.toString();
 }
 
-export function groupLinks(bases: { grafanaUrl: string; apiUrl: string }, cluster: string, rule: string, alerts: readonly GroupedAlert[]): { dashboard: string; api: string } {
+export function groupLinks(
+  bases: { grafanaUrl: string; apiUrl: string },
+  cluster: string,
+  rule: string,
+  alerts: readonly GroupedAlert[],
+): { dashboard: string; api: string } {
   const instances = new Set(alerts.map((a) => a.event.instance).filter((i): i is string => !!i));
   const from = String(Math.min(...alerts.map((a) => a.firingSinceMs)) - LOOKBACK_MS);
   const single = instances.size === 1 ? [...instances][0]! : null;
   const dashboard = single
-    ? join(bases.grafanaUrl, `/d/${DASHBOARD_UIDS.instance}`, { 'var-cluster': cluster, 'var-instance': single, from, to: 'now' })
+    ? join(bases.grafanaUrl, `/d/${DASHBOARD_UIDS.instance}`, {
+        'var-cluster': cluster,
+        'var-instance': single,
+        from,
+        to: 'now',
+      })
     : join(bases.grafanaUrl, `/d/${DASHBOARD_UIDS.cluster}`, { 'var-cluster': cluster, from, to: 'now' });
   const api =
     alerts.length === 1

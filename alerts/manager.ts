@@ -41,7 +41,15 @@ export interface ManagerStats {
 }
 
 export class AlertManager {
-  readonly stats: ManagerStats = { events: 0, invalid: 0, stale: 0, duplicates: 0, notifications: 0, states: 0, lastFlushAt: null };
+  readonly stats: ManagerStats = {
+    events: 0,
+    invalid: 0,
+    stale: 0,
+    duplicates: 0,
+    notifications: 0,
+    states: 0,
+    lastFlushAt: null,
+  };
   private readonly consumer: Consumer;
   private readonly states = new Map<string, OwnedState>();
   /** Partition → its states are being loaded (or are loaded) for the current assignment. */
@@ -65,7 +73,12 @@ export class AlertManager {
     private readonly config: AlertsConfig,
   ) {
     // Short fetch waits: an event must become a chat message within about 2 s (failover → chat).
-    this.consumer = kafka.consumer({ groupId: config.managerGroupId, maxWaitTimeInMs: 100, sessionTimeout: 30_000, heartbeatInterval: HEARTBEAT_EVERY_MS });
+    this.consumer = kafka.consumer({
+      groupId: config.managerGroupId,
+      maxWaitTimeInMs: 100,
+      sessionTimeout: 30_000,
+      heartbeatInterval: HEARTBEAT_EVERY_MS,
+    });
     this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
       this.assign(e.payload.memberAssignment[TOPICS.alerts] ?? []);
       this.joined();
@@ -78,7 +91,8 @@ export class AlertManager {
     await this.consumer.subscribe({ topics: [TOPICS.alerts], fromBeginning: true });
     await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (p) => this.onBatch(p) });
     const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), joinTimeoutMs).unref());
-    if ((await Promise.race([this.joinedOnce, timeout])) === 'timeout') this.log.warn({ groupId: this.config.managerGroupId }, 'alert manager has not joined its consumer group yet');
+    if ((await Promise.race([this.joinedOnce, timeout])) === 'timeout')
+      this.log.warn({ groupId: this.config.managerGroupId }, 'alert manager has not joined its consumer group yet');
   }
 
   async stop(): Promise<void> {
@@ -110,15 +124,18 @@ export class AlertManager {
     let load = this.loads.get(partition);
     if (load) return load;
     const generation = this.generation;
-    load = retryThrowing(() => this.store.loadStates([partition]), { policy: STORE_RETRY, signal: this.abort.signal, onRetry: (i) => this.log.warn({ partition, reason: i.reason }, 'loading alert state failed; retrying') }).then(
-      ({ value }) => {
-        if (generation !== this.generation) return;
-        for (const s of value.states) this.states.set(s.fingerprint, s);
-        if (value.unreadable) this.log.warn({ partition, unreadable: value.unreadable }, 'alert states that do not parse were skipped');
-        this.ready.add(partition);
-        this.wake(Date.now());
-      },
-    );
+    load = retryThrowing(() => this.store.loadStates([partition]), {
+      policy: STORE_RETRY,
+      signal: this.abort.signal,
+      onRetry: (i) => this.log.warn({ partition, reason: i.reason }, 'loading alert state failed; retrying'),
+    }).then(({ value }) => {
+      if (generation !== this.generation) return;
+      for (const s of value.states) this.states.set(s.fingerprint, s);
+      if (value.unreadable)
+        this.log.warn({ partition, unreadable: value.unreadable }, 'alert states that do not parse were skipped');
+      this.ready.add(partition);
+      this.wake(Date.now());
+    });
     this.loads.set(partition, load);
     return load;
   }
@@ -151,13 +168,25 @@ export class AlertManager {
         else if (transition === 'duplicate') this.stats.duplicates++;
         else changed.set(owned.fingerprint, owned);
         if (transition === 'fired') history.push(historyRow(owned, 'fired', event.ts));
-        if (transition === 'resolved' || transition === 'resolved-unknown') history.push(historyRow(owned, 'resolved', event.ts));
+        if (transition === 'resolved' || transition === 'resolved-unknown')
+          history.push(historyRow(owned, 'resolved', event.ts));
       }
       await this.withHeartbeat(heartbeat, () => this.persist(history, [...changed.values()], nowMs));
-      if (letters.length > 0) await this.withHeartbeat(heartbeat, () => this.retryWrite(() => this.producer.send({ topic: TOPICS.deadLetter, acks: -1, messages: letters.map((l) => ({ key: l.source.key, value: JSON.stringify(l) })) })));
+      if (letters.length > 0)
+        await this.withHeartbeat(heartbeat, () =>
+          this.retryWrite(() =>
+            this.producer.send({
+              topic: TOPICS.deadLetter,
+              acks: -1,
+              messages: letters.map((l) => ({ key: l.source.key, value: JSON.stringify(l) })),
+            }),
+          ),
+        );
       const last = batch.lastOffset();
       resolveOffset(last);
-      await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(BigInt(last) + 1n) }]);
+      await this.consumer.commitOffsets([
+        { topic: batch.topic, partition: batch.partition, offset: String(BigInt(last) + 1n) },
+      ]);
       this.stats.states = this.states.size;
     });
     this.wake(Date.now());
@@ -169,7 +198,11 @@ export class AlertManager {
   }
 
   private async retryWrite<T>(fn: () => Promise<T>): Promise<T> {
-    const { value } = await retryThrowing(fn, { policy: STORE_RETRY, signal: this.abort.signal, onRetry: (i) => this.log.warn({ reason: i.reason, retryInMs: i.delayMs }, 'alert manager write failed; retrying') });
+    const { value } = await retryThrowing(fn, {
+      policy: STORE_RETRY,
+      signal: this.abort.signal,
+      onRetry: (i) => this.log.warn({ reason: i.reason, retryInMs: i.delayMs }, 'alert manager write failed; retrying'),
+    });
     return value;
   }
 
@@ -189,14 +222,17 @@ export class AlertManager {
     if (this.timer && this.timerAtMs <= at) return;
     if (this.timer) clearTimeout(this.timer);
     this.timerAtMs = at;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.timerAtMs = Infinity;
-      void this.exclusive(() => this.flush()).catch((err) => {
-        if (!(err instanceof AbortedError)) this.log.error({ err: errorMessage(err) }, 'alert flush failed');
-        this.wake(Date.now() + 1000);
-      });
-    }, Math.max(0, at - Date.now()));
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        this.timerAtMs = Infinity;
+        void this.exclusive(() => this.flush()).catch((err) => {
+          if (!(err instanceof AbortedError)) this.log.error({ err: errorMessage(err) }, 'alert flush failed');
+          this.wake(Date.now() + 1000);
+        });
+      },
+      Math.max(0, at - Date.now()),
+    );
   }
 
   /** Sends what is due: produce to the outbox first, then record as notified. */
@@ -209,12 +245,19 @@ export class AlertManager {
       if (this.unroutedLogged.has(fp)) continue;
       this.unroutedLogged.add(fp);
       const s = this.states.get(fp)!;
-      this.log.info({ fingerprint: fp, rule: s.event.rule, cluster: s.event.cluster, severity: s.event.severity }, 'no route matches this alert; recorded but not sent');
+      this.log.info(
+        { fingerprint: fp, rule: s.event.rule, cluster: s.event.cluster, severity: s.event.severity },
+        'no route matches this alert; recorded but not sent',
+      );
     }
     if (messages.length > 0) {
       const generation = this.generation;
       await this.retryWrite(() =>
-        this.producer.send({ topic: TOPICS.notifications, acks: -1, messages: messages.map((m) => ({ key: m.notification.receiver, value: JSON.stringify(m.notification) })) }),
+        this.producer.send({
+          topic: TOPICS.notifications,
+          acks: -1,
+          messages: messages.map((m) => ({ key: m.notification.receiver, value: JSON.stringify(m.notification) })),
+        }),
       );
       const history: HistoryRow[] = [];
       const notified: OwnedState[] = [];
@@ -224,10 +267,24 @@ export class AlertManager {
           if (!s) continue;
           const next = { ...markNotified(s, item.kind, nowMs), partition: s.partition };
           notified.push(next);
-          history.push(historyRow(next, 'notified', nowMs, { receiver: m.notification.receiver, notificationId: m.notification.id }));
+          history.push(
+            historyRow(next, 'notified', nowMs, {
+              receiver: m.notification.receiver,
+              notificationId: m.notification.id,
+            }),
+          );
         }
         this.lastFlushMs.set(m.groupKey, nowMs);
-        this.log.info({ receiver: m.notification.receiver, notification: m.notification.id, cluster: m.notification.cluster, rule: m.notification.rule, alerts: m.items.length }, 'alert message queued for delivery');
+        this.log.info(
+          {
+            receiver: m.notification.receiver,
+            notification: m.notification.id,
+            cluster: m.notification.cluster,
+            rule: m.notification.rule,
+            alerts: m.items.length,
+          },
+          'alert message queued for delivery',
+        );
       }
       await this.persist(history, notified, nowMs);
       // A rebalance meanwhile hands these fingerprints to a fresh load; do not resurrect them.
@@ -243,7 +300,8 @@ export class AlertManager {
 
   private forgetIdle(nowMs: number): void {
     for (const [fp, s] of this.states) if (isIdle(s, nowMs, this.config)) this.states.delete(fp);
-    for (const [key, at] of this.lastFlushMs) if (nowMs - at > this.config.groupIntervalMs) this.lastFlushMs.delete(key);
+    for (const [key, at] of this.lastFlushMs)
+      if (nowMs - at > this.config.groupIntervalMs) this.lastFlushMs.delete(key);
     this.stats.states = this.states.size;
   }
 }

@@ -14,7 +14,14 @@ export async function publishAlertEvents(producer: Producer, events: readonly Al
   if (events.length === 0) return;
   for (const e of events) {
     const checked = checkEvent(e);
-    if (!checked.ok) throw new AlertEventError(`alert event ${JSON.stringify((e as { fingerprint?: unknown }).fingerprint)} does not match AlertEventV1: ${checked.reason}`);
+    if (!checked.ok)
+      throw new AlertEventError(
+        `alert event ${JSON.stringify((e as { fingerprint?: unknown }).fingerprint)} does not match AlertEventV1: ${checked.reason}`,
+      );
   }
-  await producer.send({ topic: TOPICS.alerts, acks: -1, messages: events.map((e) => ({ key: e.fingerprint, value: JSON.stringify(e) })) });
+  await producer.send({
+    topic: TOPICS.alerts,
+    acks: -1,
+    messages: events.map((e) => ({ key: e.fingerprint, value: JSON.stringify(e) })),
+  });
 }

@@ -11,31 +11,42 @@ describe('retry with backoff', () => {
 
   it('retries until the attempt is done and reports how many it took', async () => {
     const reasons: string[] = [];
-    const result = await retry(async (n) => (n < 3 ? { done: false, reason: `down ${n}` } : { done: true, value: 'sent' }), {
-      policy: { initialMs: 1, maxMs: 2 },
-      onRetry: (i) => reasons.push(i.reason),
-    });
+    const result = await retry(
+      async (n) => (n < 3 ? { done: false, reason: `down ${n}` } : { done: true, value: 'sent' }),
+      {
+        policy: { initialMs: 1, maxMs: 2 },
+        onRetry: (i) => reasons.push(i.reason),
+      },
+    );
     expect(result).toEqual({ value: 'sent', attempts: 3 });
     expect(reasons).toEqual(['down 1', 'down 2']);
   });
 
   it('a server Retry-After longer than the backoff is honoured, capped at maxMs', async () => {
     const delays: number[] = [];
-    await retry(async (n) => (n === 1 ? { done: false, reason: '429', retryAfterMs: 60_000 } : { done: true, value: 1 }), {
-      policy: { initialMs: 1, maxMs: 5 },
-      onRetry: (i) => delays.push(i.delayMs),
-    });
+    await retry(
+      async (n) => (n === 1 ? { done: false, reason: '429', retryAfterMs: 60_000 } : { done: true, value: 1 }),
+      {
+        policy: { initialMs: 1, maxMs: 5 },
+        onRetry: (i) => delays.push(i.delayMs),
+      },
+    );
     expect(delays).toEqual([5]);
   });
 
   it('gives up after maxAttempts with the last reason', async () => {
-    await expect(retry(async () => ({ done: false, reason: 'HTTP 503' }), { policy: { initialMs: 1, maxMs: 1 }, maxAttempts: 2 })).rejects.toThrow(RetriesExhaustedError);
+    await expect(
+      retry(async () => ({ done: false, reason: 'HTTP 503' }), { policy: { initialMs: 1, maxMs: 1 }, maxAttempts: 2 }),
+    ).rejects.toThrow(RetriesExhaustedError);
   });
 
   it('stops waiting as soon as it is aborted', async () => {
     const abort = new AbortController();
     const started = Date.now();
-    const p = retry(async () => ({ done: false, reason: 'down' }), { policy: { initialMs: 60_000, maxMs: 60_000 }, signal: abort.signal });
+    const p = retry(async () => ({ done: false, reason: 'down' }), {
+      policy: { initialMs: 60_000, maxMs: 60_000 },
+      signal: abort.signal,
+    });
     setTimeout(() => abort.abort(), 20);
     await expect(p).rejects.toThrow(AbortedError);
     expect(Date.now() - started).toBeLessThan(2000);

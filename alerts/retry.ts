@@ -50,7 +50,10 @@ export interface RetryOptions {
 
 export class RetriesExhaustedError extends Error {
   override name = 'RetriesExhaustedError';
-  constructor(readonly attempts: number, readonly lastReason: string) {
+  constructor(
+    readonly attempts: number,
+    readonly lastReason: string,
+  ) {
     super(`gave up after ${attempts} attempts: ${lastReason}`);
   }
 }
@@ -60,7 +63,10 @@ export class RetriesExhaustedError extends Error {
  * attempt's `retryAfterMs` (a server's Retry-After) when longer, never beyond maxMs.
  * Rejects with AbortedError on abort and RetriesExhaustedError after maxAttempts.
  */
-export async function retry<T>(attempt: (n: number) => Promise<AttemptResult<T>>, opts: RetryOptions): Promise<{ value: T; attempts: number }> {
+export async function retry<T>(
+  attempt: (n: number) => Promise<AttemptResult<T>>,
+  opts: RetryOptions,
+): Promise<{ value: T; attempts: number }> {
   for (let n = 1; ; n++) {
     if (opts.signal?.aborted) throw new AbortedError('aborted');
     const result = await attempt(n);

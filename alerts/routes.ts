@@ -3,7 +3,10 @@
 import type { AlertEventV1 } from '../contracts/index.ts';
 import type { RouteConfig } from '../common/config-alerts.ts';
 
-export function routeFor(routes: readonly RouteConfig[], event: Pick<AlertEventV1, 'rule' | 'severity' | 'cluster'>): string | null {
+export function routeFor(
+  routes: readonly RouteConfig[],
+  event: Pick<AlertEventV1, 'rule' | 'severity' | 'cluster'>,
+): string | null {
   for (const route of routes) {
     const m = route.match;
     if (m.rule !== undefined && m.rule !== event.rule) continue;

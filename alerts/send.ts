@@ -17,12 +17,21 @@ function causeOf(err: unknown): string {
   return cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
 }
 
-export async function postOnce(req: HttpRequest, opts: { timeoutMs: number; secrets: readonly string[] }): Promise<HttpResponse> {
+export async function postOnce(
+  req: HttpRequest,
+  opts: { timeoutMs: number; secrets: readonly string[] },
+): Promise<HttpResponse> {
   const endpoint = redactUrl(req.url);
   try {
     // Redirects are not followed: a 3xx comes back as a permanent failure ("fix the URL")
     // instead of re-posting the alert, token and all, to wherever it points.
-    const res = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body, signal: AbortSignal.timeout(opts.timeoutMs), redirect: 'manual' });
+    const res = await fetch(req.url, {
+      method: req.method,
+      headers: req.headers,
+      body: req.body,
+      signal: AbortSignal.timeout(opts.timeoutMs),
+      redirect: 'manual',
+    });
     const body = (await res.text()).slice(0, MAX_BODY_CHARS);
     return { status: res.status, headers: Object.fromEntries(res.headers), body };
   } catch (err) {

@@ -88,7 +88,12 @@ function fromRow(r: Record<string, unknown>): OwnedState | null {
   };
 }
 
-export function historyRow(s: AlertState, transition: HistoryTransition, tsMs: number, extra: { receiver?: string; notificationId?: string } = {}) {
+export function historyRow(
+  s: AlertState,
+  transition: HistoryTransition,
+  tsMs: number,
+  extra: { receiver?: string; notificationId?: string } = {},
+) {
   const e = s.event;
   return {
     ts: Math.floor(tsMs / 1000),
@@ -113,7 +118,8 @@ export type HistoryRow = ReturnType<typeof historyRow>;
 
 /** Current state of the fingerprints keyed to these partitions (FINAL: the highest version of each). */
 export function loadStatesSql(database: string, partitions: readonly number[]): string {
-  return sql`SELECT * FROM ${identifier(`${database}.alert_state`)} FINAL WHERE has(${partitions.map((p) => Math.trunc(p))}, kafka_partition)`.text;
+  return sql`SELECT * FROM ${identifier(`${database}.alert_state`)} FINAL WHERE has(${partitions.map((p) => Math.trunc(p))}, kafka_partition)`
+    .text;
 }
 
 /** Notification ids among `ids` that already have an outcome. */
@@ -141,12 +147,15 @@ export class AlertStore {
 
   /** History first: after a crash between the two inserts, the replayed transition re-inserts a history row that collapses with the first. */
   async write(history: readonly HistoryRow[], states: readonly StateRow[]): Promise<void> {
-    if (history.length > 0) await this.client.insert({ table: this.table('alerts'), values: [...history], format: 'JSONEachRow' });
-    if (states.length > 0) await this.client.insert({ table: this.table('alert_state'), values: [...states], format: 'JSONEachRow' });
+    if (history.length > 0)
+      await this.client.insert({ table: this.table('alerts'), values: [...history], format: 'JSONEachRow' });
+    if (states.length > 0)
+      await this.client.insert({ table: this.table('alert_state'), values: [...states], format: 'JSONEachRow' });
   }
 
   async recordDeliveries(records: readonly DeliveryRecord[]): Promise<void> {
-    if (records.length > 0) await this.client.insert({ table: this.table('alert_deliveries'), values: [...records], format: 'JSONEachRow' });
+    if (records.length > 0)
+      await this.client.insert({ table: this.table('alert_deliveries'), values: [...records], format: 'JSONEachRow' });
   }
 
   /** Which of these notification ids already have a final outcome (delivered or given up). */

@@ -6,7 +6,11 @@ import { groupLinks } from './links.ts';
 import { notifierFor } from './notifiers/index.ts';
 import type { AlertGroup, ReceiverConfig } from './types.ts';
 
-export function testMessage(config: Pick<AlertsConfig, 'grafanaUrl' | 'apiUrl'>, receiver: ReceiverConfig, nowMs: number): NotificationV1 {
+export function testMessage(
+  config: Pick<AlertsConfig, 'grafanaUrl' | 'apiUrl'>,
+  receiver: ReceiverConfig,
+  nowMs: number,
+): NotificationV1 {
   const event: AlertEventV1 = {
     v: 1,
     kind: 'alert',
@@ -23,7 +27,14 @@ export function testMessage(config: Pick<AlertsConfig, 'grafanaUrl' | 'apiUrl'>,
     hints: ['Real alerts look like this one, with their own severity and hints.'],
   };
   const alerts = [{ event, kind: 'firing' as const, firingSinceMs: nowMs, resolvedAtMs: 0, flaps: 0 }];
-  const group: AlertGroup = { receiver: receiver.name, cluster: event.cluster, rule: event.rule, alerts, alsoFiring: 0, links: groupLinks(config, event.cluster, event.rule, alerts) };
+  const group: AlertGroup = {
+    receiver: receiver.name,
+    cluster: event.cluster,
+    rule: event.rule,
+    alerts,
+    alsoFiring: 0,
+    links: groupLinks(config, event.cluster, event.rule, alerts),
+  };
   return {
     v: 1,
     kind: 'notification',

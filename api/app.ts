@@ -56,10 +56,18 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   app.addHook('preHandler', async (req) => {
     for (const source of [req.query, req.params] as unknown[]) {
       if (typeof source !== 'object' || source === null) continue;
-      for (const [field, value] of Object.entries(source)) if (typeof value === 'number' && !Number.isFinite(value)) throw new BadRequestError(`${field}: must be a finite number`);
+      for (const [field, value] of Object.entries(source))
+        if (typeof value === 'number' && !Number.isFinite(value))
+          throw new BadRequestError(`${field}: must be a finite number`);
     }
   });
-  app.setNotFoundHandler((req, reply) => reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no route ${req.method} ${req.url.split('?')[0]}; see /docs` }));
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({
+      statusCode: 404,
+      error: 'Not Found',
+      message: `no route ${req.method} ${req.url.split('?')[0]}; see /docs`,
+    }),
+  );
 
   app.register(clickhousePlugin, { clickhouse: opts.clickhouse, database: opts.database });
   app.register(cachesPlugin, { ttls: { ...DEFAULT_CACHE_TTLS, ...opts.cacheTtls } });

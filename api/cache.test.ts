@@ -27,7 +27,9 @@ describe('TtlCache', () => {
       await new Promise((r) => setTimeout(r, 10));
       return 7;
     };
-    expect(await Promise.all([c.getOrLoad('k', 1000, load), c.getOrLoad('k', 1000, load), c.getOrLoad('k', 1000, load)])).toEqual([7, 7, 7]);
+    expect(
+      await Promise.all([c.getOrLoad('k', 1000, load), c.getOrLoad('k', 1000, load), c.getOrLoad('k', 1000, load)]),
+    ).toEqual([7, 7, 7]);
     expect(calls).toBe(1);
     await expect(c.getOrLoad('bad', 1000, () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     expect(await c.getOrLoad('bad', 1000, async () => 1)).toBe(1);

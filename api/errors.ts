@@ -7,7 +7,13 @@ import { SqlValueError } from '../common/sql.ts';
 import { QUERY_TIME_LIMIT_SECONDS } from './queries/run.ts';
 
 // ClickHouse error codes that a request can cause and the client can fix by asking less.
-const TOO_EXPENSIVE = new Set(['159' /* TIMEOUT_EXCEEDED */, '158' /* TOO_MANY_ROWS */, '241' /* MEMORY_LIMIT_EXCEEDED */, '307' /* TOO_MANY_BYTES */, '396' /* TOO_MANY_ROWS_OR_BYTES */]);
+const TOO_EXPENSIVE = new Set([
+  '159' /* TIMEOUT_EXCEEDED */,
+  '158' /* TOO_MANY_ROWS */,
+  '241' /* MEMORY_LIMIT_EXCEEDED */,
+  '307' /* TOO_MANY_BYTES */,
+  '396' /* TOO_MANY_ROWS_OR_BYTES */,
+]);
 // A table the API reads is not there yet: migrations have not run on this database.
 const NOT_READY = new Set(['60' /* UNKNOWN_TABLE */, '81' /* UNKNOWN_DATABASE */]);
 
@@ -18,13 +24,21 @@ function send(reply: FastifyReply, status: number, message: string) {
 export function handleError(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
   if (err.validation) {
     // Fastify's message names the field: "querystring/step must be <= 86400".
-    return send(reply, 400, `${err.validationContext ?? 'request'}${err.message.replace(/^(querystring|params|body|headers)/, '')}`);
+    return send(
+      reply,
+      400,
+      `${err.validationContext ?? 'request'}${err.message.replace(/^(querystring|params|body|headers)/, '')}`,
+    );
   }
   if (err instanceof SqlValueError) return send(reply, 400, err.message);
   if (err instanceof ClickHouseError) {
     if (TOO_EXPENSIVE.has(err.code)) {
       req.log.warn({ code: err.code, type: err.type }, 'query over its limits');
-      return send(reply, 422, `the query needed more than ClickHouse allows one request (${QUERY_TIME_LIMIT_SECONDS} s): narrow the time range or add filters`);
+      return send(
+        reply,
+        422,
+        `the query needed more than ClickHouse allows one request (${QUERY_TIME_LIMIT_SECONDS} s): narrow the time range or add filters`,
+      );
     }
     if (NOT_READY.has(err.code)) {
       req.log.error({ code: err.code, type: err.type }, 'schema missing');
@@ -42,5 +56,8 @@ export function handleError(err: FastifyError, req: FastifyRequest, reply: Fasti
 }
 
 function isConnectionError(err: Error & { code?: string }): boolean {
-  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH'].includes(err.code ?? '') || /Timeout error|socket hang up/.test(err.message);
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH'].includes(err.code ?? '') ||
+    /Timeout error|socket hang up/.test(err.message)
+  );
 }

@@ -3,8 +3,18 @@
 import type { FastifyInstance } from 'fastify';
 import { selectRows } from './queries/run.ts';
 import {
-  clusterStatesSql, clustersSql, INVENTORY_WINDOW_MS, instancesSql, instanceStatusSql, TOPOLOGY_WINDOW_S, topologyViewSql,
-  type ClusterRow, type ClusterStateRow, type InventoryRow, type StatusRow, type TopologyNodeRow,
+  clusterStatesSql,
+  clustersSql,
+  INVENTORY_WINDOW_MS,
+  instancesSql,
+  instanceStatusSql,
+  TOPOLOGY_WINDOW_S,
+  topologyViewSql,
+  type ClusterRow,
+  type ClusterStateRow,
+  type InventoryRow,
+  type StatusRow,
+  type TopologyNodeRow,
 } from './queries/inventory.ts';
 import type { Cluster, Instance } from './schemas/inventory.ts';
 
@@ -13,7 +23,12 @@ const STATUS_WINDOW_S = 7 * 86400;
 /** No INFO sample for this long (or 5 intervals, whichever is longer) = stale. */
 export const STALE_AFTER_MS = 30_000;
 
-export function assembleInstances(inventory: readonly InventoryRow[], topology: readonly TopologyNodeRow[], status: readonly StatusRow[], nowMs: number): Instance[] {
+export function assembleInstances(
+  inventory: readonly InventoryRow[],
+  topology: readonly TopologyNodeRow[],
+  status: readonly StatusRow[],
+  nowMs: number,
+): Instance[] {
   const nodes = new Map(topology.map((n) => [n.addr, n]));
   const reach = new Map(status.map((s) => [s.instance, s]));
   const ids = new Set([...inventory.map((r) => r.instance), ...topology.map((n) => n.addr)]);
@@ -26,10 +41,13 @@ export function assembleInstances(inventory: readonly InventoryRow[], topology: 
     const reasons: string[] = [];
     let health: Instance['health'] = 'ok';
     // A reachability report newer than the last INFO sample decides up/down.
-    const down = s !== undefined && Number(s.is_reachable) === 0 && (lastSeenMs === null || Number(s.newest_ms) >= lastSeenMs);
+    const down =
+      s !== undefined && Number(s.is_reachable) === 0 && (lastSeenMs === null || Number(s.newest_ms) >= lastSeenMs);
     if (down) {
       health = 'down';
-      reasons.push(`unreachable since ${new Date(Number(s.state_since_ms)).toISOString()}${s.last_error ? `: ${s.last_error}` : ''}`);
+      reasons.push(
+        `unreachable since ${new Date(Number(s.state_since_ms)).toISOString()}${s.last_error ? `: ${s.last_error}` : ''}`,
+      );
     }
     if (n && (n.failing === 'fail' || n.failing === 'pfail' || n.health === 'failed')) {
       if (health === 'ok') health = 'failing';
@@ -48,11 +66,14 @@ export function assembleInstances(inventory: readonly InventoryRow[], topology: 
         reasons.push(`last INFO sample ${Math.round((nowMs - lastSeenMs) / 1000)} s ago`);
       }
     }
-    const ranges: Array<[number, number]> = (n?.slot_starts ?? []).map((a, k) => [Number(a), Number(n!.slot_ends[k] ?? a)]);
+    const ranges: Array<[number, number]> = (n?.slot_starts ?? []).map((a, k) => [
+      Number(a),
+      Number(n!.slot_ends[k] ?? a),
+    ]);
     return {
       id,
       host: i?.host || id.slice(0, id.lastIndexOf(':')),
-      role: i?.role && i.role !== 'unknown' ? i.role : n?.role ?? 'unknown',
+      role: i?.role && i.role !== 'unknown' ? i.role : (n?.role ?? 'unknown'),
       version: i?.version ?? '',
       nodeId: n?.node_id || null,
       masterId: n?.master_id || null,
@@ -88,7 +109,10 @@ export function loadClusters(app: FastifyInstance): Promise<Cluster[]> {
     const nowMs = Date.now();
     const [rows, states] = await Promise.all([
       selectRows<ClusterRow>(app.clickhouse, clustersSql(app.database, nowMs - INVENTORY_WINDOW_MS)),
-      selectRows<ClusterStateRow>(app.clickhouse, clusterStatesSql(app.database, Math.floor(nowMs / 1000) - TOPOLOGY_WINDOW_S)),
+      selectRows<ClusterStateRow>(
+        app.clickhouse,
+        clusterStatesSql(app.database, Math.floor(nowMs / 1000) - TOPOLOGY_WINDOW_S),
+      ),
     ]);
     const state = new Map(states.map((s) => [s.cluster, s.state]));
     return rows.map((r) => ({

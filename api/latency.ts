@@ -4,7 +4,14 @@ import type { FastifyInstance } from 'fastify';
 import type { Static } from 'typebox';
 import { resultTtlMs } from './plugins/caches.ts';
 import { coveredRange, planSeries, planSummary, type LatencyTier } from './queries/latency-tier.ts';
-import { latencySeriesSql, latencySummarySql, type LatencyFilter, type SeriesRow, type SummaryOrder, type SummaryRow } from './queries/latency.ts';
+import {
+  latencySeriesSql,
+  latencySummarySql,
+  type LatencyFilter,
+  type SeriesRow,
+  type SummaryOrder,
+  type SummaryRow,
+} from './queries/latency.ts';
 import { selectRows } from './queries/run.ts';
 import type { CommandLatency, LatencyPoint } from './schemas/latency.ts';
 import type { TimeRange } from './schemas/time-range.ts';
@@ -39,7 +46,12 @@ export async function loadSeries(app: FastifyInstance, f: LatencyFilter, range: 
     // Calls per second over the part of the step inside the covered range.
     const seconds = Math.max(1, Math.min(t + plan.stepSec, plan.toSec) - Math.max(t, plan.fromSec));
     const calls = Number(r.calls_total);
-    return { t, callsPerSec: calls / seconds, usecPerCall: calls > 0 ? Number(r.usec_total) / calls : null, ...percentiles(r.q) };
+    return {
+      t,
+      callsPerSec: calls / seconds,
+      usecPerCall: calls > 0 ? Number(r.usec_total) / calls : null,
+      ...percentiles(r.q),
+    };
   });
   return { tier: plan.tier, fromSec: plan.fromSec, toSec: plan.toSec, stepSec: plan.stepSec, points };
 }
@@ -51,7 +63,12 @@ export interface SummaryResult {
   items: Summary[];
 }
 
-export async function loadSummary(app: FastifyInstance, f: LatencyFilter, range: { fromSec: number; toSec: number }, opts: { order: SummaryOrder; limit: number; minCalls: number }): Promise<SummaryResult> {
+export async function loadSummary(
+  app: FastifyInstance,
+  f: LatencyFilter,
+  range: { fromSec: number; toSec: number },
+  opts: { order: SummaryOrder; limit: number; minCalls: number },
+): Promise<SummaryResult> {
   const parts = planSummary(range);
   const covered = coveredRange(parts);
   const query = latencySummarySql(f, parts, opts);
@@ -60,7 +77,14 @@ export async function loadSummary(app: FastifyInstance, f: LatencyFilter, range:
   const items = rows.map((r) => {
     const calls = Number(r.calls_total);
     const usec = Number(r.usec_total);
-    return { command: r.command, calls, callsPerSec: calls / seconds, usecPerCall: calls > 0 ? usec / calls : 0, totalUsec: usec, ...percentiles(r.q) };
+    return {
+      command: r.command,
+      calls,
+      callsPerSec: calls / seconds,
+      usecPerCall: calls > 0 ? usec / calls : 0,
+      totalUsec: usec,
+      ...percentiles(r.q),
+    };
   });
   return { tiers: [...new Set(parts.map((p) => p.tier))], fromSec: covered.fromSec, toSec: covered.toSec, items };
 }

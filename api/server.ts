@@ -5,14 +5,17 @@ import { createClickHouse } from '../common/clickhouse.ts';
 import { buildApp } from './app.ts';
 
 export const AUTH_OFF_WARNING =
-  'API AUTH IS OFF: no api.tokens configured (nor REDSCOPE_API_TOKENS), so anyone who can reach this port can read every cluster\'s data. Configure tokens before exposing it.';
+  "API AUTH IS OFF: no api.tokens configured (nor REDSCOPE_API_TOKENS), so anyone who can reach this port can read every cluster's data. Configure tokens before exposing it.";
 
 export async function startApi(config: Config, log: Logger): Promise<{ url: string; stop(): Promise<void> }> {
   const clickhouse = createClickHouse(config.clickhouse, { requestTimeoutMs: 15_000 });
   const app = buildApp({
     clickhouse,
     database: config.clickhouse.database,
-    logger: { level: log.level, redact: { paths: ['req.headers.authorization', 'headers.authorization'], censor: '[redacted]' } },
+    logger: {
+      level: log.level,
+      redact: { paths: ['req.headers.authorization', 'headers.authorization'], censor: '[redacted]' },
+    },
     tokens: config.api.tokens,
     rateLimitPerMinute: config.api.rateLimitPerMinute,
   });

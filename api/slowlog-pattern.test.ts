@@ -20,7 +20,9 @@ describe('slowlog argument normalisation', () => {
   });
 
   it('different ids of one key shape give one pattern', () => {
-    expect(new Set(['order:1:items', 'order:22:items', 'order:333:items'].map(keyShape))).toEqual(new Set(['order:*:items']));
+    expect(new Set(['order:1:items', 'order:22:items', 'order:333:items'].map(keyShape))).toEqual(
+      new Set(['order:*:items']),
+    );
   });
 
   it('long keys are cut', () => {

@@ -11,11 +11,81 @@
 // Pure: unit-tested in slowlog-pattern.test.ts.
 
 const KEYWORDS = new Set([
-  'EX', 'PX', 'EXAT', 'PXAT', 'NX', 'XX', 'GT', 'LT', 'KEEPTTL', 'GET', 'CH', 'INCR', 'WITHSCORES', 'WITHSCORE', 'LIMIT', 'BYSCORE', 'BYLEX', 'REV',
-  'MATCH', 'COUNT', 'TYPE', 'STORE', 'STOREDIST', 'ASC', 'DESC', 'ALPHA', 'BY', 'WEIGHTS', 'AGGREGATE', 'SUM', 'MIN', 'MAX', 'WITHVALUES',
-  'BLOCK', 'STREAMS', 'NOACK', 'MAXLEN', 'MINID', 'NOMKSTREAM', 'LEFT', 'RIGHT', 'BEFORE', 'AFTER', 'FIELDS', 'RANK', 'IDLE', 'JUSTID',
-  'WITHCOORD', 'WITHDIST', 'WITHHASH', 'FROMMEMBER', 'FROMLONLAT', 'BYRADIUS', 'BYBOX', 'ANY', 'LEN', 'IDX', 'MINMATCHLEN', 'WITHMATCHLEN',
-  'SCHEDULE', 'ASYNC', 'SYNC', 'FLUSH', 'RESET', 'NOSAVE', 'SAVE', 'FORCE', 'ABORT', 'REPLACE', 'ABSTTL', 'FREQ', 'AUTH', 'AUTH2', 'COPY', 'KEYS',
+  'EX',
+  'PX',
+  'EXAT',
+  'PXAT',
+  'NX',
+  'XX',
+  'GT',
+  'LT',
+  'KEEPTTL',
+  'GET',
+  'CH',
+  'INCR',
+  'WITHSCORES',
+  'WITHSCORE',
+  'LIMIT',
+  'BYSCORE',
+  'BYLEX',
+  'REV',
+  'MATCH',
+  'COUNT',
+  'TYPE',
+  'STORE',
+  'STOREDIST',
+  'ASC',
+  'DESC',
+  'ALPHA',
+  'BY',
+  'WEIGHTS',
+  'AGGREGATE',
+  'SUM',
+  'MIN',
+  'MAX',
+  'WITHVALUES',
+  'BLOCK',
+  'STREAMS',
+  'NOACK',
+  'MAXLEN',
+  'MINID',
+  'NOMKSTREAM',
+  'LEFT',
+  'RIGHT',
+  'BEFORE',
+  'AFTER',
+  'FIELDS',
+  'RANK',
+  'IDLE',
+  'JUSTID',
+  'WITHCOORD',
+  'WITHDIST',
+  'WITHHASH',
+  'FROMMEMBER',
+  'FROMLONLAT',
+  'BYRADIUS',
+  'BYBOX',
+  'ANY',
+  'LEN',
+  'IDX',
+  'MINMATCHLEN',
+  'WITHMATCHLEN',
+  'SCHEDULE',
+  'ASYNC',
+  'SYNC',
+  'FLUSH',
+  'RESET',
+  'NOSAVE',
+  'SAVE',
+  'FORCE',
+  'ABORT',
+  'REPLACE',
+  'ABSTTL',
+  'FREQ',
+  'AUTH',
+  'AUTH2',
+  'COPY',
+  'KEYS',
 ]);
 
 const UUID = /[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/g;
@@ -34,8 +104,13 @@ const MAX_KEY_CHARS = 120;
 /** A key → its pattern (digit runs, UUIDs, long hex ids and e-mail addresses → `*`). */
 export function keyShape(key: string): string {
   if (key === '?' || key === '') return key || '""';
-  const shaped = key.replace(CUT_BYTES, '…').replace(UUID, '*').replace(LONG_HEX, '*').replace(EMAIL, '*').replace(DIGITS, '*');
-  return shaped.length <= MAX_KEY_CHARS ? shaped : shaped.slice(0, MAX_KEY_CHARS - 1) + '…';
+  const shaped = key
+    .replace(CUT_BYTES, '…')
+    .replace(UUID, '*')
+    .replace(LONG_HEX, '*')
+    .replace(EMAIL, '*')
+    .replace(DIGITS, '*');
+  return shaped.length <= MAX_KEY_CHARS ? shaped : `${shaped.slice(0, MAX_KEY_CHARS - 1)}…`;
 }
 
 function valueShape(arg: string): string {
@@ -50,12 +125,11 @@ function valueShape(arg: string): string {
 
 /** `command arg…` → its pattern; consecutive identical shapes fold into one followed by `…`. */
 export function slowlogPattern(command: string, args: readonly string[]): string {
-  const shapes: string[] = [];
-  args.forEach((arg, i) => shapes.push(i === 0 ? (NUMBER.test(arg) ? '?' : keyShape(arg)) : valueShape(arg)));
+  const shapes = args.map((arg, i) => (i === 0 ? (NUMBER.test(arg) ? '?' : keyShape(arg)) : valueShape(arg)));
   const folded: string[] = [];
   for (const s of shapes) {
     const last = folded[folded.length - 1];
-    if (s === last || (last === `${s} …`)) folded[folded.length - 1] = `${s} …`;
+    if (s === last || last === `${s} …`) folded[folded.length - 1] = `${s} …`;
     else folded.push(s);
   }
   return [command.toLowerCase(), ...folded].join(' ').replace(/(?: …)+/g, ' …');

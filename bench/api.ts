@@ -36,7 +36,13 @@ const DATABASE = 'bench_api';
 const TOKEN = 'bench-read-token-0123456789';
 // Below Linux's ephemeral range (32768–60999): a port in it can be taken by any outgoing
 // connection at start-up (seen: Kafka and ClickHouse failing with "address already in use").
-const ports = { redisBasePort: 7400, kafkaPort: 28092, kafkaControllerPort: 28093, clickhouseHttpPort: 28123, clickhouseTcpPort: 28900 };
+const ports = {
+  redisBasePort: 7400,
+  kafkaPort: 28092,
+  kafkaControllerPort: 28093,
+  clickhouseHttpPort: 28123,
+  clickhouseTcpPort: 28900,
+};
 const API_PORT = 28080;
 const HELLO_PORT = 28081;
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -47,13 +53,36 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** name, mean µs per call, calls/s per instance at the daily mean. */
 const COMMANDS: Array<[string, number, number]> = [
-  ['get', 1.2, 5000], ['set', 1.8, 2000], ['hget', 1.5, 1500], ['hset', 2.2, 800], ['hgetall', 12, 200], ['mget', 6, 300], ['del', 2.5, 200],
-  ['expire', 1.3, 400], ['incr', 1.1, 600], ['lpush', 1.9, 200], ['lrange', 9, 150], ['zadd', 4, 250], ['zrangebyscore', 15, 100], ['zrevrange', 11, 80],
-  ['sadd', 2, 120], ['smembers', 20, 40], ['exists', 1, 300], ['ttl', 0.9, 100], ['evalsha', 45, 30], ['scan', 30, 5], ['keys', 900, 0.02],
-  ['info', 50, 1], ['ping', 0.5, 50], ['cluster|nodes', 80, 1], ['client|list', 60, 0.2], ['config|get', 20, 0.2],
+  ['get', 1.2, 5000],
+  ['set', 1.8, 2000],
+  ['hget', 1.5, 1500],
+  ['hset', 2.2, 800],
+  ['hgetall', 12, 200],
+  ['mget', 6, 300],
+  ['del', 2.5, 200],
+  ['expire', 1.3, 400],
+  ['incr', 1.1, 600],
+  ['lpush', 1.9, 200],
+  ['lrange', 9, 150],
+  ['zadd', 4, 250],
+  ['zrangebyscore', 15, 100],
+  ['zrevrange', 11, 80],
+  ['sadd', 2, 120],
+  ['smembers', 20, 40],
+  ['exists', 1, 300],
+  ['ttl', 0.9, 100],
+  ['evalsha', 45, 30],
+  ['scan', 30, 5],
+  ['keys', 900, 0.02],
+  ['info', 50, 1],
+  ['ping', 0.5, 50],
+  ['cluster|nodes', 80, 1],
+  ['client|list', 60, 0.2],
+  ['config|get', 20, 0.2],
 ];
 /** INFO fields kept from the captured template (the rest only slow the load down). */
-const KEEP_FIELDS = /^(used_memory|used_memory_rss|connected_clients|blocked_clients|instantaneous_ops_per_sec|uptime_in_seconds|keyspace_.*|total_commands_processed|evicted_keys|expired_keys|mem_fragmentation_ratio|rejected_connections|latest_fork_usec|rdb_bgsave_in_progress|aof_rewrite_in_progress|master_repl_offset|connected_slaves)$/;
+const KEEP_FIELDS =
+  /^(used_memory|used_memory_rss|connected_clients|blocked_clients|instantaneous_ops_per_sec|uptime_in_seconds|keyspace_.*|total_commands_processed|evicted_keys|expired_keys|mem_fragmentation_ratio|rejected_connections|latest_fork_usec|rdb_bgsave_in_progress|aof_rewrite_in_progress|master_repl_offset|connected_slaves)$/;
 
 /** A deterministic pseudo-random number in [0, 1) from integers. */
 function noise(a: number, b: number, c = 0): number {
@@ -68,7 +97,8 @@ function sample(template: InfoSampleV1, i: number, tsMs: number, intervalS: numb
   const hour = new Date(tsMs).getUTCHours();
   const diurnal = 1 + 0.5 * Math.sin(((hour - 8) / 24) * 2 * Math.PI);
   const fields: Record<string, number> = {};
-  for (const [k, v] of Object.entries(template.fields)) if (KEEP_FIELDS.test(k)) fields[k] = Number.isInteger(v) ? Math.round(v * (1 + noise(i, tick) * 0.2)) : v;
+  for (const [k, v] of Object.entries(template.fields))
+    if (KEEP_FIELDS.test(k)) fields[k] = Number.isInteger(v) ? Math.round(v * (1 + noise(i, tick) * 0.2)) : v;
   fields.used_memory = Math.round(2e9 * (0.5 + noise(i, 1)) + tick * 1000);
   fields.instantaneous_ops_per_sec = Math.round(12000 * diurnal * (0.8 + 0.4 * noise(i, tick, 2)));
   const commands = COMMANDS.map(([command, usPerCall, rate], k) => {
@@ -76,7 +106,16 @@ function sample(template: InfoSampleV1, i: number, tsMs: number, intervalS: numb
     // Mostly steady, with a spike on about 1 sample in 100 (a slow client, a big key).
     const spike = noise(k, tick, i + 7) < 0.01 ? 8 : 1;
     const mean = usPerCall * (0.8 + 0.4 * noise(i, tick, k + 100)) * spike;
-    return { command, calls: callsDelta * (tick + 1), usec: Math.round(callsDelta * mean) * (tick + 1), callsDelta, usecDelta: Math.round(callsDelta * mean), p50Us: usPerCall, p99Us: usPerCall * 4, p999Us: usPerCall * 10 };
+    return {
+      command,
+      calls: callsDelta * (tick + 1),
+      usec: Math.round(callsDelta * mean) * (tick + 1),
+      callsDelta,
+      usecDelta: Math.round(callsDelta * mean),
+      p50Us: usPerCall,
+      p99Us: usPerCall * 4,
+      p999Us: usPerCall * 10,
+    };
   });
   const port = 7000 + i;
   return {
@@ -100,36 +139,84 @@ function topology(observer: number, tsMs: number): TopologySampleV1 {
     const first = Math.floor((m * 16384) / masters);
     const last = Math.floor(((m + 1) * 16384) / masters) - 1;
     return {
-      id: `node${String(i).padStart(36, '0')}`, host: `10.20.0.${i}`, port: 7000 + i, busPort: 17000 + i,
-      role: i % 2 === 0 ? ('master' as const) : ('replica' as const), ...(i % 2 === 1 ? { masterId: `node${String(i - 1).padStart(36, '0')}` } : {}),
-      flags: [...(i === observer ? ['myself'] : []), i % 2 === 0 ? 'master' : 'slave'], failing: null, configEpoch: m + 1, linkState: 'connected' as const,
-      pingSentMs: 0, pongRecvMs: tsMs, slots: i % 2 === 0 ? [[first, last] as [number, number]] : [], migrating: [], importing: [], health: 'online',
+      id: `node${String(i).padStart(36, '0')}`,
+      host: `10.20.0.${i}`,
+      port: 7000 + i,
+      busPort: 17000 + i,
+      role: i % 2 === 0 ? ('master' as const) : ('replica' as const),
+      ...(i % 2 === 1 ? { masterId: `node${String(i - 1).padStart(36, '0')}` } : {}),
+      flags: [...(i === observer ? ['myself'] : []), i % 2 === 0 ? 'master' : 'slave'],
+      failing: null,
+      configEpoch: m + 1,
+      linkState: 'connected' as const,
+      pingSentMs: 0,
+      pongRecvMs: tsMs,
+      slots: i % 2 === 0 ? [[first, last] as [number, number]] : [],
+      migrating: [],
+      importing: [],
+      health: 'online',
     };
   });
   return {
-    v: 1, kind: 'topology', ts: tsMs, instance: { id: instanceId(observer), host: `10.20.0.${observer}`, port: 7000 + observer, cluster: CLUSTER }, collector: 'bench',
-    durationUs: 500, myId: nodes[observer]!.id, clusterState: 'ok', slotsAssigned: 16384, slotsOk: 16384, slotsPfail: 0, slotsFail: 0, knownNodes: INSTANCES,
-    size: masters, currentEpoch: masters, myEpoch: Math.floor(observer / 2) + 1, nodes, viewHash: '0123456789abcdef', viewChanged: false, keyframe: true, changes: [],
+    v: 1,
+    kind: 'topology',
+    ts: tsMs,
+    instance: { id: instanceId(observer), host: `10.20.0.${observer}`, port: 7000 + observer, cluster: CLUSTER },
+    collector: 'bench',
+    durationUs: 500,
+    myId: nodes[observer]!.id,
+    clusterState: 'ok',
+    slotsAssigned: 16384,
+    slotsOk: 16384,
+    slotsPfail: 0,
+    slotsFail: 0,
+    knownNodes: INSTANCES,
+    size: masters,
+    currentEpoch: masters,
+    myEpoch: Math.floor(observer / 2) + 1,
+    nodes,
+    viewHash: '0123456789abcdef',
+    viewChanged: false,
+    keyframe: true,
+    changes: [],
   };
 }
 
 async function count(ch: ClickHouseClient, table: string, where = ''): Promise<number> {
-  const rs = await ch.query({ query: `SELECT count() AS n FROM ${identifier(`${DATABASE}.${table}`).text} ${where}`, format: 'JSONEachRow' });
+  const rs = await ch.query({
+    query: `SELECT count() AS n FROM ${identifier(`${DATABASE}.${table}`).text} ${where}`,
+    format: 'JSONEachRow',
+  });
   return Number((await rs.json<{ n: string }>())[0]!.n);
 }
 
-async function produce(producer: Producer, topic: string, messages: Array<{ key: string; value: string }>): Promise<void> {
-  for (let i = 0; i < messages.length; i += 1000) await producer.send({ topic, compression: CompressionTypes.GZIP, messages: messages.slice(i, i + 1000) });
+async function produce(
+  producer: Producer,
+  topic: string,
+  messages: Array<{ key: string; value: string }>,
+): Promise<void> {
+  for (let i = 0; i < messages.length; i += 1000)
+    await producer.send({ topic, compression: CompressionTypes.GZIP, messages: messages.slice(i, i + 1000) });
 }
 
 function startProcess(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, REDSCOPE_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  return spawn(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, REDSCOPE_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await sleep(200);
   }
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
@@ -143,7 +230,12 @@ interface Load {
   non2xx: number;
 }
 
-async function cannon(opts: { url: string; connections?: number; path?: () => string; headers?: Record<string, string> }): Promise<Load> {
+async function cannon(opts: {
+  url: string;
+  connections?: number;
+  path?: () => string;
+  headers?: Record<string, string>;
+}): Promise<Load> {
   const r = await autocannon({
     url: opts.url,
     connections: opts.connections ?? CONNECTIONS,
@@ -151,11 +243,21 @@ async function cannon(opts: { url: string; connections?: number; path?: () => st
     headers: opts.headers,
     ...(opts.path ? { requests: [{ setupRequest: (req: { path: string }) => ({ ...req, path: opts.path!() }) }] } : {}),
   } as autocannon.Options);
-  return { reqPerSec: Math.round(r.requests.average), p50Ms: r.latency.p50, p99Ms: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
+  return {
+    reqPerSec: Math.round(r.requests.average),
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    errors: r.errors,
+    non2xx: r.non2xx,
+  };
 }
 
 /** Loads the week of samples through Kafka and the processor, unless a previous run left them. */
-async function load(config: Config, ch: ClickHouseClient, redisSeeds: string[]): Promise<Record<string, number | string>> {
+async function load(
+  config: Config,
+  ch: ClickHouseClient,
+  redisSeeds: string[],
+): Promise<Record<string, number | string>> {
   const coarseTicks = Math.floor((DAYS * 86400 - FINE_S) / COARSE_S);
   const expected = INSTANCES * (coarseTicks + FINE_S);
   const kafka = createKafka(config.kafka, log);
@@ -163,7 +265,10 @@ async function load(config: Config, ch: ClickHouseClient, redisSeeds: string[]):
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   const proc = startProcess(['cli/redscope.ts', 'stream'], {
-    REDSCOPE_KAFKA_BROKERS: config.kafka.brokers.join(','), REDSCOPE_CLICKHOUSE_URL: config.clickhouse.url, REDSCOPE_CLICKHOUSE_DATABASE: DATABASE, REDSCOPE_STREAM_GROUP_ID: 'bench-api',
+    REDSCOPE_KAFKA_BROKERS: config.kafka.brokers.join(','),
+    REDSCOPE_CLICKHOUSE_URL: config.clickhouse.url,
+    REDSCOPE_CLICKHOUSE_DATABASE: DATABASE,
+    REDSCOPE_STREAM_GROUP_ID: 'bench-api',
   });
   try {
     await migrate(ch, DATABASE);
@@ -171,33 +276,61 @@ async function load(config: Config, ch: ClickHouseClient, redisSeeds: string[]):
     let loadSeconds = 0;
     let loadedNow = false;
     if (have < expected) {
-      if (have > 0) throw new Error(`${DATABASE} holds ${have} of ${expected} samples (an interrupted load?): drop it (or the stack's data dir) and run again`);
+      if (have > 0)
+        throw new Error(
+          `${DATABASE} holds ${have} of ${expected} samples (an interrupted load?): drop it (or the stack's data dir) and run again`,
+        );
       loadedNow = true;
       const [template] = await captureInfo(redisSeeds.slice(0, 1));
       const end = Date.now();
       const start = end - DAYS * 86_400_000;
-      say(`loading ${expected.toLocaleString()} samples through Kafka → processor → ClickHouse: ${INSTANCES} instances, every ${COARSE_S} s for ${DAYS} days, every 1 s for the last ${FINE_S} s…`);
+      say(
+        `loading ${expected.toLocaleString()} samples through Kafka → processor → ClickHouse: ${INSTANCES} instances, every ${COARSE_S} s for ${DAYS} days, every 1 s for the last ${FINE_S} s…`,
+      );
       const t0 = performance.now();
       const ticks: Array<[number, number]> = [];
       for (let k = 0; k < coarseTicks; k++) ticks.push([start + k * COARSE_S * 1000, COARSE_S]);
       for (let k = 0; k < FINE_S; k++) ticks.push([end - (FINE_S - k) * 1000, 1]);
       for (let n = 0; n < ticks.length; n++) {
         const [ts, interval] = ticks[n]!;
-        await produce(producer, TOPICS.info, Array.from({ length: INSTANCES }, (_, i) => ({ key: instanceId(i), value: JSON.stringify(sample(template!, i, ts, interval, n)) })));
-        if (n % 500 === 0) say(`  produced ${((n * INSTANCES) / 1e6).toFixed(2)} M, stored ${((await count(ch, 'info_samples')) / 1e6).toFixed(2)} M`);
+        await produce(
+          producer,
+          TOPICS.info,
+          Array.from({ length: INSTANCES }, (_, i) => ({
+            key: instanceId(i),
+            value: JSON.stringify(sample(template!, i, ts, interval, n)),
+          })),
+        );
+        if (n % 500 === 0)
+          say(
+            `  produced ${((n * INSTANCES) / 1e6).toFixed(2)} M, stored ${((await count(ch, 'info_samples')) / 1e6).toFixed(2)} M`,
+          );
       }
-      while ((have = await count(ch, 'info_samples')) < expected) await sleep(1000);
+      for (have = await count(ch, 'info_samples'); have < expected; have = await count(ch, 'info_samples'))
+        await sleep(1000);
       loadSeconds = (performance.now() - t0) / 1000;
-      say(`loaded in ${loadSeconds.toFixed(0)} s (${Math.round(expected / loadSeconds)} samples/s through the pipeline)`);
+      say(
+        `loaded in ${loadSeconds.toFixed(0)} s (${Math.round(expected / loadSeconds)} samples/s through the pipeline)`,
+      );
     } else say(`reusing ${have.toLocaleString()} samples already in ${DATABASE} (BENCH_KEEP_STACK=1 run)`);
     // A fresh topology round every run: inventory reads views of the last 10 minutes.
     const before = await count(ch, 'topology_samples');
     const now = Date.now();
-    await produce(producer, TOPICS.topology, Array.from({ length: INSTANCES }, (_, i) => ({ key: instanceId(i), value: JSON.stringify(topology(i, now)) })));
+    await produce(
+      producer,
+      TOPICS.topology,
+      Array.from({ length: INSTANCES }, (_, i) => ({ key: instanceId(i), value: JSON.stringify(topology(i, now)) })),
+    );
     while ((await count(ch, 'topology_samples')) < before + INSTANCES) await sleep(500);
     return {
-      samples: have, coarseEveryS: COARSE_S, fineLastS: FINE_S, loadedThisRun: loadedNow ? 'yes' : 'no', loadSeconds: Math.round(loadSeconds),
-      commandStatsRows: await count(ch, 'command_stats'), clusterMinuteRows: await count(ch, 'command_latency_cluster_1m'), clusterHourRows: await count(ch, 'command_latency_cluster_1h'),
+      samples: have,
+      coarseEveryS: COARSE_S,
+      fineLastS: FINE_S,
+      loadedThisRun: loadedNow ? 'yes' : 'no',
+      loadSeconds: Math.round(loadSeconds),
+      commandStatsRows: await count(ch, 'command_stats'),
+      clusterMinuteRows: await count(ch, 'command_latency_cluster_1m'),
+      clusterHourRows: await count(ch, 'command_latency_cluster_1h'),
     };
   } finally {
     proc.kill('SIGTERM');
@@ -216,10 +349,16 @@ async function timeQuery(ch: ClickHouseClient, query: string, runs: number): Pro
 }
 
 export default async function run(): Promise<BenchResult> {
-  say(`starting the benchmark's own stack (ports ${ports.redisBasePort}, ${ports.kafkaPort}, ${ports.clickhouseHttpPort})…`);
+  say(
+    `starting the benchmark's own stack (ports ${ports.redisBasePort}, ${ports.kafkaPort}, ${ports.clickhouseHttpPort})…`,
+  );
   const { endpoints } = await stackUp({ ports, dataDir: DATA_DIR, log: () => {} });
   const base = defaultConfig();
-  const config: Config = { ...base, kafka: { ...base.kafka, brokers: endpoints.kafkaBrokers }, clickhouse: { ...base.clickhouse, url: endpoints.clickhouseUrl, database: DATABASE } };
+  const config: Config = {
+    ...base,
+    kafka: { ...base.kafka, brokers: endpoints.kafkaBrokers },
+    clickhouse: { ...base.clickhouse, url: endpoints.clickhouseUrl, database: DATABASE },
+  };
   const ch = createClickHouse(config.clickhouse);
   const children: ChildProcess[] = [];
   try {
@@ -228,8 +367,17 @@ export default async function run(): Promise<BenchResult> {
     mkdirSync(DATA_DIR, { recursive: true });
     const configFile = join(DATA_DIR, 'bench-api.yaml');
     // Rate limit out of the way: the benchmark is one client hammering on purpose.
-    writeFileSync(configFile, `api:\n  port: ${API_PORT}\n  rateLimitPerMinute: 100000000\n  tokens:\n    - { name: bench, token: ${TOKEN}, scope: read }\n`);
-    children.push(startProcess(['cli/redscope.ts', '-c', configFile, 'api'], { REDSCOPE_CLICKHOUSE_URL: endpoints.clickhouseUrl, REDSCOPE_CLICKHOUSE_DATABASE: DATABASE, REDSCOPE_KAFKA_BROKERS: endpoints.kafkaBrokers.join(',') }));
+    writeFileSync(
+      configFile,
+      `api:\n  port: ${API_PORT}\n  rateLimitPerMinute: 100000000\n  tokens:\n    - { name: bench, token: ${TOKEN}, scope: read }\n`,
+    );
+    children.push(
+      startProcess(['cli/redscope.ts', '-c', configFile, 'api'], {
+        REDSCOPE_CLICKHOUSE_URL: endpoints.clickhouseUrl,
+        REDSCOPE_CLICKHOUSE_DATABASE: DATABASE,
+        REDSCOPE_KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
+      }),
+    );
     const hello = `import Fastify from 'fastify'; const app = Fastify(); app.get('/', async () => ({ hello: 'world' })); await app.listen({ port: ${HELLO_PORT}, host: '127.0.0.1' });`;
     children.push(spawn(process.execPath, ['--input-type=module', '-e', hello], { cwd: ROOT, stdio: 'inherit' }));
     const api = `http://127.0.0.1:${API_PORT}`;
@@ -251,32 +399,72 @@ export default async function run(): Promise<BenchResult> {
     const topSame = await cannon({ url: `${api}${top24h}`, headers });
     say('24 h per-command percentiles, every request a different 24 h window (no cache hits)…');
     let shift = 0;
-    const topDistinct = await cannon({ url: `${api}${top24h}`, headers, path: () => { shift = (shift + 1) % 100_000; const to = now - shift * 60; return `/v1/clusters/${CLUSTER}/latency/commands?from=${to - 86400}&to=${to}&order=p99&limit=30`; } });
+    const topDistinct = await cannon({
+      url: `${api}${top24h}`,
+      headers,
+      path: () => {
+        shift = (shift + 1) % 100_000;
+        const to = now - shift * 60;
+        return `/v1/clusters/${CLUSTER}/latency/commands?from=${to - 86400}&to=${to}&order=p99&limit=30`;
+      },
+    });
     say('24 h series of one command (minute rollup), distinct windows…');
     let shift2 = 0;
-    const seriesDistinct = await cannon({ url: `${api}/`, headers, path: () => { shift2 = (shift2 + 1) % 100_000; const to = now - shift2 * 60; return `/v1/clusters/${CLUSTER}/latency?command=get&from=${to - 86400}&to=${to}`; } });
+    const seriesDistinct = await cannon({
+      url: `${api}/`,
+      headers,
+      path: () => {
+        shift2 = (shift2 + 1) % 100_000;
+        const to = now - shift2 * 60;
+        return `/v1/clusters/${CLUSTER}/latency?command=get&from=${to - 86400}&to=${to}`;
+      },
+    });
 
     // The same 24 h question straight on ClickHouse, from raw samples and from the rollups.
-    const rawSql = sql`SELECT command, sum(calls_delta) AS c, quantilesTDigest(0.5, 0.9, 0.99, 0.999)(usec_delta / calls_delta) AS q FROM ${identifier(`${DATABASE}.command_stats`)}
-WHERE cluster = ${CLUSTER} AND ts >= toDateTime(${now - 86400}) AND ts < toDateTime(${now}) AND calls_delta > 0 GROUP BY command`.text;
-    const rollupSql = sql`SELECT command, sumMerge(calls_sum) AS c, quantilesTDigestMerge(0.5, 0.9, 0.99, 0.999)(mean_us_quantiles) AS q FROM ${identifier(`${DATABASE}.command_latency_cluster_1m`)}
-WHERE cluster = ${CLUSTER} AND bucket >= toDateTime(${now - 86400}) AND bucket < toDateTime(${now}) GROUP BY command`.text;
+    const rawSql =
+      sql`SELECT command, sum(calls_delta) AS c, quantilesTDigest(0.5, 0.9, 0.99, 0.999)(usec_delta / calls_delta) AS q FROM ${identifier(`${DATABASE}.command_stats`)}
+WHERE cluster = ${CLUSTER} AND ts >= toDateTime(${now - 86400}) AND ts < toDateTime(${now}) AND calls_delta > 0 GROUP BY command`
+        .text;
+    const rollupSql =
+      sql`SELECT command, sumMerge(calls_sum) AS c, quantilesTDigestMerge(0.5, 0.9, 0.99, 0.999)(mean_us_quantiles) AS q FROM ${identifier(`${DATABASE}.command_latency_cluster_1m`)}
+WHERE cluster = ${CLUSTER} AND bucket >= toDateTime(${now - 86400}) AND bucket < toDateTime(${now}) GROUP BY command`
+        .text;
     const rawMs = await timeQuery(ch, rawSql, 3);
     const minuteMs = await timeQuery(ch, rollupSql, 10);
 
     const ratio = +(instancesLoad.reqPerSec / helloLoad.reqPerSec).toFixed(2);
     const figures = {
-      fleet: { cluster: CLUSTER, instances: INSTANCES, days: DAYS, commandsPerSample: COMMANDS.length, commandsIn24hAnswer: commands, ...data, note: `simulated: one sample per instance every ${COARSE_S} s for ${DAYS} days + every 1 s for the last ${FINE_S} s (7 days at 1 s would be 151 M samples)` },
-      connections: CONNECTIONS, durationS: DURATION_S,
-      helloWorld: helloLoad, cachedInstances: instancesLoad, cachedClusters: clustersLoad, inventoryVsHello: ratio, clustersVsHello: +(clustersLoad.reqPerSec / helloLoad.reqPerSec).toFixed(2),
-      top24hSameQuery: topSame, top24hDistinctWindows: topDistinct, series24hDistinctWindows: seriesDistinct,
-      clickhouse24hFromRawMs: rawMs, clickhouse24hFromMinuteRollupMs: minuteMs,
+      fleet: {
+        cluster: CLUSTER,
+        instances: INSTANCES,
+        days: DAYS,
+        commandsPerSample: COMMANDS.length,
+        commandsIn24hAnswer: commands,
+        ...data,
+        note: `simulated: one sample per instance every ${COARSE_S} s for ${DAYS} days + every 1 s for the last ${FINE_S} s (7 days at 1 s would be 151 M samples)`,
+      },
+      connections: CONNECTIONS,
+      durationS: DURATION_S,
+      helloWorld: helloLoad,
+      cachedInstances: instancesLoad,
+      cachedClusters: clustersLoad,
+      inventoryVsHello: ratio,
+      clustersVsHello: +(clustersLoad.reqPerSec / helloLoad.reqPerSec).toFixed(2),
+      top24hSameQuery: topSame,
+      top24hDistinctWindows: topDistinct,
+      series24hDistinctWindows: seriesDistinct,
+      clickhouse24hFromRawMs: rawMs,
+      clickhouse24hFromMinuteRollupMs: minuteMs,
     };
     return {
       figures,
       table: [
         { measure: `hello world (req/s, ${CONNECTIONS} conn)`, value: helloLoad.reqPerSec, goal: '—' },
-        { measure: 'cached GET /clusters/:c/instances?limit=20 (req/s)', value: instancesLoad.reqPerSec, goal: `≥ ${Math.round(helloLoad.reqPerSec / 2)}` },
+        {
+          measure: 'cached GET /clusters/:c/instances?limit=20 (req/s)',
+          value: instancesLoad.reqPerSec,
+          goal: `≥ ${Math.round(helloLoad.reqPerSec / 2)}`,
+        },
         { measure: 'instances / hello world', value: ratio, goal: '≥ 0.5' },
         { measure: 'cached GET /clusters (req/s)', value: clustersLoad.reqPerSec, goal: '—' },
         { measure: '24 h top commands, same question: p99 (ms)', value: topSame.p99Ms, goal: '< 100' },
@@ -287,7 +475,14 @@ WHERE cluster = ${CLUSTER} AND bucket >= toDateTime(${now - 86400}) AND bucket <
         { measure: '24 h series (minute rollup), distinct windows: p99 (ms)', value: seriesDistinct.p99Ms, goal: '—' },
         { measure: 'ClickHouse alone, 24 h from raw command_stats (ms)', value: rawMs, goal: '—' },
         { measure: 'ClickHouse alone, 24 h from minute rollup (ms)', value: minuteMs, goal: '—' },
-        { measure: 'errors + non-2xx (all runs)', value: [instancesLoad, clustersLoad, topSame, topDistinct, seriesDistinct].reduce((s, l) => s + l.errors + l.non2xx, 0), goal: '0' },
+        {
+          measure: 'errors + non-2xx (all runs)',
+          value: [instancesLoad, clustersLoad, topSame, topDistinct, seriesDistinct].reduce(
+            (s, l) => s + l.errors + l.non2xx,
+            0,
+          ),
+          goal: '0',
+        },
       ],
     };
   } finally {

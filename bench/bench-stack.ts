@@ -1,5 +1,11 @@
 // The benchmarks' own stack: separate ports and data dir, so a benchmark neither floods
 // a developer's topics nor is disturbed by them. Ports stay below Linux's ephemeral
 // range (32768–60999), where an outgoing connection could already hold them.
-export const BENCH_PORTS = { redisBasePort: 7300, kafkaPort: 29392, kafkaControllerPort: 29393, clickhouseHttpPort: 28323, clickhouseTcpPort: 29300 };
+export const BENCH_PORTS = {
+  redisBasePort: 7300,
+  kafkaPort: 29392,
+  kafkaControllerPort: 29393,
+  clickhouseHttpPort: 28323,
+  clickhouseTcpPort: 29300,
+};
 export const BENCH_STACK_DIR = new URL('../.redscope/bench-stack', import.meta.url).pathname;

@@ -82,7 +82,24 @@ export default async function run(): Promise<BenchResult> {
     const port = BASE_PORT + i;
     mkdirSync(`${root}/${port}`, { recursive: true });
     await new Promise<void>((resolve, reject) => {
-      const p = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'yes', '--dir', `${root}/${port}`, '--logfile', `${root}/${port}/redis.log`, '--latency-monitor-threshold', '100']);
+      const p = spawn('redis-server', [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--daemonize',
+        'yes',
+        '--dir',
+        `${root}/${port}`,
+        '--logfile',
+        `${root}/${port}/redis.log`,
+        '--latency-monitor-threshold',
+        '100',
+      ]);
       p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`redis-server ${a} exited ${code}`))));
     });
   }
@@ -91,7 +108,14 @@ export default async function run(): Promise<BenchResult> {
   for (const a of addresses) {
     const r = new Redis({ host: '127.0.0.1', port: Number(a.split(':')[1]) });
     const p = r.pipeline();
-    for (let k = 0; k < 200; k++) p.set(`k:${k}`, 'v').get(`k:${k}`).hset(`h:${k % 10}`, 'f', 'v').incr('c').lpush('l', 'x').sadd('s', String(k)).expire(`k:${k}`, 3600);
+    for (let k = 0; k < 200; k++)
+      p.set(`k:${k}`, 'v')
+        .get(`k:${k}`)
+        .hset(`h:${k % 10}`, 'f', 'v')
+        .incr('c')
+        .lpush('l', 'x')
+        .sadd('s', String(k))
+        .expire(`k:${k}`, 3600);
     await p.exec();
     r.disconnect();
   }
@@ -100,8 +124,13 @@ export default async function run(): Promise<BenchResult> {
   const configFile = `${root}/collector.yaml`;
   // BENCH_LINGER_MS / BENCH_LATENCY_PINGS try other settings than the defaults.
   const linger = process.env.BENCH_LINGER_MS ? `  sendLingerMs: ${Number(process.env.BENCH_LINGER_MS)}\n` : '';
-  const pings = process.env.BENCH_LATENCY_PINGS ? `  latency: { pings: ${Number(process.env.BENCH_LATENCY_PINGS)} }\n` : '';
-  writeFileSync(configFile, `kafka:\n  brokers: [${endpoints.kafkaBrokers.join(', ')}]\ncollector:\n  name: bench-collector\n${linger}${pings}  clusters: []\n  health: null\n  instances:\n${addresses.map((a) => `    - { address: ${a}, cluster: bench }`).join('\n')}\n`);
+  const pings = process.env.BENCH_LATENCY_PINGS
+    ? `  latency: { pings: ${Number(process.env.BENCH_LATENCY_PINGS)} }\n`
+    : '';
+  writeFileSync(
+    configFile,
+    `kafka:\n  brokers: [${endpoints.kafkaBrokers.join(', ')}]\ncollector:\n  name: bench-collector\n${linger}${pings}  clusters: []\n  health: null\n  instances:\n${addresses.map((a) => `    - { address: ${a}, cluster: bench }`).join('\n')}\n`,
+  );
   const env = { ...process.env, REDSCOPE_LOG_LEVEL: 'warn' };
   try {
     say(`baseline: INFO everything from ${INSTANCES} instances every second, nothing else (${SECONDS} s)…`);
@@ -109,22 +138,39 @@ export default async function run(): Promise<BenchResult> {
     const base = await measure(baseline, SECONDS);
     await stop(baseline);
     say(`collector: all samplers on their default schedules, delivering to Kafka (${SECONDS} s)…`);
-    const collector = spawn(process.execPath, [...COLLECTOR_FLAGS, ...NODE_ARGS, ...entry('cli/redscope.ts'), '--config', configFile, 'collector'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const collector = spawn(
+      process.execPath,
+      [...COLLECTOR_FLAGS, ...NODE_ARGS, ...entry('cli/redscope.ts'), '--config', configFile, 'collector'],
+      { env, stdio: ['ignore', 'ignore', 'inherit'] },
+    );
     const col = await measure(collector, SECONDS);
     await stop(collector);
     const figures = {
-      instances: INSTANCES, seconds: SECONDS, runtime: RUNTIME, collectorFlags: COLLECTOR_FLAGS.join(' '),
-      collectorCpuPercentOfCore: +(col.cpuShare * 100).toFixed(1), collectorRssMaxMb: Math.round(col.rssMaxMb),
-      baselineCpuPercentOfCore: +(base.cpuShare * 100).toFixed(1), baselineRssMaxMb: Math.round(base.rssMaxMb),
+      instances: INSTANCES,
+      seconds: SECONDS,
+      runtime: RUNTIME,
+      collectorFlags: COLLECTOR_FLAGS.join(' '),
+      collectorCpuPercentOfCore: +(col.cpuShare * 100).toFixed(1),
+      collectorRssMaxMb: Math.round(col.rssMaxMb),
+      baselineCpuPercentOfCore: +(base.cpuShare * 100).toFixed(1),
+      baselineRssMaxMb: Math.round(base.rssMaxMb),
       collectorVsBaselineCpu: +(col.cpuShare / base.cpuShare).toFixed(2),
       cpuMsPerInstanceSecond: +((col.cpuShare * 1000) / INSTANCES).toFixed(2),
     };
     return {
       figures,
       table: [
-        { measure: 'runtime (both processes)', value: RUNTIME === 'tsx' ? 'node --import tsx' : 'node dist/ (compiled)', goal: '—' },
+        {
+          measure: 'runtime (both processes)',
+          value: RUNTIME === 'tsx' ? 'node --import tsx' : 'node dist/ (compiled)',
+          goal: '—',
+        },
         { measure: 'collector node flags', value: COLLECTOR_FLAGS.join(' ') || 'none', goal: '—' },
-        { measure: `collector CPU, ${INSTANCES} instances (% of one core)`, value: figures.collectorCpuPercentOfCore, goal: '< 10' },
+        {
+          measure: `collector CPU, ${INSTANCES} instances (% of one core)`,
+          value: figures.collectorCpuPercentOfCore,
+          goal: '< 10',
+        },
         { measure: 'collector RSS max (MB)', value: figures.collectorRssMaxMb, goal: '< 150' },
         { measure: 'baseline: bare INFO loop CPU (% of one core)', value: figures.baselineCpuPercentOfCore, goal: '—' },
         { measure: 'baseline RSS max (MB)', value: figures.baselineRssMaxMb, goal: '—' },
@@ -134,7 +180,9 @@ export default async function run(): Promise<BenchResult> {
       ],
     };
   } finally {
-    for (const a of addresses) await new Promise((r) => spawn('redis-cli', ['-p', a.split(':')[1]!, 'shutdown', 'nosave']).on('exit', r));
-    if (process.env.BENCH_KEEP_STACK !== '1') await stackDown({ ports: BENCH_PORTS, dataDir: BENCH_STACK_DIR, log: () => {} });
+    for (const a of addresses)
+      await new Promise((r) => spawn('redis-cli', ['-p', a.split(':')[1]!, 'shutdown', 'nosave']).on('exit', r));
+    if (process.env.BENCH_KEEP_STACK !== '1')
+      await stackDown({ ports: BENCH_PORTS, dataDir: BENCH_STACK_DIR, log: () => {} });
   }
 }

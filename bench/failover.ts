@@ -51,7 +51,14 @@ export default async function run(): Promise<BenchResult> {
     clickhouse: { ...base.clickhouse, url: endpoints.clickhouseUrl, database: `bench_failover_${id}` },
     collector: { ...base.collector, clusters: [{ name: 'bench', seeds: endpoints.redisSeeds.slice(0, 1) }] },
     stream: { ...base.stream, groupId: `bench-stream-${id}` },
-    alerts: { ...base.alerts, groupWaitMs: 0, managerGroupId: `bench-alerts-${id}`, deliveryGroupId: `bench-delivery-${id}`, routes: [{ match: { rule: 'failover' }, receiver: 'chat' }], receivers: [{ name: 'chat', type: 'webhook', url: chat.url }] },
+    alerts: {
+      ...base.alerts,
+      groupWaitMs: 0,
+      managerGroupId: `bench-alerts-${id}`,
+      deliveryGroupId: `bench-delivery-${id}`,
+      routes: [{ match: { rule: 'failover' }, receiver: 'chat' }],
+      receivers: [{ name: 'chat', type: 'webhook', url: chat.url }],
+    },
   };
   await startGroupsAtEnd(config, [config.stream.groupId], [...SAMPLE_TOPICS]);
   await startGroupsAtEnd(config, [config.alerts.managerGroupId], [TOPICS.alerts]);
@@ -70,7 +77,9 @@ export default async function run(): Promise<BenchResult> {
       await sleep(Math.max(1500, lastMessageAt + config.alerts.groupIntervalMs + 500 - Date.now()));
       const nodes = await clusterNodes(endpoints.redisSeeds[0]!);
       const masters = nodes.filter((n) => n.role === 'master' && n.slots.length > 0);
-      const pairs = masters.map((m) => ({ master: m, replica: nodes.find((n) => n.masterId === m.id)! })).filter((p) => p.replica);
+      const pairs = masters
+        .map((m) => ({ master: m, replica: nodes.find((n) => n.masterId === m.id)! }))
+        .filter((p) => p.replica);
       const ageOf = (p: (typeof pairs)[number]) => Date.now() - (lastPair.get(`${p.master.id}>${p.replica.id}`) ?? 0);
       const { master, replica } = pairs.sort((a, b) => ageOf(b) - ageOf(a))[0]!; // the longest unused
       const wait = config.alerts.cooldownMs + 1000 - ageOf({ master, replica });
@@ -86,31 +95,57 @@ export default async function run(): Promise<BenchResult> {
       process.kill(pid, 'SIGSTOP');
       let promotedAt = 0;
       try {
-        await waitFor(() => clusterNodes(`${watcher.host}:${watcher.port}`), (ns) => ns.find((n) => n.id === replica.id)?.role === 'master', 30_000, 'the promotion');
+        await waitFor(
+          () => clusterNodes(`${watcher.host}:${watcher.port}`),
+          (ns) => ns.find((n) => n.id === replica.id)?.role === 'master',
+          30_000,
+          'the promotion',
+        );
         promotedAt = Date.now();
-        const msg = await waitFor(async () => chat.received.slice(before).find((m) => (m.body as { status?: string }).status === 'firing'), Boolean, 30_000, 'the chat message');
+        const msg = await waitFor(
+          async () => chat.received.slice(before).find((m) => (m.body as { status?: string }).status === 'firing'),
+          Boolean,
+          30_000,
+          'the chat message',
+        );
         const at = msg!.at;
         latencies.push(at - promotedAt);
         promotions.push(promotedAt - frozenAt);
         // The alert carries the time of the topology sample that showed the promotion:
         // it splits "the collector saw it" from "the pipeline delivered it".
-        const sampledAt = (msg!.body as { alerts?: Array<{ firingSinceMs?: number }> }).alerts?.[0]?.firingSinceMs ?? NaN;
-        say(`run ${i + 1}/${RUNS}: promotion ${promotedAt - frozenAt} ms after SIGSTOP; chat ${at - promotedAt} ms after the promotion (sampled after ${sampledAt - promotedAt} ms, delivered ${at - sampledAt} ms after the sample)`);
+        const sampledAt =
+          (msg!.body as { alerts?: Array<{ firingSinceMs?: number }> }).alerts?.[0]?.firingSinceMs ?? NaN;
+        say(
+          `run ${i + 1}/${RUNS}: promotion ${promotedAt - frozenAt} ms after SIGSTOP; chat ${at - promotedAt} ms after the promotion (sampled after ${sampledAt - promotedAt} ms, delivered ${at - sampledAt} ms after the sample)`,
+        );
       } finally {
         process.kill(pid, 'SIGCONT');
       }
-      await waitFor(async () => chat.received.slice(before).some((m) => (m.body as { status?: string }).status === 'resolved'), Boolean, 60_000, 'the resolved message');
+      await waitFor(
+        async () => chat.received.slice(before).some((m) => (m.body as { status?: string }).status === 'resolved'),
+        Boolean,
+        60_000,
+        'the resolved message',
+      );
     }
   } finally {
     await collector.stop();
     await stream.stop();
     await alerts.stop();
     await chat.close();
-    if (process.env.BENCH_KEEP_STACK !== '1') await stackDown({ ports: BENCH_PORTS, dataDir: BENCH_STACK_DIR, log: () => {} });
+    if (process.env.BENCH_KEEP_STACK !== '1')
+      await stackDown({ ports: BENCH_PORTS, dataDir: BENCH_STACK_DIR, log: () => {} });
   }
   const sorted = [...latencies].sort((a, b) => a - b);
   const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-  const figures = { runs: latencies.length, latenciesMs: latencies, p50Ms: pct(50), p95Ms: pct(95), maxMs: sorted.at(-1), stopToPromotionMs: promotions };
+  const figures = {
+    runs: latencies.length,
+    latenciesMs: latencies,
+    p50Ms: pct(50),
+    p95Ms: pct(95),
+    maxMs: sorted.at(-1),
+    stopToPromotionMs: promotions,
+  };
   return {
     figures,
     table: [
@@ -118,7 +153,11 @@ export default async function run(): Promise<BenchResult> {
       { measure: 'promotion visible → chat, p50 (ms)', value: figures.p50Ms, goal: '—' },
       { measure: 'promotion visible → chat, p95 (ms)', value: figures.p95Ms, goal: '≤ 2000' },
       { measure: 'promotion visible → chat, max (ms)', value: figures.maxMs ?? NaN, goal: '—' },
-      { measure: 'SIGSTOP → promotion, median (ms, the cluster itself)', value: [...promotions].sort((a, b) => a - b)[Math.floor(promotions.length / 2)] ?? NaN, goal: '—' },
+      {
+        measure: 'SIGSTOP → promotion, median (ms, the cluster itself)',
+        value: [...promotions].sort((a, b) => a - b)[Math.floor(promotions.length / 2)] ?? NaN,
+        goal: '—',
+      },
       { measure: 'Prometheus at usual settings (reference)', value: '60000–120000', goal: '—' },
     ],
   };

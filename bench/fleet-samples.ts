@@ -21,7 +21,13 @@ export async function captureInfo(addresses: string[]): Promise<InfoSampleV1[]> 
 }
 
 /** Sample `i` of the fleet at second `tick`: template values scaled a little, counters growing. */
-export function fleetSample(templates: readonly InfoSampleV1[], i: number, tick: number, ts: number, clusterSize = 250): InfoSampleV1 {
+export function fleetSample(
+  templates: readonly InfoSampleV1[],
+  i: number,
+  tick: number,
+  ts: number,
+  clusterSize = 250,
+): InfoSampleV1 {
   const t = templates[i % templates.length]!;
   const jitter = 0.9 + ((i * 7919 + tick * 104729) % 1000) / 5000;
   const fields: Record<string, number> = {};
@@ -30,9 +36,20 @@ export function fleetSample(templates: readonly InfoSampleV1[], i: number, tick:
   return {
     ...t,
     ts,
-    instance: { id: `10.${Math.floor(i / clusterSize)}.0.${i % 250}:${port}`, host: `10.${Math.floor(i / clusterSize)}.0.${i % 250}`, port, cluster: `cluster-${Math.floor(i / clusterSize)}` },
+    instance: {
+      id: `10.${Math.floor(i / clusterSize)}.0.${i % 250}:${port}`,
+      host: `10.${Math.floor(i / clusterSize)}.0.${i % 250}`,
+      port,
+      cluster: `cluster-${Math.floor(i / clusterSize)}`,
+    },
     fields,
-    commands: t.commands.map((c) => ({ ...c, calls: c.calls + tick * 100, usec: c.usec + tick * 250, callsDelta: Math.round(100 * jitter), usecDelta: Math.round(250 * jitter) })),
+    commands: t.commands.map((c) => ({
+      ...c,
+      calls: c.calls + tick * 100,
+      usec: c.usec + tick * 250,
+      callsDelta: Math.round(100 * jitter),
+      usecDelta: Math.round(250 * jitter),
+    })),
     intervalMs: 1000,
   };
 }

@@ -45,7 +45,9 @@ function procStats(pid: number): { rssMb: number; cpuSec: number } {
 }
 
 export default async function run(): Promise<BenchResult> {
-  say(`starting the benchmark's own stack (ports ${BENCH_PORTS.redisBasePort}, ${BENCH_PORTS.kafkaPort}, ${BENCH_PORTS.clickhouseHttpPort})…`);
+  say(
+    `starting the benchmark's own stack (ports ${BENCH_PORTS.redisBasePort}, ${BENCH_PORTS.kafkaPort}, ${BENCH_PORTS.clickhouseHttpPort})…`,
+  );
   const { endpoints } = await stackUp({ ports: BENCH_PORTS, dataDir: BENCH_STACK_DIR, log: () => {} });
   const base = defaultConfig();
   const config: Config = {
@@ -57,19 +59,35 @@ export default async function run(): Promise<BenchResult> {
   try {
     await migrate(ch, config.clickhouse.database);
     const templates = await captureInfo(endpoints.redisSeeds);
-    const fieldsPerSample = templates[0]!.commands.length * 8 + Object.keys(templates[0]!.fields).length + Object.keys(templates[0]!.text).length;
+    const fieldsPerSample =
+      templates[0]!.commands.length * 8 +
+      Object.keys(templates[0]!.fields).length +
+      Object.keys(templates[0]!.text).length;
     const msgBytes = JSON.stringify(fleetSample(templates, 0, 0, Date.now())).length;
-    say(`captured INFO from ${templates.length} nodes: ~${fieldsPerSample} values per sample, ${msgBytes} bytes of JSON`);
+    say(
+      `captured INFO from ${templates.length} nodes: ~${fieldsPerSample} values per sample, ${msgBytes} bytes of JSON`,
+    );
 
     // A. Raw insert of the same rows, straight into ClickHouse.
-    const rawRows = Array.from({ length: FLEET * 5 }, (_, i) => infoRows(fleetSample(templates, i % FLEET, Math.floor(i / FLEET), Date.now()), { topic: 'raw', partition: 0, offset: i }).get('info_samples')![0]!);
+    const rawRows = Array.from(
+      { length: FLEET * 5 },
+      (_, i) =>
+        infoRows(fleetSample(templates, i % FLEET, Math.floor(i / FLEET), Date.now()), {
+          topic: 'raw',
+          partition: 0,
+          offset: i,
+        }).get('info_samples')![0]!,
+    );
     const rawDb = `${config.clickhouse.database}_raw`;
     await migrate(ch, rawDb);
     // Two inserters at once, so the baseline uses both cores as the pipeline can.
     const t0 = performance.now();
-    const chunks = Array.from({ length: Math.ceil(rawRows.length / 2000) }, (_, k) => rawRows.slice(k * 2000, (k + 1) * 2000));
+    const chunks = Array.from({ length: Math.ceil(rawRows.length / 2000) }, (_, k) =>
+      rawRows.slice(k * 2000, (k + 1) * 2000),
+    );
     const inserter = async () => {
-      for (let c = chunks.shift(); c; c = chunks.shift()) await ch.insert({ table: identifier(`${rawDb}.info_samples`).text, values: c, format: 'JSONEachRow' });
+      for (let c = chunks.shift(); c; c = chunks.shift())
+        await ch.insert({ table: identifier(`${rawDb}.info_samples`).text, values: c, format: 'JSONEachRow' });
     };
     await Promise.all([inserter(), inserter()]);
     const rawRate = rawRows.length / ((performance.now() - t0) / 1000);
@@ -86,25 +104,68 @@ export default async function run(): Promise<BenchResult> {
     const admin = kafka.admin();
     await admin.connect();
     const ends = await admin.fetchTopicOffsets(TOPICS.info);
-    await admin.setOffsets({ groupId, topic: TOPICS.info, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
+    await admin.setOffsets({
+      groupId,
+      topic: TOPICS.info,
+      partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })),
+    });
     await admin.disconnect();
     const backlog = FLEET * DRAIN_SECONDS_OF_FLEET;
     for (let tick = 0; tick < DRAIN_SECONDS_OF_FLEET; tick++) {
       const ts = Date.now();
-      const messages = Array.from({ length: FLEET }, (_, i) => { const m = fleetSample(templates, i, tick, ts); return { key: m.instance.id, value: JSON.stringify(m) }; });
-      for (let i = 0; i < messages.length; i += 1000) await producer.send({ topic: TOPICS.info, compression: CompressionTypes.GZIP, messages: messages.slice(i, i + 1000) });
+      const messages = Array.from({ length: FLEET }, (_, i) => {
+        const m = fleetSample(templates, i, tick, ts);
+        return { key: m.instance.id, value: JSON.stringify(m) };
+      });
+      for (let i = 0; i < messages.length; i += 1000)
+        await producer.send({
+          topic: TOPICS.info,
+          compression: CompressionTypes.GZIP,
+          messages: messages.slice(i, i + 1000),
+        });
     }
     say(`backlog of ${backlog} samples produced; starting the processor`);
 
-    const count = async () => Number((await (await ch.query({ query: `SELECT count() AS n, max(ts_ms) AS newest FROM ${identifier(`${config.clickhouse.database}.info_samples`).text}`, format: 'JSONEachRow' })).json<{ n: string }>())[0]!.n);
-    const newest = async () => Number((await (await ch.query({ query: `SELECT max(ts_ms) AS newest FROM ${identifier(`${config.clickhouse.database}.info_samples`).text}`, format: 'JSONEachRow' })).json<{ newest: string }>())[0]!.newest);
+    const count = async () =>
+      Number(
+        (
+          await (
+            await ch.query({
+              query: `SELECT count() AS n, max(ts_ms) AS newest FROM ${identifier(`${config.clickhouse.database}.info_samples`).text}`,
+              format: 'JSONEachRow',
+            })
+          ).json<{ n: string }>()
+        )[0]!.n,
+      );
+    const newest = async () =>
+      Number(
+        (
+          await (
+            await ch.query({
+              query: `SELECT max(ts_ms) AS newest FROM ${identifier(`${config.clickhouse.database}.info_samples`).text}`,
+              format: 'JSONEachRow',
+            })
+          ).json<{ newest: string }>()
+        )[0]!.newest,
+      );
     // The heap cap is the production setting the README recommends: without it V8 grows
     // the heap lazily towards gigabytes before collecting.
-    const proc = spawn(process.execPath, [`--max-old-space-size=${HEAP_MB}`, '--import', 'tsx', 'cli/redscope.ts', 'stream'], {
-      cwd: new URL('..', import.meta.url).pathname,
-      env: { ...process.env, REDSCOPE_KAFKA_BROKERS: endpoints.kafkaBrokers.join(','), REDSCOPE_CLICKHOUSE_URL: endpoints.clickhouseUrl, REDSCOPE_CLICKHOUSE_DATABASE: config.clickhouse.database, REDSCOPE_STREAM_GROUP_ID: groupId, REDSCOPE_LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    const proc = spawn(
+      process.execPath,
+      [`--max-old-space-size=${HEAP_MB}`, '--import', 'tsx', 'cli/redscope.ts', 'stream'],
+      {
+        cwd: new URL('..', import.meta.url).pathname,
+        env: {
+          ...process.env,
+          REDSCOPE_KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
+          REDSCOPE_CLICKHOUSE_URL: endpoints.clickhouseUrl,
+          REDSCOPE_CLICKHOUSE_DATABASE: config.clickhouse.database,
+          REDSCOPE_STREAM_GROUP_ID: groupId,
+          REDSCOPE_LOG_LEVEL: 'warn',
+        },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
     let rssMax = 0;
     const rssTimer = setInterval(() => (rssMax = Math.max(rssMax, procStats(proc.pid!).rssMb)), 250);
     let firstAt = 0;
@@ -135,13 +196,22 @@ export default async function run(): Promise<BenchResult> {
     for (let tick = 0; tick < SUSTAIN_SECONDS; tick++) {
       const tickStart = performance.now();
       const ts = Date.now();
-      const messages = Array.from({ length: FLEET }, (_, i) => { const m = fleetSample(templates, i, 100 + tick, ts); return { key: m.instance.id, value: JSON.stringify(m) }; });
-      for (let i = 0; i < messages.length; i += 1000) await producer.send({ topic: TOPICS.info, compression: CompressionTypes.GZIP, messages: messages.slice(i, i + 1000) });
+      const messages = Array.from({ length: FLEET }, (_, i) => {
+        const m = fleetSample(templates, i, 100 + tick, ts);
+        return { key: m.instance.id, value: JSON.stringify(m) };
+      });
+      for (let i = 0; i < messages.length; i += 1000)
+        await producer.send({
+          topic: TOPICS.info,
+          compression: CompressionTypes.GZIP,
+          messages: messages.slice(i, i + 1000),
+        });
       const spent = performance.now() - tickStart;
       if (spent < 1000) await sleep(1000 - spent);
     }
     const produced = FLEET * SUSTAIN_SECONDS;
-    while ((await count()) < before + produced && performance.now() - started < (SUSTAIN_SECONDS + 60) * 1000) await sleep(200);
+    while ((await count()) < before + produced && performance.now() - started < (SUSTAIN_SECONDS + 60) * 1000)
+      await sleep(200);
     const elapsed = (performance.now() - started) / 1000;
     const stored = (await count()) - before;
     stop = true;
@@ -153,18 +223,36 @@ export default async function run(): Promise<BenchResult> {
     const sortedLags = lags.slice(Math.floor(lags.length * 0.1)).sort((a, b) => a - b); // skip warm-up
     const sustained = stored / SUSTAIN_SECONDS;
     const figures = {
-      fleet: FLEET, sustainSeconds: SUSTAIN_SECONDS, valuesPerSample: fieldsPerSample, jsonBytesPerSample: msgBytes,
-      rawInsertSamplesPerSec: Math.round(rawRate), drainSamplesPerSec: Math.round(drainRate), drainVsRaw: +(drainRate / rawRate).toFixed(2),
-      sustainedSamplesPerSec: Math.round(sustained), lagP50Ms: percentile(sortedLags, 50), lagP99Ms: percentile(sortedLags, 99),
-      processorRssMaxMb: Math.round(rssMax), drainRssMaxMb: Math.round(drainRssMax), heapCapMb: HEAP_MB, processorCpuCores: +cpu.toFixed(2),
+      fleet: FLEET,
+      sustainSeconds: SUSTAIN_SECONDS,
+      valuesPerSample: fieldsPerSample,
+      jsonBytesPerSample: msgBytes,
+      rawInsertSamplesPerSec: Math.round(rawRate),
+      drainSamplesPerSec: Math.round(drainRate),
+      drainVsRaw: +(drainRate / rawRate).toFixed(2),
+      sustainedSamplesPerSec: Math.round(sustained),
+      lagP50Ms: percentile(sortedLags, 50),
+      lagP99Ms: percentile(sortedLags, 99),
+      processorRssMaxMb: Math.round(rssMax),
+      drainRssMaxMb: Math.round(drainRssMax),
+      heapCapMb: HEAP_MB,
+      processorCpuCores: +cpu.toFixed(2),
     };
     return {
       figures,
       table: [
         { measure: 'raw INSERT of the same rows (samples/s)', value: figures.rawInsertSamplesPerSec, goal: '—' },
-        { measure: 'pipeline drain capacity (samples/s)', value: figures.drainSamplesPerSec, goal: `≥ ${Math.round(rawRate / 2)} (half of raw)` },
+        {
+          measure: 'pipeline drain capacity (samples/s)',
+          value: figures.drainSamplesPerSec,
+          goal: `≥ ${Math.round(rawRate / 2)} (half of raw)`,
+        },
         { measure: 'pipeline / raw', value: figures.drainVsRaw, goal: '≥ 0.5' },
-        { measure: `sustained, fleet of ${FLEET} at 1 s (samples/s)`, value: figures.sustainedSamplesPerSec, goal: `${FLEET}` },
+        {
+          measure: `sustained, fleet of ${FLEET} at 1 s (samples/s)`,
+          value: figures.sustainedSamplesPerSec,
+          goal: `${FLEET}`,
+        },
         { measure: 'newest data behind, p50 (ms)', value: figures.lagP50Ms, goal: '—' },
         { measure: 'newest data behind, p99 (ms)', value: figures.lagP99Ms, goal: '≤ 5000' },
         { measure: 'processor RSS max, sustained (MB)', value: figures.processorRssMaxMb, goal: '< 512' },
@@ -174,6 +262,7 @@ export default async function run(): Promise<BenchResult> {
     };
   } finally {
     await ch.close();
-    if (process.env.BENCH_KEEP_STACK !== '1') await stackDown({ ports: BENCH_PORTS, dataDir: BENCH_STACK_DIR, log: () => {} });
+    if (process.env.BENCH_KEEP_STACK !== '1')
+      await stackDown({ ports: BENCH_PORTS, dataDir: BENCH_STACK_DIR, log: () => {} });
   }
 }

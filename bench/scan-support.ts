@@ -26,8 +26,31 @@ export interface BenchServer {
 
 export async function startBenchServer(port: number, dir: string): Promise<BenchServer> {
   mkdirSync(dir, { recursive: true });
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--enable-debug-command', 'local', '--dir', dir], { stdio: 'ignore' });
-  const redis = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => 100 });
+  const child: ChildProcess = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--enable-debug-command',
+      'local',
+      '--dir',
+      dir,
+    ],
+    { stdio: 'ignore' },
+  );
+  const redis = new Redis({
+    port,
+    host: '127.0.0.1',
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => 100,
+  });
   redis.on('error', () => {});
   const deadline = Date.now() + 10_000;
   for (;;) {
@@ -36,7 +59,8 @@ export async function startBenchServer(port: number, dir: string): Promise<Bench
       await redis.ping();
       break;
     } catch (err) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`bench redis-server on ${port} did not start: ${String(err)}`);
+      if (Date.now() > deadline || child.exitCode !== null)
+        throw new Error(`bench redis-server on ${port} did not start: ${String(err)}`);
       await sleep(100);
     }
   }
@@ -93,16 +117,37 @@ export class GetLoad {
   private readonly chunks: Chunk[] = [];
   private child: ChildProcess | null = null;
 
-  constructor(private readonly port: number, private readonly requestsPerChunk = 10_000) {}
+  constructor(
+    private readonly port: number,
+    private readonly requestsPerChunk = 10_000,
+  ) {}
 
   start(): void {
     // stdbuf: redis-benchmark writes to a pipe, which libc would otherwise buffer in 4 KiB blocks.
-    this.child = spawn('stdbuf', ['-oL', 'redis-benchmark', '-h', '127.0.0.1', '-p', String(this.port), '-t', 'get', '-c', '50', '-n', String(this.requestsPerChunk), '-l', '--csv'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    this.child = spawn(
+      'stdbuf',
+      [
+        '-oL',
+        'redis-benchmark',
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(this.port),
+        '-t',
+        'get',
+        '-c',
+        '50',
+        '-n',
+        String(this.requestsPerChunk),
+        '-l',
+        '--csv',
+      ],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
     let pending = '';
     this.child.stdout!.on('data', (d: Buffer) => {
       pending += d.toString();
-      let nl: number;
-      while ((nl = pending.indexOf('\n')) >= 0) {
+      for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n')) {
         const line = pending.slice(0, nl);
         pending = pending.slice(nl + 1);
         const f = line.split(',').map((s) => s.replaceAll('"', ''));

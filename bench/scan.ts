@@ -12,7 +12,16 @@ import { Redis } from 'ioredis';
 import { scanKeyspace, type ScanSettings } from '../collectors/keyspace/scanner.ts';
 import { defaultConfig } from '../common/config.ts';
 import type { BenchResult } from './run.ts';
-import { freePortFrom, GetLoad, populate, run, sleep, startBenchServer, timed, type LoadFigures } from './scan-support.ts';
+import {
+  freePortFrom,
+  GetLoad,
+  populate,
+  run,
+  sleep,
+  startBenchServer,
+  timed,
+  type LoadFigures,
+} from './scan-support.ts';
 
 const GAP_MS = 1500;
 const BASELINE_MS = 6000;
@@ -36,7 +45,17 @@ async function luaMemoryOnly(redis: Redis): Promise<number> {
 
 function settings(over: Partial<ScanSettings>): ScanSettings {
   const k = defaultConfig().collector.keyspace;
-  return { mode: k.mode, batchKeys: k.batchKeys, keysPerSecond: k.keysPerSecond, latencyGuard: k.latencyGuard, topN: k.topN, maxPatterns: k.maxPatterns, withFreq: false, progressEveryMs: 3_600_000, ...over };
+  return {
+    mode: k.mode,
+    batchKeys: k.batchKeys,
+    keysPerSecond: k.keysPerSecond,
+    latencyGuard: k.latencyGuard,
+    topN: k.topN,
+    maxPatterns: k.maxPatterns,
+    withFreq: false,
+    progressEveryMs: 3_600_000,
+    ...over,
+  };
 }
 
 async function redscopeScan(port: number, s: ScanSettings): Promise<number> {
@@ -74,20 +93,48 @@ export default async function scanBench(): Promise<BenchResult> {
       return { ...t, load: load.figures(t.startMs, t.endMs) };
     };
     const before = await phase('baseline (before)', () => sleep(BASELINE_MS));
-    const memkeys = await phase('redis-cli --memkeys', () => run('redis-cli', ['-h', '127.0.0.1', '-p', String(port), '--memkeys']));
+    const memkeys = await phase('redis-cli --memkeys', () =>
+      run('redis-cli', ['-h', '127.0.0.1', '-p', String(port), '--memkeys']),
+    );
     const luaRef = await phase('Lua memory-only reference', () => luaMemoryOnly(server.redis));
-    const fastestSettings = settings({ batchKeys: 20_000, keysPerSecond: 0, latencyGuard: { ...settings({}).latencyGuard, enabled: false } });
-    const fastest = await phase('redscope fastest (lua, 20,000-key batches in 500-key chunks, unlimited)', () => redscopeScan(port, fastestSettings));
-    const fastestTtl = await phase('redscope fastest, PTTL read for every key', () => redscopeScan(port, { ...fastestSettings, alwaysReadTtl: true }));
+    const fastestSettings = settings({
+      batchKeys: 20_000,
+      keysPerSecond: 0,
+      latencyGuard: { ...settings({}).latencyGuard, enabled: false },
+    });
+    const fastest = await phase('redscope fastest (lua, 20,000-key batches in 500-key chunks, unlimited)', () =>
+      redscopeScan(port, fastestSettings),
+    );
+    const fastestTtl = await phase('redscope fastest, PTTL read for every key', () =>
+      redscopeScan(port, { ...fastestSettings, alwaysReadTtl: true }),
+    );
     const defaults = settings({});
-    const dflt = await phase(`redscope default (lua, ${defaults.batchKeys}-key batches, ${defaults.keysPerSecond} keys/s, guard on)`, () => redscopeScan(port, defaults));
-    const pipeline = await phase('redscope pipeline mode (1,000-key batches, unlimited)', () => redscopeScan(port, settings({ mode: 'pipeline', batchKeys: 1000, keysPerSecond: 0, latencyGuard: { ...defaults.latencyGuard, enabled: false } })));
+    const dflt = await phase(
+      `redscope default (lua, ${defaults.batchKeys}-key batches, ${defaults.keysPerSecond} keys/s, guard on)`,
+      () => redscopeScan(port, defaults),
+    );
+    const pipeline = await phase('redscope pipeline mode (1,000-key batches, unlimited)', () =>
+      redscopeScan(
+        port,
+        settings({
+          mode: 'pipeline',
+          batchKeys: 1000,
+          keysPerSecond: 0,
+          latencyGuard: { ...defaults.latencyGuard, enabled: false },
+        }),
+      ),
+    );
     const after = await phase('baseline (after)', () => sleep(BASELINE_MS));
 
     const baseline: LoadFigures = (() => {
       const both = load.figures(before.startMs, after.endMs);
       const b = [before.load, after.load].filter((f) => f.chunks > 0);
-      return { chunks: b.reduce((s, f) => s + f.chunks, 0), rps: Math.round(b.reduce((s, f) => s + f.rps, 0) / b.length), p99Ms: round(b.reduce((s, f) => s + f.p99Ms, 0) / b.length, 3), p99MaxMs: Math.max(both.p99MaxMs, ...b.map((f) => f.p99MaxMs)) };
+      return {
+        chunks: b.reduce((s, f) => s + f.chunks, 0),
+        rps: Math.round(b.reduce((s, f) => s + f.rps, 0) / b.length),
+        p99Ms: round(b.reduce((s, f) => s + f.p99Ms, 0) / b.length, 3),
+        p99MaxMs: Math.max(both.p99MaxMs, ...b.map((f) => f.p99MaxMs)),
+      };
     })();
     const vsMemkeys = (ms: number) => ms / memkeys.wallMs;
     const p99Ratio = (f: LoadFigures) => f.p99Ms / baseline.p99Ms;
@@ -112,10 +159,21 @@ export default async function scanBench(): Promise<BenchResult> {
       row('Lua memory-only reference', luaRef.wallMs, luaRef.load),
       row('redscope fastest', fastest.wallMs, fastest.load, `≤ 0.15x memkeys ${mark(fastestOk)}`),
       row('redscope fastest, PTTL forced', fastestTtl.wallMs, fastestTtl.load),
-      row('redscope default', dflt.wallMs, dflt.load, `p99 ≤ 1.3x ${mark(defaultP99Ok)}, ≤ 0.5x memkeys ${mark(defaultWallOk)}`),
+      row(
+        'redscope default',
+        dflt.wallMs,
+        dflt.load,
+        `p99 ≤ 1.3x ${mark(defaultP99Ok)}, ≤ 0.5x memkeys ${mark(defaultWallOk)}`,
+      ),
       row('redscope pipeline mode', pipeline.wallMs, pipeline.load),
     ];
-    const phaseFigures = (p: { wallMs: number; load: LoadFigures }) => ({ wallMs: p.wallMs, xMemkeys: round(vsMemkeys(p.wallMs), 3), get: p.load, p99VsBaseline: round(p99Ratio(p.load), 3), rpsChange: round(rpsChange(p.load), 3) });
+    const phaseFigures = (p: { wallMs: number; load: LoadFigures }) => ({
+      wallMs: p.wallMs,
+      xMemkeys: round(vsMemkeys(p.wallMs), 3),
+      get: p.load,
+      p99VsBaseline: round(p99Ratio(p.load), 3),
+      rpsChange: round(rpsChange(p.load), 3),
+    });
     return {
       table,
       figures: {
@@ -130,7 +188,11 @@ export default async function scanBench(): Promise<BenchResult> {
         fastestPttlForced: phaseFigures(fastestTtl),
         default: { settings: defaults, ...phaseFigures(dflt) },
         pipeline: phaseFigures(pipeline),
-        goals: { fastestWithin015xMemkeys: fastestOk, defaultP99Within13x: defaultP99Ok, defaultWithinHalfMemkeys: defaultWallOk },
+        goals: {
+          fastestWithin015xMemkeys: fastestOk,
+          defaultP99Within13x: defaultP99Ok,
+          defaultWithinHalfMemkeys: defaultWallOk,
+        },
       },
     };
   } finally {

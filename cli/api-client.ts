@@ -24,13 +24,24 @@ export function formatTable(rows: ReadonlyArray<Record<string, string | number>>
   const cell = (v: string | number | undefined) => (v === undefined ? '' : String(v));
   const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
   const line = (vals: Array<string | number | undefined>, header = false) =>
-    vals.map((v, i) => (typeof v === 'number' && !header ? cell(v).padStart(width[i]!) : cell(v).padEnd(width[i]!))).join('  ').trimEnd();
-  return [line(cols, true), width.map((w) => '-'.repeat(w)).join('  '), ...rows.map((r) => line(cols.map((c) => r[c])))].join('\n');
+    vals
+      .map((v, i) => (typeof v === 'number' && !header ? cell(v).padStart(width[i]!) : cell(v).padEnd(width[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [
+    line(cols, true),
+    width.map((w) => '-'.repeat(w)).join('  '),
+    ...rows.map((r) => line(cols.map((c) => r[c]))),
+  ].join('\n');
 }
 
 const round = (x: number | null | undefined, digits = 1) => (x == null ? '-' : Number(x.toFixed(digits)));
 
-export async function apiGet<T>(opts: ApiClientOptions, path: string, query: Record<string, string | number | undefined>): Promise<T> {
+export async function apiGet<T>(
+  opts: ApiClientOptions,
+  path: string,
+  query: Record<string, string | number | undefined>,
+): Promise<T> {
   const url = new URL(path, opts.api.endsWith('/') ? opts.api : `${opts.api}/`);
   for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
   const headers: Record<string, string> = { accept: 'application/json' };
@@ -64,28 +75,97 @@ async function clusterOf(opts: ApiClientOptions, given: string | undefined): Pro
   return list.items[0]!.name;
 }
 
-interface CommandLatency { command: string; callsPerSec: number; usecPerCall: number; p50: number | null; p90: number | null; p99: number | null; p999: number | null }
+interface CommandLatency {
+  command: string;
+  callsPerSec: number;
+  usecPerCall: number;
+  p50: number | null;
+  p90: number | null;
+  p99: number | null;
+  p999: number | null;
+}
 
-export async function latencyCommand(opts: ApiClientOptions, args: { cluster?: string; instance?: string; command?: string; from?: string; to?: string; order?: string; limit?: number }): Promise<string> {
+export async function latencyCommand(
+  opts: ApiClientOptions,
+  args: {
+    cluster?: string;
+    instance?: string;
+    command?: string;
+    from?: string;
+    to?: string;
+    order?: string;
+    limit?: number;
+  },
+): Promise<string> {
   const cluster = await clusterOf(opts, args.cluster);
-  const r = await apiGet<{ from: number; to: number; tiers: string[]; items: CommandLatency[] }>(opts, `v1/clusters/${encodeURIComponent(cluster)}/latency/commands`, {
-    instance: args.instance, command: args.command, from: args.from, to: args.to, order: args.order, limit: args.limit,
-  });
+  const r = await apiGet<{ from: number; to: number; tiers: string[]; items: CommandLatency[] }>(
+    opts,
+    `v1/clusters/${encodeURIComponent(cluster)}/latency/commands`,
+    {
+      instance: args.instance,
+      command: args.command,
+      from: args.from,
+      to: args.to,
+      order: args.order,
+      limit: args.limit,
+    },
+  );
   const title = `${cluster}${args.instance ? ` ${args.instance}` : ''}, ${new Date(r.from * 1000).toISOString()} → ${new Date(r.to * 1000).toISOString()} (${r.tiers.join('+')}); µs, percentiles of per-sample mean latency`;
-  const rows = r.items.map((c) => ({ command: c.command, 'calls/s': round(c.callsPerSec), 'µs/call': round(c.usecPerCall, 2), p50: round(c.p50, 2), p90: round(c.p90, 2), p99: round(c.p99, 2), 'p99.9': round(c.p999, 2) }));
+  const rows = r.items.map((c) => ({
+    command: c.command,
+    'calls/s': round(c.callsPerSec),
+    'µs/call': round(c.usecPerCall, 2),
+    p50: round(c.p50, 2),
+    p90: round(c.p90, 2),
+    p99: round(c.p99, 2),
+    'p99.9': round(c.p999, 2),
+  }));
   return `${title}\n${formatTable(rows)}`;
 }
 
-interface SlowEntry { ts: number; instance: string; durationUs: number; command: string; args: string[]; clientAddr: string; clientName: string }
+interface SlowEntry {
+  ts: number;
+  instance: string;
+  durationUs: number;
+  command: string;
+  args: string[];
+  clientAddr: string;
+  clientName: string;
+}
 
-export async function slowlogCommand(opts: ApiClientOptions, args: { cluster?: string; instance?: string; command?: string; client?: string; from?: string; to?: string; limit?: number; patterns?: boolean }): Promise<string> {
+export async function slowlogCommand(
+  opts: ApiClientOptions,
+  args: {
+    cluster?: string;
+    instance?: string;
+    command?: string;
+    client?: string;
+    from?: string;
+    to?: string;
+    limit?: number;
+    patterns?: boolean;
+  },
+): Promise<string> {
   const cluster = await clusterOf(opts, args.cluster);
   const filter = { instance: args.instance, command: args.command, client: args.client, from: args.from, to: args.to };
   if (args.patterns) {
-    const r = await apiGet<{ items: Array<{ pattern: string; entries: number; totalUs: number; maxUs: number; avgUs: number }> }>(opts, `v1/clusters/${encodeURIComponent(cluster)}/slowlog/patterns`, { ...filter, limit: args.limit });
-    return formatTable(r.items.map((p) => ({ pattern: p.pattern, entries: p.entries, 'total ms': round(p.totalUs / 1000), 'avg ms': round(p.avgUs / 1000, 2), 'max ms': round(p.maxUs / 1000, 2) })));
+    const r = await apiGet<{
+      items: Array<{ pattern: string; entries: number; totalUs: number; maxUs: number; avgUs: number }>;
+    }>(opts, `v1/clusters/${encodeURIComponent(cluster)}/slowlog/patterns`, { ...filter, limit: args.limit });
+    return formatTable(
+      r.items.map((p) => ({
+        pattern: p.pattern,
+        entries: p.entries,
+        'total ms': round(p.totalUs / 1000),
+        'avg ms': round(p.avgUs / 1000, 2),
+        'max ms': round(p.maxUs / 1000, 2),
+      })),
+    );
   }
-  const r = await apiGet<{ items: SlowEntry[] }>(opts, `v1/clusters/${encodeURIComponent(cluster)}/slowlog`, { ...filter, limit: args.limit ?? 50 });
+  const r = await apiGet<{ items: SlowEntry[] }>(opts, `v1/clusters/${encodeURIComponent(cluster)}/slowlog`, {
+    ...filter,
+    limit: args.limit ?? 50,
+  });
   return formatTable(
     r.items.map((e) => ({
       time: new Date(e.ts * 1000).toISOString().replace('.000Z', 'Z'),
@@ -97,34 +177,70 @@ export async function slowlogCommand(opts: ApiClientOptions, args: { cluster?: s
   );
 }
 
-interface BigKey { instance: string; key: string; type: string; bytes: number; length: number; ttlMs: number }
+interface BigKey {
+  instance: string;
+  key: string;
+  type: string;
+  bytes: number;
+  length: number;
+  ttlMs: number;
+}
 
-export async function bigkeysCommand(opts: ApiClientOptions, args: { cluster?: string; instance?: string; by?: string; limit?: number }): Promise<string> {
+export async function bigkeysCommand(
+  opts: ApiClientOptions,
+  args: { cluster?: string; instance?: string; by?: string; limit?: number },
+): Promise<string> {
   const cluster = await clusterOf(opts, args.cluster);
-  const r = await apiGet<{ items: BigKey[] }>(opts, `v1/clusters/${encodeURIComponent(cluster)}/keys/big`, { instance: args.instance, by: args.by, limit: args.limit ?? 20 });
-  return formatTable(r.items.map((k) => ({ key: k.key.slice(0, 80), type: k.type, bytes: k.bytes, length: k.length, ttl: k.ttlMs < 0 ? 'none' : `${Math.round(k.ttlMs / 1000)} s`, instance: k.instance })));
+  const r = await apiGet<{ items: BigKey[] }>(opts, `v1/clusters/${encodeURIComponent(cluster)}/keys/big`, {
+    instance: args.instance,
+    by: args.by,
+    limit: args.limit ?? 20,
+  });
+  return formatTable(
+    r.items.map((k) => ({
+      key: k.key.slice(0, 80),
+      type: k.type,
+      bytes: k.bytes,
+      length: k.length,
+      ttl: k.ttlMs < 0 ? 'none' : `${Math.round(k.ttlMs / 1000)} s`,
+      instance: k.instance,
+    })),
+  );
 }
 
 const positive = (v: string) => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new ApiClientError(`--limit: expected a positive whole number, got ${JSON.stringify(v)}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new ApiClientError(`--limit: expected a positive whole number, got ${JSON.stringify(v)}`);
   return n;
 };
 
 /** Adds `latency`, `slowlog` and `bigkeys` to the redscope CLI. */
-export function registerApiClientCommands(program: Command, io: { out?: (s: string) => void; fetch?: typeof fetch } = {}): void {
+export function registerApiClientCommands(
+  program: Command,
+  io: { out?: (s: string) => void; fetch?: typeof fetch } = {},
+): void {
   const out = io.out ?? ((s: string) => console.log(s));
   const withApi = (cmd: Command) =>
     cmd
-      .option('--api <url>', 'API address (env REDSCOPE_API_URL)', process.env.REDSCOPE_API_URL ?? 'http://127.0.0.1:8080')
+      .option(
+        '--api <url>',
+        'API address (env REDSCOPE_API_URL)',
+        process.env.REDSCOPE_API_URL ?? 'http://127.0.0.1:8080',
+      )
       .option('--token <token>', 'read token (env REDSCOPE_API_TOKEN)')
       .option('--cluster <name>', 'cluster (default: the first the API knows)')
       .option('--instance <host:port>', 'one instance only');
-  const clientOf = (o: { api: string; token?: string }): ApiClientOptions => ({ api: o.api, token: o.token ?? process.env.REDSCOPE_API_TOKEN, fetch: io.fetch });
-  const run = (fn: () => Promise<string>) => fn().then(out, (err: unknown) => {
-    console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
-    process.exitCode = 1;
+  const clientOf = (o: { api: string; token?: string }): ApiClientOptions => ({
+    api: o.api,
+    token: o.token ?? process.env.REDSCOPE_API_TOKEN,
+    fetch: io.fetch,
   });
+  const run = (fn: () => Promise<string>) =>
+    fn().then(out, (err: unknown) => {
+      console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+      process.exitCode = 1;
+    });
 
   withApi(program.command('latency').description('slowest commands over a time range (calls/s, µs/call, percentiles)'))
     .option('--command <names>', 'comma-separated commands')

@@ -9,7 +9,9 @@ import { startWorkload } from './workload.ts';
 
 export async function runDev(base: Config, opts: { workload: boolean }): Promise<void> {
   const log = createLogger('dev');
-  console.log('redscope dev: starting the local stack (first run installs Redis/ClickHouse and fetches Kafka; a few minutes)…');
+  console.log(
+    'redscope dev: starting the local stack (first run installs Redis/ClickHouse and fetches Kafka; a few minutes)…',
+  );
   const { endpoints, started } = await stackUp();
   const config: Config = {
     ...base,

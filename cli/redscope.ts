@@ -11,8 +11,13 @@ import { registerStackCommands } from '../stack/cli.ts';
 import { runDev } from './dev.ts';
 import { runUntilSignal } from './signals.ts';
 
-const program = new Command('redscope').description('Monitoring and response-time analytics for Redis and Redis Cluster fleets');
-program.option('-c, --config <file>', 'YAML config file (default: $REDSCOPE_CONFIG, else built-in defaults for the local stack)');
+const program = new Command('redscope').description(
+  'Monitoring and response-time analytics for Redis and Redis Cluster fleets',
+);
+program.option(
+  '-c, --config <file>',
+  'YAML config file (default: $REDSCOPE_CONFIG, else built-in defaults for the local stack)',
+);
 
 function config(): Config {
   return loadConfig({ file: program.opts().config });
@@ -63,7 +68,9 @@ program
 
 program
   .command('dev')
-  .description('start the local stack, collector, stream processor, alerts, API and a workload generator; Ctrl-C stops all')
+  .description(
+    'start the local stack, collector, stream processor, alerts, API and a workload generator; Ctrl-C stops all',
+  )
   .option('--no-workload', 'do not generate traffic')
   .action(async (opts: { workload: boolean }) => {
     await runDev(config(), { workload: opts.workload });

@@ -15,22 +15,68 @@ describe('formatBytes', () => {
 
 describe('table', () => {
   it('aligns text left and numbers right under a rule', () => {
-    expect(table(['name', 'n'], [['a', 1], ['bbb', 100]])).toBe('name    n\n----  ---\na       1\nbbb   100');
+    expect(
+      table(
+        ['name', 'n'],
+        [
+          ['a', 1],
+          ['bbb', 100],
+        ],
+      ),
+    ).toBe('name    n\n----  ---\na       1\nbbb   100');
   });
 });
 
 describe('renderScanReport', () => {
   it('names the scanned node and lists patterns with their share of bytes and TTL buckets', () => {
     const scan: KeyspaceScanV1 = {
-      v: 1, kind: 'keyspace', ts: 1_795_600_000_000, instance: { id: '10.0.0.1:7000', host: '10.0.0.1', port: 7000, cluster: 'c' },
-      scannedOn: { id: '10.0.0.2:7003', role: 'replica' }, collector: 't',
+      v: 1,
+      kind: 'keyspace',
+      ts: 1_795_600_000_000,
+      instance: { id: '10.0.0.1:7000', host: '10.0.0.1', port: 7000, cluster: 'c' },
+      scannedOn: { id: '10.0.0.2:7003', role: 'replica' },
+      collector: 't',
       patterns: [
-        { pattern: 'user:*:cart', type: 'hash', keys: 3, bytes: 3072, elements: 30, noTtl: 2, ttlHistogram: { none: 2, lt1m: 0, lt1h: 1, lt1d: 0, lt7d: 0, ge7d: 0 }, maxBytes: 2048, exampleKey: 'user:1:cart' },
-        { pattern: 'cfg', type: 'string', keys: 1, bytes: 1024, elements: 5, noTtl: 1, ttlHistogram: { none: 1, lt1m: 0, lt1h: 0, lt1d: 0, lt7d: 0, ge7d: 0 }, maxBytes: 1024, exampleKey: 'cfg' },
+        {
+          pattern: 'user:*:cart',
+          type: 'hash',
+          keys: 3,
+          bytes: 3072,
+          elements: 30,
+          noTtl: 2,
+          ttlHistogram: { none: 2, lt1m: 0, lt1h: 1, lt1d: 0, lt7d: 0, ge7d: 0 },
+          maxBytes: 2048,
+          exampleKey: 'user:1:cart',
+        },
+        {
+          pattern: 'cfg',
+          type: 'string',
+          keys: 1,
+          bytes: 1024,
+          elements: 5,
+          noTtl: 1,
+          ttlHistogram: { none: 1, lt1m: 0, lt1h: 0, lt1d: 0, lt7d: 0, ge7d: 0 },
+          maxBytes: 1024,
+          exampleKey: 'cfg',
+        },
       ],
-      topKeysByBytes: [{ key: 'user:1:cart', pattern: 'user:*:cart', type: 'hash', bytes: 2048, length: 10, ttlMs: 90_000 }],
+      topKeysByBytes: [
+        { key: 'user:1:cart', pattern: 'user:*:cart', type: 'hash', bytes: 2048, length: 10, ttlMs: 90_000 },
+      ],
       topKeysByLength: [],
-      stats: { keysScanned: 4, dbsizeAtStart: 4, vanished: 0, durationMs: 1500, pausedMs: 0, mode: 'lua', batches: 1, probeBaselineUs: 100, probeMaxUs: 150, keysPerSecond: 0, ttlRead: true },
+      stats: {
+        keysScanned: 4,
+        dbsizeAtStart: 4,
+        vanished: 0,
+        durationMs: 1500,
+        pausedMs: 0,
+        mode: 'lua',
+        batches: 1,
+        probeBaselineUs: 100,
+        probeMaxUs: 150,
+        keysPerSecond: 0,
+        ttlRead: true,
+      },
     };
     const text = renderScanReport(scan, null, { top: 10 });
     expect(text).toContain('10.0.0.1:7000: 4 keys (DBSIZE 4) scanned on 10.0.0.2:7003 (replica) in 1.5 s');

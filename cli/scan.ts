@@ -24,34 +24,47 @@ function positiveInt(name: string, v: string): number {
 export function registerScanCommand(program: Command): void {
   program
     .command('scan')
-    .description('scan one instance\'s keyspace now: key patterns, big keys, keys without TTL')
+    .description("scan one instance's keyspace now: key patterns, big keys, keys without TTL")
     .requiredOption('-a, --address <host:port>', 'the instance (a master is scanned through one of its replicas)')
     .option('--mode <mode>', 'lua (default) or pipeline')
     .option('--rate <keysPerSecond>', 'rate limit, keys per second (0 = unlimited)')
     .option('--batch <keys>', 'keys per SCAN batch')
     .option('--no-replica', 'scan the given instance even when it has replicas')
-    .option('--fast', 'fastest setting: no rate limit, 10,000-key Lua batches (~35 ms each), no latency guard (not for busy production masters)')
+    .option(
+      '--fast',
+      'fastest setting: no rate limit, 10,000-key Lua batches (~35 ms each), no latency guard (not for busy production masters)',
+    )
     .option('--top <n>', 'rows per table', '20')
     .option('--json', 'print the KeyspaceScanV1 message instead of tables')
     .action(async (flags: ScanFlags) => {
       // Loaded here so other commands do not pay for them at start.
-      const [{ Redis }, { loadConfig }, { createLogger }, { splitAddress }, { scanShard }, { renderScanReport }] = await Promise.all([
-        import('ioredis'),
-        import('../common/config.ts'),
-        import('../common/log.ts'),
-        import('../collectors/redis-connection.ts'),
-        import('../collectors/keyspace/run-scan.ts'),
-        import('./scan-report.ts'),
-      ]);
+      const [{ Redis }, { loadConfig }, { createLogger }, { splitAddress }, { scanShard }, { renderScanReport }] =
+        await Promise.all([
+          import('ioredis'),
+          import('../common/config.ts'),
+          import('../common/log.ts'),
+          import('../collectors/redis-connection.ts'),
+          import('../collectors/keyspace/run-scan.ts'),
+          import('./scan-report.ts'),
+        ]);
       const cfg = loadConfig({ file: program.opts().config });
       const log = createLogger('scan');
-      if (!/^[^\s:]+:\d{1,5}$/.test(flags.address)) throw new Error(`--address: expected host:port, got ${JSON.stringify(flags.address)}`);
-      if (flags.mode && flags.mode !== 'lua' && flags.mode !== 'pipeline') throw new Error(`--mode: expected lua or pipeline, got ${JSON.stringify(flags.mode)}`);
+      if (!/^[^\s:]+:\d{1,5}$/.test(flags.address))
+        throw new Error(`--address: expected host:port, got ${JSON.stringify(flags.address)}`);
+      if (flags.mode && flags.mode !== 'lua' && flags.mode !== 'pipeline')
+        throw new Error(`--mode: expected lua or pipeline, got ${JSON.stringify(flags.mode)}`);
       const base = cfg.collector.keyspace;
       const opts: KeyspaceOptions = {
         ...base,
         preferReplica: flags.replica,
-        ...(flags.fast ? { keysPerSecond: 0, batchKeys: 10_000, mode: 'lua' as const, latencyGuard: { ...base.latencyGuard, enabled: false } } : {}),
+        ...(flags.fast
+          ? {
+              keysPerSecond: 0,
+              batchKeys: 10_000,
+              mode: 'lua' as const,
+              latencyGuard: { ...base.latencyGuard, enabled: false },
+            }
+          : {}),
         ...(flags.mode ? { mode: flags.mode } : {}),
         ...(flags.rate !== undefined ? { keysPerSecond: positiveInt('rate', flags.rate) } : {}),
         ...(flags.batch !== undefined ? { batchKeys: Math.max(1, positiveInt('batch', flags.batch)) } : {}),
@@ -78,10 +91,17 @@ export function registerScanCommand(program: Command): void {
           commandTimeoutMs: 30_000,
           explicit: true,
           log,
-          onProgress: (p) => console.error(`scan ${flags.address}: ${p.percent}% (${p.keysScanned}/${p.dbsize} keys, ${(p.elapsedMs / 1000).toFixed(0)} s, paused ${p.pausedMs} ms)`),
+          onProgress: (p) =>
+            console.error(
+              `scan ${flags.address}: ${p.percent}% (${p.keysScanned}/${p.dbsize} keys, ${(p.elapsedMs / 1000).toFixed(0)} s, paused ${p.pausedMs} ms)`,
+            ),
         });
         if ('skipped' in result) throw new Error(`not scanned: ${result.skipped}`);
-        console.log(flags.json ? JSON.stringify(result.keyspace, null, 2) : renderScanReport(result.keyspace, result.hotkeys, { top: opts.topN }));
+        console.log(
+          flags.json
+            ? JSON.stringify(result.keyspace, null, 2)
+            : renderScanReport(result.keyspace, result.hotkeys, { top: opts.topN }),
+        );
       } finally {
         redis.disconnect();
       }

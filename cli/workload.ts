@@ -9,7 +9,10 @@ export interface Workload {
 }
 
 export function startWorkload(seeds: string[], log: Logger, opts: { opsPerSecond?: number } = {}): Workload {
-  const nodes = seeds.map((s) => ({ host: s.slice(0, s.lastIndexOf(':')), port: Number(s.slice(s.lastIndexOf(':') + 1)) }));
+  const nodes = seeds.map((s) => ({
+    host: s.slice(0, s.lastIndexOf(':')),
+    port: Number(s.slice(s.lastIndexOf(':') + 1)),
+  }));
   const cluster = new Cluster(nodes, { redisOptions: { connectionName: 'redscope-workload' }, scaleReads: 'slave' });
   cluster.on('error', () => {});
   const perTick = Math.max(1, Math.round((opts.opsPerSecond ?? 500) / 10));

@@ -4,7 +4,7 @@ import { BoundedQueue } from './bounded-queue.ts';
 describe('BoundedQueue', () => {
   it('keeps order; peek leaves items, shift takes them', () => {
     const q = new BoundedQueue<number>(10);
-    [1, 2, 3].forEach((n) => q.push(n));
+    for (const n of [1, 2, 3]) q.push(n);
     expect(q.peek(2)).toEqual([1, 2]);
     expect(q.length).toBe(3);
     expect(q.shift(2)).toEqual([1, 2]);

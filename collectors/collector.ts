@@ -85,7 +85,10 @@ export class Collector {
         for (const d of await discoverCluster(cluster, this.config.timeoutMs)) found.set(d.ref.id, d);
       } catch (err) {
         complete = false;
-        this.log.warn({ cluster: cluster.name, err: errorMessage(err) }, 'discovery failed; keeping the instances already watched');
+        this.log.warn(
+          { cluster: cluster.name, err: errorMessage(err) },
+          'discovery failed; keeping the instances already watched',
+        );
       }
     }
     for (const s of this.config.instances) {
@@ -115,7 +118,13 @@ export class Collector {
   private watch(d: DiscoveredInstance): void {
     const redis = connectRedis(d.endpoint, this.config.timeoutMs);
     redis.on('error', () => {}); // surfaced per run, in health and logs, not as an unhandled event
-    const w: Watched = { target: { ref: d.ref, redis }, timers: [], health: new Map(), reachable: null, phase: this.nextPhase++ % PHASES };
+    const w: Watched = {
+      target: { ref: d.ref, redis },
+      timers: [],
+      health: new Map(),
+      reachable: null,
+      phase: this.nextPhase++ % PHASES,
+    };
     this.watched.set(d.ref.id, w);
     this.log.info({ instance: d.ref.id, cluster: d.ref.cluster }, 'watching instance');
     // Schedule once the first connection attempt settles, so the first sample is not a
@@ -124,7 +133,8 @@ export class Collector {
       .connect()
       .catch(() => {})
       .finally(() => {
-        if (this.watched.get(d.ref.id) === w) this.samplers.forEach((sampler, i) => this.schedule(w, sampler, (w.phase + i) % PHASES));
+        if (this.watched.get(d.ref.id) === w)
+          for (const [i, sampler] of this.samplers.entries()) this.schedule(w, sampler, (w.phase + i) % PHASES);
       });
   }
 
@@ -151,13 +161,34 @@ export class Collector {
     }
     const since = changed ? now : prev!.since;
     w.reachable = { up, since, sentAt: now };
-    if (changed) this.log[up ? 'info' : 'warn']({ instance: w.target.ref.id, err: error }, up ? 'instance reachable again' : 'instance unreachable');
-    const value: InstanceStatusV1 = { v: 1, kind: 'instance-status', ts: now, instance: w.target.ref, collector: this.config.name, reachable: up, since, ...(error ? { error: error.slice(0, 1000) } : {}) };
+    if (changed)
+      this.log[up ? 'info' : 'warn'](
+        { instance: w.target.ref.id, err: error },
+        up ? 'instance reachable again' : 'instance unreachable',
+      );
+    const value: InstanceStatusV1 = {
+      v: 1,
+      kind: 'instance-status',
+      ts: now,
+      instance: w.target.ref,
+      collector: this.config.name,
+      reachable: up,
+      since,
+      ...(error ? { error: error.slice(0, 1000) } : {}),
+    };
     this.sink.push([{ topic: TOPICS.status, value }]);
   }
 
   private schedule(w: Watched, sampler: Sampler, phase: number): void {
-    const h: SamplerHealth = { instance: w.target.ref.id, sampler: sampler.name, runs: 0, failures: 0, overruns: 0, lastSuccessAt: null, lastError: null };
+    const h: SamplerHealth = {
+      instance: w.target.ref.id,
+      sampler: sampler.name,
+      runs: 0,
+      failures: 0,
+      overruns: 0,
+      lastSuccessAt: null,
+      lastError: null,
+    };
     w.health.set(sampler.name, h);
     let inFlight = false;
     const run = async () => {
@@ -168,7 +199,9 @@ export class Collector {
       inFlight = true;
       h.runs++;
       try {
-        const samples = await withTimeout(sampler.timeoutMs, (signal) => sampler.sample(w.target, { collector: this.config.name }, signal));
+        const samples = await withTimeout(sampler.timeoutMs, (signal) =>
+          sampler.sample(w.target, { collector: this.config.name }, signal),
+        );
         this.sink.push(samples);
         h.lastSuccessAt = Date.now();
         if (sampler.name === REACHABILITY_SAMPLER) this.reachability(w, true);
@@ -176,7 +209,8 @@ export class Collector {
         h.lastError = null;
       } catch (err) {
         h.failures++;
-        if (h.lastError === null) this.log.warn({ instance: h.instance, sampler: sampler.name, err: errorMessage(err) }, 'sampler failed');
+        if (h.lastError === null)
+          this.log.warn({ instance: h.instance, sampler: sampler.name, err: errorMessage(err) }, 'sampler failed');
         h.lastError = errorMessage(err);
         if (sampler.name === REACHABILITY_SAMPLER) this.reachability(w, false, h.lastError);
       } finally {

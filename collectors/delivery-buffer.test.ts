@@ -6,9 +6,14 @@ import { DeliveryBuffer, type OutgoingMessage } from './delivery-buffer.ts';
 import { DiskSpill } from './disk-spill.ts';
 
 const log = { info() {}, warn() {}, error() {}, debug() {} } as never;
-const message = (n: number): OutgoingMessage => ({ topic: 't', key: `instance-${n % 4}`, value: JSON.stringify({ n }) });
+const message = (n: number): OutgoingMessage => ({
+  topic: 't',
+  key: `instance-${n % 4}`,
+  value: JSON.stringify({ n }),
+});
 const n = (m: OutgoingMessage) => (JSON.parse(m.value) as { n: number }).n;
-const openSpill = (dir = mkdtempSync(join(tmpdir(), 'redscope-buffer-'))) => DiskSpill.open({ dir, maxBytes: 64 * 1024 * 1024 }, log);
+const openSpill = (dir = mkdtempSync(join(tmpdir(), 'redscope-buffer-'))) =>
+  DiskSpill.open({ dir, maxBytes: 64 * 1024 * 1024 }, log);
 
 /** Delivers everything, failing every `failEvery`-th attempt (the batch must come back in order). */
 async function deliverAll(buffer: DeliveryBuffer, failEvery = 0): Promise<number[]> {

@@ -80,7 +80,11 @@ export class DeliveryBuffer {
       if (this.inFlight) throw new Error('DeliveryBuffer.take: the previous batch is not settled');
       const fromDisk = this.spill && this.spill.messages > 0 ? await this.spill.peek(maxMessages, maxBytes) : [];
       if (fromDisk.length > 0) this.inFlight = { source: 'disk', messages: fromDisk };
-      else if (this.memory.length > 0) this.inFlight = { source: 'memory', messages: this.memory.shift(countWithin(this.memory.peek(maxMessages), maxBytes)) };
+      else if (this.memory.length > 0)
+        this.inFlight = {
+          source: 'memory',
+          messages: this.memory.shift(countWithin(this.memory.peek(maxMessages), maxBytes)),
+        };
       return this.inFlight;
     });
   }
@@ -145,7 +149,11 @@ export class DeliveryBuffer {
 
   private noteSpillError(err: unknown): void {
     this.spillFailedAt = Date.now();
-    if (this.spillError === null) this.log.error({ err: errorMessage(err) }, 'could not write to the spill; samples stay in memory (oldest dropped past its bound)');
+    if (this.spillError === null)
+      this.log.error(
+        { err: errorMessage(err) },
+        'could not write to the spill; samples stay in memory (oldest dropped past its bound)',
+      );
     this.spillError = errorMessage(err);
   }
 

@@ -16,10 +16,18 @@ export class DiscoveryError extends Error {
 }
 
 function auth(t: ClusterTarget | StandaloneTarget): Omit<RedisEndpoint, 'host' | 'port'> {
-  return { ...(t.username ? { username: t.username } : {}), ...(t.password ? { password: t.password } : {}), ...(t.tls ? { tls: true } : {}) };
+  return {
+    ...(t.username ? { username: t.username } : {}),
+    ...(t.password ? { password: t.password } : {}),
+    ...(t.tls ? { tls: true } : {}),
+  };
 }
 
-async function withConnection<T>(ep: RedisEndpoint, timeoutMs: number, fn: (r: ReturnType<typeof connectRedis>) => Promise<T>): Promise<T> {
+async function withConnection<T>(
+  ep: RedisEndpoint,
+  timeoutMs: number,
+  fn: (r: ReturnType<typeof connectRedis>) => Promise<T>,
+): Promise<T> {
   const redis = connectRedis(ep, timeoutMs);
   redis.on('error', () => {}); // reported through the rejected command below
   try {
@@ -45,18 +53,20 @@ export async function discoverCluster(target: ClusterTarget, timeoutMs: number):
         }
       });
       if (reply === null) return [{ ref: { id: seed, ...splitAddress(seed), cluster: target.name }, endpoint: ep }];
-      return parseClusterNodes(reply)
-        // A node still in handshake or without an address cannot be reached yet. The seed
-        // itself may show an empty ip (`:7000`): a node learns its own ip only from a peer's
-        // MEET, so a single-node cluster never does; it means "the address you reached me on".
-        .filter((n) => (n.host !== '' || n.myself) && !n.flags.includes('handshake') && !n.flags.includes('noaddr'))
-        .map((n) => {
-          const host = n.host || ep.host;
-          return {
-            ref: { id: `${host}:${n.port}`, host, port: n.port, cluster: target.name, nodeId: n.id },
-            endpoint: { ...auth(target), host, port: n.port },
-          };
-        });
+      return (
+        parseClusterNodes(reply)
+          // A node still in handshake or without an address cannot be reached yet. The seed
+          // itself may show an empty ip (`:7000`): a node learns its own ip only from a peer's
+          // MEET, so a single-node cluster never does; it means "the address you reached me on".
+          .filter((n) => (n.host !== '' || n.myself) && !n.flags.includes('handshake') && !n.flags.includes('noaddr'))
+          .map((n) => {
+            const host = n.host || ep.host;
+            return {
+              ref: { id: `${host}:${n.port}`, host, port: n.port, cluster: target.name, nodeId: n.id },
+              endpoint: { ...auth(target), host, port: n.port },
+            };
+          })
+      );
     } catch (err) {
       problems.push(`${seed}: ${errorMessage(err)}`);
     }
@@ -66,5 +76,8 @@ export async function discoverCluster(target: ClusterTarget, timeoutMs: number):
 
 export function standaloneInstance(t: StandaloneTarget): DiscoveredInstance {
   const { host, port } = splitAddress(t.address);
-  return { ref: { id: t.address, host, port, cluster: t.cluster ?? 'standalone' }, endpoint: { host, port, ...auth(t) } };
+  return {
+    ref: { id: t.address, host, port, cluster: t.cluster ?? 'standalone' },
+    endpoint: { host, port, ...auth(t) },
+  };
 }

@@ -8,7 +8,11 @@ import type { OutgoingMessage } from './delivery-buffer.ts';
 const log = { info() {}, warn() {}, error() {}, debug() {} } as never;
 const tmp = () => mkdtempSync(join(tmpdir(), 'redscope-spill-'));
 const msgs = (from: number, n: number): OutgoingMessage[] =>
-  Array.from({ length: n }, (_, i) => ({ topic: 't', key: `k${(from + i) % 3}`, value: JSON.stringify({ n: from + i, pad: 'x'.repeat(200) }) }));
+  Array.from({ length: n }, (_, i) => ({
+    topic: 't',
+    key: `k${(from + i) % 3}`,
+    value: JSON.stringify({ n: from + i, pad: 'x'.repeat(200) }),
+  }));
 const numbers = (ms: readonly OutgoingMessage[]) => ms.map((m) => (JSON.parse(m.value) as { n: number }).n);
 
 /** Reads everything back through peek/ack, as the Kafka sink does. */
@@ -93,6 +97,8 @@ describe('DiskSpill', () => {
     const spill = await DiskSpill.open({ dir, maxBytes: 1024 * 1024 }, log);
     await spill.append([{ topic: 'redscope.info.v1', key: '10.0.0.1:6379', value: '{"a":"line\\nbreak"}' }]);
     const [segment] = readdirSync(dir);
-    expect(readFileSync(join(dir, segment!), 'utf8')).toBe('["redscope.info.v1","10.0.0.1:6379","{\\"a\\":\\"line\\\\nbreak\\"}"]\n');
+    expect(readFileSync(join(dir, segment!), 'utf8')).toBe(
+      '["redscope.info.v1","10.0.0.1:6379","{\\"a\\":\\"line\\\\nbreak\\"}"]\n',
+    );
   });
 });

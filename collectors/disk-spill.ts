@@ -54,7 +54,11 @@ export class DiskSpill {
   static async open(opts: DiskSpillOptions, log: Logger): Promise<DiskSpill> {
     const spill = new DiskSpill(opts, log);
     await mkdir(opts.dir, { recursive: true });
-    const seqs = (await readdir(opts.dir)).map((f) => SEGMENT_FILE.exec(f)?.[1]).filter((s): s is string => s !== undefined).map(Number).sort((a, b) => a - b);
+    const seqs = (await readdir(opts.dir))
+      .map((f) => SEGMENT_FILE.exec(f)?.[1])
+      .filter((s): s is string => s !== undefined)
+      .map(Number)
+      .sort((a, b) => a - b);
     for (const seq of seqs) {
       const path = join(opts.dir, `${name(seq)}.jsonl`);
       const content = await readFile(path, 'utf8');
@@ -65,7 +69,11 @@ export class DiskSpill {
     }
     // What a previous run left is only read, never appended to: a torn last line stays last.
     spill.sealedSeq = seqs.at(-1) ?? FIRST_SEQ - 1;
-    if (spill.messages > 0) log.info({ dir: opts.dir, messages: spill.messages, bytes: spill.bytes }, 'found samples spilled to disk by a previous run; they are sent first');
+    if (spill.messages > 0)
+      log.info(
+        { dir: opts.dir, messages: spill.messages, bytes: spill.bytes },
+        'found samples spilled to disk by a previous run; they are sent first',
+      );
     return spill;
   }
 
@@ -174,7 +182,10 @@ export class DiskSpill {
     if (bad > 0) {
       // A torn last line after a crash, or a damaged file: those lines are lost, the rest is sent.
       this.corrupt += bad;
-      this.log.warn({ segment: `${name(segment.seq)}.jsonl`, unreadableLines: bad }, 'spill segment has unreadable lines; skipping them');
+      this.log.warn(
+        { segment: `${name(segment.seq)}.jsonl`, unreadableLines: bad },
+        'spill segment has unreadable lines; skipping them',
+      );
     }
     segment.lines = lines.length;
     if (messages.length === 0) segment.acked = segment.lines;
@@ -186,7 +197,10 @@ export class DiskSpill {
       const oldest = this.segments[0]!;
       const unsent = this.unsent(oldest);
       this.dropped += unsent;
-      this.log.warn({ dir: this.opts.dir, maxBytes: this.opts.maxBytes, dropped: unsent }, 'spill is full; dropping its oldest samples');
+      this.log.warn(
+        { dir: this.opts.dir, maxBytes: this.opts.maxBytes, dropped: unsent },
+        'spill is full; dropping its oldest samples',
+      );
       await this.remove(oldest.seq);
     }
   }
@@ -204,7 +218,7 @@ export class DiskSpill {
 }
 
 function encode(messages: readonly OutgoingMessage[]): string {
-  return messages.map((m) => JSON.stringify([m.topic, m.key, m.value])).join('\n') + '\n';
+  return `${messages.map((m) => JSON.stringify([m.topic, m.key, m.value])).join('\n')}\n`;
 }
 
 function parseLine(line: string): OutgoingMessage | null {
@@ -212,7 +226,8 @@ function parseLine(line: string): OutgoingMessage | null {
     const v: unknown = JSON.parse(line);
     if (Array.isArray(v) && v.length === 3) {
       const [topic, key, value] = v as unknown[];
-      if (typeof topic === 'string' && typeof key === 'string' && typeof value === 'string') return { topic, key, value };
+      if (typeof topic === 'string' && typeof key === 'string' && typeof value === 'string')
+        return { topic, key, value };
     }
   } catch {
     // fall through: unreadable

@@ -16,20 +16,34 @@ export function healthReport(collector: Collector, sink: KafkaSink, now = Date.n
   return {
     status: healthy ? ('ok' as const) : ('kafka-unreachable' as const),
     instances: collector.instances().length,
-    kafka: { queued: s.queued, sent: s.sent, dropped: s.dropped, spill: s.spill, lastSentAt: s.lastSentAt, lastError: s.lastError },
+    kafka: {
+      queued: s.queued,
+      sent: s.sent,
+      dropped: s.dropped,
+      spill: s.spill,
+      lastSentAt: s.lastSentAt,
+      lastError: s.lastError,
+    },
     failingSamplers: samplers.filter((h) => h.lastError !== null).length,
     samplers: samplers.map((h) => ({ ...h, lagMs: h.lastSuccessAt === null ? null : now - h.lastSuccessAt })),
   };
 }
 
-export async function startHealthServer(collector: Collector, sink: KafkaSink, host: string, port: number): Promise<{ url: string; close(): Promise<void> }> {
+export async function startHealthServer(
+  collector: Collector,
+  sink: KafkaSink,
+  host: string,
+  port: number,
+): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/health') {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found; try GET /health"}');
       return;
     }
     const report = healthReport(collector, sink);
-    res.writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(report));
+    res
+      .writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' })
+      .end(JSON.stringify(report));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -30,11 +30,19 @@ export async function startCollector(config: Config, log: Logger): Promise<Runni
         throw new Error(`collector.spill.dir ${spillDir}: cannot use it as the spill directory: ${errorMessage(err)}`);
       })
     : null;
-  const sink = new KafkaSink(kafka, log, { maxMessages: config.collector.bufferMaxMessages, spill, lingerMs: config.collector.sendLingerMs, topics: SAMPLE_TOPICS, topicPartitions: config.kafka.topicPartitions });
+  const sink = new KafkaSink(kafka, log, {
+    maxMessages: config.collector.bufferMaxMessages,
+    spill,
+    lingerMs: config.collector.sendLingerMs,
+    topics: SAMPLE_TOPICS,
+    topicPartitions: config.kafka.topicPartitions,
+  });
   await sink.start();
   const collector = new Collector(config.collector, buildSamplers(config.collector), sink, log);
   await collector.start();
-  const health = config.collector.health ? await startHealthServer(collector, sink, config.collector.health.host, config.collector.health.port) : null;
+  const health = config.collector.health
+    ? await startHealthServer(collector, sink, config.collector.health.host, config.collector.health.port)
+    : null;
   log.info({ instances: collector.instances().length, health: health?.url }, 'collector started');
   return {
     collector,

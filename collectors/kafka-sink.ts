@@ -33,7 +33,15 @@ export class KafkaSink {
   constructor(
     private readonly kafka: Kafka,
     private readonly log: Logger,
-    private readonly opts: { maxMessages: number; spill?: DiskSpill | null; batchMessages?: number; batchBytes?: number; lingerMs?: number; topics: readonly string[]; topicPartitions: number },
+    private readonly opts: {
+      maxMessages: number;
+      spill?: DiskSpill | null;
+      batchMessages?: number;
+      batchBytes?: number;
+      lingerMs?: number;
+      topics: readonly string[];
+      topicPartitions: number;
+    },
   ) {
     this.buffer = new DeliveryBuffer(opts.maxMessages, opts.spill ?? null, log);
     this.producer = this.newProducer();
@@ -62,7 +70,8 @@ export class KafkaSink {
   }
 
   push(samples: readonly Sample[]): void {
-    for (const s of samples) this.buffer.push({ topic: s.topic, key: s.value.instance.id, value: JSON.stringify(s.value) });
+    for (const s of samples)
+      this.buffer.push({ topic: s.topic, key: s.value.instance.id, value: JSON.stringify(s.value) });
     this.wake?.();
   }
 
@@ -81,8 +90,13 @@ export class KafkaSink {
     const unsent = this.buffer.length;
     if (unsent === 0) return;
     const lost = await this.buffer.spillAll();
-    if (lost > 0) this.log.warn({ unsent: lost }, 'stopped with samples not delivered to Kafka (no spill configured to keep them)');
-    else this.log.info({ unsent }, 'stopped with samples not delivered to Kafka; they are in the spill and are sent by the next run');
+    if (lost > 0)
+      this.log.warn({ unsent: lost }, 'stopped with samples not delivered to Kafka (no spill configured to keep them)');
+    else
+      this.log.info(
+        { unsent },
+        'stopped with samples not delivered to Kafka; they are in the spill and are sent by the next run',
+      );
   }
 
   private async run(): Promise<void> {
@@ -117,7 +131,11 @@ export class KafkaSink {
           await this.producer.connect();
           connected = true;
         }
-        await this.producer.sendBatch({ topicMessages: groupByTopic(batch.messages), acks: -1, compression: CompressionTypes.GZIP });
+        await this.producer.sendBatch({
+          topicMessages: groupByTopic(batch.messages),
+          acks: -1,
+          compression: CompressionTypes.GZIP,
+        });
         await this.buffer.settle(batch, true);
         this.sent += batch.messages.length;
         this.lastSentAt = Date.now();
@@ -127,9 +145,14 @@ export class KafkaSink {
       } catch (err) {
         await this.buffer.settle(batch, false);
         const spilling = this.opts.spill ? 'kept in memory, then on disk,' : 'kept in memory';
-        if (this.lastError === null) this.log.warn({ err: errorMessage(err), queued: this.buffer.length }, `Kafka send failed; samples ${spilling} and retried`);
+        if (this.lastError === null)
+          this.log.warn(
+            { err: errorMessage(err), queued: this.buffer.length },
+            `Kafka send failed; samples ${spilling} and retried`,
+          );
         this.lastError = errorMessage(err);
-        if (/larger than the max message size/i.test(this.lastError) && maxBatchBytes > 64 * 1024) maxBatchBytes = Math.floor(maxBatchBytes / 2);
+        if (/larger than the max message size/i.test(this.lastError) && maxBatchBytes > 64 * 1024)
+          maxBatchBytes = Math.floor(maxBatchBytes / 2);
         if (/does not host this topic|unknown topic/i.test(this.lastError)) topicsReady = false;
         await this.producer.disconnect().catch(() => {});
         this.producer = this.newProducer();
@@ -144,8 +167,8 @@ export class KafkaSink {
 function groupByTopic(batch: readonly OutgoingMessage[]) {
   const byTopic = new Map<string, Array<{ key: string; value: string }>>();
   for (const p of batch) {
-    let list = byTopic.get(p.topic);
-    if (!list) byTopic.set(p.topic, (list = []));
+    const list = byTopic.get(p.topic) ?? [];
+    byTopic.set(p.topic, list);
     list.push({ key: p.key, value: p.value });
   }
   return [...byTopic].map(([topic, messages]) => ({ topic, messages }));

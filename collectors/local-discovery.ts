@@ -46,7 +46,8 @@ export function redisClientPorts(ports: readonly number[]): number[] {
 /** This host's IPv4 addresses, loopback included. */
 export function localAddresses(): Set<string> {
   const out = new Set(['127.0.0.1', 'localhost']);
-  for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) if (a.family === 'IPv4') out.add(a.address);
+  for (const list of Object.values(networkInterfaces()))
+    for (const a of list ?? []) if (a.family === 'IPv4') out.add(a.address);
   return out;
 }
 
@@ -75,7 +76,10 @@ function inodesOfRedisProcesses(): Set<string> {
 /** `host:port` of every Redis/Valkey server listening here (127.0.0.1 for wildcard binds). */
 export function discoverLocalInstances(): string[] {
   let sockets: ListeningSocket[] = [];
-  for (const [file, v6] of [['/proc/net/tcp', false], ['/proc/net/tcp6', true]] as const) {
+  for (const [file, v6] of [
+    ['/proc/net/tcp', false],
+    ['/proc/net/tcp6', true],
+  ] as const) {
     try {
       sockets = sockets.concat(parseProcNetTcp(readFileSync(file, 'utf8'), v6));
     } catch {

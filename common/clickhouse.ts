@@ -3,7 +3,10 @@ import type { Config } from './config.ts';
 
 export type { ClickHouseClient };
 
-export function createClickHouse(config: Config['clickhouse'], opts: { requestTimeoutMs?: number } = {}): ClickHouseClient {
+export function createClickHouse(
+  config: Config['clickhouse'],
+  opts: { requestTimeoutMs?: number } = {},
+): ClickHouseClient {
   return createClient({
     url: config.url,
     username: config.username,

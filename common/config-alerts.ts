@@ -98,13 +98,16 @@ export function alertsConfigProblems(alerts: AlertsConfig): string[] {
   const problems: string[] = [];
   const names = new Set<string>();
   alerts.receivers.forEach((r, i) => {
-    if (names.has(r.name)) problems.push(`/alerts/receivers/${i}/name: duplicate receiver name ${JSON.stringify(r.name)}`);
+    if (names.has(r.name))
+      problems.push(`/alerts/receivers/${i}/name: duplicate receiver name ${JSON.stringify(r.name)}`);
     names.add(r.name);
     if (!URL.canParse(r.url)) problems.push(`/alerts/receivers/${i}/url: not a valid URL`);
-    if (r.secret !== undefined && !SIGNED_TYPES.has(r.type)) problems.push(`/alerts/receivers/${i}/secret: only dingtalk and feishu receivers are signed`);
+    if (r.secret !== undefined && !SIGNED_TYPES.has(r.type))
+      problems.push(`/alerts/receivers/${i}/secret: only dingtalk and feishu receivers are signed`);
   });
   alerts.routes.forEach((route, i) => {
-    if (!names.has(route.receiver)) problems.push(`/alerts/routes/${i}/receiver: no receiver named ${JSON.stringify(route.receiver)}`);
+    if (!names.has(route.receiver))
+      problems.push(`/alerts/routes/${i}/receiver: no receiver named ${JSON.stringify(route.receiver)}`);
   });
   if (alerts.retryMaxMs < alerts.retryInitialMs) problems.push('/alerts/retryMaxMs: must be >= retryInitialMs');
   return problems;

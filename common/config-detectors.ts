@@ -19,14 +19,26 @@ export const DetectorsConfig = Type.Object(
       },
       { additionalProperties: false },
     ),
-    memory: Type.Object({ enabled: Enabled, usedRatio: Type.Number({ exclusiveMinimum: 0, maximum: 1 }), forMs: Ms(30_000) }, { additionalProperties: false }),
-    evictions: Type.Object({ enabled: Enabled, perSecond: Type.Number({ minimum: 0 }), quietMs: Ms(300_000) }, { additionalProperties: false }),
+    memory: Type.Object(
+      { enabled: Enabled, usedRatio: Type.Number({ exclusiveMinimum: 0, maximum: 1 }), forMs: Ms(30_000) },
+      { additionalProperties: false },
+    ),
+    evictions: Type.Object(
+      { enabled: Enabled, perSecond: Type.Number({ minimum: 0 }), quietMs: Ms(300_000) },
+      { additionalProperties: false },
+    ),
     rejectedConnections: Type.Object({ enabled: Enabled, quietMs: Ms(300_000) }, { additionalProperties: false }),
     replicationLink: Type.Object({ enabled: Enabled, forMs: Ms(10_000) }, { additionalProperties: false }),
     /** MOVED/ASK redirects per second on one instance: clients hurting during resharding. */
-    redirectStorm: Type.Object({ enabled: Enabled, perSecond: Type.Number({ minimum: 0 }), forMs: Ms(10_000) }, { additionalProperties: false }),
+    redirectStorm: Type.Object(
+      { enabled: Enabled, perSecond: Type.Number({ minimum: 0 }), forMs: Ms(10_000) },
+      { additionalProperties: false },
+    ),
     /** Many slow commands on one instance within a minute. */
-    slowlogStorm: Type.Object({ enabled: Enabled, entriesPerMinute: Type.Integer({ minimum: 1 }), quietMs: Ms(300_000) }, { additionalProperties: false }),
+    slowlogStorm: Type.Object(
+      { enabled: Enabled, entriesPerMinute: Type.Integer({ minimum: 1 }), quietMs: Ms(300_000) },
+      { additionalProperties: false },
+    ),
     /** A long-blocking command in the slowlog: the classic cause of needless failovers. */
     blockingCommands: Type.Object(
       {
@@ -38,11 +50,27 @@ export const DetectorsConfig = Type.Object(
       { additionalProperties: false },
     ),
     /** A key in a keyspace scan at or above these sizes (newly) is a big key. */
-    bigKeys: Type.Object({ enabled: Enabled, bytes: Type.Integer({ minimum: 1 }), elements: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+    bigKeys: Type.Object(
+      { enabled: Enabled, bytes: Type.Integer({ minimum: 1 }), elements: Type.Integer({ minimum: 1 }) },
+      { additionalProperties: false },
+    ),
     /** A hot key: LFU counter (0–255, logarithmic) or commands per second on one key at or above these. */
-    hotKeys: Type.Object({ enabled: Enabled, lfuCounter: Type.Integer({ minimum: 1, maximum: 255 }), commandsPerSecond: Type.Number({ minimum: 0 }) }, { additionalProperties: false }),
+    hotKeys: Type.Object(
+      {
+        enabled: Enabled,
+        lfuCounter: Type.Integer({ minimum: 1, maximum: 255 }),
+        commandsPerSecond: Type.Number({ minimum: 0 }),
+      },
+      { additionalProperties: false },
+    ),
     /** Config audit findings at or above this severity become alerts. */
-    configFindings: Type.Object({ enabled: Enabled, minSeverity: Type.Union([Type.Literal('info'), Type.Literal('warning'), Type.Literal('critical')]) }, { additionalProperties: false }),
+    configFindings: Type.Object(
+      {
+        enabled: Enabled,
+        minSeverity: Type.Union([Type.Literal('info'), Type.Literal('warning'), Type.Literal('critical')]),
+      },
+      { additionalProperties: false },
+    ),
   },
   { additionalProperties: false },
 );
@@ -57,7 +85,26 @@ export function defaultDetectorsConfig(): DetectorsConfig {
     replicationLink: { enabled: true, forMs: 10_000 },
     redirectStorm: { enabled: true, perSecond: 100, forMs: 10_000 },
     slowlogStorm: { enabled: true, entriesPerMinute: 50, quietMs: 300_000 },
-    blockingCommands: { enabled: true, commands: ['keys', 'flushall', 'flushdb', 'save', 'debug', 'del', 'unlink', 'hgetall', 'smembers', 'lrange', 'zrange', 'sort', 'migrate'], minDurationUs: 100_000, quietMs: 600_000 },
+    blockingCommands: {
+      enabled: true,
+      commands: [
+        'keys',
+        'flushall',
+        'flushdb',
+        'save',
+        'debug',
+        'del',
+        'unlink',
+        'hgetall',
+        'smembers',
+        'lrange',
+        'zrange',
+        'sort',
+        'migrate',
+      ],
+      minDurationUs: 100_000,
+      quietMs: 600_000,
+    },
     configFindings: { enabled: true, minSeverity: 'warning' },
     bigKeys: { enabled: true, bytes: 10 * 1024 * 1024, elements: 100_000 },
     hotKeys: { enabled: true, lfuCounter: 250, commandsPerSecond: 5000 },

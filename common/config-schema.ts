@@ -226,7 +226,13 @@ export const Config = Type.Object(
           { additionalProperties: false },
         ),
         /** GET /health of the collector itself on this address; port 0 picks a free port, null turns it off. */
-        health: Type.Union([Type.Object({ host: Type.String(), port: Type.Integer({ minimum: 0, maximum: 65535 }) }, { additionalProperties: false }), Type.Null()]),
+        health: Type.Union([
+          Type.Object(
+            { host: Type.String(), port: Type.Integer({ minimum: 0, maximum: 65535 }) },
+            { additionalProperties: false },
+          ),
+          Type.Null(),
+        ]),
         topology: TopologySamplerConfig,
         slowlog: SlowlogSamplerConfig,
         latency: LatencySamplerConfig,
@@ -262,7 +268,10 @@ export const Config = Type.Object(
     retention: Type.Object(
       {
         defaultDays: Type.Integer({ minimum: 1, maximum: 36_500 }),
-        tables: Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Type.Integer({ minimum: 1, maximum: 36_500 })),
+        tables: Type.Record(
+          Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }),
+          Type.Integer({ minimum: 1, maximum: 36_500 }),
+        ),
         everyMs: Type.Integer({ minimum: 60_000, maximum: 7 * 86_400_000 }),
       },
       { additionalProperties: false },

@@ -36,13 +36,31 @@ export function defaultConfig(): Config {
       slowlog: { everyMs: 5000, maxEntries: 128, maxArgs: 16, maxArgBytes: 128, redact: 'key' },
       latency: { everyMs: 1000, pings: 10, pingGapMs: 10, events: true },
       clients: { everyMs: 15_000, idleThresholdS: 300, topN: 20 },
-      configAudit: { everyMs: 300_000, clusterNodeTimeoutMinMs: 5000, clusterNodeTimeoutMaxMs: 60_000, replBacklogMinBytes: 64 * 1024 * 1024 },
+      configAudit: {
+        everyMs: 300_000,
+        clusterNodeTimeoutMinMs: 5000,
+        clusterNodeTimeoutMaxMs: 60_000,
+        replBacklogMinBytes: 64 * 1024 * 1024,
+      },
       keyspace: {
-        enabled: true, everyMs: 6 * 3_600_000, jitterMs: 30 * 60_000, scanTimeoutMs: 2 * 3_600_000,
-        keysPerSecond: 100_000, batchKeys: 50, mode: 'lua', preferReplica: true,
+        enabled: true,
+        everyMs: 6 * 3_600_000,
+        jitterMs: 30 * 60_000,
+        scanTimeoutMs: 2 * 3_600_000,
+        keysPerSecond: 100_000,
+        batchKeys: 50,
+        mode: 'lua',
+        preferReplica: true,
         latencyGuard: { enabled: true, multiple: 3, minThresholdMs: 1, pauseMs: 1000, probeEveryMs: 100 },
-        topN: 50, maxPatterns: 2000, progressEveryMs: 30_000,
-        hotkeys: { everyMs: 300_000, topN: 20, windowMs: 10_000, monitor: { enabled: false, durationMs: 1000, maxBytes: 4 * 1024 * 1024 } },
+        topN: 50,
+        maxPatterns: 2000,
+        progressEveryMs: 30_000,
+        hotkeys: {
+          everyMs: 300_000,
+          topN: 20,
+          windowMs: 10_000,
+          monitor: { enabled: false, durationMs: 1000, maxBytes: 4 * 1024 * 1024 },
+        },
       },
     },
     stream: { groupId: 'redscope-stream', flushMessages: 2000, lingerMs: 500 },
@@ -50,7 +68,19 @@ export function defaultConfig(): Config {
     alerts: defaultAlertsConfig(),
     detectors: defaultDetectorsConfig(),
     // Per-second raw data for a week; alert history and hourly rollups much longer.
-    retention: { defaultDays: 7, tables: { alerts: 400, alert_deliveries: 90, config_findings: 90, config_audits: 90, topology_changes: 90, key_patterns: 90, big_keys: 90 }, everyMs: 3_600_000 },
+    retention: {
+      defaultDays: 7,
+      tables: {
+        alerts: 400,
+        alert_deliveries: 90,
+        config_findings: 90,
+        config_audits: 90,
+        topology_changes: 90,
+        key_patterns: 90,
+        big_keys: 90,
+      },
+      everyMs: 3_600_000,
+    },
   };
 }
 
@@ -64,7 +94,10 @@ function merge(base: Json, over: Json): Json {
 }
 
 function list(v: string): string[] {
-  return v.split(',').map((s) => s.trim()).filter(Boolean);
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function intVar(env: NodeJS.ProcessEnv, name: string): number | undefined {
@@ -78,7 +111,8 @@ function intVar(env: NodeJS.ProcessEnv, name: string): number | undefined {
 function apiTokensVar(v: string): Array<{ name: string; token: string; scope: 'read' }> {
   return list(v).map((pair, i) => {
     const colon = pair.indexOf(':');
-    if (colon <= 0 || colon === pair.length - 1) throw new ConfigError(`REDSCOPE_API_TOKENS: entry ${i + 1} must be name:token`);
+    if (colon <= 0 || colon === pair.length - 1)
+      throw new ConfigError(`REDSCOPE_API_TOKENS: entry ${i + 1} must be name:token`);
     return { name: pair.slice(0, colon), token: pair.slice(colon + 1), scope: 'read' };
   });
 }
@@ -98,12 +132,14 @@ function fromEnv(env: NodeJS.ProcessEnv): Json {
   set('collector', 'infoEveryMs', intVar(env, 'REDSCOPE_INFO_EVERY_MS'));
   if (env.REDSCOPE_COLLECTOR_SPILL_DIR) set('collector', 'spill', { dir: env.REDSCOPE_COLLECTOR_SPILL_DIR });
   if (env.REDSCOPE_REDIS_SEEDS) {
-    set('collector', 'clusters', [{
-      name: env.REDSCOPE_CLUSTER_NAME || 'local',
-      seeds: list(env.REDSCOPE_REDIS_SEEDS),
-      ...(env.REDSCOPE_REDIS_USERNAME ? { username: env.REDSCOPE_REDIS_USERNAME } : {}),
-      ...(env.REDSCOPE_REDIS_PASSWORD ? { password: env.REDSCOPE_REDIS_PASSWORD } : {}),
-    }]);
+    set('collector', 'clusters', [
+      {
+        name: env.REDSCOPE_CLUSTER_NAME || 'local',
+        seeds: list(env.REDSCOPE_REDIS_SEEDS),
+        ...(env.REDSCOPE_REDIS_USERNAME ? { username: env.REDSCOPE_REDIS_USERNAME } : {}),
+        ...(env.REDSCOPE_REDIS_PASSWORD ? { password: env.REDSCOPE_REDIS_PASSWORD } : {}),
+      },
+    ]);
   }
   set('stream', 'groupId', env.REDSCOPE_STREAM_GROUP_ID);
   set('api', 'host', env.REDSCOPE_API_HOST);
@@ -120,7 +156,8 @@ export function validateConfig(input: unknown, source: string): Config {
   const result = checkConfig(input);
   if (!result.ok) throw new ConfigError(`invalid configuration (${source}): ${result.reason}`);
   const problems = alertsConfigProblems(result.value.alerts);
-  if (problems.length > 0) throw new ConfigError(`invalid configuration (${source}): ${problems.slice(0, 5).join('; ')}`);
+  if (problems.length > 0)
+    throw new ConfigError(`invalid configuration (${source}): ${problems.slice(0, 5).join('; ')}`);
   return result.value;
 }
 
@@ -141,7 +178,8 @@ export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv } = {}
     } catch (err) {
       throw new ConfigError(`config file ${file} is not valid YAML: ${(err as Error).message}`);
     }
-    if (parsed !== null && parsed !== undefined && !isObject(parsed)) throw new ConfigError(`config file ${file}: expected a mapping at the top level`);
+    if (parsed !== null && parsed !== undefined && !isObject(parsed))
+      throw new ConfigError(`config file ${file}: expected a mapping at the top level`);
     fromFile = (parsed as Json | null) ?? {};
   }
   const merged = merge(merge(defaultConfig() as unknown as Json, fromFile), fromEnv(env));

@@ -10,7 +10,9 @@ import type { Logger } from './log.ts';
 // per 243 KB of INFO samples) — the collector sends ~1.3 MB/s for 60 instances, so this
 // is ~1.4 % of a core. The codec table is kafkajs's own extension point; any gzip reader
 // (Kafka, other consumers) reads level-1 output.
-const gzipFast = promisify((input: Buffer, cb: (err: Error | null, out: Buffer) => void) => gzip(input, { level: 1 }, cb));
+const gzipFast = promisify((input: Buffer, cb: (err: Error | null, out: Buffer) => void) =>
+  gzip(input, { level: 1 }, cb),
+);
 const gunzip = promisify(unzip);
 // Through the default export: Node's ESM loader does not see this CommonJS export by name.
 kafkajs.CompressionCodecs[CompressionTypes.GZIP] = () => ({
@@ -22,7 +24,10 @@ kafkajs.CompressionCodecs[CompressionTypes.GZIP] = () => ({
  * The first of each distinct message passes, then at most one per `intervalMs`, carrying how
  * many were held back: during a broker outage every retry of every client logs otherwise.
  */
-export function repeatLimiter(intervalMs = 60_000, now: () => number = Date.now): (key: string) => { pass: boolean; held: number } {
+export function repeatLimiter(
+  intervalMs = 60_000,
+  now: () => number = Date.now,
+): (key: string) => { pass: boolean; held: number } {
   const seen = new Map<string, { at: number; held: number }>();
   return (key) => {
     const t = now();
@@ -45,7 +50,11 @@ const EXPECTED_WARNING = 'Limiting retries for the idempotent producer may inval
  * (re)connecting: a client that runs its own backoff loop — the collector's sink — passes a
  * short chain so it notices a returning broker within seconds.
  */
-export function createKafka(config: Config['kafka'], log: Logger, retry: { initialRetryTime: number; retries: number; maxRetryTime?: number } = { initialRetryTime: 200, retries: 8 }): Kafka {
+export function createKafka(
+  config: Config['kafka'],
+  log: Logger,
+  retry: { initialRetryTime: number; retries: number; maxRetryTime?: number } = { initialRetryTime: 200, retries: 8 },
+): Kafka {
   return new Kafka({
     clientId: config.clientId,
     brokers: config.brokers,
@@ -58,7 +67,12 @@ export function createKafka(config: Config['kafka'], log: Logger, retry: { initi
         if (message === EXPECTED_WARNING) return;
         const { pass, held } = limit(`${namespace} ${message}`);
         if (!pass) return;
-        const fields = { kafka: namespace, broker: rest.broker, error: rest.error, ...(held > 0 ? { repeatsNotLogged: held } : {}) };
+        const fields = {
+          kafka: namespace,
+          broker: rest.broker,
+          error: rest.error,
+          ...(held > 0 ? { repeatsNotLogged: held } : {}),
+        };
         if (level <= logLevel.ERROR) log.error(fields, message);
         else log.warn(fields, message);
       };
@@ -75,7 +89,10 @@ export async function ensureTopics(kafka: Kafka, topics: readonly string[], part
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t));
     if (missing.length > 0) {
-      await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: -1 })) });
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: -1 })),
+      });
     }
   } finally {
     await admin.disconnect();

@@ -19,7 +19,7 @@ export function redactUrl(raw: string): string {
     const u = new URL(raw);
     const first = u.pathname.split('/').filter(Boolean)[0];
     const hidden = u.pathname.split('/').filter(Boolean).length > 1 || u.search ? '/…' : '';
-    return `${u.protocol}//${u.hostname}${u.port ? ':' + u.port : ''}${first ? '/' + first : ''}${hidden}`;
+    return `${u.protocol}//${u.hostname}${u.port ? `:${u.port}` : ''}${first ? `/${first}` : ''}${hidden}`;
   } catch {
     return '[unparseable url]';
   }

@@ -25,7 +25,7 @@ export function identifier(name: string): SqlFragment {
   if (parts.length > 2 || !parts.every((p) => IDENTIFIER.test(p))) {
     throw new SqlValueError(`not a valid identifier: ${JSON.stringify(name)}`);
   }
-  return new SqlFragment(parts.map((p) => '`' + p + '`').join('.'));
+  return new SqlFragment(parts.map((p) => `\`${p}\``).join('.'));
 }
 
 /**
@@ -38,10 +38,10 @@ export function stringLiteral(value: string): string {
     const code = ch.codePointAt(0)!;
     if (ch === '\\') out += '\\\\';
     else if (ch === "'") out += "\\'";
-    else if (code < 0x20 || code === 0x7f) out += '\\x' + code.toString(16).padStart(2, '0');
+    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
     else out += ch;
   }
-  return out + "'";
+  return `${out}'`;
 }
 
 function numberLiteral(value: number): string {
@@ -64,7 +64,7 @@ export function literal(value: SqlValue): string {
     if (Number.isNaN(ms)) throw new SqlValueError('invalid date');
     return `toDateTime(${Math.floor(ms / 1000)})`;
   }
-  if (Array.isArray(value)) return '[' + value.map((v) => literal(v)).join(', ') + ']';
+  if (Array.isArray(value)) return `[${value.map((v) => literal(v)).join(', ')}]`;
   throw new SqlValueError(`unsupported SQL value of type ${typeof value}`);
 }
 

@@ -6,7 +6,12 @@ export const DeadLetterV1 = Type.Object({
   kind: Type.Literal('dead-letter'),
   /** When the processor gave up on the message, unix ms. */
   ts: Type.Integer(),
-  source: Type.Object({ topic: Type.String(), partition: Type.Integer(), offset: Type.String(), key: Type.Union([Type.String(), Type.Null()]) }),
+  source: Type.Object({
+    topic: Type.String(),
+    partition: Type.Integer(),
+    offset: Type.String(),
+    key: Type.Union([Type.String(), Type.Null()]),
+  }),
   /** Why: the first validation errors with their JSON paths, or the parse error. */
   reason: Type.String(),
   /** The original value as text (truncated to 64 KiB) so it can be inspected and replayed. */

@@ -10,7 +10,12 @@ import { InstanceRef } from './instance.ts';
 
 const Count = Type.Integer({ minimum: 0 });
 
-export const HotKeyMethod = Type.Union([Type.Literal('object-freq'), Type.Literal('hotkeys'), Type.Literal('monitor'), Type.Literal('slot-stats')]);
+export const HotKeyMethod = Type.Union([
+  Type.Literal('object-freq'),
+  Type.Literal('hotkeys'),
+  Type.Literal('monitor'),
+  Type.Literal('slot-stats'),
+]);
 export type HotKeyMethod = Static<typeof HotKeyMethod>;
 
 export const HotKey = Type.Object(
@@ -18,7 +23,12 @@ export const HotKey = Type.Object(
     key: Type.String({ maxLength: 1024 }),
     pattern: Type.String({ minLength: 1, maxLength: 300 }),
     /** What `score` counts: `lfu-counter`, `cpu-us`, `net-bytes` or `commands`. */
-    metric: Type.Union([Type.Literal('lfu-counter'), Type.Literal('cpu-us'), Type.Literal('net-bytes'), Type.Literal('commands')]),
+    metric: Type.Union([
+      Type.Literal('lfu-counter'),
+      Type.Literal('cpu-us'),
+      Type.Literal('net-bytes'),
+      Type.Literal('commands'),
+    ]),
     score: Type.Number({ minimum: 0 }),
   },
   { additionalProperties: false },

@@ -11,8 +11,14 @@ const Key = Type.String({ maxLength: 1024 });
 
 /** `other`: a module type (e.g. ReJSON-RL); `mixed`: a pattern whose keys have different types. */
 export const KeyType = Type.Union([
-  Type.Literal('string'), Type.Literal('list'), Type.Literal('set'), Type.Literal('zset'),
-  Type.Literal('hash'), Type.Literal('stream'), Type.Literal('other'), Type.Literal('mixed'),
+  Type.Literal('string'),
+  Type.Literal('list'),
+  Type.Literal('set'),
+  Type.Literal('zset'),
+  Type.Literal('hash'),
+  Type.Literal('stream'),
+  Type.Literal('other'),
+  Type.Literal('mixed'),
 ]);
 export type KeyType = Static<typeof KeyType>;
 
@@ -97,7 +103,10 @@ export const KeyspaceScanV1 = Type.Object(
     instance: InstanceRef,
     /** The node SCAN ran on (`host:port`) and its role. */
     scannedOn: Type.Object(
-      { id: Type.String({ minLength: 3, maxLength: 300 }), role: Type.Union([Type.Literal('master'), Type.Literal('replica')]) },
+      {
+        id: Type.String({ minLength: 3, maxLength: 300 }),
+        role: Type.Union([Type.Literal('master'), Type.Literal('replica')]),
+      },
       { additionalProperties: false },
     ),
     collector: Type.String({ maxLength: 255 }),

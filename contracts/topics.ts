@@ -19,7 +19,10 @@ export const TOPICS = {
 } as const;
 
 type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
-export type SampleTopic = Exclude<TopicName, typeof TOPICS.deadLetter | typeof TOPICS.alerts | typeof TOPICS.notifications>;
+export type SampleTopic = Exclude<
+  TopicName,
+  typeof TOPICS.deadLetter | typeof TOPICS.alerts | typeof TOPICS.notifications
+>;
 
 /** Topics the collector produces to (and creates); the stream processor consumes those it has handlers for. */
 export const SAMPLE_TOPICS: readonly SampleTopic[] = [

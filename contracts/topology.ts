@@ -33,9 +33,13 @@ export const TopologyNode = Type.Object(
     /** Owned slot ranges, inclusive, as [first, last]. Replicas own none. */
     slots: Type.Array(Type.Tuple([Slot, Slot]), { maxItems: 16384 }),
     /** Slots this node is moving out (`[slot->-node]`). */
-    migrating: Type.Array(Type.Object({ slot: Slot, to: NodeId }, { additionalProperties: false }), { maxItems: 16384 }),
+    migrating: Type.Array(Type.Object({ slot: Slot, to: NodeId }, { additionalProperties: false }), {
+      maxItems: 16384,
+    }),
     /** Slots this node is receiving (`[slot-<-node]`). */
-    importing: Type.Array(Type.Object({ slot: Slot, from: NodeId }, { additionalProperties: false }), { maxItems: 16384 }),
+    importing: Type.Array(Type.Object({ slot: Slot, from: NodeId }, { additionalProperties: false }), {
+      maxItems: 16384,
+    }),
     /** From CLUSTER SHARDS (Redis ≥ 7): `online`, `failed` or `loading`. */
     health: Type.Optional(Type.String({ maxLength: 20 })),
     /** From CLUSTER SHARDS (Redis ≥ 7): replication offset in bytes. */

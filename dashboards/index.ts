@@ -21,6 +21,11 @@ export function renderDashboards(): RenderedDashboard[] {
   return DASHBOARDS.map((make) => {
     const dashboard = make();
     if (!dashboard.uid) throw new Error(`dashboard ${JSON.stringify(dashboard.title)} has no uid`);
-    return { uid: dashboard.uid, file: `${dashboard.uid}.json`, text: `${JSON.stringify(dashboard, null, 2)}\n`, dashboard };
+    return {
+      uid: dashboard.uid,
+      file: `${dashboard.uid}.json`,
+      text: `${JSON.stringify(dashboard, null, 2)}\n`,
+      dashboard,
+    };
   });
 }

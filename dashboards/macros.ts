@@ -39,7 +39,8 @@ function expandConditionalAll(sql: string, ctx: MacroContext): string {
   for (let at = out.lastIndexOf(CONDITIONAL_ALL); at !== -1; at = out.lastIndexOf(CONDITIONAL_ALL)) {
     const open = at + CONDITIONAL_ALL.length - 1;
     const { args, end } = macroArgs(out, open);
-    if (args.length !== 2) throw new MacroError(`$__conditionalAll needs 2 arguments, got ${args.length}: ${out.slice(at, end)}`);
+    if (args.length !== 2)
+      throw new MacroError(`$__conditionalAll needs 2 arguments, got ${args.length}: ${out.slice(at, end)}`);
     const name = /\$\{?(\w+)/.exec(args[1]!)?.[1];
     if (!name) throw new MacroError(`$__conditionalAll: second argument names no variable: ${args[1]}`);
     const value = variable(ctx, name);
@@ -77,18 +78,24 @@ const quote = (s: string) => `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'
 
 function expandVariables(sql: string, ctx: MacroContext): string {
   // ${name}, ${name:format}, $name — but not $__macros, which the backend expands.
-  return sql.replace(/\$\{(\w+)(?::(\w+))?\}|\$(?!__)(\w+)/g, (_m, braced: string | undefined, format: string | undefined, bare: string | undefined) => {
-    const v = variable(ctx, (braced ?? bare)!);
-    if (format === 'singlequote') return v.values.map(quote).join(',');
-    if (format !== undefined) throw new MacroError(`variable format :${format} is not implemented`);
-    return v.multi || v.all || v.values.length !== 1 ? v.values.map(quote).join(',') : v.values[0]!;
-  });
+  return sql.replace(
+    /\$\{(\w+)(?::(\w+))?\}|\$(?!__)(\w+)/g,
+    (_m, braced: string | undefined, format: string | undefined, bare: string | undefined) => {
+      const v = variable(ctx, (braced ?? bare)!);
+      if (format === 'singlequote') return v.values.map(quote).join(',');
+      if (format !== undefined) throw new MacroError(`variable format :${format} is not implemented`);
+      return v.multi || v.all || v.values.length !== 1 ? v.values.map(quote).join(',') : v.values[0]!;
+    },
+  );
 }
 
 function expandBackendMacros(sql: string, ctx: MacroContext): string {
   const at = (sec: number) => `toDateTime(${Math.floor(sec)})`;
   const out = sql
-    .replace(/\$__timeFilter\(\s*([^()]+?)\s*\)/g, (_m, col: string) => `${col} >= ${at(ctx.fromSec)} AND ${col} <= ${at(ctx.toSec)}`)
+    .replace(
+      /\$__timeFilter\(\s*([^()]+?)\s*\)/g,
+      (_m, col: string) => `${col} >= ${at(ctx.fromSec)} AND ${col} <= ${at(ctx.toSec)}`,
+    )
     .replace(/\$__fromTime\b/g, at(ctx.fromSec))
     .replace(/\$__toTime\b/g, at(ctx.toSec))
     .replace(/\$__interval_s\b/g, String(Math.max(1, Math.floor(ctx.intervalSec))));

@@ -47,7 +47,9 @@ async function createVenv(dataDir: string, log: Log): Promise<string> {
     try {
       await runChecked(python3, ['-m', 'venv', venv], { timeoutMs: 120_000 });
     } catch (err) {
-      throw new Error(`${(err as Error).message}\n(on Debian, \`python3 -m venv\` needs: apt-get install -y python3-venv)`);
+      throw new Error(
+        `${(err as Error).message}\n(on Debian, \`python3 -m venv\` needs: apt-get install -y python3-venv)`,
+      );
     }
   }
   log('[chdb] installing chdb-core from PyPI (a ~180 MB wheel, first run only)…');
@@ -71,7 +73,9 @@ export async function runOnCurrentClickHouse(
   // The engine may print its own lines; the runner's JSON is always the last one.
   const last = res.stdout.trimEnd().split('\n').at(-1) ?? '';
   if (res.code !== 0 || !last.startsWith('{')) {
-    throw new Error(`chdb runner exited with ${res.code}:\n${(res.stderr || res.stdout).trim().split('\n').slice(-10).join('\n')}`);
+    throw new Error(
+      `chdb runner exited with ${res.code}:\n${(res.stderr || res.stdout).trim().split('\n').slice(-10).join('\n')}`,
+    );
   }
   return JSON.parse(last) as ChdbRun;
 }

@@ -24,44 +24,54 @@ function action(fn: () => Promise<void>): () => Promise<void> {
 export function registerStackCommands(program: Command): void {
   const stack = program
     .command('stack')
-    .description('start/stop the local Redis Cluster, Kafka and ClickHouse (plain processes, data under REDSCOPE_STACK_DIR)');
+    .description(
+      'start/stop the local Redis Cluster, Kafka and ClickHouse (plain processes, data under REDSCOPE_STACK_DIR)',
+    );
 
   stack
     .command('up')
     .description('start whatever is not running and wait until all services answer')
-    .action(action(async () => {
-      const t0 = Date.now();
-      const { endpoints, started } = await stackUp();
-      const what = started.length > 0 ? `started ${started.join(', ')}` : 'already running';
-      console.log(`stack up (${what}) in ${((Date.now() - t0) / 1000).toFixed(1)} s, data in ${stackDataDir()}`);
-      printEndpoints(endpoints);
-    }));
+    .action(
+      action(async () => {
+        const t0 = Date.now();
+        const { endpoints, started } = await stackUp();
+        const what = started.length > 0 ? `started ${started.join(', ')}` : 'already running';
+        console.log(`stack up (${what}) in ${((Date.now() - t0) / 1000).toFixed(1)} s, data in ${stackDataDir()}`);
+        printEndpoints(endpoints);
+      }),
+    );
 
   stack
     .command('down')
     .description('stop the services started from the data dir; data is kept')
-    .action(action(async () => {
-      await stackDown();
-      console.log('stack down');
-    }));
+    .action(
+      action(async () => {
+        await stackDown();
+        console.log('stack down');
+      }),
+    );
 
   stack
     .command('status')
     .description('show whether each service answers; exit code 1 when any is down')
-    .action(action(async () => {
-      const rows = await stackStatus();
-      const width = Math.max(...rows.map((r) => r.service.length));
-      for (const row of rows) {
-        console.log(`${row.service.padEnd(width)}  ${row.up ? 'up  ' : 'DOWN'}  ${row.detail}`);
-      }
-      if (rows.some((r) => !r.up)) process.exitCode = 1;
-    }));
+    .action(
+      action(async () => {
+        const rows = await stackStatus();
+        const width = Math.max(...rows.map((r) => r.service.length));
+        for (const row of rows) {
+          console.log(`${row.service.padEnd(width)}  ${row.up ? 'up  ' : 'DOWN'}  ${row.detail}`);
+        }
+        if (rows.some((r) => !r.up)) process.exitCode = 1;
+      }),
+    );
 
   stack
     .command('reset')
     .description('stop everything and delete the data dir (Kafka jars and chDB venv included)')
-    .action(action(async () => {
-      await stackReset();
-      console.log('stack reset');
-    }));
+    .action(
+      action(async () => {
+        await stackReset();
+        console.log('stack reset');
+      }),
+    );
 }

@@ -9,7 +9,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { requireBinary } from './install.ts';
-import { isPortOpen, isProcessAlive, livePidFromFile, spawnDetached, stopByPidFile, tailFile, waitFor, type Log } from './processes.ts';
+import {
+  isPortOpen,
+  isProcessAlive,
+  livePidFromFile,
+  spawnDetached,
+  stopByPidFile,
+  tailFile,
+  waitFor,
+  type Log,
+} from './processes.ts';
 
 const HOST = '127.0.0.1';
 const PROCESS_HINT = 'clickhouse';
@@ -111,7 +120,11 @@ async function pingOk(httpPort: number): Promise<boolean> {
 }
 
 /** Starts clickhouse-server detached and waits for GET /ping → "Ok.". */
-export async function startClickHouse(opts: { ports: ClickHousePorts; dataDir: string; log: Log }): Promise<{ started: boolean }> {
+export async function startClickHouse(opts: {
+  ports: ClickHousePorts;
+  dataDir: string;
+  log: Log;
+}): Promise<{ started: boolean }> {
   const { ports, log } = opts;
   const p = paths(opts.dataDir);
   if (await pingOk(ports.httpPort)) return { started: false };
@@ -119,14 +132,16 @@ export async function startClickHouse(opts: { ports: ClickHousePorts; dataDir: s
   const running = livePidFromFile(p.pidFile, PROCESS_HINT);
   if (running === undefined) {
     for (const port of [ports.httpPort, ports.tcpPort]) {
-      if (await isPortOpen(port)) throw new Error(`port ${port} is taken by something that is not this stack's ClickHouse`);
+      if (await isPortOpen(port))
+        throw new Error(`port ${port} is taken by something that is not this stack's ClickHouse`);
     }
   }
 
   let pid = running;
   if (pid === undefined) {
     const server = requireBinary('clickhouse-server', 'apt-get install -y clickhouse-server');
-    for (const sub of ['data', 'tmp', 'user_files', 'format_schemas', 'logs']) mkdirSync(join(p.dir, sub), { recursive: true });
+    for (const sub of ['data', 'tmp', 'user_files', 'format_schemas', 'logs'])
+      mkdirSync(join(p.dir, sub), { recursive: true });
     writeFileSync(p.config, configXml(p.dir, ports, { server: p.serverLog, error: p.errorLog }));
     writeFileSync(p.users, USERS_XML);
     log(`starting ClickHouse on ${clickhouseUrl(ports.httpPort)} (tcp ${ports.tcpPort})…`);
@@ -164,7 +179,9 @@ export async function stopClickHouse(dataDir: string, log: Log): Promise<void> {
 export async function clickhouseStatus(httpPort: number, dataDir: string): Promise<{ up: boolean; detail: string }> {
   const url = clickhouseUrl(httpPort);
   try {
-    const res = await fetch(`${url}/?query=${encodeURIComponent('SELECT version()')}`, { signal: AbortSignal.timeout(2000) });
+    const res = await fetch(`${url}/?query=${encodeURIComponent('SELECT version()')}`, {
+      signal: AbortSignal.timeout(2000),
+    });
     const body = (await res.text()).trim();
     if (!res.ok) return { up: false, detail: `${url}: HTTP ${res.status} ${body.slice(0, 120)}` };
     const pid = livePidFromFile(paths(dataDir).pidFile, PROCESS_HINT);

@@ -86,7 +86,9 @@ function claimDataDir(dataDir: string): void {
   const marker = join(dataDir, MARKER);
   if (existsSync(marker)) return;
   if (existsSync(dataDir) && readdirSync(dataDir).length > 0) {
-    throw new Error(`${dataDir} is not empty and has no ${MARKER} marker; point REDSCOPE_STACK_DIR at an empty or new directory`);
+    throw new Error(
+      `${dataDir} is not empty and has no ${MARKER} marker; point REDSCOPE_STACK_DIR at an empty or new directory`,
+    );
   }
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(marker, 'data dir of the redscope local stack; `stack reset` deletes it\n');
@@ -110,17 +112,33 @@ function tagged(log: Log, service: StackService): Log {
  * Services start concurrently (Kafka's JVM dominates); if one fails, the others
  * are still awaited and all failures are reported together.
  */
-export async function stackUp(opts: StackOptions = {}): Promise<{ endpoints: StackEndpoints; started: StackService[] }> {
+export async function stackUp(
+  opts: StackOptions = {},
+): Promise<{ endpoints: StackEndpoints; started: StackService[] }> {
   const { ports, dataDir, log } = resolveOptions(opts);
   claimDataDir(dataDir);
   await ensureServerPackages(log);
 
   const services: Array<[StackService, () => Promise<{ started: boolean }>]> = [
     ['redis', () => startRedisCluster({ basePort: ports.redisBasePort, dataDir, log: tagged(log, 'redis') })],
-    ['kafka', () => startKafka({ port: ports.kafkaPort, controllerPort: ports.kafkaControllerPort, dataDir, log: tagged(log, 'kafka') })],
+    [
+      'kafka',
+      () =>
+        startKafka({
+          port: ports.kafkaPort,
+          controllerPort: ports.kafkaControllerPort,
+          dataDir,
+          log: tagged(log, 'kafka'),
+        }),
+    ],
     [
       'clickhouse',
-      () => startClickHouse({ ports: { httpPort: ports.clickhouseHttpPort, tcpPort: ports.clickhouseTcpPort }, dataDir, log: tagged(log, 'clickhouse') }),
+      () =>
+        startClickHouse({
+          ports: { httpPort: ports.clickhouseHttpPort, tcpPort: ports.clickhouseTcpPort },
+          dataDir,
+          log: tagged(log, 'clickhouse'),
+        }),
     ],
   ];
   const outcomes = await Promise.allSettled(
@@ -131,12 +149,16 @@ export async function stackUp(opts: StackOptions = {}): Promise<{ endpoints: Sta
       return result;
     }),
   );
-  const failures = outcomes.flatMap((o, i) => (o.status === 'rejected' ? [`${services[i]![0]}: ${(o.reason as Error).message}`] : []));
+  const failures = outcomes.flatMap((o, i) =>
+    o.status === 'rejected' ? [`${services[i]![0]}: ${(o.reason as Error).message}`] : [],
+  );
   if (failures.length > 0) throw new Error(`stack up failed\n${failures.join('\n')}`);
-  const started = services.filter((_, i) => {
-    const o = outcomes[i]!;
-    return o.status === 'fulfilled' && o.value.started;
-  }).map(([name]) => name);
+  const started = services
+    .filter((_, i) => {
+      const o = outcomes[i]!;
+      return o.status === 'fulfilled' && o.value.started;
+    })
+    .map(([name]) => name);
   return { endpoints: stackEndpoints(ports), started };
 }
 
@@ -150,7 +172,9 @@ export async function stackDown(opts: StackOptions = {}): Promise<void> {
   ]);
 }
 
-export async function stackStatus(opts: StackOptions = {}): Promise<Array<{ service: StackService; up: boolean; detail: string }>> {
+export async function stackStatus(
+  opts: StackOptions = {},
+): Promise<Array<{ service: StackService; up: boolean; detail: string }>> {
   const { ports, dataDir } = resolveOptions(opts);
   const [redis, kafka, clickhouse] = await Promise.all([
     redisStatus(ports.redisBasePort),

@@ -45,7 +45,9 @@ export async function ensureServerPackages(log: Log): Promise<void> {
   const missing = Object.keys(APT_PACKAGES_BY_BINARY).filter((bin) => !findBinary(bin));
   if (missing.length === 0) return;
   if (!findBinary('apt-get')) {
-    throw new Error(`missing ${missing.join(', ')} and no apt-get to install them; install Redis 7 and ClickHouse by hand`);
+    throw new Error(
+      `missing ${missing.join(', ')} and no apt-get to install them; install Redis 7 and ClickHouse by hand`,
+    );
   }
   // Install the whole set, not just what is missing: versions then come from one apt snapshot.
   const packages = [...new Set(Object.values(APT_PACKAGES_BY_BINARY))];

@@ -4,7 +4,15 @@
 // (same node ids, slots and roles) with empty data and without `--cluster create`.
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { isProcessStopped, livePidFromFile, runChecked, runCommand, stopByPidFile, waitFor, type Log } from './processes.ts';
+import {
+  isProcessStopped,
+  livePidFromFile,
+  runChecked,
+  runCommand,
+  stopByPidFile,
+  waitFor,
+  type Log,
+} from './processes.ts';
 
 export const REDIS_NODE_COUNT = 6;
 const HOST = '127.0.0.1';
@@ -63,7 +71,14 @@ function parseClusterNodes(text: string): ClusterNodeLine[] {
     .filter(Boolean)
     .map((line) => {
       const [id = '', address = '', flags = '', masterId = '', , , , linkState = '', ...slotRanges] = line.split(' ');
-      return { id, address: address.split('@')[0] ?? address, flags: flags.split(','), masterId, linkState, slotRanges };
+      return {
+        id,
+        address: address.split('@')[0] ?? address,
+        flags: flags.split(','),
+        masterId,
+        linkState,
+        slotRanges,
+      };
     });
 }
 
@@ -79,7 +94,8 @@ async function nodeReadiness(port: number): Promise<true | string> {
   } catch (err) {
     return `:${port} ${(err as Error).message}`;
   }
-  if (info.cluster_state !== 'ok') return `:${port} cluster_state:${info.cluster_state ?? '?'} (slots assigned ${info.cluster_slots_assigned ?? '?'})`;
+  if (info.cluster_state !== 'ok')
+    return `:${port} cluster_state:${info.cluster_state ?? '?'} (slots assigned ${info.cluster_slots_assigned ?? '?'})`;
   if (nodes.length !== REDIS_NODE_COUNT) return `:${port} knows ${nodes.length}/${REDIS_NODE_COUNT} nodes`;
   const unhealthy = nodes.filter((n) => n.flags.some((f) => BAD_FLAGS.includes(f)) || n.linkState !== 'connected');
   if (unhealthy.length > 0) {
@@ -87,14 +103,16 @@ async function nodeReadiness(port: number): Promise<true | string> {
   }
   const masters = nodes.filter((n) => n.flags.includes('master') && n.slotRanges.length > 0);
   const replicas = nodes.filter((n) => n.flags.includes('slave'));
-  if (masters.length !== 3 || replicas.length !== 3) return `:${port} sees ${masters.length} masters with slots and ${replicas.length} replicas`;
+  if (masters.length !== 3 || replicas.length !== 3)
+    return `:${port} sees ${masters.length} masters with slots and ${replicas.length} replicas`;
   const orphans = masters.filter((m) => !replicas.some((r) => r.masterId === m.id));
   if (orphans.length > 0) return `:${port} sees masters without a replica: ${orphans.map((m) => m.address).join(' ')}`;
   const myself = nodes.find((n) => n.flags.includes('myself'));
   if (myself?.flags.includes('slave')) {
     // The gossip says "attached" before the initial sync finished; wait for the link.
     const repl = parseInfo(await redisCli(port, ['INFO', 'replication']).catch(() => ''));
-    if (repl.master_link_status !== 'up') return `:${port} replica link to master is ${repl.master_link_status ?? 'unknown'}`;
+    if (repl.master_link_status !== 'up')
+      return `:${port} replica link to master is ${repl.master_link_status ?? 'unknown'}`;
   }
   return true;
 }
@@ -109,19 +127,30 @@ export async function redisClusterReadiness(basePort: number): Promise<true | st
 /** The flags of every local cluster node (Redis here, Valkey in stack/valkey.ts). */
 export function clusterNodeArgs(port: number, dir: string): string[] {
   return [
-    '--port', String(port),
-    '--bind', HOST,
-    '--dir', dir,
-    '--cluster-enabled', 'yes',
-    '--cluster-config-file', join(dir, 'nodes.conf'),
-    '--cluster-node-timeout', '2000',
-    '--save', '',
-    '--appendonly', 'no',
-    '--enable-debug-command', 'local', // tests use DEBUG SLEEP / DEBUG POPULATE over loopback
-    '--latency-monitor-threshold', '100',
+    '--port',
+    String(port),
+    '--bind',
+    HOST,
+    '--dir',
+    dir,
+    '--cluster-enabled',
+    'yes',
+    '--cluster-config-file',
+    join(dir, 'nodes.conf'),
+    '--cluster-node-timeout',
+    '2000',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--enable-debug-command',
+    'local', // tests use DEBUG SLEEP / DEBUG POPULATE over loopback
+    '--latency-monitor-threshold',
+    '100',
     // Masters wait 5 s by default for more replicas before a diskless full sync;
     // each has exactly one, so waiting only delays "replica attached" on every start.
-    '--repl-diskless-sync-delay', '0',
+    '--repl-diskless-sync-delay',
+    '0',
   ];
 }
 
@@ -129,19 +158,30 @@ async function startNode(dataDir: string, port: number): Promise<void> {
   const dir = nodeDir(dataDir, port);
   mkdirSync(dir, { recursive: true });
   // --daemonize: redis-server forks and writes its own pid file; runChecked returns once the parent exits.
-  await runChecked('redis-server', [
-    ...clusterNodeArgs(port, dir),
-    '--daemonize', 'yes',
-    '--logfile', join(dir, 'redis.log'),
-    '--pidfile', join(dir, 'redis.pid'),
-  ], { timeoutMs: 10_000 });
+  await runChecked(
+    'redis-server',
+    [
+      ...clusterNodeArgs(port, dir),
+      '--daemonize',
+      'yes',
+      '--logfile',
+      join(dir, 'redis.log'),
+      '--pidfile',
+      join(dir, 'redis.pid'),
+    ],
+    { timeoutMs: 10_000 },
+  );
 }
 
 /**
  * Brings the cluster to "ok with 3 masters + 3 replicas". Returns whether anything
  * was started. Fast when everything is already up: a few redis-cli round trips.
  */
-export async function startRedisCluster(opts: { basePort: number; dataDir: string; log: Log }): Promise<{ started: boolean }> {
+export async function startRedisCluster(opts: {
+  basePort: number;
+  dataDir: string;
+  log: Log;
+}): Promise<{ started: boolean }> {
   const { basePort, dataDir, log } = opts;
   const ports = redisNodePorts(basePort);
   const alive = await Promise.all(ports.map(answersPing));
@@ -155,7 +195,9 @@ export async function startRedisCluster(opts: { basePort: number; dataDir: strin
   for (const port of down) {
     const pid = livePidFromFile(join(nodeDir(dataDir, port), 'redis.pid'), 'redis-server');
     if (pid === undefined) continue;
-    const why = isProcessStopped(pid) ? `is stopped (SIGSTOP); resume it with \`kill -CONT ${pid}\`` : 'is running but does not answer PING';
+    const why = isProcessStopped(pid)
+      ? `is stopped (SIGSTOP); resume it with \`kill -CONT ${pid}\``
+      : 'is running but does not answer PING';
     throw new Error(`redis node :${port} (pid ${pid}) ${why}, or run \`stack down\``);
   }
   if (down.length > 0) {
@@ -180,7 +222,9 @@ export async function startRedisCluster(opts: { basePort: number; dataDir: strin
   const unassigned = infos.every((i) => i.cluster_slots_assigned === '0');
   if (unassigned) {
     if (infos.some((i) => i.cluster_known_nodes !== '1')) {
-      throw new Error('redis nodes know each other but no slots are assigned (an interrupted `--cluster create`?); run `stack reset`');
+      throw new Error(
+        'redis nodes know each other but no slots are assigned (an interrupted `--cluster create`?); run `stack reset`',
+      );
     }
     log('creating redis cluster (3 masters, 3 replicas)…');
     await runChecked(
@@ -226,6 +270,7 @@ export async function redisStatus(basePort: number): Promise<{ up: boolean; deta
   const upCount = pongs.filter(Boolean).length;
   if (upCount === 0) return { up: false, detail: `no node answers on :${ports[0]}-${ports.at(-1)}` };
   const readiness = await redisClusterReadiness(basePort);
-  if (readiness === true) return { up: true, detail: `${upCount}/${ports.length} nodes, cluster_state:ok, 3 masters + 3 replicas` };
+  if (readiness === true)
+    return { up: true, detail: `${upCount}/${ports.length} nodes, cluster_state:ok, 3 masters + 3 replicas` };
   return { up: false, detail: `${upCount}/${ports.length} nodes answer PING; ${readiness}` };
 }

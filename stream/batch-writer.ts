@@ -48,7 +48,13 @@ export class BatchWriter {
   private stopped = false;
   /** Messages added but not yet stored (waiting or being inserted). */
   private unstored = 0;
-  readonly stats: BatchWriterStats = { flushes: 0, rowsInserted: {}, lastFlushAt: null, lastFlushMs: 0, lastError: null };
+  readonly stats: BatchWriterStats = {
+    flushes: 0,
+    rowsInserted: {},
+    lastFlushAt: null,
+    lastFlushMs: 0,
+    lastError: null,
+  };
 
   constructor(
     private readonly client: ClickHouseClient,
@@ -99,8 +105,12 @@ export class BatchWriter {
   }
 
   private fresh(): Pending {
-    let resolve!: () => void, reject!: (e: unknown) => void;
-    const done = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+    let resolve!: () => void;
+    let reject!: (e: unknown) => void;
+    const done = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
     done.catch(() => {}); // observed by callers; avoid unhandled-rejection noise when none waits
     return { rows: new Map(), messages: 0, after: [], done, resolve, reject };
   }
@@ -112,16 +122,18 @@ export class BatchWriter {
     const p = this.pending;
     if (p.messages === 0 && p.after.length === 0) return;
     this.pending = this.fresh();
-    this.chain = this.chain.then(() => this.write(p)).then(
-      () => {
-        this.unstored -= p.messages;
-        p.resolve();
-      },
-      (err) => {
-        this.unstored -= p.messages;
-        p.reject(err);
-      },
-    );
+    this.chain = this.chain
+      .then(() => this.write(p))
+      .then(
+        () => {
+          this.unstored -= p.messages;
+          p.resolve();
+        },
+        (err) => {
+          this.unstored -= p.messages;
+          p.reject(err);
+        },
+      );
   }
 
   private async write(p: Pending): Promise<void> {
@@ -131,7 +143,11 @@ export class BatchWriter {
       try {
         for (const [table, rows] of p.rows) {
           if (rows.length === 0) continue;
-          await this.client.insert({ table: identifier(`${this.database}.${table}`).text, values: rows, format: 'JSONEachRow' });
+          await this.client.insert({
+            table: identifier(`${this.database}.${table}`).text,
+            values: rows,
+            format: 'JSONEachRow',
+          });
           this.stats.rowsInserted[table] = (this.stats.rowsInserted[table] ?? 0) + rows.length;
           p.rows.set(table, []); // stored: a retry of this flush must not insert it again
         }
@@ -143,7 +159,10 @@ export class BatchWriter {
       } catch (err) {
         this.stats.lastError = errorMessage(err);
         if (this.stopped) throw err;
-        this.log.warn({ err: this.stats.lastError, retryInMs: backoffMs }, 'ClickHouse insert (or what follows it) failed; retrying');
+        this.log.warn(
+          { err: this.stats.lastError, retryInMs: backoffMs },
+          'ClickHouse insert (or what follows it) failed; retrying',
+        );
         await new Promise((r) => setTimeout(r, backoffMs));
         backoffMs = Math.min(backoffMs * 2, 10_000);
       }

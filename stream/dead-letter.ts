@@ -5,7 +5,10 @@ import { TOPICS, type DeadLetterV1 } from '../contracts/index.ts';
 
 const MAX_VALUE_CHARS = 64 * 1024;
 
-export function deadLetter(src: { topic: string; partition: number; offset: string; key: Buffer | null; value: Buffer | null }, reason: string): DeadLetterV1 {
+export function deadLetter(
+  src: { topic: string; partition: number; offset: string; key: Buffer | null; value: Buffer | null },
+  reason: string,
+): DeadLetterV1 {
   const value = src.value?.toString('utf8') ?? '';
   return {
     v: 1,

@@ -1,6 +1,19 @@
 // What the processor does with each topic: validate against the topic's contract, then
 // turn the message into rows. A new stream is one entry here.
-import { ClientsSampleV1, ConfigAuditSampleV1, HotKeysV1, InfoSampleV1, KeyspaceScanV1, InstanceStatusV1, LatencySampleV1, SlowlogSampleV1, TopologySampleV1, TOPICS, validator, type Validation } from '../contracts/index.ts';
+import {
+  ClientsSampleV1,
+  ConfigAuditSampleV1,
+  HotKeysV1,
+  InfoSampleV1,
+  KeyspaceScanV1,
+  InstanceStatusV1,
+  LatencySampleV1,
+  SlowlogSampleV1,
+  TopologySampleV1,
+  TOPICS,
+  validator,
+  type Validation,
+} from '../contracts/index.ts';
 import { infoRows } from './rows/info-rows.ts';
 import { statusRows } from './rows/status-rows.ts';
 import { topologyRows } from './rows/topology-rows.ts';
@@ -20,14 +33,24 @@ export interface TopicHandler {
   toRows(message: unknown, src: KafkaSource): TableRows;
 }
 
-function handler<T>(topic: string, tables: string[], validate: (i: unknown) => Validation<T>, toRows: (m: T, s: KafkaSource) => TableRows): TopicHandler {
+function handler<T>(
+  topic: string,
+  tables: string[],
+  validate: (i: unknown) => Validation<T>,
+  toRows: (m: T, s: KafkaSource) => TableRows,
+): TopicHandler {
   return { topic, tables, validate, toRows: (m, s) => toRows(m as T, s) };
 }
 
 export const HANDLERS: readonly TopicHandler[] = [
   handler(TOPICS.info, ['info_samples'], validator(InfoSampleV1), infoRows),
   handler(TOPICS.status, ['instance_status'], validator(InstanceStatusV1), statusRows),
-  handler(TOPICS.topology, ['topology_samples', 'topology_nodes', 'topology_changes'], validator(TopologySampleV1), topologyRows),
+  handler(
+    TOPICS.topology,
+    ['topology_samples', 'topology_nodes', 'topology_changes'],
+    validator(TopologySampleV1),
+    topologyRows,
+  ),
   handler(TOPICS.slowlog, ['slowlog'], validator(SlowlogSampleV1), slowlogRows),
   handler(TOPICS.latency, ['latency_probes', 'latency_events'], validator(LatencySampleV1), latencyRows),
   handler(TOPICS.clients, ['client_summaries'], validator(ClientsSampleV1), clientsRows),

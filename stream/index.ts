@@ -27,24 +27,46 @@ export async function startStream(config: Config, log: Logger): Promise<RunningS
   if (applied.length > 0) log.info({ applied }, 'ClickHouse migrations applied');
   const kafka = createKafka(config.kafka, log);
   await ensureTopics(kafka, [...SAMPLE_TOPICS, TOPICS.deadLetter, TOPICS.alerts], config.kafka.topicPartitions);
-  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer({
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   const writer = new BatchWriter(clickhouse, config.clickhouse.database, log, config.stream);
-  const detectors = new DetectorRunner(DETECTORS, config.detectors, producer, clickhouse, config.clickhouse.database, log);
+  const detectors = new DetectorRunner(
+    DETECTORS,
+    config.detectors,
+    producer,
+    clickhouse,
+    config.clickhouse.database,
+    log,
+  );
   await detectors.load();
-  const processor = new StreamProcessor(kafka, producer, clickhouse, writer, log, {
-    groupId: config.stream.groupId,
-    database: config.clickhouse.database,
-    maxUnstoredMessages: 2 * config.stream.flushMessages,
-    // Longer than a flush normally takes (linger + insert), so a previous owner's last flush lands first.
-    rebalanceGraceMs: config.stream.lingerMs + 3000,
-  }, detectors);
+  const processor = new StreamProcessor(
+    kafka,
+    producer,
+    clickhouse,
+    writer,
+    log,
+    {
+      groupId: config.stream.groupId,
+      database: config.clickhouse.database,
+      maxUnstoredMessages: 2 * config.stream.flushMessages,
+      // Longer than a flush normally takes (linger + insert), so a previous owner's last flush lands first.
+      rebalanceGraceMs: config.stream.lingerMs + 3000,
+    },
+    detectors,
+  );
   await processor.start();
   log.info({ groupId: config.stream.groupId }, 'stream processor started');
   // Retention: a minute after start, then every retention.everyMs.
   const retain = () =>
     applyRetention(clickhouse, config.clickhouse.database, config.retention)
-      .then((dropped) => dropped.length > 0 && log.info({ dropped: dropped.map((p) => `${p.table}/${p.partition}`) }, 'old partitions dropped (retention)'))
+      .then(
+        (dropped) =>
+          dropped.length > 0 &&
+          log.info({ dropped: dropped.map((p) => `${p.table}/${p.partition}`) }, 'old partitions dropped (retention)'),
+      )
       .catch((err) => log.warn({ err: errorMessage(err) }, 'retention run failed; trying again next time'));
   const firstRetention = setTimeout(retain, 60_000);
   const retentionTimer = setInterval(retain, config.retention.everyMs);

@@ -28,7 +28,13 @@ export interface ProcessorStats {
 }
 
 export class StreamProcessor {
-  readonly stats: ProcessorStats = { messages: 0, deadLetters: 0, skippedAlreadyStored: 0, lastMessageTs: null, lastCommitAt: null };
+  readonly stats: ProcessorStats = {
+    messages: 0,
+    deadLetters: 0,
+    skippedAlreadyStored: 0,
+    lastMessageTs: null,
+    lastCommitAt: null,
+  };
   private readonly consumer: Consumer;
   private readonly watermarks = new Map<string, PartitionWatermarks>();
   private joins = 0;
@@ -141,12 +147,18 @@ export class StreamProcessor {
         else rows.set(table, [...list]);
       }
       // Detectors see each message once: a replay of what is already stored does not re-alert.
-      if (fresh && this.detectors) alerts.push(...this.detectors.observe(batch.topic, decoded.message, (decoded.message as { ts: number }).ts));
+      if (fresh && this.detectors)
+        alerts.push(...this.detectors.observe(batch.topic, decoded.message, (decoded.message as { ts: number }).ts));
     }
 
     // Alerts go out now, in parallel with the insert: chat should not wait for a flush.
     const detectors = this.detectors;
-    let published = detectors ? detectors.publish(alerts).then(() => true, () => false) : Promise.resolve(true);
+    let published = detectors
+      ? detectors.publish(alerts).then(
+          () => true,
+          () => false,
+        )
+      : Promise.resolve(true);
     const last = batch.lastOffset();
     const count = batch.messages.length;
     const lastTs = Number(batch.messages[count - 1]!.timestamp);
@@ -160,18 +172,31 @@ export class StreamProcessor {
         if (max > (wm.get(table) ?? -1)) wm.set(table, max);
       }
       try {
-        await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(BigInt(last) + 1n) }]);
+        await this.consumer.commitOffsets([
+          { topic: batch.topic, partition: batch.partition, offset: String(BigInt(last) + 1n) },
+        ]);
         this.stats.lastCommitAt = Date.now();
       } catch (err) {
         // Harmless: the messages are stored; a redelivery is skipped by the watermarks.
-        this.log.warn({ topic: batch.topic, partition: batch.partition, err: errorMessage(err) }, 'offset commit failed; will be redelivered and skipped');
+        this.log.warn(
+          { topic: batch.topic, partition: batch.partition, err: errorMessage(err) },
+          'offset commit failed; will be redelivered and skipped',
+        );
       }
-      await detectors?.persist().catch((err) => this.log.warn({ err: errorMessage(err) }, 'detector state not saved; retried with the next flush'));
+      await detectors
+        ?.persist()
+        .catch((err) =>
+          this.log.warn({ err: errorMessage(err) }, 'detector state not saved; retried with the next flush'),
+        );
       this.stats.messages += count;
       this.stats.deadLetters += letters.length;
       this.stats.skippedAlreadyStored += skipped;
       if (!this.stats.lastMessageTs || lastTs > this.stats.lastMessageTs) this.stats.lastMessageTs = lastTs;
-      if (letters.length > 0) this.log.warn({ topic: batch.topic, partition: batch.partition, count: letters.length, firstReason: letters[0]!.reason }, 'messages sent to the dead-letter topic');
+      if (letters.length > 0)
+        this.log.warn(
+          { topic: batch.topic, partition: batch.partition, count: letters.length, firstReason: letters[0]!.reason },
+          'messages sent to the dead-letter topic',
+        );
     };
     const stored = this.writer.add(rows, count, afterStore);
     // The next fetch may start while this batch is being inserted…

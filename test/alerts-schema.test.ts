@@ -17,11 +17,24 @@ const db = config.clickhouse.database;
 afterAll(() => dropDatabase(config));
 
 const migration = (database: string) =>
-  splitStatements(readFileSync(new URL('../stream/clickhouse/migrations/0008_alerts.sql', import.meta.url), 'utf8')).map((s) => s.replaceAll('{db}', identifier(database).text));
+  splitStatements(
+    readFileSync(new URL('../stream/clickhouse/migrations/0008_alerts.sql', import.meta.url), 'utf8'),
+  ).map((s) => s.replaceAll('{db}', identifier(database).text));
 
 const event: AlertEventV1 = {
-  v: 1, kind: 'alert', ts: 1_700_000_000_000, fingerprint: "fp'1", rule: 'failover', status: 'firing', severity: 'critical',
-  cluster: 'prod', instance: '10.0.0.1:7000', labels: { role: 'master' }, summary: 'failed over', details: 'x\ny', hints: ['slowlog'],
+  v: 1,
+  kind: 'alert',
+  ts: 1_700_000_000_000,
+  fingerprint: "fp'1",
+  rule: 'failover',
+  status: 'firing',
+  severity: 'critical',
+  cluster: 'prod',
+  instance: '10.0.0.1:7000',
+  labels: { role: 'master' },
+  summary: 'failed over',
+  details: 'x\ny',
+  hints: ['slowlog'],
 };
 
 function states(): OwnedState[] {
@@ -30,7 +43,18 @@ function states(): OwnedState[] {
   return [fired, notified];
 }
 
-const notification: NotificationV1 = { v: 1, kind: 'notification', id: 'n-1', ts: 1, receiver: 'ops', receiverType: 'slack', cluster: 'prod', rule: 'failover', fingerprints: ["fp'1"], payload: {} };
+const notification: NotificationV1 = {
+  v: 1,
+  kind: 'notification',
+  id: 'n-1',
+  ts: 1,
+  receiver: 'ops',
+  receiverType: 'slack',
+  cluster: 'prod',
+  rule: 'failover',
+  fingerprints: ["fp'1"],
+  payload: {},
+};
 
 describe('alerts tables', () => {
   it('on ClickHouse 18.16: the latest state version is what a restart loads; delivered ids are found', async () => {
@@ -42,14 +66,27 @@ describe('alerts tables', () => {
       const [fired, notified] = states();
       // Two inserts, as the manager does them: the newer version must win without a merge.
       await store.write([historyRow(fired!, 'fired', event.ts)], [stateRow(fired!, 1_700_000_000_100)]);
-      await store.write([historyRow(notified!, 'notified', 1_700_000_000_400, { receiver: 'ops', notificationId: 'n-1' })], [stateRow(notified!, 1_700_000_000_400)]);
+      await store.write(
+        [historyRow(notified!, 'notified', 1_700_000_000_400, { receiver: 'ops', notificationId: 'n-1' })],
+        [stateRow(notified!, 1_700_000_000_400)],
+      );
       const loaded = await store.loadStates([3]);
       expect(loaded).toEqual({ states: [notified], unreadable: 0 });
       expect((await store.loadStates([4])).states).toEqual([]);
 
-      await store.recordDeliveries([deliveryRecord(notification, { url: 'https://hooks.example/services/T/B/SECRET' }, { outcome: 'ok', attempts: 1, httpStatus: 200, reason: '' }, 1_700_000_000_500)]);
+      await store.recordDeliveries([
+        deliveryRecord(
+          notification,
+          { url: 'https://hooks.example/services/T/B/SECRET' },
+          { outcome: 'ok', attempts: 1, httpStatus: 200, reason: '' },
+          1_700_000_000_500,
+        ),
+      ]);
       expect(await store.settledIds(['n-1', 'n-2'])).toEqual(new Set(['n-1']));
-      const rs = await ch.query({ query: `SELECT endpoint FROM ${identifier(db).text}.alert_deliveries`, format: 'JSONEachRow' });
+      const rs = await ch.query({
+        query: `SELECT endpoint FROM ${identifier(db).text}.alert_deliveries`,
+        format: 'JSONEachRow',
+      });
       expect(await rs.json()).toEqual([{ endpoint: 'https://hooks.example/services/…' }]);
     } finally {
       await ch.close();
@@ -58,14 +95,18 @@ describe('alerts tables', () => {
 
   it('on current ClickHouse (chDB): the same DDL, inserts and queries run', async () => {
     const [fired, notified] = states();
-    const insert = (table: string, row: object) => `INSERT INTO redscope_alerts.${table} FORMAT JSONEachRow ${JSON.stringify(row)}`;
+    const insert = (table: string, row: object) =>
+      `INSERT INTO redscope_alerts.${table} FORMAT JSONEachRow ${JSON.stringify(row)}`;
     const run = await runOnCurrentClickHouse([
       'CREATE DATABASE IF NOT EXISTS redscope_alerts',
       ...migration('redscope_alerts'),
       insert('alerts', historyRow(fired!, 'fired', event.ts)),
       insert('alert_state', stateRow(fired!, 1)),
       insert('alert_state', stateRow(notified!, 2)),
-      insert('alert_deliveries', deliveryRecord(notification, null, { outcome: 'failed', attempts: 3, httpStatus: 404, reason: 'gone' }, 3000)),
+      insert(
+        'alert_deliveries',
+        deliveryRecord(notification, null, { outcome: 'failed', attempts: 3, httpStatus: 404, reason: 'gone' }, 3000),
+      ),
       `SELECT version, notified_status FROM (${loadStatesSql('redscope_alerts', [3])})`,
       settledIdsSql('redscope_alerts', ['n-1', 'n-9']),
     ]);

@@ -61,8 +61,19 @@ let producer: Producer;
 
 function alertEvent(fingerprint: string, rule: string, status: 'firing' | 'resolved', summary: string): AlertEventV1 {
   return {
-    v: 1, kind: 'alert', ts: Date.now(), fingerprint, rule, status, severity: 'critical', cluster, instance: '127.0.0.1:7000',
-    labels: {}, summary, details: 'replica 127.0.0.1:7003 promoted', hints: ['SLOWLOG: KEYS * took 2.1 s just before'],
+    v: 1,
+    kind: 'alert',
+    ts: Date.now(),
+    fingerprint,
+    rule,
+    status,
+    severity: 'critical',
+    cluster,
+    instance: '127.0.0.1:7000',
+    labels: {},
+    summary,
+    details: 'replica 127.0.0.1:7003 promoted',
+    hints: ['SLOWLOG: KEYS * took 2.1 s just before'],
   };
 }
 
@@ -105,7 +116,11 @@ async function historyOf(fingerprint: string): Promise<string[]> {
   const ch = createClickHouse(config.clickhouse);
   try {
     const table = identifier(`${config.clickhouse.database}.alerts`);
-    const rs = await ch.query({ query: sql`SELECT transition FROM ${table} FINAL WHERE fingerprint = ${fingerprint} ORDER BY ts_ms, transition`.text, format: 'JSONEachRow' });
+    const rs = await ch.query({
+      query: sql`SELECT transition FROM ${table} FINAL WHERE fingerprint = ${fingerprint} ORDER BY ts_ms, transition`
+        .text,
+      format: 'JSONEachRow',
+    });
     return (await rs.json<{ transition: string }>()).map((r) => r.transition);
   } finally {
     await ch.close();
@@ -118,7 +133,11 @@ describe('alerts to chat', () => {
     const summary = `Master 127.0.0.1:7000 failed over (${fp})`;
     // Latency is measured by `npm run bench -- failover`, not asserted here.
     await publishAlertEvents(producer, [alertEvent(fp, 'failover', 'firing', summary)]);
-    await eventually(async () => chat.acceptedWith(fp).length, (n) => n >= 1, { what: 'the firing message', intervalMs: 20 });
+    await eventually(
+      async () => chat.acceptedWith(fp).length,
+      (n) => n >= 1,
+      { what: 'the firing message', intervalMs: 20 },
+    );
 
     const [firing] = chat.acceptedWith(fp);
     expect(firing!.split('\n')[0]).toBe(`🔴 FIRING · failover · ${cluster}`);
@@ -133,7 +152,11 @@ describe('alerts to chat', () => {
     expect(chat.acceptedWith(fp)).toHaveLength(1);
 
     await publishAlertEvents(producer, [alertEvent(fp, 'failover', 'resolved', summary)]);
-    await eventually(async () => chat.acceptedWith(fp).length, (n) => n >= 2, { what: 'the resolved message' });
+    await eventually(
+      async () => chat.acceptedWith(fp).length,
+      (n) => n >= 2,
+      { what: 'the resolved message' },
+    );
     await settle(800);
     const messages = chat.acceptedWith(fp);
     expect(messages).toHaveLength(2);
@@ -143,11 +166,23 @@ describe('alerts to chat', () => {
 
   it('a malformed alert event is dead-lettered and counted; the next valid one still goes out', async () => {
     const invalidBefore = alerts.manager.stats.invalid;
-    await producer.send({ topic: TOPICS.alerts, acks: -1, messages: [{ key: 'broken', value: JSON.stringify({ v: 1, kind: 'alert', fingerprint: 'broken' }) }] });
-    await eventually(async () => alerts.manager.stats.invalid, (n) => n > invalidBefore, { what: 'the invalid event counted' });
+    await producer.send({
+      topic: TOPICS.alerts,
+      acks: -1,
+      messages: [{ key: 'broken', value: JSON.stringify({ v: 1, kind: 'alert', fingerprint: 'broken' }) }],
+    });
+    await eventually(
+      async () => alerts.manager.stats.invalid,
+      (n) => n > invalidBefore,
+      { what: 'the invalid event counted' },
+    );
     const fp = uniqueName('after-invalid');
     await publishAlertEvents(producer, [alertEvent(fp, 'after-invalid', 'firing', `Still working (${fp})`)]);
-    await eventually(async () => chat.acceptedWith(fp).length, (n) => n === 1, { what: 'the next valid alert' });
+    await eventually(
+      async () => chat.acceptedWith(fp).length,
+      (n) => n === 1,
+      { what: 'the next valid alert' },
+    );
   });
 
   it('a chat endpoint answering 503 gets retries and the message exactly once after the outage', async () => {
@@ -155,12 +190,20 @@ describe('alerts to chat', () => {
     chat.mode = 'unavailable';
     try {
       await publishAlertEvents(producer, [alertEvent(fp, 'outage', 'firing', `Cluster degraded (${fp})`)]);
-      await eventually(async () => chat.seen.filter((t) => t.includes(fp)).length, (n) => n >= 2, { what: 'two refused attempts' });
+      await eventually(
+        async () => chat.seen.filter((t) => t.includes(fp)).length,
+        (n) => n >= 2,
+        { what: 'two refused attempts' },
+      );
       expect(chat.acceptedWith(fp)).toHaveLength(0);
     } finally {
       chat.mode = 'ok';
     }
-    await eventually(async () => chat.acceptedWith(fp).length, (n) => n >= 1, { what: 'delivery after the outage' });
+    await eventually(
+      async () => chat.acceptedWith(fp).length,
+      (n) => n >= 1,
+      { what: 'delivery after the outage' },
+    );
     await settle(1500);
     expect(chat.acceptedWith(fp)).toHaveLength(1);
   });
@@ -171,13 +214,21 @@ describe('alerts to chat', () => {
     const queuedBefore = alerts.manager.stats.notifications;
     await publishAlertEvents(producer, [alertEvent(fp, 'restart', 'firing', `Node restarted (${fp})`)]);
     // The manager has put the message in the outbox and delivery is retrying it.
-    await eventually(async () => alerts.manager.stats.notifications, (n) => n > queuedBefore, { what: 'the message in the outbox' });
+    await eventually(
+      async () => alerts.manager.stats.notifications,
+      (n) => n > queuedBefore,
+      { what: 'the message in the outbox' },
+    );
     await settle(1000);
 
     await alerts.stop();
     alerts = await startAlerts(config, quietLog);
     await chat.listen(); // same port, now answering
-    await eventually(async () => chat.acceptedWith(fp).length, (n) => n >= 1, { what: 'delivery after the restart', timeoutMs: 40_000 });
+    await eventually(
+      async () => chat.acceptedWith(fp).length,
+      (n) => n >= 1,
+      { what: 'delivery after the restart', timeoutMs: 40_000 },
+    );
     await settle(2000);
     expect(chat.acceptedWith(fp)).toHaveLength(1);
     // The restarted manager knew from ClickHouse that it had already queued this alert.

@@ -19,8 +19,19 @@ const tokens = [
 ];
 
 let logText = '';
-const logStream = new Writable({ write(chunk, _enc, done) { logText += String(chunk); done(); } });
-const app = buildApp({ clickhouse, database: config.clickhouse.database, tokens, rateLimitPerMinute: 50, logger: { level: 'debug', stream: logStream } });
+const logStream = new Writable({
+  write(chunk, _enc, done) {
+    logText += String(chunk);
+    done();
+  },
+});
+const app = buildApp({
+  clickhouse,
+  database: config.clickhouse.database,
+  tokens,
+  rateLimitPerMinute: 50,
+  logger: { level: 'debug', stream: logStream },
+});
 const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
 
 afterAll(async () => {
@@ -36,17 +47,27 @@ describe('auth', () => {
     expect(res.json().message).toMatch(/missing bearer token/);
   });
 
-  it.each([['a wrong token', 'Bearer nope-nope-nope-nope'], ['another scheme', `Basic ${READ}`], ['a token with junk after it', `Bearer ${READ} x`]])('%s → 401', async (_what, header) => {
+  it.each([
+    ['a wrong token', 'Bearer nope-nope-nope-nope'],
+    ['another scheme', `Basic ${READ}`],
+    ['a token with junk after it', `Bearer ${READ} x`],
+  ])('%s → 401', async (_what, header) => {
     const res = await app.inject({ url: '/v1/clusters', headers: { authorization: header } });
     expect(res.statusCode).toBe(401);
   });
 
   it('a read token reads; on an admin route it is 403, an admin token passes', async () => {
-    expect((await app.inject({ url: '/v1/whoami', headers: bearer(READ) })).json()).toEqual({ name: 'dev', scope: 'read', authEnabled: true });
+    expect((await app.inject({ url: '/v1/whoami', headers: bearer(READ) })).json()).toEqual({
+      name: 'dev',
+      scope: 'read',
+      authEnabled: true,
+    });
     const denied = await app.inject({ method: 'POST', url: '/v1/admin/cache/flush', headers: bearer(READ) });
     expect(denied.statusCode).toBe(403);
     expect(denied.json().message).toMatch(/needs admin/);
-    expect((await app.inject({ method: 'POST', url: '/v1/admin/cache/flush', headers: bearer(ADMIN) })).statusCode).toBe(200);
+    expect(
+      (await app.inject({ method: 'POST', url: '/v1/admin/cache/flush', headers: bearer(ADMIN) })).statusCode,
+    ).toBe(200);
   });
 
   it('health, readiness and the docs are open', async () => {
@@ -70,14 +91,17 @@ describe('auth', () => {
   });
 
   it('the config refuses two names sharing one token, without printing it', () => {
-    expect(() => buildApp({ clickhouse, database: 'x', tokens: [tokens[0]!, { ...tokens[0]!, name: 'copy' }] })).toThrow(/"dev" and "copy" have the same token/);
+    expect(() =>
+      buildApp({ clickhouse, database: 'x', tokens: [tokens[0]!, { ...tokens[0]!, name: 'copy' }] }),
+    ).toThrow(/"dev" and "copy" have the same token/);
   });
 });
 
 describe('rate limit', () => {
   it('429 past the per-token limit; other tokens and health are unaffected', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 55; i++) statuses.push((await app.inject({ url: '/v1/whoami', headers: bearer(READ) })).statusCode);
+    for (let i = 0; i < 55; i++)
+      statuses.push((await app.inject({ url: '/v1/whoami', headers: bearer(READ) })).statusCode);
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
     const limited = await app.inject({ url: '/v1/whoami', headers: bearer(READ) });
     expect(limited.statusCode).toBe(429);
@@ -88,7 +112,16 @@ describe('rate limit', () => {
 
   it('guessing tokens is limited per client address', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 60; i++) statuses.push((await app.inject({ url: '/v1/clusters', headers: bearer(`guess-${i}-aaaaaaaaaaaaaa`), remoteAddress: '10.66.0.1' })).statusCode);
+    for (let i = 0; i < 60; i++)
+      statuses.push(
+        (
+          await app.inject({
+            url: '/v1/clusters',
+            headers: bearer(`guess-${i}-aaaaaaaaaaaaaa`),
+            remoteAddress: '10.66.0.1',
+          })
+        ).statusCode,
+      );
     expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
     expect(statuses.at(-1)).toBe(429);
   });
@@ -119,7 +152,10 @@ describe('configuration', () => {
     let out = '';
     const log = createLogger('test', 'warn');
     const warn = log.warn.bind(log);
-    log.warn = ((o: unknown, ...rest: unknown[]) => { out += JSON.stringify([o, ...rest]); return warn(o as never, ...(rest as [])); }) as typeof log.warn;
+    log.warn = ((o: unknown, ...rest: unknown[]) => {
+      out += JSON.stringify([o, ...rest]);
+      return warn(o as never, ...(rest as []));
+    }) as typeof log.warn;
     const running = await startApi({ ...config, api: { ...config.api, port: 0, tokens: [] } }, log);
     try {
       expect(out).toContain(AUTH_OFF_WARNING);

@@ -7,7 +7,13 @@ import { buildApp } from '../api/app.ts';
 import { planSummary } from '../api/queries/latency-tier.ts';
 import { createClickHouse } from '../common/clickhouse.ts';
 import { identifier } from '../common/sql.ts';
-import type { AlertEventV1, InfoSampleV1, KeyspaceScanV1, SlowlogSampleV1, TopologySampleV1 } from '../contracts/index.ts';
+import type {
+  AlertEventV1,
+  InfoSampleV1,
+  KeyspaceScanV1,
+  SlowlogSampleV1,
+  TopologySampleV1,
+} from '../contracts/index.ts';
 import { migrate } from '../stream/clickhouse/migrate.ts';
 import { hotkeysRows } from '../stream/rows/hotkeys-rows.ts';
 import { infoRows } from '../stream/rows/info-rows.ts';
@@ -52,76 +58,251 @@ for (let s = 600; s >= 10; s -= 10) for (let i = 0; i < 3; i++) infoSamples.push
 
 function callsIn(command: string, fromSec: number, toSec: number, instance?: string): number {
   return infoSamples
-    .filter((m) => m.ts / 1000 >= fromSec && m.ts / 1000 < toSec && (instance === undefined || m.instance.id === instance))
+    .filter(
+      (m) => m.ts / 1000 >= fromSec && m.ts / 1000 < toSec && (instance === undefined || m.instance.id === instance),
+    )
     .reduce((sum, m) => sum + (m.commands.find((c) => c.command === command)?.callsDelta ?? 0), 0);
 }
 
 function topologySample(observer: number, tsMs: number, changes: TopologySampleV1['changes']): TopologySampleV1 {
   const nodes = ids.map((id, k) => ({
-    id: `node${k}`, host: id.split(':')[0]!, port: Number(id.split(':')[1]), busPort: 17000, role: k === 1 ? ('replica' as const) : ('master' as const),
-    ...(k === 1 ? { masterId: 'node0' } : {}), flags: k === observer ? ['myself'] : [], failing: null, configEpoch: 1, linkState: 'connected' as const,
-    pingSentMs: 0, pongRecvMs: 0, slots: k === 0 ? [[0, 8191] as [number, number]] : k === 2 ? [[8192, 16383] as [number, number]] : [], migrating: [], importing: [],
+    id: `node${k}`,
+    host: id.split(':')[0]!,
+    port: Number(id.split(':')[1]),
+    busPort: 17000,
+    role: k === 1 ? ('replica' as const) : ('master' as const),
+    ...(k === 1 ? { masterId: 'node0' } : {}),
+    flags: k === observer ? ['myself'] : [],
+    failing: null,
+    configEpoch: 1,
+    linkState: 'connected' as const,
+    pingSentMs: 0,
+    pongRecvMs: 0,
+    slots: k === 0 ? [[0, 8191] as [number, number]] : k === 2 ? [[8192, 16383] as [number, number]] : [],
+    migrating: [],
+    importing: [],
   }));
   return {
-    v: 1, kind: 'topology', ts: tsMs, instance: { id: ids[observer]!, host: 'h', port: 7000, cluster }, collector: 'test', durationUs: 100, myId: `node${observer}`,
-    clusterState: 'ok', slotsAssigned: 16384, slotsOk: 16384, slotsPfail: 0, slotsFail: 0, knownNodes: 3, size: 2, currentEpoch: 2, myEpoch: 1, nodes,
-    viewHash: '0123456789abcdef', viewChanged: true, keyframe: false, changes,
+    v: 1,
+    kind: 'topology',
+    ts: tsMs,
+    instance: { id: ids[observer]!, host: 'h', port: 7000, cluster },
+    collector: 'test',
+    durationUs: 100,
+    myId: `node${observer}`,
+    clusterState: 'ok',
+    slotsAssigned: 16384,
+    slotsOk: 16384,
+    slotsPfail: 0,
+    slotsFail: 0,
+    knownNodes: 3,
+    size: 2,
+    currentEpoch: 2,
+    myEpoch: 1,
+    nodes,
+    viewHash: '0123456789abcdef',
+    viewChanged: true,
+    keyframe: false,
+    changes,
   };
 }
 
 const slowEntries: SlowlogSampleV1['entries'] = Array.from({ length: 30 }, (_, k) => ({
-  id: k, loggedAtS: nowSec - 300 + Math.floor(k / 4), // four entries share each second
-  durationUs: 10_000 + k, command: k % 3 === 0 ? 'keys' : 'get', args: k % 3 === 0 ? ['*'] : [`user:${k}`],
-  argCount: 2, argsTruncated: false, clientAddr: k % 2 === 0 ? `10.1.1.1:${5000 + k}` : '10.1.1.2:6000', clientName: k % 2 === 0 ? 'worker' : '',
+  id: k,
+  loggedAtS: nowSec - 300 + Math.floor(k / 4), // four entries share each second
+  durationUs: 10_000 + k,
+  command: k % 3 === 0 ? 'keys' : 'get',
+  args: k % 3 === 0 ? ['*'] : [`user:${k}`],
+  argCount: 2,
+  argsTruncated: false,
+  clientAddr: k % 2 === 0 ? `10.1.1.1:${5000 + k}` : '10.1.1.2:6000',
+  clientName: k % 2 === 0 ? 'worker' : '',
 }));
 
 function scan(tsMs: number, userBytes: number): KeyspaceScanV1 {
   const hist = { none: 10, lt1m: 0, lt1h: 1, lt1d: 0, lt7d: 0, ge7d: 0 };
   return {
-    v: 1, kind: 'keyspace', ts: tsMs, instance: { id: ids[0]!, host: 'h', port: 7000, cluster }, scannedOn: { id: ids[1]!, role: 'replica' }, collector: 'test',
+    v: 1,
+    kind: 'keyspace',
+    ts: tsMs,
+    instance: { id: ids[0]!, host: 'h', port: 7000, cluster },
+    scannedOn: { id: ids[1]!, role: 'replica' },
+    collector: 'test',
     patterns: [
-      { pattern: 'user:*', type: 'hash', keys: userBytes / 100, bytes: userBytes, elements: 5, noTtl: 10, ttlHistogram: hist, maxBytes: 900, exampleKey: 'user:1' },
-      { pattern: 'session:*', type: 'string', keys: 50, bytes: 5000, elements: 50, noTtl: 0, ttlHistogram: { ...hist, none: 0, lt1h: 50 }, maxBytes: 100, exampleKey: 'session:9' },
+      {
+        pattern: 'user:*',
+        type: 'hash',
+        keys: userBytes / 100,
+        bytes: userBytes,
+        elements: 5,
+        noTtl: 10,
+        ttlHistogram: hist,
+        maxBytes: 900,
+        exampleKey: 'user:1',
+      },
+      {
+        pattern: 'session:*',
+        type: 'string',
+        keys: 50,
+        bytes: 5000,
+        elements: 50,
+        noTtl: 0,
+        ttlHistogram: { ...hist, none: 0, lt1h: 50 },
+        maxBytes: 100,
+        exampleKey: 'session:9',
+      },
     ],
     topKeysByBytes: [
       { key: 'user:1', pattern: 'user:*', type: 'hash', bytes: 900, length: 40, ttlMs: -1 },
       { key: 'session:9', pattern: 'session:*', type: 'string', bytes: 100, length: 90, ttlMs: 60_000 },
     ],
-    topKeysByLength: [{ key: 'session:9', pattern: 'session:*', type: 'string', bytes: 100, length: 90, ttlMs: 60_000 }],
-    stats: { keysScanned: 60, dbsizeAtStart: 60, vanished: 0, durationMs: 10, pausedMs: 0, mode: 'lua', batches: 1, probeBaselineUs: 50, probeMaxUs: 80, keysPerSecond: 0, ttlRead: true },
+    topKeysByLength: [
+      { key: 'session:9', pattern: 'session:*', type: 'string', bytes: 100, length: 90, ttlMs: 60_000 },
+    ],
+    stats: {
+      keysScanned: 60,
+      dbsizeAtStart: 60,
+      vanished: 0,
+      durationMs: 10,
+      pausedMs: 0,
+      mode: 'lua',
+      batches: 1,
+      probeBaselineUs: 50,
+      probeMaxUs: 80,
+      keysPerSecond: 0,
+      ttlRead: true,
+    },
   };
 }
 
 const failover: AlertEventV1 = {
-  v: 1, kind: 'alert', ts: (nowSec - 120) * 1000, fingerprint: 'fp-failover', rule: 'failover', status: 'firing', severity: 'critical', cluster, instance: ids[0],
-  labels: { old_master: ids[0]! }, summary: `failover in ${cluster}`, details: 'replica promoted', hints: ['KEYS * took 3000 ms on the old master'],
+  v: 1,
+  kind: 'alert',
+  ts: (nowSec - 120) * 1000,
+  fingerprint: 'fp-failover',
+  rule: 'failover',
+  status: 'firing',
+  severity: 'critical',
+  cluster,
+  instance: ids[0],
+  labels: { old_master: ids[0]! },
+  summary: `failover in ${cluster}`,
+  details: 'replica promoted',
+  hints: ['KEYS * took 3000 ms on the old master'],
 };
 
 async function insert(tables: TableRows[]): Promise<void> {
   const byTable = new Map<string, Record<string, unknown>[]>();
   for (const t of tables) for (const [name, rows] of t) byTable.set(name, [...(byTable.get(name) ?? []), ...rows]);
-  for (const [name, rows] of byTable) if (rows.length > 0) await clickhouse.insert({ table: identifier(`${db}.${name}`).text, values: rows, format: 'JSONEachRow' });
+  for (const [name, rows] of byTable)
+    if (rows.length > 0)
+      await clickhouse.insert({ table: identifier(`${db}.${name}`).text, values: rows, format: 'JSONEachRow' });
 }
 
 beforeAll(async () => {
   await migrate(clickhouse, db);
-  const changes = (k: number) => Array.from({ length: 5 }, (_, c) => ({ kind: 'role' as const, nodeId: `node${c}`, addr: ids[c % 3]!, from: 'replica', to: `master${k}` }));
+  const changes = (k: number) =>
+    Array.from({ length: 5 }, (_, c) => ({
+      kind: 'role' as const,
+      nodeId: `node${c}`,
+      addr: ids[c % 3]!,
+      from: 'replica',
+      to: `master${k}`,
+    }));
   await insert([
     ...infoSamples.map((m, k) => infoRows(m, src(k))),
     topologyRows(topologySample(0, (nowSec - 30) * 1000, changes(0)), src(1)),
     topologyRows(topologySample(1, (nowSec - 29) * 1000, changes(1)), src(2)),
     topologyRows(topologySample(2, (nowSec - 29) * 1000, changes(2)), src(3)),
-    statusRows({ v: 1, kind: 'instance-status', ts: Date.now(), instance: { id: ids[2]!, host: 'h', port: 7002, cluster }, collector: 'test', reachable: false, error: 'connect ECONNREFUSED', since: Date.now() - 5000 }, src(4)),
-    slowlogRows({ v: 1, kind: 'slowlog', ts: nowSec * 1000, instance: { id: ids[0]!, host: 'h', port: 7000, cluster }, collector: 'test', runId: 'r1', entries: slowEntries.slice(0, 20), reset: false, missed: 0 }, src(5)),
-    slowlogRows({ v: 1, kind: 'slowlog', ts: nowSec * 1000, instance: { id: ids[2]!, host: 'h', port: 7002, cluster }, collector: 'test', runId: 'r2', entries: slowEntries.slice(20), reset: false, missed: 0 }, src(6)),
+    statusRows(
+      {
+        v: 1,
+        kind: 'instance-status',
+        ts: Date.now(),
+        instance: { id: ids[2]!, host: 'h', port: 7002, cluster },
+        collector: 'test',
+        reachable: false,
+        error: 'connect ECONNREFUSED',
+        since: Date.now() - 5000,
+      },
+      src(4),
+    ),
+    slowlogRows(
+      {
+        v: 1,
+        kind: 'slowlog',
+        ts: nowSec * 1000,
+        instance: { id: ids[0]!, host: 'h', port: 7000, cluster },
+        collector: 'test',
+        runId: 'r1',
+        entries: slowEntries.slice(0, 20),
+        reset: false,
+        missed: 0,
+      },
+      src(5),
+    ),
+    slowlogRows(
+      {
+        v: 1,
+        kind: 'slowlog',
+        ts: nowSec * 1000,
+        instance: { id: ids[2]!, host: 'h', port: 7002, cluster },
+        collector: 'test',
+        runId: 'r2',
+        entries: slowEntries.slice(20),
+        reset: false,
+        missed: 0,
+      },
+      src(6),
+    ),
     keyspaceRows(scan((nowSec - 2 * 86400) * 1000, 10_000), src(7)),
     keyspaceRows(scan((nowSec - 3600) * 1000, 30_000), src(8)),
-    hotkeysRows({ v: 1, kind: 'hotkeys', ts: (nowSec - 60) * 1000, instance: { id: ids[0]!, host: 'h', port: 7000, cluster }, observedOn: ids[0]!, collector: 'test', method: 'object-freq', windowMs: 1000,
-      keys: [{ key: 'user:1', pattern: 'user:*', metric: 'lfu-counter', score: 200 }, { key: 'user:2', pattern: 'user:*', metric: 'lfu-counter', score: 100 }], slots: [{ slot: 42, keyCount: 7 }] }, src(9)),
+    hotkeysRows(
+      {
+        v: 1,
+        kind: 'hotkeys',
+        ts: (nowSec - 60) * 1000,
+        instance: { id: ids[0]!, host: 'h', port: 7000, cluster },
+        observedOn: ids[0]!,
+        collector: 'test',
+        method: 'object-freq',
+        windowMs: 1000,
+        keys: [
+          { key: 'user:1', pattern: 'user:*', metric: 'lfu-counter', score: 200 },
+          { key: 'user:2', pattern: 'user:*', metric: 'lfu-counter', score: 100 },
+        ],
+        slots: [{ slot: 42, keyCount: 7 }],
+      },
+      src(9),
+    ),
   ]);
-  const state = { fingerprint: failover.fingerprint, event: failover, status: 'firing' as const, firingSinceMs: failover.ts, resolvedAtMs: 0, lastEventTsMs: failover.ts, changedAtMs: failover.ts, notifiedStatus: 'firing' as const, lastNotifiedMs: failover.ts, flaps: 0, notifiedFlapping: false, version: 1 };
-  await clickhouse.insert({ table: identifier(`${db}.alerts`).text, values: [historyRow(state, 'fired', failover.ts), historyRow(state, 'notified', failover.ts + 500, { receiver: 'ops-slack', notificationId: 'n1' })], format: 'JSONEachRow' });
-  await clickhouse.insert({ table: identifier(`${db}.alert_state`).text, values: [stateRow({ ...state, partition: 0 }, failover.ts)], format: 'JSONEachRow' });
+  const state = {
+    fingerprint: failover.fingerprint,
+    event: failover,
+    status: 'firing' as const,
+    firingSinceMs: failover.ts,
+    resolvedAtMs: 0,
+    lastEventTsMs: failover.ts,
+    changedAtMs: failover.ts,
+    notifiedStatus: 'firing' as const,
+    lastNotifiedMs: failover.ts,
+    flaps: 0,
+    notifiedFlapping: false,
+    version: 1,
+  };
+  await clickhouse.insert({
+    table: identifier(`${db}.alerts`).text,
+    values: [
+      historyRow(state, 'fired', failover.ts),
+      historyRow(state, 'notified', failover.ts + 500, { receiver: 'ops-slack', notificationId: 'n1' }),
+    ],
+    format: 'JSONEachRow',
+  });
+  await clickhouse.insert({
+    table: identifier(`${db}.alert_state`).text,
+    values: [stateRow({ ...state, partition: 0 }, failover.ts)],
+    format: 'JSONEachRow',
+  });
 });
 
 afterAll(async () => {
@@ -153,21 +334,36 @@ async function allPages(url: string): Promise<{ items: Array<Record<string, unkn
 describe('inventory', () => {
   it('lists the cluster with its masters and replicas', async () => {
     const body = await get('/v1/clusters');
-    expect(body.items.find((c: { name: string }) => c.name === cluster)).toMatchObject({ instances: 3, masters: 2, replicas: 1, versions: ['7.0.15'], state: 'ok' });
+    expect(body.items.find((c: { name: string }) => c.name === cluster)).toMatchObject({
+      instances: 3,
+      masters: 2,
+      replicas: 1,
+      versions: ['7.0.15'],
+      state: 'ok',
+    });
   });
 
   it('lists instances with role, slots and health from INFO, topology and reachability', async () => {
     const body = await get(`/v1/clusters/${cluster}/instances`);
     expect(body.items.map((i: { id: string }) => i.id)).toEqual(ids);
     const [a, b, c] = body.items;
-    expect(a).toMatchObject({ role: 'master', nodeId: 'node0', slots: { count: 8192, ranges: [[0, 8191]] }, health: 'ok', reachable: true, version: '7.0.15' });
+    expect(a).toMatchObject({
+      role: 'master',
+      nodeId: 'node0',
+      slots: { count: 8192, ranges: [[0, 8191]] },
+      health: 'ok',
+      reachable: true,
+      version: '7.0.15',
+    });
     expect(b).toMatchObject({ role: 'replica', masterId: 'node0', slots: { count: 0 } });
     expect(c).toMatchObject({ health: 'down', reachable: false });
     expect(c.healthReasons[0]).toMatch(/ECONNREFUSED/);
   });
 
   it('filters instances by role and pages through them', async () => {
-    expect((await get(`/v1/clusters/${cluster}/instances?role=replica`)).items.map((i: { id: string }) => i.id)).toEqual([ids[1]]);
+    expect(
+      (await get(`/v1/clusters/${cluster}/instances?role=replica`)).items.map((i: { id: string }) => i.id),
+    ).toEqual([ids[1]]);
     const { items, pages } = await allPages(`/v1/clusters/${cluster}/instances?limit=1`);
     expect(items.map((i) => i.id)).toEqual(ids);
     expect(pages).toBe(3);
@@ -195,14 +391,21 @@ describe('latency', () => {
 
   it('a 24 h summary stitches hour and minute rollups and counts every call once', async () => {
     const range = { fromSec: nowSec - 86400 + 1234, toSec: nowSec };
-    const body = await get(`/v1/clusters/${cluster}/latency/commands?from=${range.fromSec}&to=${range.toSec}&order=calls`);
+    const body = await get(
+      `/v1/clusters/${cluster}/latency/commands?from=${range.fromSec}&to=${range.toSec}&order=calls`,
+    );
     const parts = planSummary(range);
     expect(body.tiers.sort()).toEqual(['hour', 'minute']);
-    expect(body.items[0]).toMatchObject({ command: 'get', calls: callsIn('get', parts[0]!.fromSec, parts.at(-1)!.toSec) });
+    expect(body.items[0]).toMatchObject({
+      command: 'get',
+      calls: callsIn('get', parts[0]!.fromSec, parts.at(-1)!.toSec),
+    });
   });
 
   it('one instance: only its calls; p99 ordering finds the slow instance', async () => {
-    const body = await get(`/v1/clusters/${cluster}/latency/commands?from=${nowSec - 86400}&instance=${ids[0]}&order=p99&limit=1`);
+    const body = await get(
+      `/v1/clusters/${cluster}/latency/commands?from=${nowSec - 86400}&instance=${ids[0]}&order=p99&limit=1`,
+    );
     expect(body.items).toHaveLength(1);
     expect(body.items[0]).toMatchObject({ command: 'set', usecPerCall: 20, p99: 20 });
   });
@@ -210,7 +413,11 @@ describe('latency', () => {
   it('series: the tier follows the range, and the points add up to the calls', async () => {
     const raw = await get(`/v1/clusters/${cluster}/latency?command=get&from=${nowSec - 600}&to=${nowSec}&step=60`);
     expect(raw).toMatchObject({ tier: 'raw', step: 60, commands: ['get'] });
-    const total = raw.points.reduce((s: number, p: { t: number; callsPerSec: number }) => s + p.callsPerSec * (Math.min(p.t + 60, raw.to) - Math.max(p.t, raw.from)), 0);
+    const total = raw.points.reduce(
+      (s: number, p: { t: number; callsPerSec: number }) =>
+        s + p.callsPerSec * (Math.min(p.t + 60, raw.to) - Math.max(p.t, raw.from)),
+      0,
+    );
     expect(Math.round(total)).toBe(callsIn('get', raw.from, raw.to));
     expect(raw.points.every((p: { usecPerCall: number }) => p.usecPerCall === 2)).toBe(true);
 
@@ -243,7 +450,8 @@ describe('slowlog', () => {
   });
 
   it('filters by instance, command, client address, client name and duration', async () => {
-    const q = (qs: string) => get(`/v1/clusters/${cluster}/slowlog?from=${nowSec - 3600}&limit=1000&${qs}`).then((b) => b.items.length);
+    const q = (qs: string) =>
+      get(`/v1/clusters/${cluster}/slowlog?from=${nowSec - 3600}&limit=1000&${qs}`).then((b) => b.items.length);
     expect(await q(`instance=${ids[2]}`)).toBe(10);
     expect(await q('command=KEYS')).toBe(10);
     expect(await q('client=10.1.1.2')).toBe(15);
@@ -254,33 +462,59 @@ describe('slowlog', () => {
 
   it('groups entries into normalised patterns', async () => {
     const body = await get(`/v1/clusters/${cluster}/slowlog/patterns?from=${nowSec - 3600}`);
-    expect(body.items.map((p: { pattern: string; entries: number }) => [p.pattern, p.entries])).toEqual([['get user:*', 20], ['keys *', 10]]);
+    expect(body.items.map((p: { pattern: string; entries: number }) => [p.pattern, p.entries])).toEqual([
+      ['get user:*', 20],
+      ['keys *', 10],
+    ]);
   });
 });
 
 describe('keys', () => {
   it('big keys of the latest scan, by bytes and by length', async () => {
-    expect((await get(`/v1/clusters/${cluster}/keys/big`)).items.map((k: { key: string }) => k.key)).toEqual(['user:1', 'session:9']);
+    expect((await get(`/v1/clusters/${cluster}/keys/big`)).items.map((k: { key: string }) => k.key)).toEqual([
+      'user:1',
+      'session:9',
+    ]);
     const byLength = await get(`/v1/clusters/${cluster}/keys/big?by=length`);
-    expect(byLength.items).toEqual([expect.objectContaining({ key: 'session:9', length: 90, ttlMs: 60_000, scannedOn: ids[1] })]);
+    expect(byLength.items).toEqual([
+      expect.objectContaining({ key: 'session:9', length: 90, ttlMs: 60_000, scannedOn: ids[1] }),
+    ]);
   });
 
   it('hot keys by score, hot slots on request', async () => {
-    expect((await get(`/v1/clusters/${cluster}/keys/hot`)).items.map((k: { key: string; score: number }) => [k.key, k.score])).toEqual([['user:1', 200], ['user:2', 100]]);
-    expect((await get(`/v1/clusters/${cluster}/keys/hot?metric=slot`)).items).toEqual([expect.objectContaining({ slot: 42, score: 7 })]);
+    expect(
+      (await get(`/v1/clusters/${cluster}/keys/hot`)).items.map((k: { key: string; score: number }) => [
+        k.key,
+        k.score,
+      ]),
+    ).toEqual([
+      ['user:1', 200],
+      ['user:2', 100],
+    ]);
+    expect((await get(`/v1/clusters/${cluster}/keys/hot?metric=slot`)).items).toEqual([
+      expect.objectContaining({ slot: 42, score: 7 }),
+    ]);
   });
 
   it('patterns of the latest scan with no-TTL counts and TTL histogram, paginated', async () => {
     const { items } = await allPages(`/v1/clusters/${cluster}/keys/patterns?limit=1`);
     expect(items).toEqual([
-      expect.objectContaining({ pattern: 'user:*', bytes: 30_000, keys: 300, noTtl: 10, ttlHistogram: { none: 10, lt1m: 0, lt1h: 1, lt1d: 0, lt7d: 0, ge7d: 0 } }),
+      expect.objectContaining({
+        pattern: 'user:*',
+        bytes: 30_000,
+        keys: 300,
+        noTtl: 10,
+        ttlHistogram: { none: 10, lt1m: 0, lt1h: 1, lt1d: 0, lt7d: 0, ge7d: 0 },
+      }),
       expect.objectContaining({ pattern: 'session:*', bytes: 5000 }),
     ]);
   });
 
   it('the pattern that grew, and by how much', async () => {
     const body = await get(`/v1/clusters/${cluster}/keys/patterns/growth`);
-    expect(body.items).toEqual([expect.objectContaining({ pattern: 'user:*', bytesBefore: 10_000, bytesNow: 30_000, growth: 20_000 })]);
+    expect(body.items).toEqual([
+      expect.objectContaining({ pattern: 'user:*', bytesBefore: 10_000, bytesNow: 30_000, growth: 20_000 }),
+    ]);
     expect(body.items[0].growthPerDay).toBeGreaterThan(9_000);
   });
 });
@@ -288,13 +522,30 @@ describe('keys', () => {
 describe('events and alerts', () => {
   it('a failover with its root-cause hints', async () => {
     const body = await get(`/v1/clusters/${cluster}/events`);
-    expect(body.items).toEqual([expect.objectContaining({ rule: 'failover', transition: 'fired', hints: failover.hints, labels: { old_master: ids[0] } })]);
+    expect(body.items).toEqual([
+      expect.objectContaining({
+        rule: 'failover',
+        transition: 'fired',
+        hints: failover.hints,
+        labels: { old_master: ids[0] },
+      }),
+    ]);
   });
 
   it('current state and full history', async () => {
-    expect((await get(`/v1/alerts?cluster=${cluster}&status=firing`)).items).toEqual([expect.objectContaining({ fingerprint: 'fp-failover', status: 'firing', summary: failover.summary, hints: failover.hints })]);
+    expect((await get(`/v1/alerts?cluster=${cluster}&status=firing`)).items).toEqual([
+      expect.objectContaining({
+        fingerprint: 'fp-failover',
+        status: 'firing',
+        summary: failover.summary,
+        hints: failover.hints,
+      }),
+    ]);
     const history = await get(`/v1/alerts/history?cluster=${cluster}`);
-    expect(history.items.map((t: { transition: string; receiver: string }) => [t.transition, t.receiver])).toEqual([['notified', 'ops-slack'], ['fired', '']]);
+    expect(history.items.map((t: { transition: string; receiver: string }) => [t.transition, t.receiver])).toEqual([
+      ['notified', 'ops-slack'],
+      ['fired', ''],
+    ]);
   });
 });
 
@@ -304,24 +555,47 @@ describe('freshness and docs', () => {
     const infoRow = body.tables.find((t: { table: string }) => t.table === 'info_samples');
     expect(infoRow.lagMs).toBeGreaterThanOrEqual(10_000 - 2000);
     expect(infoRow.lagMs).toBeLessThan(120_000);
-    expect(body.tables.map((t: { table: string }) => t.table)).toEqual(expect.arrayContaining(['topology_samples', 'key_patterns', 'hot_keys']));
+    expect(body.tables.map((t: { table: string }) => t.table)).toEqual(
+      expect.arrayContaining(['topology_samples', 'key_patterns', 'hot_keys']),
+    );
   });
 
   it('the OpenAPI document lists every route', async () => {
     const doc = await get('/v1/openapi.json');
-    const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
     for (const r of [
-      'GET /v1/health', 'GET /v1/ready', 'GET /v1/freshness', 'GET /v1/whoami', 'POST /v1/admin/cache/flush', 'GET /v1/clusters', 'GET /v1/clusters/{cluster}/instances',
-      'GET /v1/clusters/{cluster}/topology/changes', 'GET /v1/instances/{id}/metrics', 'GET /v1/clusters/{cluster}/latency', 'GET /v1/clusters/{cluster}/latency/commands',
-      'GET /v1/clusters/{cluster}/latency/compare', 'GET /v1/clusters/{cluster}/slowlog', 'GET /v1/clusters/{cluster}/slowlog/patterns', 'GET /v1/clusters/{cluster}/keys/big',
-      'GET /v1/clusters/{cluster}/keys/hot', 'GET /v1/clusters/{cluster}/keys/patterns', 'GET /v1/clusters/{cluster}/keys/patterns/growth', 'GET /v1/clusters/{cluster}/events',
-      'GET /v1/alerts', 'GET /v1/alerts/history',
-    ]) expect(documented, r).toContain(r);
+      'GET /v1/health',
+      'GET /v1/ready',
+      'GET /v1/freshness',
+      'GET /v1/whoami',
+      'POST /v1/admin/cache/flush',
+      'GET /v1/clusters',
+      'GET /v1/clusters/{cluster}/instances',
+      'GET /v1/clusters/{cluster}/topology/changes',
+      'GET /v1/instances/{id}/metrics',
+      'GET /v1/clusters/{cluster}/latency',
+      'GET /v1/clusters/{cluster}/latency/commands',
+      'GET /v1/clusters/{cluster}/latency/compare',
+      'GET /v1/clusters/{cluster}/slowlog',
+      'GET /v1/clusters/{cluster}/slowlog/patterns',
+      'GET /v1/clusters/{cluster}/keys/big',
+      'GET /v1/clusters/{cluster}/keys/hot',
+      'GET /v1/clusters/{cluster}/keys/patterns',
+      'GET /v1/clusters/{cluster}/keys/patterns/growth',
+      'GET /v1/clusters/{cluster}/events',
+      'GET /v1/alerts',
+      'GET /v1/alerts/history',
+    ])
+      expect(documented, r).toContain(r);
     // …and nothing registered under /v1 is missing from it (routes seen as they are added).
     const probe = buildApp({ clickhouse, database: db });
     const registered: string[] = [];
     probe.addHook('onRoute', (r) => {
-      for (const m of [r.method].flat()) if (r.url.startsWith('/v1/') && m !== 'HEAD' && r.url !== '/v1/openapi.json') registered.push(`${m} ${r.url.replace(/:(\w+)/g, '{$1}')}`);
+      for (const m of [r.method].flat())
+        if (r.url.startsWith('/v1/') && m !== 'HEAD' && r.url !== '/v1/openapi.json')
+          registered.push(`${m} ${r.url.replace(/:(\w+)/g, '{$1}')}`);
     });
     await probe.ready();
     await probe.close();

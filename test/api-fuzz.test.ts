@@ -20,11 +20,45 @@ const now = Math.floor(Date.now() / 1000);
 
 beforeAll(async () => {
   await migrate(clickhouse, db);
-  const info = Array.from({ length: 12 }, (_, i) => infoRows({ ...syntheticInfo(cluster, i), ts: (now - 120 + i * 10) * 1000 }, { topic: 't', partition: 0, offset: i }).get('info_samples')![0]!);
+  const info = Array.from(
+    { length: 12 },
+    (_, i) =>
+      infoRows(
+        { ...syntheticInfo(cluster, i), ts: (now - 120 + i * 10) * 1000 },
+        { topic: 't', partition: 0, offset: i },
+      ).get('info_samples')![0]!,
+  );
   await clickhouse.insert({ table: identifier(`${db}.info_samples`).text, values: info, format: 'JSONEachRow' });
-  const entries = Array.from({ length: 5 }, (_, id) => ({ id, loggedAtS: now - 60, durationUs: 20_000, command: 'get', args: ['k'], argCount: 2, argsTruncated: false, clientAddr: '10.1.1.1:5000', clientName: 'w' }));
-  const rows = slowlogRows({ v: 1, kind: 'slowlog', ts: now * 1000, instance: { id: '10.0.0.1:7000', host: '10.0.0.1', port: 7000, cluster }, collector: 't', runId: 'r', entries, reset: false, missed: 0 }, { topic: 't', partition: 0, offset: 1 });
-  await clickhouse.insert({ table: identifier(`${db}.slowlog`).text, values: rows.get('slowlog')!, format: 'JSONEachRow' });
+  const entries = Array.from({ length: 5 }, (_, id) => ({
+    id,
+    loggedAtS: now - 60,
+    durationUs: 20_000,
+    command: 'get',
+    args: ['k'],
+    argCount: 2,
+    argsTruncated: false,
+    clientAddr: '10.1.1.1:5000',
+    clientName: 'w',
+  }));
+  const rows = slowlogRows(
+    {
+      v: 1,
+      kind: 'slowlog',
+      ts: now * 1000,
+      instance: { id: '10.0.0.1:7000', host: '10.0.0.1', port: 7000, cluster },
+      collector: 't',
+      runId: 'r',
+      entries,
+      reset: false,
+      missed: 0,
+    },
+    { topic: 't', partition: 0, offset: 1 },
+  );
+  await clickhouse.insert({
+    table: identifier(`${db}.slowlog`).text,
+    values: rows.get('slowlog')!,
+    format: 'JSONEachRow',
+  });
 });
 
 afterAll(async () => {
@@ -41,8 +75,14 @@ const ROUTES: Array<[string, string[]]> = [
   ['/v1/instances/:id/metrics', ['names', 'from', 'to', 'step']],
   ['/v1/clusters/:cluster/latency', ['instance', 'command', 'from', 'to', 'step']],
   ['/v1/clusters/:cluster/latency/commands', ['instance', 'command', 'from', 'to', 'order', 'limit', 'minCalls']],
-  ['/v1/clusters/:cluster/latency/compare', ['instance', 'command', 'from', 'to', 'baselineFrom', 'baselineTo', 'order', 'limit']],
-  ['/v1/clusters/:cluster/slowlog', ['instance', 'command', 'client', 'from', 'to', 'minDurationUs', 'limit', 'cursor']],
+  [
+    '/v1/clusters/:cluster/latency/compare',
+    ['instance', 'command', 'from', 'to', 'baselineFrom', 'baselineTo', 'order', 'limit'],
+  ],
+  [
+    '/v1/clusters/:cluster/slowlog',
+    ['instance', 'command', 'client', 'from', 'to', 'minDurationUs', 'limit', 'cursor'],
+  ],
   ['/v1/clusters/:cluster/slowlog/patterns', ['instance', 'command', 'client', 'from', 'to', 'order', 'limit']],
   ['/v1/clusters/:cluster/keys/big', ['instance', 'by', 'limit', 'cursor']],
   ['/v1/clusters/:cluster/keys/hot', ['instance', 'metric', 'limit', 'cursor']],
@@ -55,19 +95,61 @@ const ROUTES: Array<[string, string[]]> = [
 ];
 
 const PIECES = [
-  "'", '"', '\\', '%00', '%27', ';', '--', '/*', '*/', '${x}', '{x:UInt8}', '1e309', '-0', 'NaN', 'Infinity', '\u202e', '%F0%9F%98%80', '999999999999999999999',
-  "' OR 1=1 --", '); DROP TABLE slowlog; --', 'UNION ALL SELECT 1', '\\x27', '0x7f', '10.0.0.1:7000', 'get', 'bytes', '2026-11-25T10:00:00Z', String(now), '-1',
-  'eyJ2IjoxLCJzIjoieCIsImsiOlsxXX0', '%ZZ', '[]', '{}', 'a'.repeat(3000), ' ', '+', ',', ',,', 'x:1', '🙂:70000',
+  "'",
+  '"',
+  '\\',
+  '%00',
+  '%27',
+  ';',
+  '--',
+  '/*',
+  '*/',
+  '${x}',
+  '{x:UInt8}',
+  '1e309',
+  '-0',
+  'NaN',
+  'Infinity',
+  '\u202e',
+  '%F0%9F%98%80',
+  '999999999999999999999',
+  "' OR 1=1 --",
+  '); DROP TABLE slowlog; --',
+  'UNION ALL SELECT 1',
+  '\\x27',
+  '0x7f',
+  '10.0.0.1:7000',
+  'get',
+  'bytes',
+  '2026-11-25T10:00:00Z',
+  String(now),
+  '-1',
+  'eyJ2IjoxLCJzIjoieCIsImsiOlsxXX0',
+  '%ZZ',
+  '[]',
+  '{}',
+  'a'.repeat(3000),
+  ' ',
+  '+',
+  ',',
+  ',,',
+  'x:1',
+  '🙂:70000',
 ];
 
 describe('fuzzing every route', () => {
   it('random values in every parameter never produce a 5xx', async () => {
     let seed = 7;
-    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
     const junk = () => Array.from({ length: 1 + rand(3) }, () => PIECES[rand(PIECES.length)]).join('');
     for (const [route, params] of ROUTES) {
       for (let i = 0; i < 40; i++) {
-        const path = route.replace(':cluster', encodeURIComponent(rand(3) === 0 ? junk() : cluster)).replace(':id', encodeURIComponent(rand(2) === 0 ? junk() : '10.0.0.1:7000'));
+        const path = route
+          .replace(':cluster', encodeURIComponent(rand(3) === 0 ? junk() : cluster))
+          .replace(':id', encodeURIComponent(rand(2) === 0 ? junk() : '10.0.0.1:7000'));
         const qs = params.filter(() => rand(2) === 0).map((p) => `${p}=${encodeURIComponent(junk())}`);
         if (route.endsWith('/metrics')) qs.push('names=used_memory');
         const url = `${path}?${qs.join('&')}`;
@@ -79,7 +161,12 @@ describe('fuzzing every route', () => {
   });
 
   it('raw, undecoded junk in the URL is a 4xx too', async () => {
-    for (const url of ['/v1/clusters/%E0%A4%A/instances', '/v1/clusters/a%00b/slowlog', '/v1/clusters/x/slowlog?from=%', '/v1/clusters/x/latency?from=1&from=2']) {
+    for (const url of [
+      '/v1/clusters/%E0%A4%A/instances',
+      '/v1/clusters/a%00b/slowlog',
+      '/v1/clusters/x/slowlog?from=%',
+      '/v1/clusters/x/latency?from=1&from=2',
+    ]) {
       expect((await app.inject({ url })).statusCode, url).toBeLessThan(500);
     }
   });
@@ -110,7 +197,10 @@ describe('values cannot change what a query means', () => {
     [`/v1/clusters/${cluster}/topology/changes?kind=role,nope`, /kind: unknown change kind "nope"/],
     [`/v1/clusters/${cluster}/slowlog?cursor=${'A'.repeat(40)}`, /cursor: not a cursor returned by this API/],
     [`/v1/clusters/${cluster}/latency?step=99999999999999999999`, /step/],
-    [`/v1/clusters/${cluster}/latency/compare?baselineFrom=${now}&baselineTo=${now - 5}`, /baselineFrom: must be before baselineTo/],
+    [
+      `/v1/clusters/${cluster}/latency/compare?baselineFrom=${now}&baselineTo=${now - 5}`,
+      /baselineFrom: must be before baselineTo/,
+    ],
     [`/v1/freshness?windowS=1e309`, /windowS: must be a finite number/],
     [`/v1/clusters/${cluster}/latency/commands?limit=Infinity`, /limit/],
   ])('%s is a 400 that names the problem', async (url, message) => {

@@ -13,7 +13,11 @@ import { syntheticInfo } from './support/synthetic.ts';
 const config = testConfig();
 const clickhouse = createClickHouse(config.clickhouse);
 const TOKEN = 'e2e-token-5d1c9a7f3b2e8c40';
-const app = buildApp({ clickhouse, database: config.clickhouse.database, tokens: [{ name: 'e2e', token: TOKEN, scope: 'read' }] });
+const app = buildApp({
+  clickhouse,
+  database: config.clickhouse.database,
+  tokens: [{ name: 'e2e', token: TOKEN, scope: 'read' }],
+});
 const cluster = uniqueName('e2e');
 const now = Math.floor(Date.now() / 1000);
 let stream: RunningStream;
@@ -21,17 +25,44 @@ let stream: RunningStream;
 function info(i: number, tsSec: number): InfoSampleV1 {
   const m = syntheticInfo(cluster, i, 2);
   // hgetall is the slow one: 50 µs per call.
-  return { ...m, ts: tsSec * 1000, commands: [...m.commands, { command: 'hgetall', calls: 0, usec: 0, callsDelta: 4, usecDelta: 200 }] };
+  return {
+    ...m,
+    ts: tsSec * 1000,
+    commands: [...m.commands, { command: 'hgetall', calls: 0, usec: 0, callsDelta: 4, usecDelta: 200 }],
+  };
 }
 
 beforeAll(async () => {
   await startGroupsAtEnd(config, [config.stream.groupId], SAMPLE_TOPICS);
   stream = await startStream(config, quietLog);
   const samples = Array.from({ length: 20 }, (_, k) => info(k % 2, now - 300 + Math.floor(k / 2) * 10));
-  await produceRaw(config, TOPICS.info, samples.map((m) => ({ key: m.instance.id, value: JSON.stringify(m) })));
+  await produceRaw(
+    config,
+    TOPICS.info,
+    samples.map((m) => ({ key: m.instance.id, value: JSON.stringify(m) })),
+  );
   const slow: SlowlogSampleV1 = {
-    v: 1, kind: 'slowlog', ts: now * 1000, instance: { id: '10.0.0.1:7000', host: '10.0.0.1', port: 7000, cluster }, collector: 'e2e', runId: 'r', reset: false, missed: 0,
-    entries: [{ id: 1, loggedAtS: now - 30, durationUs: 250_000, command: 'hgetall', args: ['big:hash:42'], argCount: 2, argsTruncated: false, clientAddr: '10.2.2.2:4000', clientName: 'api' }],
+    v: 1,
+    kind: 'slowlog',
+    ts: now * 1000,
+    instance: { id: '10.0.0.1:7000', host: '10.0.0.1', port: 7000, cluster },
+    collector: 'e2e',
+    runId: 'r',
+    reset: false,
+    missed: 0,
+    entries: [
+      {
+        id: 1,
+        loggedAtS: now - 30,
+        durationUs: 250_000,
+        command: 'hgetall',
+        args: ['big:hash:42'],
+        argCount: 2,
+        argsTruncated: false,
+        clientAddr: '10.2.2.2:4000',
+        clientName: 'api',
+      },
+    ],
   };
   await produceRaw(config, TOPICS.slowlog, [{ key: slow.instance.id, value: JSON.stringify(slow) }]);
 });
@@ -58,12 +89,23 @@ describe('samples through Kafka and the processor, read through the API', () => 
   });
 
   it('the instances it came from, with their version', async () => {
-    const body = await eventually(async () => (await get(`/v1/clusters/${cluster}/instances`)).json(), (b) => b.items?.length === 2, { what: 'two instances' });
-    expect(body.items.map((i: { id: string; version: string }) => [i.id, i.version])).toEqual([['10.0.0.1:7000', '7.0.15'], ['10.0.0.1:7001', '7.0.15']]);
+    const body = await eventually(
+      async () => (await get(`/v1/clusters/${cluster}/instances`)).json(),
+      (b) => b.items?.length === 2,
+      { what: 'two instances' },
+    );
+    expect(body.items.map((i: { id: string; version: string }) => [i.id, i.version])).toEqual([
+      ['10.0.0.1:7000', '7.0.15'],
+      ['10.0.0.1:7001', '7.0.15'],
+    ]);
   });
 
   it('the slow entry and its pattern', async () => {
-    const body = await eventually(async () => (await get(`/v1/clusters/${cluster}/slowlog`)).json(), (b) => b.items?.length === 1, { what: 'the slowlog entry' });
+    const body = await eventually(
+      async () => (await get(`/v1/clusters/${cluster}/slowlog`)).json(),
+      (b) => b.items?.length === 1,
+      { what: 'the slowlog entry' },
+    );
     expect(body.items[0]).toMatchObject({ command: 'hgetall', durationUs: 250_000, clientName: 'api' });
     const patterns = (await get(`/v1/clusters/${cluster}/slowlog/patterns`)).json();
     expect(patterns.items[0]).toMatchObject({ pattern: 'hgetall big:hash:*', entries: 1 });

@@ -17,8 +17,19 @@ const now = Math.floor(Date.now() / 1000);
 
 beforeAll(async () => {
   await migrate(clickhouse, config.clickhouse.database);
-  const rows = Array.from({ length: 12 }, (_, i) => infoRows({ ...syntheticInfo(cluster, i), ts: (now - 60 + i * 5) * 1000 }, { topic: 't', partition: 0, offset: i }).get('info_samples')![0]!);
-  await clickhouse.insert({ table: identifier(`${config.clickhouse.database}.info_samples`).text, values: rows, format: 'JSONEachRow' });
+  const rows = Array.from(
+    { length: 12 },
+    (_, i) =>
+      infoRows(
+        { ...syntheticInfo(cluster, i), ts: (now - 60 + i * 5) * 1000 },
+        { topic: 't', partition: 0, offset: i },
+      ).get('info_samples')![0]!,
+  );
+  await clickhouse.insert({
+    table: identifier(`${config.clickhouse.database}.info_samples`).text,
+    values: rows,
+    format: 'JSONEachRow',
+  });
 });
 
 afterAll(async () => {
@@ -27,7 +38,8 @@ afterAll(async () => {
   await clickhouse.close();
 });
 
-const metrics = (qs: string, id = '10.0.0.1:7000') => app.inject({ url: `/v1/instances/${encodeURIComponent(id)}/metrics?${qs}` });
+const metrics = (qs: string, id = '10.0.0.1:7000') =>
+  app.inject({ url: `/v1/instances/${encodeURIComponent(id)}/metrics?${qs}` });
 
 describe('GET /v1/instances/:id/metrics', () => {
   it('returns the series asked for, averaged per step', async () => {
@@ -74,13 +86,36 @@ describe('GET /v1/instances/:id/metrics', () => {
   });
 
   it('random input never produces a 500', async () => {
-    const pieces = ["'", '"', '\\', '%00', '%27', ';', '--', '/*', '${x}', '{x:UInt8}', '1e309', '-0', 'NaN', '\u202e', '%F0%9F%98%80', '999999999999999999999'];
+    const pieces = [
+      "'",
+      '"',
+      '\\',
+      '%00',
+      '%27',
+      ';',
+      '--',
+      '/*',
+      '${x}',
+      '{x:UInt8}',
+      '1e309',
+      '-0',
+      'NaN',
+      '\u202e',
+      '%F0%9F%98%80',
+      '999999999999999999999',
+    ];
     let seed = 42;
-    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
     for (let i = 0; i < 200; i++) {
       const junk = Array.from({ length: 1 + rand(4) }, () => pieces[rand(pieces.length)]).join('');
       const field = ['names', 'from', 'to', 'step'][rand(4)]!;
-      const res = await metrics(`names=used_memory&${field}=${encodeURIComponent(junk)}`, rand(3) === 0 ? `h${junk}:1` : '10.0.0.1:7000');
+      const res = await metrics(
+        `names=used_memory&${field}=${encodeURIComponent(junk)}`,
+        rand(3) === 0 ? `h${junk}:1` : '10.0.0.1:7000',
+      );
       expect(res.statusCode, `${field}=${junk}`).toBeLessThan(500);
     }
   });

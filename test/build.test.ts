@@ -11,7 +11,9 @@ const root = new URL('..', import.meta.url).pathname;
 const dist = join(root, 'dist');
 
 function jsFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? jsFiles(join(dir, e.name)) : e.name.endsWith('.js') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? jsFiles(join(dir, e.name)) : e.name.endsWith('.js') ? [join(dir, e.name)] : [],
+  );
 }
 
 describe('compiled build (npm run build)', () => {
@@ -21,11 +23,19 @@ describe('compiled build (npm run build)', () => {
     const modules = jsFiles(dist).filter((f) => !/(cli\/redscope|bench\/info-loop)\.js$/.test(f));
     expect(modules.length).toBeGreaterThan(50);
     const load = `for (const f of ${JSON.stringify(modules)}) { try { await import(f); } catch (e) { console.error(f + ': ' + e.message); process.exitCode = 1; } }`;
-    const loaded = spawnSync(process.execPath, ['--input-type=module', '-e', load], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    const loaded = spawnSync(process.execPath, ['--input-type=module', '-e', load], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     expect(loaded.stderr, `modules that fail to load: ${modules.length} tried`).toBe('');
     expect(loaded.status).toBe(0);
 
-    const help = spawnSync(process.execPath, [join(dist, 'cli/redscope.js'), '--help'], { cwd: root, encoding: 'utf8', timeout: 30_000 });
+    const help = spawnSync(process.execPath, [join(dist, 'cli/redscope.js'), '--help'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(help.status, help.stderr).toBe(0);
     for (const verb of ['collector', 'stream', 'alerts', 'api', 'migrate']) expect(help.stdout).toContain(verb);
   });

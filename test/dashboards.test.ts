@@ -25,7 +25,11 @@ describe('dashboard JSON', () => {
   it('is exactly what `npm run dashboards` generates from dashboards/builders (never edit the JSON)', () => {
     const rendered = renderDashboards();
     expect(committed.sort()).toEqual(rendered.map((d) => d.file).sort());
-    for (const d of rendered) expect(readFileSync(new URL(d.file, JSON_DIR), 'utf8'), `dashboards/json/${d.file} is stale: run npm run dashboards`).toBe(d.text);
+    for (const d of rendered)
+      expect(
+        readFileSync(new URL(d.file, JSON_DIR), 'utf8'),
+        `dashboards/json/${d.file} is stale: run npm run dashboards`,
+      ).toBe(d.text);
   });
 
   it('gives every dashboard a uid and title, and every panel a grid position and the redscope ClickHouse datasource', () => {
@@ -38,12 +42,21 @@ describe('dashboard JSON', () => {
       expect(new Set(panels.map((p) => p.id)).size, `${d.title}: panel ids`).toBe(panels.length);
       for (const p of panels) {
         const where = `${d.title} / ${p.title}`;
-        expect(p.gridPos, where).toMatchObject({ x: expect.any(Number), y: expect.any(Number), w: expect.any(Number), h: expect.any(Number) });
+        expect(p.gridPos, where).toMatchObject({
+          x: expect.any(Number),
+          y: expect.any(Number),
+          w: expect.any(Number),
+          h: expect.any(Number),
+        });
         expect(p.gridPos!.x + p.gridPos!.w, where).toBeLessThanOrEqual(24);
         expect(p.datasource, where).toEqual(CLICKHOUSE_DATASOURCE);
         expect(p.targets?.length, where).toBeGreaterThan(0);
         for (const t of p.targets as unknown as Array<Record<string, unknown>>) {
-          expect(t, where).toMatchObject({ datasource: CLICKHOUSE_DATASOURCE, editorType: 'sql', rawSql: expect.stringMatching(/^SELECT /) });
+          expect(t, where).toMatchObject({
+            datasource: CLICKHOUSE_DATASOURCE,
+            editorType: 'sql',
+            rawSql: expect.stringMatching(/^SELECT /),
+          });
           expect(t.format, where).toBe(t.queryType === 'timeseries' ? 0 : 1);
         }
       }
@@ -52,9 +65,15 @@ describe('dashboard JSON', () => {
   });
 
   it('is what Grafana is provisioned with: the datasource uid the panels use, the folder docker-compose mounts the JSON into', () => {
-    const ds = parseYaml(readFileSync(new URL('../dashboards/provisioning/datasources/clickhouse.yaml', import.meta.url), 'utf8'));
-    expect(ds.datasources).toEqual([expect.objectContaining({ type: CLICKHOUSE_DATASOURCE.type, uid: CLICKHOUSE_DATASOURCE.uid })]);
-    const provider = parseYaml(readFileSync(new URL('../dashboards/provisioning/dashboards/redscope.yaml', import.meta.url), 'utf8')).providers[0];
+    const ds = parseYaml(
+      readFileSync(new URL('../dashboards/provisioning/datasources/clickhouse.yaml', import.meta.url), 'utf8'),
+    );
+    expect(ds.datasources).toEqual([
+      expect.objectContaining({ type: CLICKHOUSE_DATASOURCE.type, uid: CLICKHOUSE_DATASOURCE.uid }),
+    ]);
+    const provider = parseYaml(
+      readFileSync(new URL('../dashboards/provisioning/dashboards/redscope.yaml', import.meta.url), 'utf8'),
+    ).providers[0];
     const compose = parseYaml(readFileSync(new URL('../docker-compose.yml', import.meta.url), 'utf8'), { merge: true });
     expect(compose.services.grafana.volumes).toContain(`./dashboards/json:${provider.options.path}:ro`);
   });
@@ -78,18 +97,35 @@ function sampleOf(cluster: string, node: 1 | 2 | 3, k: number): InfoSampleV1 {
     role: replica ? 'replica' : 'master',
     fields: {
       ...base.fields,
-      maxmemory: 2 ** 30, used_memory_rss: 1_300_000 + k, mem_fragmentation_ratio: 1.3, blocked_clients: k % 2,
-      instantaneous_ops_per_sec: 100 + k, evicted_keys: 2 * k, expired_keys: 3 * k, rejected_connections: k,
-      keyspace_hits: 90 * k, keyspace_misses: 10 * k, uptime_in_seconds: 1000 + 5 * k, aof_enabled: 0,
-      rdb_changes_since_last_save: k, rdb_bgsave_in_progress: 0, aof_rewrite_in_progress: 0, master_repl_offset: offset,
+      maxmemory: 2 ** 30,
+      used_memory_rss: 1_300_000 + k,
+      mem_fragmentation_ratio: 1.3,
+      blocked_clients: k % 2,
+      instantaneous_ops_per_sec: 100 + k,
+      evicted_keys: 2 * k,
+      expired_keys: 3 * k,
+      rejected_connections: k,
+      keyspace_hits: 90 * k,
+      keyspace_misses: 10 * k,
+      uptime_in_seconds: 1000 + 5 * k,
+      aof_enabled: 0,
+      rdb_changes_since_last_save: k,
+      rdb_bgsave_in_progress: 0,
+      aof_rewrite_in_progress: 0,
+      master_repl_offset: offset,
       ...(replica ? { master_port: 6379, slave_repl_offset: offset - 700 } : {}),
     },
     text: {
       ...base.text,
-      role: replica ? 'slave' : 'master', rdb_last_bgsave_status: 'ok', aof_last_write_status: 'ok',
+      role: replica ? 'slave' : 'master',
+      rdb_last_bgsave_status: 'ok',
+      aof_last_write_status: 'ok',
       ...(replica ? { master_host: `${net}.1`, master_link_status: 'up' } : {}),
     },
-    errors: [{ error: 'MOVED', count: k, countDelta: 1 }, { error: 'ASK', count: k, countDelta: k % 2 }],
+    errors: [
+      { error: 'MOVED', count: k, countDelta: 1 },
+      { error: 'ASK', count: k, countDelta: k % 2 },
+    ],
   };
 }
 
@@ -100,7 +136,11 @@ function fleetRows(): Map<string, Record<string, unknown>[]> {
   for (const cluster of CLUSTERS) {
     for (const node of [1, 2, 3] as const) {
       for (let k = 0; k < 120; k++) {
-        for (const [table, rows] of infoRows(sampleOf(cluster, node, k), { topic: 'redscope.info.v1', partition: 0, offset: offset++ })) {
+        for (const [table, rows] of infoRows(sampleOf(cluster, node, k), {
+          topic: 'redscope.info.v1',
+          partition: 0,
+          offset: offset++,
+        })) {
           if (!out.has(table)) out.set(table, []);
           out.get(table)!.push(...rows);
         }
@@ -127,8 +167,10 @@ const ALL_INSTANCES = CLUSTERS.flatMap((_, c) => [1, 2, 3].map((n) => `10.0.${c 
 function selections(d: Dashboard): Array<{ name: string; variables: Record<string, VariableValue> }> {
   const pick = (v: VariableModel, all: boolean): VariableValue => {
     const multi = Boolean(v.multi);
-    if (v.name === 'cluster') return all && v.includeAll ? { values: CLUSTERS, all: true, multi } : { values: ['alpha'], multi };
-    if (v.name === 'instance') return all && v.includeAll ? { values: ALL_INSTANCES, all: true, multi } : { values: [REPLICA], multi };
+    if (v.name === 'cluster')
+      return all && v.includeAll ? { values: CLUSTERS, all: true, multi } : { values: ['alpha'], multi };
+    if (v.name === 'instance')
+      return all && v.includeAll ? { values: ALL_INSTANCES, all: true, multi } : { values: [REPLICA], multi };
     throw new Error(`${d.title}: the test has no sample value for $${v.name}`);
   };
   return [true, false].map((all) => ({
@@ -142,9 +184,11 @@ function checks(): Check[] {
   for (const d of dashboards) {
     for (const sel of selections(d)) {
       const ctx: MacroContext = { fromSec: NOW_S - 900, toSec: NOW_S, intervalSec: 60, variables: sel.variables };
-      for (const v of variablesOf(d)) out.push({ where: `${d.title} / $${v.name} [${sel.name}]`, sql: expandMacros(String(v.query), ctx) });
+      for (const v of variablesOf(d))
+        out.push({ where: `${d.title} / $${v.name} [${sel.name}]`, sql: expandMacros(String(v.query), ctx) });
       for (const p of (d.panels ?? []) as Panel[]) {
-        for (const t of p.targets as unknown as Array<{ rawSql: string }>) out.push({ where: `${d.title} / ${p.title} [${sel.name}]`, sql: expandMacros(t.rawSql, ctx) });
+        for (const t of p.targets as unknown as Array<{ rawSql: string }>)
+          out.push({ where: `${d.title} / ${p.title} [${sel.name}]`, sql: expandMacros(t.rawSql, ctx) });
       }
     }
   }
@@ -161,7 +205,8 @@ describe('dashboard queries on ClickHouse 18.16', () => {
     const admin = createClickHouse(config.clickhouse);
     try {
       await migrate(admin, db);
-      for (const [table, values] of fleetRows()) await admin.insert({ table: `${db}.${table}`, values, format: 'JSONEachRow' });
+      for (const [table, values] of fleetRows())
+        await admin.insert({ table: `${db}.${table}`, values, format: 'JSONEachRow' });
     } finally {
       await admin.close();
     }
@@ -197,17 +242,32 @@ describe('dashboard queries on current ClickHouse (chDB)', () => {
 
   beforeAll(async () => {
     schema = [`CREATE DATABASE ${db}`, ...loadMigrations(db).flatMap((m) => m.statements)];
-    inserts = [...fleetRows()].map(([table, rows]) => `INSERT INTO ${db}.${table} FORMAT JSONEachRow\n${rows.map((r) => JSON.stringify(r)).join('\n')}`);
+    inserts = [...fleetRows()].map(
+      ([table, rows]) =>
+        `INSERT INTO ${db}.${table} FORMAT JSONEachRow\n${rows.map((r) => JSON.stringify(r)).join('\n')}`,
+    );
     run = await runOnCurrentClickHouse([...schema, ...inserts, `USE ${db}`, ...all.map((c) => c.sql)]);
   });
 
   it('every panel and variable query runs and returns rows for the sample fleet', () => {
-    const [ddl, loaded, queries] = [run.results.slice(0, schema.length), run.results.slice(schema.length, -all.length), run.results.slice(-all.length)];
+    const [ddl, loaded, queries] = [
+      run.results.slice(0, schema.length),
+      run.results.slice(schema.length, -all.length),
+      run.results.slice(-all.length),
+    ];
     // A migration that fails here only matters if a panel reads its table; the queries say so.
-    const context = ddl.filter((r) => !r.ok).map((r) => `migration failed: ${r.sql.slice(0, 80)}…: ${r.error?.split('\n')[0]}`);
+    const context = ddl
+      .filter((r) => !r.ok)
+      .map((r) => `migration failed: ${r.sql.slice(0, 80)}…: ${r.error?.split('\n')[0]}`);
     expect(loaded.filter((r) => !r.ok).map((r) => `${r.sql.slice(0, 60)}…: ${r.error?.split('\n')[0]}`)).toEqual([]);
-    expect(queries.flatMap((r, i) => (r.ok ? [] : [`${all[i]!.where}: ${r.error?.split('\n')[0]}`])), context.join('\n')).toEqual([]);
-    expect(queries.flatMap((r, i) => (r.ok && r.output?.trim() === '' ? [all[i]!.where] : [])), context.join('\n')).toEqual([]);
+    expect(
+      queries.flatMap((r, i) => (r.ok ? [] : [`${all[i]!.where}: ${r.error?.split('\n')[0]}`])),
+      context.join('\n'),
+    ).toEqual([]);
+    expect(
+      queries.flatMap((r, i) => (r.ok && r.output?.trim() === '' ? [all[i]!.where] : [])),
+      context.join('\n'),
+    ).toEqual([]);
   });
 });
 

@@ -2,7 +2,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClickHouse } from '../common/clickhouse.ts';
 import { createKafka } from '../common/kafka.ts';
-import { DeadLetterV1, TOPICS } from '../contracts/index.ts';
+import { type DeadLetterV1, TOPICS } from '../contracts/index.ts';
 import { startStream } from '../stream/index.ts';
 import { produceRaw } from './support/kafka.ts';
 import { dropDatabase, eventually, quietLog, testConfig, uniqueName } from './support/pipeline.ts';
@@ -18,7 +18,10 @@ describe('dead letters', () => {
     await produceRaw(config, TOPICS.info, [
       good(1),
       { key: `${cluster}-notjson`, value: '{"v":1, this is not json' },
-      { key: `${cluster}-wrongshape`, value: JSON.stringify({ ...syntheticInfo(cluster, 2), fields: { used_memory: 'lots' } }) },
+      {
+        key: `${cluster}-wrongshape`,
+        value: JSON.stringify({ ...syntheticInfo(cluster, 2), fields: { used_memory: 'lots' } }),
+      },
       { key: `${cluster}-empty`, value: '' },
       good(3),
     ]);
@@ -28,7 +31,10 @@ describe('dead letters', () => {
     try {
       await eventually(
         async () => {
-          const rs = await clickhouse.query({ query: `SELECT count() AS n FROM ${config.clickhouse.database}.info_samples WHERE cluster = '${cluster}'`, format: 'JSONEachRow' });
+          const rs = await clickhouse.query({
+            query: `SELECT count() AS n FROM ${config.clickhouse.database}.info_samples WHERE cluster = '${cluster}'`,
+            format: 'JSONEachRow',
+          });
           return Number((await rs.json<{ n: string }>())[0]?.n);
         },
         (n) => n === 2,
@@ -62,7 +68,11 @@ async function readDeadLetters(keyPrefix: string, want: number): Promise<DeadLet
     },
   });
   try {
-    await eventually(async () => found.length, (n) => n >= want, { what: `${want} dead letters`, timeoutMs: 30_000 });
+    await eventually(
+      async () => found.length,
+      (n) => n >= want,
+      { what: `${want} dead letters`, timeoutMs: 30_000 },
+    );
     return found;
   } finally {
     await consumer.disconnect();

@@ -15,7 +15,9 @@ const REPO = fileURLToPath(new URL('..', import.meta.url));
 function compose(dir: string, ...args: string[]) {
   const res = spawnSync('docker-compose', ['-f', 'docker-compose.yml', ...args], { cwd: dir, encoding: 'utf8' });
   if (res.error && (res.error as NodeJS.ErrnoException).code === 'ENOENT') {
-    throw new Error('docker-compose is not installed: apt-get install -y docker-compose (Debian package `docker-compose`; .ci/run installs it)');
+    throw new Error(
+      'docker-compose is not installed: apt-get install -y docker-compose (Debian package `docker-compose`; .ci/run installs it)',
+    );
   }
   return res;
 }
@@ -45,7 +47,10 @@ describe('docker-compose.yml', () => {
 
     copyFileSync(join(REPO, 'docker-compose.yml'), join(tmp, 'docker-compose.yml'));
     const text = readFileSync(join(tmp, 'docker-compose.yml'), 'utf8');
-    writeFileSync(join(tmp, 'docker-compose.yml'), text.replace(/^  kafka:\n/m, '  kafka:\n    no_such_option: true\n'));
+    writeFileSync(
+      join(tmp, 'docker-compose.yml'),
+      text.replace(/^ {2}kafka:\n/m, '  kafka:\n    no_such_option: true\n'),
+    );
     const broken = compose(tmp, 'config', '-q');
     expect(broken.status).not.toBe(0);
     expect(broken.stderr).toMatch(/no_such_option/);
@@ -53,7 +58,9 @@ describe('docker-compose.yml', () => {
 
   it('has the local stack topology: six cluster-enabled Redis nodes joined with one replica each, Kafka, ClickHouse, Grafana and redscope', () => {
     const services = resolved();
-    const redisNodes = Object.entries(services).filter(([, s]) => Array.isArray(s.command) && s.command.join(' ').includes('--cluster-enabled yes'));
+    const redisNodes = Object.entries(services).filter(
+      ([, s]) => Array.isArray(s.command) && s.command.join(' ').includes('--cluster-enabled yes'),
+    );
     expect(redisNodes).toHaveLength(REDIS_NODE_COUNT);
 
     const init = services['redis-cluster-init'];
@@ -67,7 +74,9 @@ describe('docker-compose.yml', () => {
       expect(services[verb]?.build, verb).toBeDefined();
       expect(services[verb]?.command, verb).toEqual([verb]);
     }
-    expect(services.collector?.depends_on?.['redis-cluster-init']).toEqual({ condition: 'service_completed_successfully' });
+    expect(services.collector?.depends_on?.['redis-cluster-init']).toEqual({
+      condition: 'service_completed_successfully',
+    });
   });
 
   it('pins every image to a version tag, and the Dockerfile base image too', () => {
@@ -84,7 +93,9 @@ describe('docker-compose.yml', () => {
     const fromEnv = /function fromEnv\([\s\S]*?\n}\n/.exec(source)?.[0] ?? '';
     const known = new Set(fromEnv.match(/REDSCOPE_[A-Z0-9_]+/g));
     expect(known.size).toBeGreaterThan(5);
-    const used = Object.values(resolved()).flatMap((s) => Object.keys(s.environment ?? {})).filter((k) => k.startsWith('REDSCOPE_'));
+    const used = Object.values(resolved())
+      .flatMap((s) => Object.keys(s.environment ?? {}))
+      .filter((k) => k.startsWith('REDSCOPE_'));
     expect(used.length).toBeGreaterThan(0);
     expect([...new Set(used)].filter((k) => !known.has(k))).toEqual([]);
   });

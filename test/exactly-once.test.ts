@@ -44,7 +44,13 @@ function startProcessorProcess(groupId: string): ChildProcess {
  * offset twice), carrying `distinctSamples` different sequence numbers (each synthetic
  * sample has its own used_memory; fewer means a message was lost).
  */
-async function counts(): Promise<{ samples: number; distinctOffsets: number; distinctSamples: number; commands: number; errors: number }> {
+async function counts(): Promise<{
+  samples: number;
+  distinctOffsets: number;
+  distinctSamples: number;
+  commands: number;
+  errors: number;
+}> {
   const rs = await clickhouse.query({
     query: `SELECT
       (SELECT count() FROM ${db}.info_samples WHERE cluster = '${cluster}') AS samples,
@@ -55,7 +61,13 @@ async function counts(): Promise<{ samples: number; distinctOffsets: number; dis
     format: 'JSONEachRow',
   });
   const [r] = await rs.json<Record<string, string>>();
-  return { samples: Number(r!.samples), distinctOffsets: Number(r!.distinctOffsets), distinctSamples: Number(r!.distinctSamples), commands: Number(r!.commands), errors: Number(r!.errors) };
+  return {
+    samples: Number(r!.samples),
+    distinctOffsets: Number(r!.distinctOffsets),
+    distinctSamples: Number(r!.distinctSamples),
+    commands: Number(r!.commands),
+    errors: Number(r!.errors),
+  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -82,16 +94,28 @@ describe('exactly-once results', () => {
         child = startProcessorProcess(groupId);
       }
     }
-    const final = await eventually(counts, (c) => c.samples >= total, { timeoutMs: 90_000, what: `${total} samples stored` });
+    const final = await eventually(counts, (c) => c.samples >= total, {
+      timeoutMs: 90_000,
+      what: `${total} samples stored`,
+    });
     await sleep(2000); // anything written twice would show up by now
-    expect(await counts()).toEqual({ samples: total, distinctOffsets: total, distinctSamples: total, commands: total * 2, errors: total });
+    expect(await counts()).toEqual({
+      samples: total,
+      distinctOffsets: total,
+      distinctSamples: total,
+      commands: total * 2,
+      errors: total,
+    });
     expect(final.samples).toBe(total);
     child.kill('SIGTERM');
     await new Promise((r) => child!.once('exit', r));
   });
 
   it('replaying the whole topic from a new consumer group into the same database adds nothing', async () => {
-    const stream = await startStream({ ...config, stream: { ...config.stream, groupId: uniqueName('eo-replay') } }, quietLog);
+    const stream = await startStream(
+      { ...config, stream: { ...config.stream, groupId: uniqueName('eo-replay') } },
+      quietLog,
+    );
     try {
       const admin = createKafka(config.kafka, quietLog).admin();
       await admin.connect();
@@ -99,9 +123,19 @@ describe('exactly-once results', () => {
       await admin.disconnect();
       const endTotal = ends.reduce((n, p) => n + Number(p.offset), 0);
       const startTotal = ends.reduce((n, p) => n + Number(p.low), 0);
-      await eventually(async () => stream.processor.stats.messages, (n) => n >= endTotal - startTotal, { timeoutMs: 90_000, what: 'the replay to reach the end of the topic' });
+      await eventually(
+        async () => stream.processor.stats.messages,
+        (n) => n >= endTotal - startTotal,
+        { timeoutMs: 90_000, what: 'the replay to reach the end of the topic' },
+      );
       expect(stream.processor.stats.skippedAlreadyStored).toBeGreaterThanOrEqual(total);
-      expect(await counts()).toEqual({ samples: total, distinctOffsets: total, distinctSamples: total, commands: total * 2, errors: total });
+      expect(await counts()).toEqual({
+        samples: total,
+        distinctOffsets: total,
+        distinctSamples: total,
+        commands: total * 2,
+        errors: total,
+      });
     } finally {
       await stream.stop();
     }

@@ -33,7 +33,11 @@ beforeAll(async () => {
       receivers: [{ name: 'chat', type: 'webhook', url: chat.url }],
     },
   };
-  await eventually(() => clusterWhole(endpoints.redisSeeds), (ok) => ok, { timeoutMs: 30_000, what: 'a whole cluster before the test' });
+  await eventually(
+    () => clusterWhole(endpoints.redisSeeds),
+    (ok) => ok,
+    { timeoutMs: 30_000, what: 'a whole cluster before the test' },
+  );
   await startGroupsAtEnd(config, [config.stream.groupId], [...SAMPLE_TOPICS]);
   await startGroupsAtEnd(config, [config.alerts.managerGroupId], [TOPICS.alerts]);
   await startGroupsAtEnd(config, [config.alerts.deliveryGroupId], [TOPICS.notifications]);
@@ -67,7 +71,10 @@ describe('failover → chat', () => {
     process.kill(pid, 'SIGSTOP');
     let firing: unknown;
     try {
-      firing = await eventually(async () => chat.received.find((m) => status(m.body) === 'firing'), Boolean, { timeoutMs: 30_000, what: 'a firing failover message in chat' });
+      firing = await eventually(async () => chat.received.find((m) => status(m.body) === 'firing'), Boolean, {
+        timeoutMs: 30_000,
+        what: 'a firing failover message in chat',
+      });
     } finally {
       process.kill(pid, 'SIGCONT');
     }
@@ -75,10 +82,18 @@ describe('failover → chat', () => {
     expect(firingText).toContain(oldAddr);
     expect(firingText).toContain(newAddr);
 
-    await eventually(async () => chat.received.filter((m) => status(m.body) === 'resolved').length, (n) => n >= 1, { timeoutMs: 60_000, what: 'a resolved failover message in chat' });
+    await eventually(
+      async () => chat.received.filter((m) => status(m.body) === 'resolved').length,
+      (n) => n >= 1,
+      { timeoutMs: 60_000, what: 'a resolved failover message in chat' },
+    );
     await new Promise((r) => setTimeout(r, 3000)); // anything sent twice would arrive by now
     const statuses = chat.received.map((m) => status(m.body));
     expect(statuses).toEqual(['firing', 'resolved']);
-    await eventually(() => clusterWhole(endpoints.redisSeeds), (ok) => ok, { timeoutMs: 30_000, what: 'the cluster whole again' });
+    await eventually(
+      () => clusterWhole(endpoints.redisSeeds),
+      (ok) => ok,
+      { timeoutMs: 30_000, what: 'the cluster whole again' },
+    );
   });
 });

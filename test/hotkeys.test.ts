@@ -43,7 +43,10 @@ function hotkeysOf(samples: Sample[]): HotKeysV1 {
 beforeAll(async () => {
   server = await startStandaloneRedis('hotkeys', ['--maxmemory-policy', 'allkeys-lfu']);
   const redis = server.client();
-  target = { ref: { id: `127.0.0.1:${server.port}`, host: '127.0.0.1', port: server.port, cluster: 'standalone' }, redis };
+  target = {
+    ref: { id: `127.0.0.1:${server.port}`, host: '127.0.0.1', port: server.port, cluster: 'standalone' },
+    redis,
+  };
   const p = redis.pipeline();
   for (let i = 0; i < 500; i++) p.set(`cold:${i}`, 'x');
   p.set('hot:counter', '1');
@@ -74,7 +77,15 @@ describe('hot keys', () => {
   });
 
   it('a MONITOR window counts commands per key and names the method', async () => {
-    const sampler = hotKeysSampler({ ...defaults, hotkeys: { ...defaults.hotkeys, topN: 5, monitor: { enabled: true, durationMs: 1500, maxBytes: 10 * 1024 * 1024 } }, timeoutMs: 2000 });
+    const sampler = hotKeysSampler({
+      ...defaults,
+      hotkeys: {
+        ...defaults.hotkeys,
+        topN: 5,
+        monitor: { enabled: true, durationMs: 1500, maxBytes: 10 * 1024 * 1024 },
+      },
+      timeoutMs: 2000,
+    });
     const running = sampler.sample(target, { collector }, new AbortController().signal);
     await new Promise((r) => setTimeout(r, 300)); // MONITOR is on by now
     await hammer('hot:monitored', 400);
@@ -92,7 +103,10 @@ describe('hot keys', () => {
     const load = (async () => {
       while (loading) await hammer('hot:capped', 100);
     })();
-    const result = await monitorWindow({ host: '127.0.0.1', port: server.port }, { durationMs: 4000, maxBytes: 4096, topN: 3 }).finally(() => (loading = false));
+    const result = await monitorWindow(
+      { host: '127.0.0.1', port: server.port },
+      { durationMs: 4000, maxBytes: 4096, topN: 3 },
+    ).finally(() => (loading = false));
     expect(result.truncated).toBe(true);
     expect(result.bytesSeen).toBeGreaterThanOrEqual(4096);
     expect(result.windowMs).toBeLessThan(4000);
@@ -111,13 +125,25 @@ describe('hot keys', () => {
     const stream = await startStream(config, quietLog);
     const clickhouse = createClickHouse(config.clickhouse);
     try {
-      const sink = new KafkaSink(createKafka(config.kafka, quietLog), quietLog, { maxMessages: 100, topics: SAMPLE_TOPICS, topicPartitions: config.kafka.topicPartitions });
+      const sink = new KafkaSink(createKafka(config.kafka, quietLog), quietLog, {
+        maxMessages: 100,
+        topics: SAMPLE_TOPICS,
+        topicPartitions: config.kafka.topicPartitions,
+      });
       await sink.start();
       sink.push(samples.filter((s) => s.topic === TOPICS.hotkeys));
       await sink.stop(15_000);
       const table = identifier(`${config.clickhouse.database}.hot_keys`);
       const rows = await eventually(
-        async () => (await clickhouse.query({ query: sql`SELECT method, metric, key FROM ${table} WHERE rank = 1 AND instance = ${target.ref.id} AND key LIKE 'hot:%' ORDER BY method`.text, format: 'JSONEachRow' })).json<{ method: string; metric: string; key: string }>(),
+        async () =>
+          (
+            await clickhouse.query({
+              query:
+                sql`SELECT method, metric, key FROM ${table} WHERE rank = 1 AND instance = ${target.ref.id} AND key LIKE 'hot:%' ORDER BY method`
+                  .text,
+              format: 'JSONEachRow',
+            })
+          ).json<{ method: string; metric: string; key: string }>(),
         (r) => r.length >= 2,
         { what: 'hot_keys rows of both methods', timeoutMs: 30_000 },
       );

@@ -25,16 +25,28 @@ describe('Kafka outage during sampling', () => {
     await startKafka({ port, controllerPort: port + 1, dataDir, log });
     const base = testConfig();
     const name = uniqueName('outage');
-    const config = { ...base, kafka: { ...base.kafka, brokers: [`127.0.0.1:${port}`], topicPartitions: 1 }, collector: { ...base.collector, name, infoEveryMs: 250 } };
+    const config = {
+      ...base,
+      kafka: { ...base.kafka, brokers: [`127.0.0.1:${port}`], topicPartitions: 1 },
+      collector: { ...base.collector, name, infoEveryMs: 250 },
+    };
     const running = await startCollector(config, quietLog);
     const health = async () => (await fetch(`${running.healthUrl}/health`)).status;
     try {
-      await eventually(async () => running.sink.stats().sent, (n) => n > 20, { what: 'samples delivered before the outage' });
+      await eventually(
+        async () => running.sink.stats().sent,
+        (n) => n > 20,
+        { what: 'samples delivered before the outage' },
+      );
       expect(await health()).toBe(200);
 
       await stopKafka(dataDir, log);
       const downAt = Date.now();
-      await eventually(async () => running.sink.stats().queued, (n) => n > 50, { what: 'samples queueing while Kafka is down' });
+      await eventually(
+        async () => running.sink.stats().queued,
+        (n) => n > 50,
+        { what: 'samples queueing while Kafka is down' },
+      );
       await sleep(Math.max(0, 4000 - (Date.now() - downAt)));
       await eventually(health, (s) => s === 503, { timeoutMs: 40_000, what: 'GET /health to report the outage' });
 
@@ -62,16 +74,25 @@ describe('Kafka outage during sampling', () => {
       collector: { ...base.collector, name, infoEveryMs: 250, bufferMaxMessages: 100, spill },
     };
     let mostOnDisk = 0;
-    const watchSpill = (running: RunningCollector) => setInterval(() => (mostOnDisk = Math.max(mostOnDisk, running.sink.stats().spill?.messages ?? 0)), 100);
+    const watchSpill = (running: RunningCollector) =>
+      setInterval(() => (mostOnDisk = Math.max(mostOnDisk, running.sink.stats().spill?.messages ?? 0)), 100);
 
     const first = await startCollector(config, quietLog);
     const firstWatch = watchSpill(first);
     const firstRun = { from: Date.now(), to: 0 };
     try {
-      await eventually(async () => first.sink.stats().sent, (n) => n > 20, { what: 'samples delivered before the outage' });
+      await eventually(
+        async () => first.sink.stats().sent,
+        (n) => n > 20,
+        { what: 'samples delivered before the outage' },
+      );
       await stopKafka(dataDir, log);
       // Well past the 100-message memory bound: most of it is on disk now.
-      await eventually(async () => first.sink.stats().spill?.messages ?? 0, (n) => n > 300, { timeoutMs: 60_000, what: 'samples spilled to disk' });
+      await eventually(
+        async () => first.sink.stats().spill?.messages ?? 0,
+        (n) => n > 300,
+        { timeoutMs: 60_000, what: 'samples spilled to disk' },
+      );
     } finally {
       clearInterval(firstWatch);
       await first.stop();
@@ -109,10 +130,14 @@ describe('Kafka outage during sampling', () => {
  */
 async function backlogDelivered(running: RunningCollector): Promise<void> {
   const { queued: backlog, sent: sentBefore } = running.sink.stats();
-  await eventually(async () => running.sink.stats(), (s) => s.sent - sentBefore >= backlog, {
-    timeoutMs: 90_000,
-    what: `the backlog of ${backlog} samples delivered`,
-  }).catch((err: Error) => {
+  await eventually(
+    async () => running.sink.stats(),
+    (s) => s.sent - sentBefore >= backlog,
+    {
+      timeoutMs: 90_000,
+      what: `the backlog of ${backlog} samples delivered`,
+    },
+  ).catch((err: Error) => {
     throw new Error(`${err.message} (last Kafka error: ${running.sink.stats().lastError})`);
   });
 }
@@ -124,10 +149,23 @@ async function readInfoSamples(config: ReturnType<typeof testConfig>, collectorN
   const samples: InfoSampleV1[] = [];
   await consumer.connect();
   await consumer.subscribe({ topic: TOPICS.info, fromBeginning: true });
-  await consumer.run({ eachMessage: async ({ message }) => { const m = JSON.parse(message.value!.toString()) as InfoSampleV1; if (m.collector === collectorName) samples.push(m); } });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const m = JSON.parse(message.value!.toString()) as InfoSampleV1;
+      if (m.collector === collectorName) samples.push(m);
+    },
+  });
   try {
     let last = -1;
-    await eventually(async () => { const settled = samples.length > 0 && samples.length === last; last = samples.length; return settled; }, Boolean, { timeoutMs: 60_000, intervalMs: 3000, what: 'reading the topic back' });
+    await eventually(
+      async () => {
+        const settled = samples.length > 0 && samples.length === last;
+        last = samples.length;
+        return settled;
+      },
+      Boolean,
+      { timeoutMs: 60_000, intervalMs: 3000, what: 'reading the topic back' },
+    );
   } finally {
     await consumer.disconnect();
   }
@@ -137,7 +175,8 @@ async function readInfoSamples(config: ReturnType<typeof testConfig>, collectorN
 /** Every one of the 6 instances was sampled from `from` to `to` (ms) every 250 ms, with no sample missing (gap < 1.5 s). */
 function expectNoGaps(samples: readonly InfoSampleV1[], from: number, to: number, minSpanMs: number): void {
   const byInstance = new Map<string, number[]>();
-  for (const s of samples) if (s.ts >= from && s.ts <= to) byInstance.set(s.instance.id, [...(byInstance.get(s.instance.id) ?? []), s.ts]);
+  for (const s of samples)
+    if (s.ts >= from && s.ts <= to) byInstance.set(s.instance.id, [...(byInstance.get(s.instance.id) ?? []), s.ts]);
   expect(byInstance.size).toBe(6);
   for (const [id, ts] of byInstance) {
     ts.sort((a, b) => a - b);

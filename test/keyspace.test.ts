@@ -38,10 +38,13 @@ let cluster: ClusterTargets;
 let writer: Cluster;
 
 /** Scans every master's shard with the sampler; returns the validated messages. */
-async function scanAllShards(opts: Partial<typeof keyspace> = {}): Promise<{ samples: Sample[]; scans: KeyspaceScanV1[] }> {
+async function scanAllShards(
+  opts: Partial<typeof keyspace> = {},
+): Promise<{ samples: Sample[]; scans: KeyspaceScanV1[] }> {
   const sampler = keyspaceSampler({ ...keyspace, ...opts, timeoutMs: 2000 }, quietLog);
   const samples: Sample[] = [];
-  for (const target of cluster.targets) samples.push(...(await sampler.sample(target, ctx, new AbortController().signal)));
+  for (const target of cluster.targets)
+    samples.push(...(await sampler.sample(target, ctx, new AbortController().signal)));
   const scans = samples.filter((s) => s.topic === TOPICS.keyspace).map((s) => s.value as KeyspaceScanV1);
   for (const scan of scans) {
     const valid = checkKeyspace(scan);
@@ -50,7 +53,10 @@ async function scanAllShards(opts: Partial<typeof keyspace> = {}): Promise<{ sam
   return { samples, scans };
 }
 
-function patternTotals(scans: KeyspaceScanV1[], pattern: string): Omit<KeyPatternStat, 'exampleKey' | 'maxBytes' | 'type'> {
+function patternTotals(
+  scans: KeyspaceScanV1[],
+  pattern: string,
+): Omit<KeyPatternStat, 'exampleKey' | 'maxBytes' | 'type'> {
   const rows = scans.flatMap((s) => s.patterns.filter((p) => p.pattern === pattern));
   const sum = (f: (p: KeyPatternStat) => number) => rows.reduce((a, p) => a + f(p), 0);
   return {
@@ -60,14 +66,20 @@ function patternTotals(scans: KeyspaceScanV1[], pattern: string): Omit<KeyPatter
     elements: sum((p) => p.elements),
     noTtl: sum((p) => p.noTtl),
     ttlHistogram: {
-      none: sum((p) => p.ttlHistogram.none), lt1m: sum((p) => p.ttlHistogram.lt1m), lt1h: sum((p) => p.ttlHistogram.lt1h),
-      lt1d: sum((p) => p.ttlHistogram.lt1d), lt7d: sum((p) => p.ttlHistogram.lt7d), ge7d: sum((p) => p.ttlHistogram.ge7d),
+      none: sum((p) => p.ttlHistogram.none),
+      lt1m: sum((p) => p.ttlHistogram.lt1m),
+      lt1h: sum((p) => p.ttlHistogram.lt1h),
+      lt1d: sum((p) => p.ttlHistogram.lt1d),
+      lt7d: sum((p) => p.ttlHistogram.lt7d),
+      ge7d: sum((p) => p.ttlHistogram.ge7d),
     },
   };
 }
 
 function masters(): Target[] {
-  return cluster.nodes.filter((n) => n.role === 'master' && n.slots.length > 0 && !n.failing).map((n) => cluster.targets.find((t) => t.ref.nodeId === n.id)!);
+  return cluster.nodes
+    .filter((n) => n.role === 'master' && n.slots.length > 0 && !n.failing)
+    .map((n) => cluster.targets.find((t) => t.ref.nodeId === n.id)!);
 }
 
 beforeAll(async () => {
@@ -103,7 +115,11 @@ describe('keyspace scan on the cluster', () => {
   it('scans each shard once, on a replica of its master, and counts the test keys exactly', async () => {
     const { scans } = await scanAllShards();
     // One scan per shard: replicas' own runs are skipped, masters scan through a replica.
-    expect(scans.map((s) => s.instance.id).sort()).toEqual(masters().map((m) => m.ref.id).sort());
+    expect(scans.map((s) => s.instance.id).sort()).toEqual(
+      masters()
+        .map((m) => m.ref.id)
+        .sort(),
+    );
     for (const scan of scans) {
       expect(scan.scannedOn.role).toBe('replica');
       expect(scan.scannedOn.id).not.toBe(scan.instance.id);
@@ -141,7 +157,11 @@ describe('keyspace scan on the cluster', () => {
       expect(scan.stats.mode).toBe('pipeline');
       expect(scan.scannedOn).toEqual({ id: scan.instance.id, role: 'master' });
     }
-    expect(patternTotals(scans, cartPattern)).toMatchObject({ keys: CARTS, elements: CARTS * FIELDS, noTtl: CARTS - CARTS_WITH_TTL });
+    expect(patternTotals(scans, cartPattern)).toMatchObject({
+      keys: CARTS,
+      elements: CARTS * FIELDS,
+      noTtl: CARTS - CARTS_WITH_TTL,
+    });
   });
 
   it('honours the rate limit: at 500 keys/s a shard takes at least as long as its keys require', async () => {
@@ -164,7 +184,14 @@ describe('keyspace scan on a standalone instance (strings typed and measured by 
   beforeAll(async () => {
     server = await startStandaloneRedis('keyspace-scan');
     const r = server.client();
-    const strings: Record<string, string> = { 'str:embstr': 'short', 'str:int': '12345', 'str:empty': '', 'str:raw': 'r'.repeat(64), 'str:utf8:ключ': 'значение', 'str:big': 'b'.repeat(10_000) };
+    const strings: Record<string, string> = {
+      'str:embstr': 'short',
+      'str:int': '12345',
+      'str:empty': '',
+      'str:raw': 'r'.repeat(64),
+      'str:utf8:ключ': 'значение',
+      'str:big': 'b'.repeat(10_000),
+    };
     for (const [k, v] of Object.entries(strings)) {
       await r.set(k, v);
       expected.set(k, { type: 'string', length: Buffer.byteLength(v) });
@@ -186,7 +213,16 @@ describe('keyspace scan on a standalone instance (strings typed and measured by 
     for (let f = 0; f < 2000; f++) big.push(`f${f}`, 'v');
     await r.hset('hash:big', ...big);
     await r.xadd('stream:1', '*', 'f', 'v');
-    for (const [k, type, length] of [['list:1', 'list', 3], ['set:int', 'set', 4], ['set:str', 'set', 2], ['zset:1', 'zset', 2], ['hash:small', 'hash', 1], ['hash:big', 'hash', 2000], ['stream:1', 'stream', 1]] as const) expected.set(k, { type, length });
+    for (const [k, type, length] of [
+      ['list:1', 'list', 3],
+      ['set:int', 'set', 4],
+      ['set:str', 'set', 2],
+      ['zset:1', 'zset', 2],
+      ['hash:small', 'hash', 1],
+      ['hash:big', 'hash', 2000],
+      ['stream:1', 'stream', 1],
+    ] as const)
+      expected.set(k, { type, length });
     await r.expire('str:raw', 7200);
     await r.expire('hash:small', 7200);
   });
@@ -195,8 +231,15 @@ describe('keyspace scan on a standalone instance (strings typed and measured by 
   });
 
   const settings = (over: Partial<ScanSettings>): ScanSettings => ({
-    mode: 'lua', batchKeys: 7, keysPerSecond: 0, latencyGuard: { ...keyspace.latencyGuard, enabled: false },
-    topN: 5000, maxPatterns: 2000, withFreq: false, progressEveryMs: 60_000, ...over,
+    mode: 'lua',
+    batchKeys: 7,
+    keysPerSecond: 0,
+    latencyGuard: { ...keyspace.latencyGuard, enabled: false },
+    topN: 5000,
+    maxPatterns: 2000,
+    withFreq: false,
+    progressEveryMs: 60_000,
+    ...over,
   });
   async function scanAll(over: Partial<ScanSettings>) {
     const conns = { scan: server.client(), probe: server.client() };
@@ -209,11 +252,15 @@ describe('keyspace scan on a standalone instance (strings typed and measured by 
   it('reads every key exactly as the per-key commands of pipeline mode do, with and without PTTL', async () => {
     const reference = await scanAll({ mode: 'pipeline', batchKeys: 50 });
     const byKey = (keys: Array<{ key: string; type: string; bytes: number; length: number; ttlMs: number }>) =>
-      Object.fromEntries(keys.map((k) => [k.key, { type: k.type, bytes: k.bytes, length: k.length, ttl: k.ttlMs < 0 ? 'none' : 'set' }]));
+      Object.fromEntries(
+        keys.map((k) => [k.key, { type: k.type, bytes: k.bytes, length: k.length, ttl: k.ttlMs < 0 ? 'none' : 'set' }]),
+      );
     expect(reference.stats.keysScanned).toBe(expected.size);
     const want = byKey(reference.result.topKeysByBytes);
     for (const [k, e] of expected) expect(want[k]).toMatchObject(e);
-    for (const over of [{}, { batchKeys: 1000 }, { batchKeys: 5000, alwaysReadTtl: true }] as Array<Partial<ScanSettings>>) {
+    for (const over of [{}, { batchKeys: 1000 }, { batchKeys: 5000, alwaysReadTtl: true }] as Array<
+      Partial<ScanSettings>
+    >) {
       const lua = await scanAll(over);
       expect(lua.stats).toMatchObject({ mode: 'lua', keysScanned: expected.size, vanished: 0, ttlRead: true });
       expect(byKey(lua.result.topKeysByBytes)).toEqual(want);
@@ -223,7 +270,32 @@ describe('keyspace scan on a standalone instance (strings typed and measured by 
 
   it('falls back to per-key commands under an ACL that denies MGET (written for an older redscope)', async () => {
     const admin = server.client();
-    await admin.call('ACL', 'SETUSER', 'scan-no-mget', 'on', '>pw', 'resetkeys', '~*', '-@all', '+info', '+ping', '+dbsize', '+scan', '+type', '+memory|usage', '+object|encoding', '+strlen', '+hlen', '+llen', '+scard', '+zcard', '+xlen', '+pttl', '+evalsha', '+script|load');
+    await admin.call(
+      'ACL',
+      'SETUSER',
+      'scan-no-mget',
+      'on',
+      '>pw',
+      'resetkeys',
+      '~*',
+      '-@all',
+      '+info',
+      '+ping',
+      '+dbsize',
+      '+scan',
+      '+type',
+      '+memory|usage',
+      '+object|encoding',
+      '+strlen',
+      '+hlen',
+      '+llen',
+      '+scard',
+      '+zcard',
+      '+xlen',
+      '+pttl',
+      '+evalsha',
+      '+script|load',
+    );
     const user = () => new Redis({ port: server.port, host: '127.0.0.1', username: 'scan-no-mget', password: 'pw' });
     const conns = { scan: user(), probe: user() };
     const restricted = await scanKeyspace(conns, settings({ batchKeys: 1000 }));
@@ -233,7 +305,8 @@ describe('keyspace scan on a standalone instance (strings typed and measured by 
     expect(restricted.stats.keysScanned).toBe(expected.size);
     expect(restricted.result.patterns).toEqual(reference.result.patterns);
     // PTTL counts down between the two scans: compare everything else.
-    const shape = (keys: typeof reference.result.topKeysByBytes) => keys.map((k) => [k.key, k.type, k.bytes, k.length]).sort();
+    const shape = (keys: typeof reference.result.topKeysByBytes) =>
+      keys.map((k) => [k.key, k.type, k.bytes, k.length]).sort();
     expect(shape(restricted.result.topKeysByBytes)).toEqual(shape(reference.result.topKeysByBytes));
   });
 
@@ -243,7 +316,13 @@ describe('keyspace scan on a standalone instance (strings typed and measured by 
     await r.persist('hash:small');
     const lua = await scanAll({});
     expect(lua.stats).toMatchObject({ keysScanned: expected.size, ttlRead: false });
-    for (const k of lua.result.topKeysByBytes) expect([k.key, k.ttlMs, k.type, k.length]).toEqual([k.key, -1, expected.get(k.key)!.type, expected.get(k.key)!.length]);
+    for (const k of lua.result.topKeysByBytes)
+      expect([k.key, k.ttlMs, k.type, k.length]).toEqual([
+        k.key,
+        -1,
+        expected.get(k.key)!.type,
+        expected.get(k.key)!.length,
+      ]);
   });
 });
 
@@ -264,27 +343,42 @@ describe('keyspace scan end to end', () => {
 
   it('stores one row per pattern and the big keys in ClickHouse, through Kafka and the stream processor', async () => {
     const { samples } = await scanAllShards();
-    const sink = new KafkaSink(createKafka(config.kafka, quietLog), quietLog, { maxMessages: 1000, topics: SAMPLE_TOPICS, topicPartitions: config.kafka.topicPartitions });
+    const sink = new KafkaSink(createKafka(config.kafka, quietLog), quietLog, {
+      maxMessages: 1000,
+      topics: SAMPLE_TOPICS,
+      topicPartitions: config.kafka.topicPartitions,
+    });
     await sink.start();
     sink.push(samples);
     await sink.stop(15_000);
     expect(sink.stats()).toMatchObject({ queued: 0, dropped: 0 });
 
-    const query = async <T>(q: { text: string }) => (await clickhouse.query({ query: q.text, format: 'JSONEachRow' })).json<T>();
+    const query = async <T>(q: { text: string }) =>
+      (await clickhouse.query({ query: q.text, format: 'JSONEachRow' })).json<T>();
     const patterns = identifier(`${db}.key_patterns`);
     const rows = await eventually(
-      () => query<{ keys: string; no_ttl: string; ttl_lt1d: string; shards: string }>(sql`
+      () =>
+        query<{ keys: string; no_ttl: string; ttl_lt1d: string; shards: string }>(sql`
         SELECT sum(keys) AS keys, sum(no_ttl) AS no_ttl, sum(ttl_lt1d) AS ttl_lt1d, uniqExact(instance) AS shards
         FROM ${patterns} WHERE pattern = ${cartPattern} AND collector = ${ctx.collector}`),
       (r) => Number(r[0]?.shards) === masters().length,
       { what: `key_patterns rows of ${cartPattern} from every shard`, timeoutMs: 30_000 },
     );
-    expect(rows[0]).toMatchObject({ keys: String(CARTS), no_ttl: String(CARTS - CARTS_WITH_TTL), ttl_lt1d: String(CARTS_WITH_TTL) });
+    expect(rows[0]).toMatchObject({
+      keys: String(CARTS),
+      no_ttl: String(CARTS - CARTS_WITH_TTL),
+      ttl_lt1d: String(CARTS_WITH_TTL),
+    });
     const big = await query<{ ranking: string; length: string; scanned_on: string }>(
       sql`SELECT ranking, length, scanned_on FROM ${identifier(`${db}.big_keys`)} WHERE key = ${bigKey} ORDER BY ranking`,
     );
-    expect(big.map((b) => [b.ranking, Number(b.length)])).toEqual([['bytes', BIG_FIELDS], ['length', BIG_FIELDS]]);
-    const marks = await query<{ table_name: string }>(sql`SELECT DISTINCT table_name FROM ${identifier(`${db}.ingest_watermarks`)} WHERE table_name IN ('key_patterns', 'big_keys')`);
+    expect(big.map((b) => [b.ranking, Number(b.length)])).toEqual([
+      ['bytes', BIG_FIELDS],
+      ['length', BIG_FIELDS],
+    ]);
+    const marks = await query<{ table_name: string }>(
+      sql`SELECT DISTINCT table_name FROM ${identifier(`${db}.ingest_watermarks`)} WHERE table_name IN ('key_patterns', 'big_keys')`,
+    );
     expect(marks.map((m) => m.table_name).sort()).toEqual(['big_keys', 'key_patterns']);
   });
 });

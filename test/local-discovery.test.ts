@@ -19,9 +19,17 @@ describe('a collector with local discovery and no seeds', () => {
     const { createKafka } = await import('../common/kafka.ts');
     const { testConfig, quietLog } = await import('./support/pipeline.ts');
     const base = testConfig();
-    const config = { ...base.collector, clusters: [], local: { discover: true, onlyLocal: false, cluster: 'this-host' } };
+    const config = {
+      ...base.collector,
+      clusters: [],
+      local: { discover: true, onlyLocal: false, cluster: 'this-host' },
+    };
     // A sink that is never started: samples only queue, nothing is sent anywhere.
-    const sink = new KafkaSink(createKafka(base.kafka, quietLog), quietLog, { maxMessages: 1000, topics: [], topicPartitions: 1 });
+    const sink = new KafkaSink(createKafka(base.kafka, quietLog), quietLog, {
+      maxMessages: 1000,
+      topics: [],
+      topicPartitions: 1,
+    });
     const collector = new Collector(config, [], sink, quietLog);
     await collector.start();
     try {

@@ -15,10 +15,14 @@ import { dropDatabase, endpoints, eventually, quietLog, testConfig, uniqueName }
 const base = testConfig();
 const config = {
   ...base,
-  collector: { ...base.collector, keyspace: { ...base.collector.keyspace, everyMs: 4000, jitterMs: 0, keysPerSecond: 0 } },
+  collector: {
+    ...base.collector,
+    keyspace: { ...base.collector.keyspace, everyMs: 4000, jitterMs: 0, keysPerSecond: 0 },
+  },
   detectors: { ...base.detectors, nonExpiringKeys: { ...base.detectors.nonExpiringKeys, newPatternMinKeys: 100 } },
 };
-const letters = () => Array.from({ length: 8 }, () => String.fromCharCode(97 + Math.floor(Math.random() * 26))).join('');
+const letters = () =>
+  Array.from({ length: 8 }, () => String.fromCharCode(97 + Math.floor(Math.random() * 26))).join('');
 const prefix = `leak${letters()}`;
 const [host, port] = endpoints.redisSeeds[0]!.split(':');
 const cluster = new Cluster([{ host, port: Number(port) }]);
@@ -44,21 +48,27 @@ describe('non-expiring key leak → alert', () => {
     const consumer = createKafka(config.kafka, quietLog).consumer({ groupId: alertsGroup });
     await consumer.connect();
     await consumer.subscribe({ topic: TOPICS.alerts });
-    await consumer.run({ eachMessage: async ({ message }) => void seen.push(JSON.parse(message.value!.toString()) as AlertEventV1) });
+    await consumer.run({
+      eachMessage: async ({ message }) => void seen.push(JSON.parse(message.value!.toString()) as AlertEventV1),
+    });
     try {
       stream = await startStream(config, quietLog);
       collector = await startCollector(config, quietLog);
       // The first scan of each shard is the baseline.
-      const scansDone = async () => collector!.collector.health().filter((h) => h.sampler === 'keyspace' && h.lastSuccessAt !== null).length;
+      const scansDone = async () =>
+        collector!.collector.health().filter((h) => h.sampler === 'keyspace' && h.lastSuccessAt !== null).length;
       await eventually(scansDone, (n) => n >= 6, { timeoutMs: 60_000, what: 'a baseline keyspace run on every node' });
       await new Promise((r) => setTimeout(r, 1000)); // let the baseline scans reach the detector
 
       // The forgotten EXPIRE: keys spread over every shard, none with a TTL.
-      await Promise.all(Array.from({ length: 1500 }, (_, i) => cluster.hset(`${prefix}:user:${i}:cart`, 'sku', String(i))));
+      await Promise.all(
+        Array.from({ length: 1500 }, (_, i) => cluster.hset(`${prefix}:user:${i}:cart`, 'sku', String(i))),
+      );
       const pattern = keyPattern(`${prefix}:user:1:cart`);
 
       const alert = await eventually(
-        async () => seen.find((a) => a.rule === 'non-expiring-pattern' && a.status === 'firing' && a.labels.pattern === pattern),
+        async () =>
+          seen.find((a) => a.rule === 'non-expiring-pattern' && a.status === 'firing' && a.labels.pattern === pattern),
         Boolean,
         { timeoutMs: 60_000, what: `an alert naming ${pattern}` },
       );

@@ -63,7 +63,11 @@ describe('INFO end to end', () => {
       for (let i = 0; i < 1234; i++) pipeline.set(`${tag}:k${i}`, 'v', 'EX', 600);
       await pipeline.exec();
       // "Within seconds": eventually's 20 s bound; the speed itself is measured by the benchmarks.
-      const seen = await eventually(() => latest(id, 'keyspace_expires'), (v) => v !== undefined && v >= before + 1234, { what: `keyspace_expires of ${id} ≥ ${before + 1234}` });
+      const seen = await eventually(
+        () => latest(id, 'keyspace_expires'),
+        (v) => v !== undefined && v >= before + 1234,
+        { what: `keyspace_expires of ${id} ≥ ${before + 1234}` },
+      );
       expect(seen).toBeGreaterThanOrEqual(before + 1234);
     } finally {
       const keys = await redis.keys(`${tag}:*`);
@@ -73,7 +77,10 @@ describe('INFO end to end', () => {
   });
 
   it('stores per-command counters with latency percentiles', async () => {
-    const rs = await clickhouse.query({ query: `SELECT command, max(calls) AS calls, max(p99_us) AS p99 FROM ${config.clickhouse.database}.command_stats WHERE command = 'info' GROUP BY command`, format: 'JSONEachRow' });
+    const rs = await clickhouse.query({
+      query: `SELECT command, max(calls) AS calls, max(p99_us) AS p99 FROM ${config.clickhouse.database}.command_stats WHERE command = 'info' GROUP BY command`,
+      format: 'JSONEachRow',
+    });
     const [row] = await rs.json<{ command: string; calls: string; p99: number | null }>();
     expect(Number(row?.calls)).toBeGreaterThan(0);
     expect(row?.p99).not.toBeNull();

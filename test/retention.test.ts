@@ -21,14 +21,23 @@ describe('retention', () => {
     try {
       await migrate(ch, db);
       const now = Date.now();
-      const rows = [now - 30 * DAY, now - 10 * DAY, now].map((ts, i) => infoRows({ ...syntheticInfo('retention', i), ts }, { topic: 't', partition: 0, offset: i }).get('info_samples')![0]!);
+      const rows = [now - 30 * DAY, now - 10 * DAY, now].map(
+        (ts, i) =>
+          infoRows({ ...syntheticInfo('retention', i), ts }, { topic: 't', partition: 0, offset: i }).get(
+            'info_samples',
+          )![0]!,
+      );
       await ch.insert({ table: identifier(`${db}.info_samples`).text, values: rows, format: 'JSONEachRow' });
       const dropped = await applyRetention(ch, db, { defaultDays: 7, tables: { command_stats: 20 } }, now);
       expect(dropped.filter((p) => p.table === 'info_samples')).toHaveLength(2);
       expect(dropped.filter((p) => p.table === 'command_stats')).toHaveLength(1); // only the 30-day-old one
-      const left = await (await ch.query({ query: `SELECT count() AS n FROM ${db}.info_samples`, format: 'JSONEachRow' })).json<{ n: string }>();
+      const left = await (
+        await ch.query({ query: `SELECT count() AS n FROM ${db}.info_samples`, format: 'JSONEachRow' })
+      ).json<{ n: string }>();
       expect(Number(left[0]!.n)).toBe(1);
-      const commands = await (await ch.query({ query: `SELECT count() AS n FROM ${db}.command_stats`, format: 'JSONEachRow' })).json<{ n: string }>();
+      const commands = await (
+        await ch.query({ query: `SELECT count() AS n FROM ${db}.command_stats`, format: 'JSONEachRow' })
+      ).json<{ n: string }>();
       expect(Number(commands[0]!.n)).toBe(4); // two samples × two commands
     } finally {
       await ch.close();

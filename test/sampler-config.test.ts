@@ -17,7 +17,13 @@ describe('stage-2 sampler configuration', () => {
     expect(c.slowlog.redact).toBe('key');
     expect(c.latency.pings).toBe(10);
     const every = Object.fromEntries(buildSamplers(c).map((s) => [s.name, s.everyMs]));
-    expect(every).toMatchObject({ topology: 1000, slowlog: 5000, latency: 1000, clients: 15_000, 'config-audit': 300_000 });
+    expect(every).toMatchObject({
+      topology: 1000,
+      slowlog: 5000,
+      latency: 1000,
+      clients: 15_000,
+      'config-audit': 300_000,
+    });
   });
 
   it('a file overrides one option and keeps the other defaults of that sampler', () => {
@@ -26,7 +32,11 @@ describe('stage-2 sampler configuration', () => {
   });
 
   it('names the bad key', () => {
-    expect(() => loadConfig({ file: file('collector:\n  slowlog:\n    redact: everything\n'), env: {} })).toThrow(/\/collector\/slowlog\/redact/);
-    expect(() => loadConfig({ file: file('collector:\n  latency:\n    pings: 0\n'), env: {} })).toThrow(/\/collector\/latency\/pings/);
+    expect(() => loadConfig({ file: file('collector:\n  slowlog:\n    redact: everything\n'), env: {} })).toThrow(
+      /\/collector\/slowlog\/redact/,
+    );
+    expect(() => loadConfig({ file: file('collector:\n  latency:\n    pings: 0\n'), env: {} })).toThrow(
+      /\/collector\/latency\/pings/,
+    );
   });
 });

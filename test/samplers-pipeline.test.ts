@@ -53,7 +53,8 @@ afterAll(async () => {
 describe('stage-2 samples end to end', () => {
   it('topology: every node reports an ok view of 3 masters + 3 replicas, with its node list stored', async () => {
     const seen = await eventually(
-      () => rows<{ instance: string; state: string; masters: number; replicas: number }>(sql`
+      () =>
+        rows<{ instance: string; state: string; masters: number; replicas: number }>(sql`
         SELECT instance, any(cluster_state) AS state, max(masters) AS masters, max(replicas) AS replicas
         FROM ${table('topology_samples')} WHERE collector = ${collectorName} GROUP BY instance`),
       (r) => r.length === 6,
@@ -62,7 +63,8 @@ describe('stage-2 samples end to end', () => {
     for (const r of seen) expect(r).toMatchObject({ state: 'ok', masters: 3, replicas: 3 });
     // The node lists may land in a later insert than the samples that carry them.
     const [nodes] = await eventually(
-      () => rows<{ observers: string; pairs: string }>(sql`
+      () =>
+        rows<{ observers: string; pairs: string }>(sql`
         SELECT uniqExact(instance) AS observers, uniqExact(instance, node_id) AS pairs FROM ${table('topology_nodes')}
         WHERE (instance, ts_ms) IN (SELECT instance, ts_ms FROM ${table('topology_samples')} WHERE collector = ${collectorName})`),
       (r) => Number(r[0]?.observers) === 6,
@@ -82,7 +84,8 @@ describe('stage-2 samples end to end', () => {
       await slow.redis.call('DEBUG', 'SLEEP', '0.15');
 
       const slowRows = await eventually(
-        () => rows<{ command: string; duration_us: string; args: string[] }>(sql`
+        () =>
+          rows<{ command: string; duration_us: string; args: string[] }>(sql`
           SELECT command, duration_us, args FROM ${table('slowlog')} WHERE client_name = ${slow.name} AND collector = ${collectorName} ORDER BY entry_id`),
         (r) => r.length === 2,
         { what: `two slowlog rows of ${slow.name}` },
@@ -92,7 +95,8 @@ describe('stage-2 samples end to end', () => {
       expect(slowRows[0]!.args).toEqual(['SLEEP', '?']);
 
       const spikes = await eventually(
-        () => rows<{ latency_ms: number }>(sql`
+        () =>
+          rows<{ latency_ms: number }>(sql`
           SELECT latency_ms FROM ${table('latency_events')} WHERE instance = ${target.ref.id} AND event = 'command' AND ts >= toDateTime(${before})`),
         (r) => r.length > 0,
         { what: `a latency spike of ${target.ref.id}` },
@@ -105,7 +109,8 @@ describe('stage-2 samples end to end', () => {
       expect(Number(probes!.answered)).toBe(10 * Number(probes!.n));
 
       const pooled = await eventually(
-        () => rows<{ count: number }>(sql`
+        () =>
+          rows<{ count: number }>(sql`
           SELECT by_name_counts[indexOf(by_name_keys, ${pool[0]!.name})] AS count FROM ${table('client_summaries')}
           WHERE instance = ${target.ref.id} AND collector = ${collectorName} AND has(by_name_keys, ${pool[0]!.name}) ORDER BY ts_ms DESC LIMIT 1`),
         (r) => r.length === 1,
@@ -120,7 +125,10 @@ describe('stage-2 samples end to end', () => {
 
   it('config audit: audits of all six nodes, with timeout 0 and FLUSHALL flagged', async () => {
     const audits = await eventually(
-      () => rows<{ instance: string }>(sql`SELECT DISTINCT instance FROM ${table('config_audits')} WHERE collector = ${collectorName}`),
+      () =>
+        rows<{ instance: string }>(
+          sql`SELECT DISTINCT instance FROM ${table('config_audits')} WHERE collector = ${collectorName}`,
+        ),
       (r) => r.length === 6,
       { what: 'config audits of 6 instances' },
     );
@@ -138,7 +146,8 @@ describe('stage-2 samples end to end', () => {
 
   it("every node's latency probes and client summaries passed the processor's contract check", async () => {
     const counts = await eventually(
-      () => rows<{ probes: string; clients: string }>(sql`
+      () =>
+        rows<{ probes: string; clients: string }>(sql`
         SELECT
           (SELECT uniqExact(instance) FROM ${table('latency_probes')} WHERE collector = ${collectorName}) AS probes,
           (SELECT uniqExact(instance) FROM ${table('client_summaries')} WHERE collector = ${collectorName}) AS clients`),

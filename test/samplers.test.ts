@@ -9,12 +9,12 @@ import { topologySampler } from '../collectors/samplers/topology.ts';
 import type { Sampler, Target } from '../collectors/sampler.ts';
 import { defaultConfig } from '../common/config.ts';
 import {
-  ClientsSampleV1,
-  ConfigAuditSampleV1,
-  LatencySampleV1,
-  SlowlogSampleV1,
+  type ClientsSampleV1,
+  type ConfigAuditSampleV1,
+  type LatencySampleV1,
+  type SlowlogSampleV1,
   TOPICS,
-  TopologySampleV1,
+  type TopologySampleV1,
   type SampleTopic,
 } from '../contracts/index.ts';
 import { clusterTargets, namedClient, type ClusterTargets } from './support/cluster-targets.ts';
@@ -24,7 +24,8 @@ const defaults = defaultConfig().collector;
 const ctx = { collector: 'samplers-test' };
 
 /** One sample, each message checked against its topic's contract. */
-const sampleOf = <T>(sampler: Sampler, target: Target, topic: SampleTopic): Promise<T[]> => sampleWithContract<T>(sampler, target, ctx, topic);
+const sampleOf = <T>(sampler: Sampler, target: Target, topic: SampleTopic): Promise<T[]> =>
+  sampleWithContract<T>(sampler, target, ctx, topic);
 
 let cluster: ClusterTargets;
 beforeAll(async () => {
@@ -37,7 +38,16 @@ describe('topology sampler', () => {
     const sampler = topologySampler({ ...defaults.topology, timeoutMs: 2000 });
     for (const target of cluster.targets) {
       const [view] = await sampleOf<TopologySampleV1>(sampler, target, TOPICS.topology);
-      expect(view).toMatchObject({ clusterState: 'ok', slotsAssigned: 16384, slotsOk: 16384, knownNodes: 6, size: 3, myId: target.ref.nodeId, viewChanged: true, changes: [] });
+      expect(view).toMatchObject({
+        clusterState: 'ok',
+        slotsAssigned: 16384,
+        slotsOk: 16384,
+        knownNodes: 6,
+        size: 3,
+        myId: target.ref.nodeId,
+        viewChanged: true,
+        changes: [],
+      });
       const masters = view!.nodes.filter((n) => n.role === 'master');
       const replicas = view!.nodes.filter((n) => n.role === 'replica');
       expect(masters).toHaveLength(3);
@@ -77,7 +87,8 @@ describe('slowlog sampler', () => {
     expect(Number(slowlogSlowerThan[1])).toBeLessThanOrEqual(50_000);
     const sampler = slowlogSampler({ ...defaults.slowlog, timeoutMs: 2000 });
     const client = await namedClient(target, 'redscope-test-slow');
-    const mine = (samples: SlowlogSampleV1[]) => samples.flatMap((s) => s.entries).filter((e) => e.clientName === client.name);
+    const mine = (samples: SlowlogSampleV1[]) =>
+      samples.flatMap((s) => s.entries).filter((e) => e.clientName === client.name);
     try {
       await sampleOf<SlowlogSampleV1>(sampler, target, TOPICS.slowlog); // sets the cursor
       await client.redis.call('DEBUG', 'SLEEP', '0.05');
@@ -161,7 +172,9 @@ describe('config audit sampler', () => {
     const byRule = (rule: string) => audit!.findings.filter((f) => f.rule === rule);
     expect(audit!.role).toBe('master');
     expect(audit!.version).toMatch(/^\d+\.\d+/);
-    expect(byRule('timeout-zero')).toEqual([expect.objectContaining({ setting: 'timeout', value: '0', severity: 'warning' })]);
+    expect(byRule('timeout-zero')).toEqual([
+      expect.objectContaining({ setting: 'timeout', value: '0', severity: 'warning' }),
+    ]);
     expect(byRule('dangerous-command').map((f) => [f.setting, f.severity])).toEqual([
       ['flushall', 'critical'],
       ['flushdb', 'critical'],

@@ -20,9 +20,15 @@ afterAll(() => dropDatabase(config));
 function sampleInserts(database: string): string[] {
   const out: string[] = [];
   for (let i = 0; i < 3; i++) {
-    for (const [table, rows] of infoRows(syntheticInfo('compat', i), { topic: 'redscope.info.v1', partition: 0, offset: i })) {
+    for (const [table, rows] of infoRows(syntheticInfo('compat', i), {
+      topic: 'redscope.info.v1',
+      partition: 0,
+      offset: i,
+    })) {
       if (rows.length === 0) continue;
-      out.push(`INSERT INTO ${identifier(`${database}.${table}`).text} FORMAT JSONEachRow ${rows.map((r) => JSON.stringify(r)).join(' ')}`);
+      out.push(
+        `INSERT INTO ${identifier(`${database}.${table}`).text} FORMAT JSONEachRow ${rows.map((r) => JSON.stringify(r)).join(' ')}`,
+      );
     }
   }
   return out;
@@ -38,7 +44,9 @@ describe('SQL compatibility', () => {
         const rs = await ch.query({ query: shape.build(db).text, format: 'JSONEachRow' });
         await expect(rs.json(), shape.name).resolves.toBeInstanceOf(Array);
       }
-      const version = await (await ch.query({ query: 'SELECT version() AS v', format: 'JSONEachRow' })).json<{ v: string }>();
+      const version = await (await ch.query({ query: 'SELECT version() AS v', format: 'JSONEachRow' })).json<{
+        v: string;
+      }>();
       expect(version[0]!.v).toMatch(/^18\.16\./);
     } finally {
       await ch.close();
@@ -55,7 +63,9 @@ describe('SQL compatibility', () => {
     ];
     const run = await runOnCurrentClickHouse(statements);
     expect(Number.parseInt(run.version, 10)).toBeGreaterThanOrEqual(24);
-    const failures = run.results.filter((r) => !r.ok).map((r) => `${r.sql.slice(0, 160)}\n  → ${r.error?.slice(0, 300)}`);
+    const failures = run.results
+      .filter((r) => !r.ok)
+      .map((r) => `${r.sql.slice(0, 160)}\n  → ${r.error?.slice(0, 300)}`);
     expect(failures, failures.join('\n\n')).toEqual([]);
     // The watermark views fire on current ClickHouse too.
     expect(run.results.at(-1)!.output?.trim()).not.toBe('0');

@@ -40,7 +40,11 @@ describe('local stack', () => {
   });
 
   it('kafka admin lists topics and can create one', async () => {
-    const kafka = new kafkajs.Kafka({ clientId: 'stack-test', brokers: endpoints.kafkaBrokers, logLevel: kafkajs.logLevel.NOTHING });
+    const kafka = new kafkajs.Kafka({
+      clientId: 'stack-test',
+      brokers: endpoints.kafkaBrokers,
+      logLevel: kafkajs.logLevel.NOTHING,
+    });
     const admin = kafka.admin();
     await admin.connect();
     try {
@@ -58,7 +62,9 @@ describe('local stack', () => {
   it('clickhouse answers SELECT 1', async () => {
     const client = createClient({ url: endpoints.clickhouseUrl });
     try {
-      const rows = await (await client.query({ query: 'SELECT 1 AS one', format: 'JSONEachRow' })).json<{ one: number }>();
+      const rows = await (await client.query({ query: 'SELECT 1 AS one', format: 'JSONEachRow' })).json<{
+        one: number;
+      }>();
       expect(rows).toEqual([{ one: 1 }]);
     } finally {
       await client.close();

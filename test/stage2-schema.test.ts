@@ -23,7 +23,10 @@ function migrationColumns(): Map<string, string[]> {
     for (const statement of m.statements) {
       const create = /^CREATE TABLE IF NOT EXISTS `x`\.(\w+)\s*\(([\s\S]*?)\)\s*ENGINE/.exec(statement);
       if (!create) continue;
-      tables.set(create[1]!, [...create[2]!.matchAll(/^\s*(\w+) [A-Z]/gm)].map((c) => c[1]!));
+      tables.set(
+        create[1]!,
+        [...create[2]!.matchAll(/^\s*(\w+) [A-Z]/gm)].map((c) => c[1]!),
+      );
     }
   }
   return tables;
@@ -48,7 +51,12 @@ function fixtureRows(): Map<string, Record<string, unknown>[]> {
 }
 
 const inserts = (database: string) =>
-  [...fixtureRows()].filter(([, rows]) => rows.length > 0).map(([table, rows]) => `INSERT INTO ${identifier(`${database}.${table}`).text} FORMAT JSONEachRow ${rows.map((r) => JSON.stringify(r)).join(' ')}`);
+  [...fixtureRows()]
+    .filter(([, rows]) => rows.length > 0)
+    .map(
+      ([table, rows]) =>
+        `INSERT INTO ${identifier(`${database}.${table}`).text} FORMAT JSONEachRow ${rows.map((r) => JSON.stringify(r)).join(' ')}`,
+    );
 
 /** The queries later stages depend on, one per table design choice. */
 const queries = (database: string) => {
@@ -96,8 +104,21 @@ describe('stage-2 schema', () => {
       expect(hist!.hist[1].map(Number)).toEqual([12, 12, 6]);
       expect(results[1]).toHaveLength(1);
       const marks = results.at(-1) as Array<Record<string, unknown>>;
-      for (const table of ['topology_samples', 'topology_nodes', 'topology_changes', 'slowlog', 'latency_probes', 'latency_events', 'client_summaries', 'config_audits', 'config_findings']) {
-        expect(marks.map((m) => m.table_name), table).toContain(table);
+      for (const table of [
+        'topology_samples',
+        'topology_nodes',
+        'topology_changes',
+        'slowlog',
+        'latency_probes',
+        'latency_events',
+        'client_summaries',
+        'config_audits',
+        'config_findings',
+      ]) {
+        expect(
+          marks.map((m) => m.table_name),
+          table,
+        ).toContain(table);
       }
     } finally {
       await ch.close();
@@ -106,9 +127,16 @@ describe('stage-2 schema', () => {
 
   it('migrations, inserts and queries run on current ClickHouse (chDB)', async () => {
     const migrations = loadMigrations(db).filter((m) => m.version <= 2 || STAGE2_MIGRATIONS.includes(m.version));
-    const statements = [`CREATE DATABASE IF NOT EXISTS ${identifier(db).text}`, ...migrations.flatMap((m) => m.statements), ...inserts(db), ...queries(db)];
+    const statements = [
+      `CREATE DATABASE IF NOT EXISTS ${identifier(db).text}`,
+      ...migrations.flatMap((m) => m.statements),
+      ...inserts(db),
+      ...queries(db),
+    ];
     const run = await runOnCurrentClickHouse(statements);
-    const failures = run.results.filter((r) => !r.ok).map((r) => `${r.sql.slice(0, 160)}\n  → ${r.error?.slice(0, 300)}`);
+    const failures = run.results
+      .filter((r) => !r.ok)
+      .map((r) => `${r.sql.slice(0, 160)}\n  → ${r.error?.slice(0, 300)}`);
     expect(failures, failures.join('\n\n')).toEqual([]);
     expect(run.results.at(-1)!.output).toContain('topology_changes');
   });

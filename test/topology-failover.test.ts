@@ -15,8 +15,12 @@ const seen: TopologySampleV1[] = [];
 
 /** One round: every node sampled at once; a frozen node's sample fails (timeout) and is skipped. */
 async function round(): Promise<TopologySampleV1[]> {
-  const results = await Promise.allSettled(cluster.targets.map((t) => sampler.sample(t, { collector: 'failover-test' }, new AbortController().signal)));
-  const views = results.flatMap((r) => (r.status === 'fulfilled' ? r.value.map((s) => s.value as TopologySampleV1) : []));
+  const results = await Promise.allSettled(
+    cluster.targets.map((t) => sampler.sample(t, { collector: 'failover-test' }, new AbortController().signal)),
+  );
+  const views = results.flatMap((r) =>
+    r.status === 'fulfilled' ? r.value.map((s) => s.value as TopologySampleV1) : [],
+  );
   seen.push(...views);
   return views;
 }
@@ -34,7 +38,13 @@ const changes = () => seen.flatMap((s) => s.changes.map((c) => ({ ...c, observer
 
 /** All six nodes answered, each sees six connected nodes, none failing, cluster ok. */
 const whole = (views: TopologySampleV1[]) =>
-  views.length === 6 && views.every((v) => v.clusterState === 'ok' && v.nodes.length === 6 && v.nodes.every((n) => n.failing === null && n.linkState === 'connected'));
+  views.length === 6 &&
+  views.every(
+    (v) =>
+      v.clusterState === 'ok' &&
+      v.nodes.length === 6 &&
+      v.nodes.every((n) => n.failing === null && n.linkState === 'connected'),
+  );
 
 beforeAll(async () => {
   cluster = await clusterTargets(500);
@@ -74,10 +84,14 @@ describe('topology during a failover', () => {
     expect(slotMoves.length).toBeGreaterThan(0);
     expect(changes().some((c) => c.kind === 'config-epoch' && c.nodeId === replicaId)).toBe(true);
 
-    await until('the cluster whole again, old master back as a replica', 20_000, (views) =>
-      whole(views) && views.every((v) => v.nodes.find((n) => n.id === masterId)?.role === 'replica'),
+    await until(
+      'the cluster whole again, old master back as a replica',
+      20_000,
+      (views) => whole(views) && views.every((v) => v.nodes.find((n) => n.id === masterId)?.role === 'replica'),
     );
-    expect(changes().some((c) => c.kind === 'role' && c.nodeId === masterId && c.from === 'master' && c.to === 'replica')).toBe(true);
+    expect(
+      changes().some((c) => c.kind === 'role' && c.nodeId === masterId && c.from === 'master' && c.to === 'replica'),
+    ).toBe(true);
     expect(changes().some((c) => c.kind === 'master' && c.nodeId === masterId && c.to === replicaId)).toBe(true);
 
     // Leave the shared stack ready for the next test: the rejoined node's replication link is up.

@@ -18,15 +18,15 @@ import { topologySampler } from '../collectors/samplers/topology.ts';
 import type { Sampler, Target } from '../collectors/sampler.ts';
 import { defaultConfig } from '../common/config.ts';
 import {
-  ClientsSampleV1,
-  ConfigAuditSampleV1,
-  HotKeysV1,
-  InfoSampleV1,
-  KeyspaceScanV1,
-  LatencySampleV1,
-  SlowlogSampleV1,
+  type ClientsSampleV1,
+  type ConfigAuditSampleV1,
+  type HotKeysV1,
+  type InfoSampleV1,
+  type KeyspaceScanV1,
+  type LatencySampleV1,
+  type SlowlogSampleV1,
   TOPICS,
-  TopologySampleV1,
+  type TopologySampleV1,
   type SampleTopic,
 } from '../contracts/index.ts';
 import { startValkeyCluster, VALKEY_SERVER_VERSION, type ValkeyServer } from '../stack/valkey.ts';
@@ -51,7 +51,8 @@ let target: Target;
 let writer: Redis;
 
 /** One sample of the Valkey node, each message checked against its topic's contract. */
-const sampleOf = <T>(sampler: Sampler, topic: SampleTopic): Promise<T[]> => sampleWithContract<T>(sampler, target, ctx, topic);
+const sampleOf = <T>(sampler: Sampler, topic: SampleTopic): Promise<T[]> =>
+  sampleWithContract<T>(sampler, target, ctx, topic);
 
 async function keySlot(key: string): Promise<number> {
   return Number(await writer.call('CLUSTER', 'KEYSLOT', key));
@@ -62,7 +63,16 @@ beforeAll(async () => {
   const redis = connectRedis({ host: server.host, port: server.port }, 2000);
   redis.on('error', () => {});
   await redis.connect();
-  target = { ref: { id: `${server.host}:${server.port}`, host: server.host, port: server.port, cluster: 'valkey', nodeId: server.nodeId }, redis };
+  target = {
+    ref: {
+      id: `${server.host}:${server.port}`,
+      host: server.host,
+      port: server.port,
+      cluster: 'valkey',
+      nodeId: server.nodeId,
+    },
+    redis,
+  };
   writer = await server.client({ connectionName: 'valkey-test-writer' });
   const p = writer.pipeline();
   for (let i = 0; i < ITEMS; i++) {
@@ -94,11 +104,19 @@ describe('info sampler on Valkey 8', () => {
     const sampler = infoSampler({ everyMs: 1000, timeoutMs: 2000 });
     const [info] = await sampleOf<InfoSampleV1>(sampler, TOPICS.info);
     expect(info!.role).toBe('master');
-    expect(info!.text).toMatchObject({ server_name: 'valkey', valkey_version: VALKEY_SERVER_VERSION, valkey_release_stage: 'ga', redis_version: '7.2.4', server_mode: 'cluster' });
+    expect(info!.text).toMatchObject({
+      server_name: 'valkey',
+      valkey_version: VALKEY_SERVER_VERSION,
+      valkey_release_stage: 'ga',
+      redis_version: '7.2.4',
+      server_mode: 'cluster',
+    });
     // Valkey 8.1's new hash table reports its rehashing overhead; Redis has no such field.
     expect(info!.fields.mem_overhead_db_hashtable_rehashing).toBeGreaterThanOrEqual(0);
     expect(info!.fields.cluster_enabled).toBe(1);
-    expect(info!.keyspace).toEqual([expect.objectContaining({ db: 0, keys: ITEMS + CROWDED + 1, expires: ITEMS_WITH_TTL })]);
+    expect(info!.keyspace).toEqual([
+      expect.objectContaining({ db: 0, keys: ITEMS + CROWDED + 1, expires: ITEMS_WITH_TTL }),
+    ]);
     expect(info!.fields.keyspace_keys_without_ttl).toBe(ITEMS + CROWDED + 1 - ITEMS_WITH_TTL);
     expect(info!.commands.find((c) => c.command === 'hset')).toMatchObject({ calls: 1 });
     expect(info!.commands.find((c) => c.command === 'set')!.calls).toBeGreaterThanOrEqual(ITEMS + CROWDED);
@@ -119,10 +137,26 @@ describe('topology sampler on Valkey 8', () => {
   it('reports a single-node cluster, ok, whose one master owns all 16384 slots', async () => {
     const sampler = topologySampler({ ...defaults.topology, timeoutMs: 2000 });
     const [view] = await sampleOf<TopologySampleV1>(sampler, TOPICS.topology);
-    expect(view).toMatchObject({ clusterState: 'ok', slotsAssigned: 16384, slotsOk: 16384, knownNodes: 1, size: 1, myId: server.nodeId, viewChanged: true, changes: [] });
+    expect(view).toMatchObject({
+      clusterState: 'ok',
+      slotsAssigned: 16384,
+      slotsOk: 16384,
+      knownNodes: 1,
+      size: 1,
+      myId: server.nodeId,
+      viewChanged: true,
+      changes: [],
+    });
     expect(view!.nodes).toHaveLength(1);
     // The node shows itself as `:port` (it learns its ip only from a peer): the sampler names the address it reached.
-    expect(view!.nodes[0]).toMatchObject({ id: server.nodeId, host: server.host, port: server.port, role: 'master', slots: [[0, 16383]], health: 'online' });
+    expect(view!.nodes[0]).toMatchObject({
+      id: server.nodeId,
+      host: server.host,
+      port: server.port,
+      role: 'master',
+      slots: [[0, 16383]],
+      health: 'online',
+    });
   });
 });
 
@@ -130,7 +164,9 @@ describe('discovering a Valkey 8 server', () => {
   it('from a seed, finds the one node of a single-node cluster, which shows its own ip as empty', async () => {
     expect(String(await writer.call('CLUSTER', 'NODES'))).toContain(` :${server.port}@`);
     const found = await discoverCluster({ name: 'valkey', seeds: [target.ref.id] }, 2000);
-    expect(found.map((d) => d.ref)).toEqual([{ id: target.ref.id, host: server.host, port: server.port, cluster: 'valkey', nodeId: server.nodeId }]);
+    expect(found.map((d) => d.ref)).toEqual([
+      { id: target.ref.id, host: server.host, port: server.port, cluster: 'valkey', nodeId: server.nodeId },
+    ]);
   });
 
   it('a collector seeded with the single-node cluster watches its node', async () => {
@@ -139,9 +175,18 @@ describe('discovering a Valkey 8 server', () => {
     const { createKafka } = await import('../common/kafka.ts');
     const { testConfig } = await import('./support/pipeline.ts');
     const base = testConfig();
-    const config = { ...base.collector, clusters: [{ name: 'valkey', seeds: [target.ref.id] }], instances: [], local: { ...base.collector.local, discover: false } };
+    const config = {
+      ...base.collector,
+      clusters: [{ name: 'valkey', seeds: [target.ref.id] }],
+      instances: [],
+      local: { ...base.collector.local, discover: false },
+    };
     // A sink that is never started: samples only queue, nothing is sent anywhere.
-    const sink = new KafkaSink(createKafka(base.kafka, quietLog), quietLog, { maxMessages: 1000, topics: [], topicPartitions: 1 });
+    const sink = new KafkaSink(createKafka(base.kafka, quietLog), quietLog, {
+      maxMessages: 1000,
+      topics: [],
+      topicPartitions: 1,
+    });
     const collector = new Collector(config, [], sink, quietLog);
     await collector.start();
     try {
@@ -162,7 +207,8 @@ describe('slowlog sampler on Valkey 8', () => {
   it('sends a DEBUG SLEEP entry once, with its duration and client name', async () => {
     const sampler = slowlogSampler({ ...defaults.slowlog, timeoutMs: 2000 });
     const client = await server.client({ connectionName: 'valkey-test-slow' });
-    const mine = (samples: SlowlogSampleV1[]) => samples.flatMap((s) => s.entries).filter((e) => e.clientName === 'valkey-test-slow');
+    const mine = (samples: SlowlogSampleV1[]) =>
+      samples.flatMap((s) => s.entries).filter((e) => e.clientName === 'valkey-test-slow');
     await sampleOf<SlowlogSampleV1>(sampler, TOPICS.slowlog); // sets the cursor
     await client.call('DEBUG', 'SLEEP', '0.05');
     const [entry, ...more] = mine(await sampleOf<SlowlogSampleV1>(sampler, TOPICS.slowlog));
@@ -216,7 +262,9 @@ describe('config audit sampler on Valkey 8', () => {
     const byRule = (rule: string) => audit!.findings.filter((f) => f.rule === rule);
     expect(audit!.role).toBe('master');
     expect(audit!.version).toBe(VALKEY_SERVER_VERSION);
-    expect(byRule('timeout-zero')).toEqual([expect.objectContaining({ setting: 'timeout', value: '0', severity: 'warning' })]);
+    expect(byRule('timeout-zero')).toEqual([
+      expect.objectContaining({ setting: 'timeout', value: '0', severity: 'warning' }),
+    ]);
     expect(byRule('dangerous-command').map((f) => [f.setting, f.severity])).toEqual([
       ['flushall', 'critical'],
       ['flushdb', 'critical'],
@@ -262,13 +310,17 @@ describe('keyspace scan on Valkey 8', () => {
   it('gives the same counts in pipeline mode', async () => {
     const result = await scan({ mode: 'pipeline', batchKeys: 100 });
     expect(result.stats).toMatchObject({ mode: 'pipeline', keysScanned: ITEMS + CROWDED + 1 });
-    expect(result.patterns.find((p) => p.pattern === 'vk:item:*')).toMatchObject({ keys: ITEMS, noTtl: ITEMS - ITEMS_WITH_TTL });
+    expect(result.patterns.find((p) => p.pattern === 'vk:item:*')).toMatchObject({
+      keys: ITEMS,
+      noTtl: ITEMS - ITEMS_WITH_TTL,
+    });
     expect(result.topKeysByLength[0]).toMatchObject({ key: BIG_KEY, length: BIG_FIELDS, ttlMs: -1 });
   });
 });
 
 describe('hot keys on Valkey 8 through CLUSTER SLOT-STATS', () => {
-  const sampler = () => hotKeysSampler({ ...defaults.keyspace, hotkeys: { ...defaults.keyspace.hotkeys, topN: 5 }, timeoutMs: 2000 });
+  const sampler = () =>
+    hotKeysSampler({ ...defaults.keyspace, hotkeys: { ...defaults.keyspace.hotkeys, topN: 5 }, timeoutMs: 2000 });
 
   async function hotkeys(): Promise<HotKeysV1> {
     const [hot, ...more] = await sampleOf<HotKeysV1>(sampler(), TOPICS.hotkeys);
@@ -316,7 +368,10 @@ describe('hot keys on Valkey 8 by OBJECT FREQ and MONITOR', () => {
       for (let j = 0; j < 200; j++) p.get(hotKey);
       await p.exec();
     }
-    const sampler = keyspaceSampler({ ...defaults.keyspace, jitterMs: 0, progressEveryMs: 60_000, timeoutMs: 2000 }, quietLog);
+    const sampler = keyspaceSampler(
+      { ...defaults.keyspace, jitterMs: 0, progressEveryMs: 60_000, timeoutMs: 2000 },
+      quietLog,
+    );
     const samples = await sampler.sample(target, ctx, new AbortController().signal);
     const hot = samples.find((s) => s.topic === TOPICS.hotkeys)?.value as HotKeysV1 | undefined;
     expect(hot, 'a hotkeys sample from the scan').toBeDefined();
@@ -327,7 +382,15 @@ describe('hot keys on Valkey 8 by OBJECT FREQ and MONITOR', () => {
   });
 
   it('with MONITOR enabled, counts commands per key in the window, and still adds the hot slots', async () => {
-    const sampler = hotKeysSampler({ ...defaults.keyspace, hotkeys: { ...defaults.keyspace.hotkeys, topN: 5, monitor: { enabled: true, durationMs: 1500, maxBytes: 10 * 1024 * 1024 } }, timeoutMs: 2000 });
+    const sampler = hotKeysSampler({
+      ...defaults.keyspace,
+      hotkeys: {
+        ...defaults.keyspace.hotkeys,
+        topN: 5,
+        monitor: { enabled: true, durationMs: 1500, maxBytes: 10 * 1024 * 1024 },
+      },
+      timeoutMs: 2000,
+    });
     const running = sampler.sample(target, ctx, new AbortController().signal);
     // MONITOR is on once CLIENT LIST shows it; no fixed sleep.
     const other = await server.client();
@@ -358,20 +421,33 @@ describe('a Valkey 8 master with a replica', () => {
   });
 
   it('is scanned on its replica in Lua mode (READONLY, no-writes script), with the same counts', async () => {
-    const sampler = keyspaceSampler({ ...defaults.keyspace, jitterMs: 0, progressEveryMs: 60_000, timeoutMs: 2000 }, quietLog);
+    const sampler = keyspaceSampler(
+      { ...defaults.keyspace, jitterMs: 0, progressEveryMs: 60_000, timeoutMs: 2000 },
+      quietLog,
+    );
     const samples = await sampler.sample(target, ctx, new AbortController().signal);
     const scan = samples.find((s) => s.topic === TOPICS.keyspace)!.value as KeyspaceScanV1;
     expectContract(TOPICS.keyspace, scan);
     expect(scan.scannedOn).toEqual({ id: `${replica.host}:${replica.port}`, role: 'replica' });
     expect(scan.stats).toMatchObject({ mode: 'lua', keysScanned: ITEMS + CROWDED + 1 });
-    expect(scan.patterns.find((p) => p.pattern === 'vk:item:*')).toMatchObject({ keys: ITEMS, noTtl: ITEMS - ITEMS_WITH_TTL });
+    expect(scan.patterns.find((p) => p.pattern === 'vk:item:*')).toMatchObject({
+      keys: ITEMS,
+      noTtl: ITEMS - ITEMS_WITH_TTL,
+    });
     expect(scan.topKeysByLength[0]).toMatchObject({ key: BIG_KEY, length: BIG_FIELDS, ttlMs: -1 });
   });
 
   it('shows both nodes in the topology and in discovery, the replica attached to the master', async () => {
-    const [view] = await sampleOf<TopologySampleV1>(topologySampler({ ...defaults.topology, timeoutMs: 2000 }), TOPICS.topology);
+    const [view] = await sampleOf<TopologySampleV1>(
+      topologySampler({ ...defaults.topology, timeoutMs: 2000 }),
+      TOPICS.topology,
+    );
     expect(view).toMatchObject({ clusterState: 'ok', knownNodes: 2, size: 1 });
-    expect(view!.nodes.find((n) => n.id === replica.nodeId)).toMatchObject({ role: 'replica', masterId: server.nodeId, port: replica.port });
+    expect(view!.nodes.find((n) => n.id === replica.nodeId)).toMatchObject({
+      role: 'replica',
+      masterId: server.nodeId,
+      port: replica.port,
+    });
     const found = await discoverCluster({ name: 'valkey', seeds: [target.ref.id] }, 2000);
     expect(found.map((d) => d.ref.id).sort()).toEqual([target.ref.id, `${replica.host}:${replica.port}`].sort());
   });

@@ -4,9 +4,16 @@ import { firingGroup, response } from './fixtures.ts';
 import { feishuSign } from './sign.ts';
 
 // Computed independently with Python: b64encode(hmac.new(f"{ts}\n{secret}".encode(), b"", sha256).digest())
-const VECTOR = { timestampSec: 1700000000, secret: 'feishu-secret-xyz', sign: 'RpXbw7bncheMXKEHLeETmnhcqsBrZOUBOwyPTuLV4ic=' };
+const VECTOR = {
+  timestampSec: 1700000000,
+  secret: 'feishu-secret-xyz',
+  sign: 'RpXbw7bncheMXKEHLeETmnhcqsBrZOUBOwyPTuLV4ic=',
+};
 
-type Post = { msg_type: string; content: { post: { zh_cn: { title: string; content: Array<Array<{ tag: string; text: string; href?: string }>> } } } };
+type Post = {
+  msg_type: string;
+  content: { post: { zh_cn: { title: string; content: Array<Array<{ tag: string; text: string; href?: string }>> } } };
+};
 
 describe('feishu notifier', () => {
   it('renders a rich-text post: title, one line per fact and hint, clickable links', () => {
@@ -27,7 +34,11 @@ describe('feishu notifier', () => {
 
   it('signs: key = timestamp + "\\n" + secret over empty data, base64, in the body (known vector)', () => {
     expect(feishuSign(VECTOR.timestampSec, VECTOR.secret)).toBe(VECTOR.sign);
-    const req = feishuNotifier.request({ msg_type: 'post' }, { name: 'fs', type: 'feishu', url: 'https://open.feishu.cn/open-apis/bot/v2/hook/tok', secret: VECTOR.secret }, VECTOR.timestampSec * 1000 + 999);
+    const req = feishuNotifier.request(
+      { msg_type: 'post' },
+      { name: 'fs', type: 'feishu', url: 'https://open.feishu.cn/open-apis/bot/v2/hook/tok', secret: VECTOR.secret },
+      VECTOR.timestampSec * 1000 + 999,
+    );
     expect(JSON.parse(req.body)).toEqual({ timestamp: '1700000000', sign: VECTOR.sign, msg_type: 'post' });
     expect(req.url).toBe('https://open.feishu.cn/open-apis/bot/v2/hook/tok');
   });
@@ -36,7 +47,11 @@ describe('feishu notifier', () => {
     expect(feishuNotifier.classify(response(200, { code: 0, msg: 'success', data: {} }))).toBe('ok');
     expect(feishuNotifier.classify(response(200, { StatusCode: 0, StatusMessage: 'success' }))).toBe('ok');
     expect(feishuNotifier.classify(response(400, { code: 11232, msg: 'frequency limited' }))).toBe('retry');
-    expect(feishuNotifier.classify(response(200, { code: 19021, msg: 'sign match fail or timestamp is not within one hour' }))).toBe('fail');
+    expect(
+      feishuNotifier.classify(
+        response(200, { code: 19021, msg: 'sign match fail or timestamp is not within one hour' }),
+      ),
+    ).toBe('fail');
     expect(feishuNotifier.classify(response(400, { code: 9499, msg: 'Bad Request' }))).toBe('fail');
     expect(feishuNotifier.classify(response(429))).toBe('retry');
   });

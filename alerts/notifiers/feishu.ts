@@ -23,14 +23,20 @@ export const feishuNotifier: Notifier = {
       content.push(text(b.heading), ...b.facts.map((f) => text(`    ${f}`)), ...b.hints.map((h) => text(`    • ${h}`)));
     }
     for (const n of doc.notes) content.push(text(n));
-    content.push(doc.links.flatMap((l, i): Element[] => [...(i ? text('  ·  ') : []), { tag: 'a', text: l.label, href: l.url }]));
+    content.push(
+      doc.links.flatMap((l, i): Element[] => [...(i ? text('  ·  ') : []), { tag: 'a', text: l.label, href: l.url }]),
+    );
     // `zh_cn` is the key every Feishu and Lark client falls back to; it names a slot, not the text's language.
     return { msg_type: 'post', content: { post: { zh_cn: { title: doc.title, content } } } };
   },
   request(payload, receiver, nowMs) {
     if (!receiver.secret) return jsonPost(receiver.url, payload);
     const timestampSec = Math.floor(nowMs / 1000);
-    return jsonPost(receiver.url, { timestamp: String(timestampSec), sign: feishuSign(timestampSec, receiver.secret), ...payload });
+    return jsonPost(receiver.url, {
+      timestamp: String(timestampSec),
+      sign: feishuSign(timestampSec, receiver.secret),
+      ...payload,
+    });
   },
   classify(res) {
     return classifyByBodyCode(res, ['code', 'StatusCode'], RETRY_CODES);

@@ -30,14 +30,26 @@ export function groupOf(alerts: GroupedAlert[], over: Partial<AlertGroup> = {}):
     rule: 'failover',
     alerts,
     alsoFiring: 0,
-    links: { dashboard: 'https://grafana.example/d/redscope-instance?var-cluster=prod-a', api: 'https://api.example/v1/alerts/failover%3Aprod-a' },
+    links: {
+      dashboard: 'https://grafana.example/d/redscope-instance?var-cluster=prod-a',
+      api: 'https://api.example/v1/alerts/failover%3Aprod-a',
+    },
     ...over,
   };
 }
 
-export const firingGroup = (): AlertGroup => groupOf([{ event: alertEvent(), kind: 'firing', firingSinceMs: T0, resolvedAtMs: 0, flaps: 0 }]);
+export const firingGroup = (): AlertGroup =>
+  groupOf([{ event: alertEvent(), kind: 'firing', firingSinceMs: T0, resolvedAtMs: 0, flaps: 0 }]);
 export const resolvedGroup = (): AlertGroup =>
-  groupOf([{ event: alertEvent({ status: 'resolved' }), kind: 'resolved', firingSinceMs: T0, resolvedAtMs: T0 + 5 * 60_000, flaps: 0 }]);
+  groupOf([
+    {
+      event: alertEvent({ status: 'resolved' }),
+      kind: 'resolved',
+      firingSinceMs: T0,
+      resolvedAtMs: T0 + 5 * 60_000,
+      flaps: 0,
+    },
+  ]);
 
 export function response(status: number, body: unknown = '', headers: Record<string, string> = {}): HttpResponse {
   return { status, headers, body: typeof body === 'string' ? body : JSON.stringify(body) };

@@ -10,7 +10,9 @@ export function jsonPost(url: string, payload: ChatPayload): HttpRequest {
   if (URL.canParse(url)) {
     const u = new URL(url);
     if (u.username || u.password) {
-      headers.authorization = 'Basic ' + Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64');
+      headers.authorization =
+        'Basic ' +
+        Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64');
       u.username = '';
       u.password = '';
       url = u.toString();
@@ -34,7 +36,9 @@ export function classifyStatus(status: number): Verdict {
 export function jsonBody(res: HttpResponse): Record<string, unknown> | null {
   try {
     const parsed: unknown = JSON.parse(res.body);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : null;
   } catch {
     return null;
   }
@@ -45,7 +49,11 @@ export function jsonBody(res: HttpResponse): Record<string, unknown> | null {
  * `errcode`, Feishu `code`): 0 is ok, a code in `retryCodes` (rate limits, "system busy")
  * is retried, any other code fails. Non-2xx statuses are judged by the status first.
  */
-export function classifyByBodyCode(res: HttpResponse, codeFields: readonly string[], retryCodes: ReadonlySet<number>): Verdict {
+export function classifyByBodyCode(
+  res: HttpResponse,
+  codeFields: readonly string[],
+  retryCodes: ReadonlySet<number>,
+): Verdict {
   const byStatus = classifyStatus(res.status);
   if (byStatus === 'retry') return 'retry';
   const body = jsonBody(res);

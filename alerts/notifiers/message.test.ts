@@ -9,7 +9,10 @@ describe('chat message content', () => {
     expect(doc.blocks[0]!.heading).toBe('🔴 CRITICAL Master 10.0.0.1:7000 failed over to 10.0.0.2:7001');
     expect(doc.blocks[0]!.facts).toContain('Instance: 10.0.0.1:7000');
     expect(doc.blocks[0]!.facts).toContain('Since: 11-25 12:03:05 UTC');
-    expect(doc.blocks[0]!.hints).toEqual(['SLOWLOG: KEYS user:* took 2.3 s just before', 'used_memory at 98% of maxmemory']);
+    expect(doc.blocks[0]!.hints).toEqual([
+      'SLOWLOG: KEYS user:* took 2.3 s just before',
+      'used_memory at 98% of maxmemory',
+    ]);
     expect(doc.links.map((l) => l.label)).toEqual(['Dashboard', 'API']);
   });
 
@@ -21,7 +24,13 @@ describe('chat message content', () => {
   });
 
   it('flapping is said, and a large group is cut with "…and N more"', () => {
-    const many = Array.from({ length: 13 }, (_, i) => ({ event: alertEvent({ fingerprint: `f${i}`, severity: i === 5 ? 'critical' : 'warning' }), kind: 'firing' as const, firingSinceMs: T0, resolvedAtMs: 0, flaps: i === 0 ? 4 : 0 }));
+    const many = Array.from({ length: 13 }, (_, i) => ({
+      event: alertEvent({ fingerprint: `f${i}`, severity: i === 5 ? 'critical' : 'warning' }),
+      kind: 'firing' as const,
+      firingSinceMs: T0,
+      resolvedAtMs: 0,
+      flaps: i === 0 ? 4 : 0,
+    }));
     const doc = messageDoc(groupOf(many, { alsoFiring: 2 }));
     expect(doc.title).toBe('🔴 FIRING 13 · failover · prod-a');
     expect(doc.blocks).toHaveLength(10);
@@ -38,7 +47,12 @@ describe('chat message content', () => {
   });
 
   it('durations and times are short', () => {
-    expect([45_000, 12 * 60_000, 185 * 60_000, 52 * 3_600_000].map(formatDuration)).toEqual(['45s', '12m', '3h 5m', '2d 4h']);
+    expect([45_000, 12 * 60_000, 185 * 60_000, 52 * 3_600_000].map(formatDuration)).toEqual([
+      '45s',
+      '12m',
+      '3h 5m',
+      '2d 4h',
+    ]);
     expect(formatTime(T0)).toBe('11-25 12:03:05 UTC');
   });
 });

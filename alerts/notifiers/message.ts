@@ -37,7 +37,7 @@ const SEVERITY_ORDER: Severity[] = ['critical', 'warning', 'info'];
 
 function clip(text: string, max = MAX_LINE_CHARS): string {
   const oneLine = text.replace(/\s*\n\s*/g, ' ').trim();
-  return oneLine.length > max ? oneLine.slice(0, max - 1) + '…' : oneLine;
+  return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
 }
 
 /** `11-25 12:03:05 UTC`: short, and the same for everyone in the channel whatever their zone. */
@@ -60,15 +60,21 @@ export function formatDuration(ms: number): string {
 
 function block(a: GroupedAlert): AlertBlock {
   const e = a.event;
-  const emoji = a.kind === 'resolved' ? RESOLVED_EMOJI : a.kind === 'repeat' ? REPEAT_EMOJI : SEVERITY_EMOJI[e.severity];
+  const emoji =
+    a.kind === 'resolved' ? RESOLVED_EMOJI : a.kind === 'repeat' ? REPEAT_EMOJI : SEVERITY_EMOJI[e.severity];
   const label = a.kind === 'resolved' ? 'RESOLVED' : e.severity.toUpperCase();
   const facts: string[] = [];
   if (e.instance) facts.push(`Instance: ${e.instance}`);
-  if (a.kind === 'resolved') facts.push(`Resolved: ${formatTime(a.resolvedAtMs)} after ${formatDuration(a.resolvedAtMs - a.firingSinceMs)}`);
+  if (a.kind === 'resolved')
+    facts.push(`Resolved: ${formatTime(a.resolvedAtMs)} after ${formatDuration(a.resolvedAtMs - a.firingSinceMs)}`);
   else facts.push(`${a.kind === 'repeat' ? 'Still firing since' : 'Since'}: ${formatTime(a.firingSinceMs)}`);
   if (a.flaps > 0) facts.push(`Flapping: fired again ${a.flaps}× since the last message`);
   if (a.kind !== 'resolved') {
-    for (const line of e.details.split('\n').filter((l) => l.trim()).slice(0, MAX_DETAIL_LINES)) facts.push(clip(line));
+    for (const line of e.details
+      .split('\n')
+      .filter((l) => l.trim())
+      .slice(0, MAX_DETAIL_LINES))
+      facts.push(clip(line));
   }
   const hints = a.kind === 'resolved' ? [] : e.hints.slice(0, MAX_HINTS_PER_ALERT).map((h) => clip(h));
   return { heading: `${emoji} ${label} ${clip(e.summary)}`, facts, hints };
@@ -80,9 +86,15 @@ export function messageDoc(group: AlertGroup): MessageDoc {
   const worst = SEVERITY_ORDER.find((s) => firing.some((a) => a.event.severity === s));
   const emoji = worst ? SEVERITY_EMOJI[worst] : RESOLVED_EMOJI;
   const status =
-    firing.length && resolved ? `FIRING ${firing.length} · RESOLVED ${resolved}`
-    : firing.length ? (firing.length > 1 ? `FIRING ${firing.length}` : 'FIRING')
-    : resolved > 1 ? `RESOLVED ${resolved}` : 'RESOLVED';
+    firing.length && resolved
+      ? `FIRING ${firing.length} · RESOLVED ${resolved}`
+      : firing.length
+        ? firing.length > 1
+          ? `FIRING ${firing.length}`
+          : 'FIRING'
+        : resolved > 1
+          ? `RESOLVED ${resolved}`
+          : 'RESOLVED';
   const shown = group.alerts.slice(0, MAX_ALERTS_PER_MESSAGE);
   const notes: string[] = [];
   if (group.alerts.length > shown.length) notes.push(`…and ${group.alerts.length - shown.length} more`);
@@ -106,5 +118,8 @@ export function plainText(doc: MessageDoc): string {
   }
   lines.push(...doc.notes);
   lines.push(doc.links.map((l) => `${l.label}: ${l.url}`).join('\n'));
-  return lines.join('\n').replace(/\n{3,}/g, '\n\n').trim();
+  return lines
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }

@@ -9,28 +9,56 @@ import { NOTIFIERS } from './index.ts';
 /** For each chat: a receiver whose URL and secret carry recognisable secret tokens. */
 const RECEIVERS: Record<ReceiverType, { at: (port: number) => ReceiverConfig; secrets: string[] }> = {
   slack: {
-    at: (port) => ({ name: 'slack-leak', type: 'slack', url: `http://127.0.0.1:${port}/services/T0SECRETTEAM/B0SECRETBOT/xoxSECRETTOKEN123` }),
+    at: (port) => ({
+      name: 'slack-leak',
+      type: 'slack',
+      url: `http://127.0.0.1:${port}/services/T0SECRETTEAM/B0SECRETBOT/xoxSECRETTOKEN123`,
+    }),
     secrets: ['T0SECRETTEAM', 'B0SECRETBOT', 'xoxSECRETTOKEN123'],
   },
   dingtalk: {
-    at: (port) => ({ name: 'dt-leak', type: 'dingtalk', url: `http://127.0.0.1:${port}/robot/send?access_token=dtSECRETTOKEN456`, secret: 'SECdingtalkSIGNINGsecret789' }),
+    at: (port) => ({
+      name: 'dt-leak',
+      type: 'dingtalk',
+      url: `http://127.0.0.1:${port}/robot/send?access_token=dtSECRETTOKEN456`,
+      secret: 'SECdingtalkSIGNINGsecret789',
+    }),
     secrets: ['dtSECRETTOKEN456', 'SECdingtalkSIGNINGsecret789'],
   },
   feishu: {
-    at: (port) => ({ name: 'fs-leak', type: 'feishu', url: `http://127.0.0.1:${port}/open-apis/bot/v2/hook/fsSECRETHOOKID0001`, secret: 'feishuSIGNINGsecret42' }),
+    at: (port) => ({
+      name: 'fs-leak',
+      type: 'feishu',
+      url: `http://127.0.0.1:${port}/open-apis/bot/v2/hook/fsSECRETHOOKID0001`,
+      secret: 'feishuSIGNINGsecret42',
+    }),
     secrets: ['fsSECRETHOOKID0001', 'feishuSIGNINGsecret42'],
   },
   wecom: {
-    at: (port) => ({ name: 'wc-leak', type: 'wecom', url: `http://127.0.0.1:${port}/cgi-bin/webhook/send?key=wcSECRETKEY-1234` }),
+    at: (port) => ({
+      name: 'wc-leak',
+      type: 'wecom',
+      url: `http://127.0.0.1:${port}/cgi-bin/webhook/send?key=wcSECRETKEY-1234`,
+    }),
     secrets: ['wcSECRETKEY-1234'],
   },
   webhook: {
-    at: (port) => ({ name: 'wh-leak', type: 'webhook', url: `http://hookuser:pa55SECRETword@127.0.0.1:${port}/hook/whSECRETPATH77?token=whSECRETQUERY88` }),
-    secrets: ['pa55SECRETword', 'whSECRETPATH77', 'whSECRETQUERY88', Buffer.from('hookuser:pa55SECRETword').toString('base64')],
+    at: (port) => ({
+      name: 'wh-leak',
+      type: 'webhook',
+      url: `http://hookuser:pa55SECRETword@127.0.0.1:${port}/hook/whSECRETPATH77?token=whSECRETQUERY88`,
+    }),
+    secrets: [
+      'pa55SECRETword',
+      'whSECRETPATH77',
+      'whSECRETQUERY88',
+      Buffer.from('hookuser:pa55SECRETword').toString('base64'),
+    ],
   },
 };
 
-const message = (r: ReceiverConfig): NotificationV1 => testMessage({ grafanaUrl: 'http://grafana', apiUrl: 'http://api' }, r, Date.now());
+const message = (r: ReceiverConfig): NotificationV1 =>
+  testMessage({ grafanaUrl: 'http://grafana', apiUrl: 'http://api' }, r, Date.now());
 
 describe('secrets never leak', () => {
   it('covers every registered notifier', () => {
@@ -43,9 +71,14 @@ describe('secrets never leak', () => {
       const reports = await runThroughFailingEndpoints(at, message);
       for (const r of reports) {
         // The endpoint did see (and echo back) the token, so its absence below means something.
-        if (r.mode !== 'not-listening') expect(secrets.some((s) => r.requestsSeen.join('\n').includes(s)), `${type}/${r.mode}: endpoint saw a secret`).toBe(true);
+        if (r.mode !== 'not-listening')
+          expect(
+            secrets.some((s) => r.requestsSeen.join('\n').includes(s)),
+            `${type}/${r.mode}: endpoint saw a secret`,
+          ).toBe(true);
         expect(r.surfaces.length, `${type}/${r.mode}: something was logged or recorded`).toBeGreaterThan(1);
-        for (const text of r.surfaces) for (const s of secrets) expect(text, `${type}/${r.mode} leaked ${s}`).not.toContain(s);
+        for (const text of r.surfaces)
+          for (const s of secrets) expect(text, `${type}/${r.mode} leaked ${s}`).not.toContain(s);
       }
     });
   }

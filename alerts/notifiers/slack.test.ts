@@ -15,7 +15,15 @@ describe('slack notifier', () => {
   });
 
   it('escapes <, > and & so alert text cannot become a link or a mention', () => {
-    const g = groupOf([{ event: alertEvent({ summary: 'key <!channel> & <https://x|y>' }), kind: 'firing', firingSinceMs: T0, resolvedAtMs: 0, flaps: 0 }]);
+    const g = groupOf([
+      {
+        event: alertEvent({ summary: 'key <!channel> & <https://x|y>' }),
+        kind: 'firing',
+        firingSinceMs: T0,
+        resolvedAtMs: 0,
+        flaps: 0,
+      },
+    ]);
     const { text } = slackNotifier.render(g) as { text: string };
     expect(text).toContain('key &lt;!channel&gt; &amp; &lt;https://x|y&gt;');
   });
@@ -26,8 +34,17 @@ describe('slack notifier', () => {
   });
 
   it('posts JSON to the receiver URL', () => {
-    const req = slackNotifier.request({ text: 'hi' }, { name: 'ops', type: 'slack', url: 'https://hooks.slack.com/services/T1/B2/XYZ' }, T0);
-    expect(req).toEqual({ url: 'https://hooks.slack.com/services/T1/B2/XYZ', method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body: '{"text":"hi"}' });
+    const req = slackNotifier.request(
+      { text: 'hi' },
+      { name: 'ops', type: 'slack', url: 'https://hooks.slack.com/services/T1/B2/XYZ' },
+      T0,
+    );
+    expect(req).toEqual({
+      url: 'https://hooks.slack.com/services/T1/B2/XYZ',
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: '{"text":"hi"}',
+    });
   });
 
   it('classifies: 2xx ok; 429 and 5xx retry; other 4xx (bad token, archived channel) fail', () => {

@@ -18,7 +18,10 @@ export function slackText(doc: MessageDoc): string {
   for (const b of doc.blocks) lines.push(esc(b.heading), ...b.facts.map(esc), ...b.hints.map((h) => `• ${esc(h)}`), '');
   lines.push(...doc.notes.map(esc));
   lines.push(doc.links.map((l) => `<${l.url}|${esc(l.label)}>`).join('  ·  '));
-  return lines.join('\n').replace(/\n{3,}/g, '\n\n').trim();
+  return lines
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }
 
 export const slackNotifier: Notifier = {

@@ -15,7 +15,13 @@ describe('wecom notifier', () => {
   });
 
   it('keeps the content within 4096 bytes of UTF-8 and the links intact', () => {
-    const long = Array.from({ length: 10 }, (_, i) => ({ event: alertEvent({ fingerprint: `f${i}`, summary: '主节点故障转移'.repeat(40), hints: ['慢查询'.repeat(100)] }), kind: 'firing' as const, firingSinceMs: T0, resolvedAtMs: 0, flaps: 0 }));
+    const long = Array.from({ length: 10 }, (_, i) => ({
+      event: alertEvent({ fingerprint: `f${i}`, summary: '主节点故障转移'.repeat(40), hints: ['慢查询'.repeat(100)] }),
+      kind: 'firing' as const,
+      firingSinceMs: T0,
+      resolvedAtMs: 0,
+      flaps: 0,
+    }));
     const c = (wecomNotifier.render(groupOf(long)) as { markdown: { content: string } }).markdown.content;
     expect(Buffer.byteLength(c, 'utf8')).toBeLessThanOrEqual(4096);
     expect(c.endsWith('[API](https://api.example/v1/alerts/failover%3Aprod-a)')).toBe(true);

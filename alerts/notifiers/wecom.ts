@@ -21,13 +21,15 @@ export function truncateUtf8(text: string, maxBytes: number): string {
     out += ch;
     bytes += n;
   }
-  return out + '…';
+  return `${out}…`;
 }
 
 export function wecomMarkdown(doc: MessageDoc): string {
   const lines = [`**${doc.title}**`, ''];
   for (const b of doc.blocks) {
-    const heading = b.heading.includes('RESOLVED') ? `<font color="info">${b.heading}</font>` : `<font color="warning">${b.heading}</font>`;
+    const heading = b.heading.includes('RESOLVED')
+      ? `<font color="info">${b.heading}</font>`
+      : `<font color="warning">${b.heading}</font>`;
     lines.push(heading, ...b.facts.map((f) => `> ${f}`), ...b.hints.map((h) => `> • ${h}`), '');
   }
   lines.push(...doc.notes);

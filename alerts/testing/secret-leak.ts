@@ -13,7 +13,13 @@ import { deliver, deliveryRecord } from '../deliver.ts';
 import type { ReceiverConfig } from '../types.ts';
 
 export type FailureMode = 'echo-500' | 'echo-400' | 'echo-200-error-code' | 'no-answer' | 'not-listening';
-export const FAILURE_MODES: readonly FailureMode[] = ['echo-500', 'echo-400', 'echo-200-error-code', 'no-answer', 'not-listening'];
+export const FAILURE_MODES: readonly FailureMode[] = [
+  'echo-500',
+  'echo-400',
+  'echo-200-error-code',
+  'no-answer',
+  'not-listening',
+];
 
 export interface LeakReport {
   mode: FailureMode;
@@ -37,7 +43,10 @@ async function failingEndpoint(mode: FailureMode, seen: string[]): Promise<{ ser
       if (mode === 'no-answer') return; // hold the connection until the client times out
       if (mode === 'echo-500') res.writeHead(500, { 'content-type': 'text/plain' }).end(`internal error for ${text}`);
       else if (mode === 'echo-400') res.writeHead(400, { 'content-type': 'text/plain' }).end(`bad request ${text}`);
-      else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ errcode: 310000, code: 19021, errmsg: `rejected ${text}`, msg: `rejected ${text}` }));
+      else
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ errcode: 310000, code: 19021, errmsg: `rejected ${text}`, msg: `rejected ${text}` }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -50,19 +59,35 @@ async function failingEndpoint(mode: FailureMode, seen: string[]): Promise<{ ser
  * Runs one receiver (built for the given port) through every failure mode and returns
  * what each exposed. The caller asserts that no secret occurs in any surface.
  */
-export async function runThroughFailingEndpoints(receiverAt: (port: number) => ReceiverConfig, notification: (r: ReceiverConfig) => NotificationV1): Promise<LeakReport[]> {
+export async function runThroughFailingEndpoints(
+  receiverAt: (port: number) => ReceiverConfig,
+  notification: (r: ReceiverConfig) => NotificationV1,
+): Promise<LeakReport[]> {
   const reports: LeakReport[] = [];
   for (const mode of FAILURE_MODES) {
     const seen: string[] = [];
     const { server, port } = await failingEndpoint(mode, seen);
     const lines: string[] = [];
     // Plain pino without redaction paths: the code under test must not rely on them.
-    const log = pino({ level: 'trace' }, new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }));
+    const log = pino(
+      { level: 'trace' },
+      new Writable({
+        write: (chunk, _enc, done) => {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    );
     const receiver = receiverAt(port);
     const n = notification(receiver);
     const surfaces: string[] = [];
     try {
-      const outcome = await deliver(n, receiver, { policy: { initialMs: 10, maxMs: 20 }, timeoutMs: 300, maxAttempts: 2, log });
+      const outcome = await deliver(n, receiver, {
+        policy: { initialMs: 10, maxMs: 20 },
+        timeoutMs: 300,
+        maxAttempts: 2,
+        log,
+      });
       surfaces.push(JSON.stringify(outcome), JSON.stringify(deliveryRecord(n, receiver, outcome, Date.now())));
     } catch (err) {
       surfaces.push(String(err), (err as Error).stack ?? '');

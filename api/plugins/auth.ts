@@ -6,7 +6,7 @@
 // Fastify's request log has no headers, and errors name the token's `name` only.
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { TokenTable, type Principal } from './tokens.ts';
+import type { TokenTable, Principal } from './tokens.ts';
 
 export type RouteAuth = 'open' | 'read' | 'admin';
 
@@ -54,12 +54,14 @@ export default fp<{ tokens: TokenTable }>(
         reply.header('www-authenticate', 'Bearer realm="redscope", error="invalid_token"');
         throw new AuthError(401, 'invalid bearer token');
       }
-      if (need === 'admin' && who.scope !== 'admin') throw new AuthError(403, `token "${who.name}" has scope ${who.scope}; this route needs admin`);
+      if (need === 'admin' && who.scope !== 'admin')
+        throw new AuthError(403, `token "${who.name}" has scope ${who.scope}; this route needs admin`);
     };
 
     app.addHook('onRoute', (route) => {
       const existing = route.onRequest;
-      route.onRequest = existing === undefined ? [check] : Array.isArray(existing) ? [...existing, check] : [existing, check];
+      route.onRequest =
+        existing === undefined ? [check] : Array.isArray(existing) ? [...existing, check] : [existing, check];
     });
   },
   { name: 'auth', dependencies: ['rate-limit'] },

@@ -21,7 +21,8 @@ export default fp<{ tokens: TokenTable; perMinute: number }>(
         const who = opts.tokens.forRequest(req);
         return typeof who === 'object' ? `token:${who.name}` : `ip:${req.ip}`;
       },
-      errorResponseBuilder: (_req, ctx) => new TooManyRequestsError(`rate limit of ${ctx.max} requests per minute exceeded; retry in ${ctx.after}`),
+      errorResponseBuilder: (_req, ctx) =>
+        new TooManyRequestsError(`rate limit of ${ctx.max} requests per minute exceeded; retry in ${ctx.after}`),
     });
   },
   { name: 'rate-limit' },

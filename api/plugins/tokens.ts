@@ -26,7 +26,10 @@ export class TokenTable {
     for (const t of tokens) {
       const d = digest(t.token);
       const other = this.byDigest.get(d);
-      if (other) throw new TokenConfigError(`api.tokens: "${other.name}" and "${t.name}" have the same token; give each its own`);
+      if (other)
+        throw new TokenConfigError(
+          `api.tokens: "${other.name}" and "${t.name}" have the same token; give each its own`,
+        );
       this.byDigest.set(d, { name: t.name, scope: t.scope });
     }
   }
@@ -42,7 +45,8 @@ export class TokenTable {
    */
   forRequest(req: { headers: { authorization?: string } }): Principal | 'missing' | 'invalid' {
     const memo = req as unknown as { [RESOLVED]?: Principal | 'missing' | 'invalid' };
-    return (memo[RESOLVED] ??= this.resolve(req.headers.authorization));
+    memo[RESOLVED] ??= this.resolve(req.headers.authorization);
+    return memo[RESOLVED];
   }
 
   /** `missing` without a bearer token, `invalid` for an unknown one, else who it is. */

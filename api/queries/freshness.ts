@@ -32,7 +32,10 @@ export interface FreshnessRow {
   window_s: number;
 }
 
-export function freshnessSql(database: string, opts: { cluster?: string; windowSec: number; nowSec: number }): SqlFragment {
+export function freshnessSql(
+  database: string,
+  opts: { cluster?: string; windowSec: number; nowSec: number },
+): SqlFragment {
   const parts = FRESHNESS_TABLES.map((t) => {
     const windowSec = Math.max(opts.windowSec, t.minWindowSec);
     const clusterFilter = opts.cluster !== undefined ? sql` AND cluster = ${opts.cluster}` : new SqlFragment('');

@@ -22,7 +22,12 @@ function latestOnly(table: SqlFragment, s: KeysScope, perMethod = false): SqlFra
 }
 
 function scopeWhere(s: KeysScope, ...extra: Array<SqlFragment | false>): SqlFragment {
-  return where([sql`cluster = ${s.cluster}`, sql`ts >= toDateTime(${s.sinceSec})`, s.instance !== undefined && sql`instance = ${s.instance}`, ...extra]);
+  return where([
+    sql`cluster = ${s.cluster}`,
+    sql`ts >= toDateTime(${s.sinceSec})`,
+    s.instance !== undefined && sql`instance = ${s.instance}`,
+    ...extra,
+  ]);
 }
 
 // ---- big keys
@@ -47,7 +52,11 @@ export interface BigKeyRow {
   ttl_ms: string;
 }
 
-export function bigKeysSql(s: KeysScope, ranking: BigKeyRanking, page: { after?: readonly SqlValue[]; limit: number }): SqlFragment {
+export function bigKeysSql(
+  s: KeysScope,
+  ranking: BigKeyRanking,
+  page: { after?: readonly SqlValue[]; limit: number },
+): SqlFragment {
   const t = identifier(`${s.database}.big_keys`);
   const key = bigKeysKey(ranking);
   return sql`SELECT instance, scanned_on, ts_ms, key, pattern, type, bytes, length, ttl_ms
@@ -81,7 +90,11 @@ export interface HotKeyRow {
   window_ms: string;
 }
 
-export function hotKeysSql(s: KeysScope, metric: string | undefined, page: { after?: readonly SqlValue[]; limit: number }): SqlFragment {
+export function hotKeysSql(
+  s: KeysScope,
+  metric: string | undefined,
+  page: { after?: readonly SqlValue[]; limit: number },
+): SqlFragment {
   const t = identifier(`${s.database}.hot_keys`);
   return sql`SELECT instance, observed_on, method, metric, key, pattern, score, slot, slot_keys, ts_ms, window_ms
 FROM ${t}
@@ -123,7 +136,11 @@ export interface PatternRow {
 }
 
 /** Each pattern summed over the latest scan of every instance. */
-export function keyPatternsSql(s: KeysScope, order: PatternOrder, page: { after?: readonly SqlValue[]; limit: number }): SqlFragment {
+export function keyPatternsSql(
+  s: KeysScope,
+  order: PatternOrder,
+  page: { after?: readonly SqlValue[]; limit: number },
+): SqlFragment {
   const t = identifier(`${s.database}.key_patterns`);
   const key = patternsKey(order);
   return sql`SELECT pattern, if(uniqExact(type) = 1, any(type), 'mixed') AS pattern_type,

@@ -21,7 +21,10 @@ export function keysetAfter(columns: readonly KeyColumn[], values: readonly SqlV
 }
 
 export function orderBy(columns: readonly KeyColumn[]): SqlFragment {
-  return joinSql(columns.map((c) => new SqlFragment(`${c.expr.text} ${c.direction === 'desc' ? 'DESC' : 'ASC'}`)), ', ');
+  return joinSql(
+    columns.map((c) => new SqlFragment(`${c.expr.text} ${c.direction === 'desc' ? 'DESC' : 'ASC'}`)),
+    ', ',
+  );
 }
 
 /** `WHERE a AND b …`, or nothing. */

@@ -13,9 +13,23 @@ describe('rollup choice', () => {
   });
 
   it('series: step rounded up to whole buckets, range out to whole buckets', () => {
-    expect(planSeries({ fromSec: t0 - 86_400 + 17, toSec: t0 + 5, stepSec: 90 })).toEqual({ tier: 'minute', fromSec: t0 - 86_400, toSec: t0 + 60, stepSec: 120 });
-    expect(planSeries({ fromSec: t0 - 7 * 86_400, toSec: t0 - 1, stepSec: 60 })).toMatchObject({ tier: 'hour', stepSec: H, toSec: t0 });
-    expect(planSeries({ fromSec: t0 - 600, toSec: t0, stepSec: 3 })).toEqual({ tier: 'raw', fromSec: t0 - 600, toSec: t0 + 1, stepSec: 3 });
+    expect(planSeries({ fromSec: t0 - 86_400 + 17, toSec: t0 + 5, stepSec: 90 })).toEqual({
+      tier: 'minute',
+      fromSec: t0 - 86_400,
+      toSec: t0 + 60,
+      stepSec: 120,
+    });
+    expect(planSeries({ fromSec: t0 - 7 * 86_400, toSec: t0 - 1, stepSec: 60 })).toMatchObject({
+      tier: 'hour',
+      stepSec: H,
+      toSec: t0,
+    });
+    expect(planSeries({ fromSec: t0 - 600, toSec: t0, stepSec: 3 })).toEqual({
+      tier: 'raw',
+      fromSec: t0 - 600,
+      toSec: t0 + 1,
+      stepSec: 3,
+    });
   });
 
   it('summaries over more than 1 h: whole hours from the hour rollup, edges from the minute rollup', () => {
@@ -27,8 +41,12 @@ describe('rollup choice', () => {
   });
 
   it('summaries: aligned ranges need no minute edges; short ones no hour part', () => {
-    expect(planSummary({ fromSec: t0 - 2 * H, toSec: t0 - 1 })).toEqual([{ tier: 'hour', fromSec: t0 - 2 * H, toSec: t0 }]);
-    expect(planSummary({ fromSec: t0 + 60, toSec: t0 + H + 1800 })).toEqual([{ tier: 'minute', fromSec: t0 + 60, toSec: t0 + H + 1860 }]);
+    expect(planSummary({ fromSec: t0 - 2 * H, toSec: t0 - 1 })).toEqual([
+      { tier: 'hour', fromSec: t0 - 2 * H, toSec: t0 },
+    ]);
+    expect(planSummary({ fromSec: t0 + 60, toSec: t0 + H + 1800 })).toEqual([
+      { tier: 'minute', fromSec: t0 + 60, toSec: t0 + H + 1860 },
+    ]);
     expect(planSummary({ fromSec: t0, toSec: t0 + 600 })).toEqual([{ tier: 'raw', fromSec: t0, toSec: t0 + 601 }]);
   });
 });

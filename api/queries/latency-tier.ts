@@ -36,7 +36,12 @@ export interface SeriesPlan {
 export function planSeries(range: { fromSec: number; toSec: number; stepSec: number }): SeriesPlan {
   const tier = tierForRange(range.toSec - range.fromSec);
   const bucket = TIER_BUCKET_SECONDS[tier];
-  return { tier, fromSec: down(range.fromSec, bucket), toSec: up(range.toSec + 1, bucket), stepSec: up(Math.max(range.stepSec, bucket), bucket) };
+  return {
+    tier,
+    fromSec: down(range.fromSec, bucket),
+    toSec: up(range.toSec + 1, bucket),
+    stepSec: up(Math.max(range.stepSec, bucket), bucket),
+  };
 }
 
 export interface RangePart {
@@ -46,7 +51,8 @@ export interface RangePart {
 }
 
 export function planSummary(range: { fromSec: number; toSec: number }): RangePart[] {
-  if (range.toSec - range.fromSec <= RAW_MAX_RANGE_SECONDS) return [{ tier: 'raw', fromSec: range.fromSec, toSec: range.toSec + 1 }];
+  if (range.toSec - range.fromSec <= RAW_MAX_RANGE_SECONDS)
+    return [{ tier: 'raw', fromSec: range.fromSec, toSec: range.toSec + 1 }];
   const m1 = down(range.fromSec, 60);
   const m2 = up(range.toSec + 1, 60);
   const h1 = up(m1, 3600);

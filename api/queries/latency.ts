@@ -76,7 +76,11 @@ export interface SummaryRow {
 }
 
 /** Per-command totals and percentiles over the parts of a range, ordered, top `limit`. */
-export function latencySummarySql(f: LatencyFilter, parts: readonly RangePart[], opts: { order: SummaryOrder; limit: number; minCalls: number }): SqlFragment {
+export function latencySummarySql(
+  f: LatencyFilter,
+  parts: readonly RangePart[],
+  opts: { order: SummaryOrder; limit: number; minCalls: number },
+): SqlFragment {
   const tail = sql`HAVING calls_total >= ${opts.minCalls}
 ORDER BY ${ORDER_EXPR[opts.order]} DESC, command ASC
 LIMIT ${opts.limit}`;
@@ -89,7 +93,10 @@ GROUP BY command
 ${tail}`;
   }
   // Rollup states of the same type from the hour and minute tables, merged together.
-  const inner = parts.map((p) => sql`SELECT command, calls_sum, usec_sum, mean_us_quantiles FROM ${table(f, p.tier)} ${conditions(f, p.tier, p.fromSec, p.toSec)}`);
+  const inner = parts.map(
+    (p) =>
+      sql`SELECT command, calls_sum, usec_sum, mean_us_quantiles FROM ${table(f, p.tier)} ${conditions(f, p.tier, p.fromSec, p.toSec)}`,
+  );
   return sql`SELECT command, sumMerge(calls_sum) AS calls_total, sumMerge(usec_sum) AS usec_total, quantilesTDigestMerge(${LEVELS})(mean_us_quantiles) AS q
 FROM (${joinSql(inner, '\nUNION ALL\n')})
 GROUP BY command

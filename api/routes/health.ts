@@ -6,12 +6,29 @@ import Type from 'typebox';
 const open = { auth: 'open' as const, rateLimit: false as const };
 
 const route: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/health', { config: open, schema: { summary: 'The API process is up', tags: ['health'], security: [], response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
+  app.get(
+    '/health',
+    {
+      config: open,
+      schema: {
+        summary: 'The API process is up',
+        tags: ['health'],
+        security: [],
+        response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
   app.get(
     '/ready',
     {
       config: open,
-      schema: { summary: 'The API can reach ClickHouse', tags: ['health'], security: [], response: { 200: Type.Object({ status: Type.String() }), 503: Type.Object({ status: Type.String() }) } },
+      schema: {
+        summary: 'The API can reach ClickHouse',
+        tags: ['health'],
+        security: [],
+        response: { 200: Type.Object({ status: Type.String() }), 503: Type.Object({ status: Type.String() }) },
+      },
     },
     async (_req, reply) => {
       const ping = await app.clickhouse.ping();

@@ -2,14 +2,31 @@
 // cannot be a cluster, instance or command name is a 400 naming the field, before any SQL.
 import Type from 'typebox';
 
-export const ClusterName = Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_.:-]+$', description: 'cluster name as configured (or the cluster id the collector found)' });
-export const InstanceId = Type.String({ minLength: 3, maxLength: 300, pattern: '^[^\\s,]+:\\d{1,5}$', description: 'host:port' });
-export const CommandName = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_|.:-]+$', description: 'command as in INFO commandstats, e.g. get, client|list (case-insensitive)' });
+export const ClusterName = Type.String({
+  minLength: 1,
+  maxLength: 200,
+  pattern: '^[A-Za-z0-9_.:-]+$',
+  description: 'cluster name as configured (or the cluster id the collector found)',
+});
+export const InstanceId = Type.String({
+  minLength: 3,
+  maxLength: 300,
+  pattern: '^[^\\s,]+:\\d{1,5}$',
+  description: 'host:port',
+});
+export const CommandName = Type.String({
+  minLength: 1,
+  maxLength: 128,
+  pattern: '^[A-Za-z0-9_|.:-]+$',
+  description: 'command as in INFO commandstats, e.g. get, client|list (case-insensitive)',
+});
 
 export const ClusterParams = Type.Object({ cluster: ClusterName });
 
 export const PageQuery = {
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'rows per page (1–1000)' })),
+  limit: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'rows per page (1–1000)' }),
+  ),
   cursor: Type.Optional(Type.String({ maxLength: 2000, description: 'opaque; `nextCursor` of the previous page' })),
 };
 
@@ -25,5 +42,8 @@ export const Percentiles = Type.Object(
     p99: Type.Union([Type.Number(), Type.Null()]),
     p999: Type.Union([Type.Number(), Type.Null()]),
   },
-  { description: 'percentiles (µs) of the per-sample per-instance MEAN latency (usec_delta / calls_delta), not of single calls' },
+  {
+    description:
+      'percentiles (µs) of the per-sample per-instance MEAN latency (usec_delta / calls_delta), not of single calls',
+  },
 );

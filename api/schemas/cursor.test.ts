@@ -7,7 +7,10 @@ describe('cursors', () => {
   it('round-trip the sort key and the frozen range', () => {
     const c = encodeCursor(scope, [1_764_072_000, "10.0.0.1:7000'", 42, 'run'], { fromSec: 1, toSec: 2 });
     expect(c).toMatch(/^[A-Za-z0-9_-]+$/);
-    expect(decodeCursor(c, scope, ['number', 'string', 'number', 'string'])).toEqual({ key: [1_764_072_000, "10.0.0.1:7000'", 42, 'run'], range: { fromSec: 1, toSec: 2 } });
+    expect(decodeCursor(c, scope, ['number', 'string', 'number', 'string'])).toEqual({
+      key: [1_764_072_000, "10.0.0.1:7000'", 42, 'run'],
+      range: { fromSec: 1, toSec: 2 },
+    });
   });
 
   it('refuse a cursor of a query with other filters', () => {
@@ -28,7 +31,9 @@ describe('cursors', () => {
     ['an object as a value', Buffer.from(JSON.stringify({ v: 1, s: scope, k: [{}] })).toString('base64url')],
     ['a reversed range', Buffer.from(JSON.stringify({ v: 1, s: scope, k: [1], r: [5, 1] })).toString('base64url')],
   ])('a 400 for %s', (_what, raw) => {
-    expect(() => decodeCursor(raw, scope, ['number'])).toThrow(expect.objectContaining({ statusCode: 400, message: expect.stringMatching(/^cursor: /) }));
+    expect(() => decodeCursor(raw, scope, ['number'])).toThrow(
+      expect.objectContaining({ statusCode: 400, message: expect.stringMatching(/^cursor: /) }),
+    );
   });
 
   it('pageOf returns a cursor only when more rows exist', () => {

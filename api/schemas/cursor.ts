@@ -19,12 +19,19 @@ export interface FrozenRange {
 const VERSION = 1;
 
 export function cursorScope(route: string, filters: Record<string, unknown>): string {
-  const canonical = JSON.stringify([route, Object.keys(filters).sort().map((k) => [k, filters[k] ?? null])]);
+  const canonical = JSON.stringify([
+    route,
+    Object.keys(filters)
+      .sort()
+      .map((k) => [k, filters[k] ?? null]),
+  ]);
   return createHash('sha256').update(canonical).digest('base64url').slice(0, 12);
 }
 
 export function encodeCursor(scope: string, key: readonly CursorValue[], range?: FrozenRange): string {
-  return Buffer.from(JSON.stringify({ v: VERSION, s: scope, k: key, ...(range ? { r: [range.fromSec, range.toSec] } : {}) })).toString('base64url');
+  return Buffer.from(
+    JSON.stringify({ v: VERSION, s: scope, k: key, ...(range ? { r: [range.fromSec, range.toSec] } : {}) }),
+  ).toString('base64url');
 }
 
 export interface OpenedCursor {
@@ -51,11 +58,15 @@ export function decodeCursor(raw: string, scope: string, shape: CursorShape): Op
   if (s !== scope) return fail('it belongs to a query with other filters');
   if (k.length !== shape.length) return fail(foreign);
   k.forEach((value, i) => {
-    const ok = shape[i] === 'number' ? typeof value === 'number' && Number.isFinite(value) : typeof value === 'string' && value.length <= 1024;
+    const ok =
+      shape[i] === 'number'
+        ? typeof value === 'number' && Number.isFinite(value)
+        : typeof value === 'string' && value.length <= 1024;
     if (!ok) fail(foreign);
   });
   if (r === undefined) return { key: k as CursorValue[] };
-  if (!Array.isArray(r) || r.length !== 2 || !r.every((x) => Number.isSafeInteger(x) && x >= 0) || r[0] >= r[1]) return fail(foreign);
+  if (!Array.isArray(r) || r.length !== 2 || !r.every((x) => Number.isSafeInteger(x) && x >= 0) || r[0] >= r[1])
+    return fail(foreign);
   return { key: k as CursorValue[], range: { fromSec: r[0], toSec: r[1] } };
 }
 
@@ -65,7 +76,13 @@ export function openCursor(raw: string | undefined, scope: string, shape: Cursor
 }
 
 /** Queries fetch `limit + 1` rows: the extra one says whether another page exists. */
-export function pageOf<T>(rows: readonly T[], limit: number, scope: string, keyOf: (row: T) => CursorValue[], range?: FrozenRange): { rows: T[]; nextCursor: string | null } {
+export function pageOf<T>(
+  rows: readonly T[],
+  limit: number,
+  scope: string,
+  keyOf: (row: T) => CursorValue[],
+  range?: FrozenRange,
+): { rows: T[]; nextCursor: string | null } {
   if (rows.length <= limit) return { rows: [...rows], nextCursor: null };
   const page = rows.slice(0, limit);
   return { rows: page, nextCursor: encodeCursor(scope, keyOf(page[page.length - 1]!), range) };

@@ -3,8 +3,18 @@ import Type, { type Static } from 'typebox';
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 export const Health = Type.Union(
-  [Type.Literal('ok'), Type.Literal('stale'), Type.Literal('down'), Type.Literal('failing'), Type.Literal('loading'), Type.Literal('unknown')],
-  { description: 'down: the collector cannot reach it; failing: the cluster flags it fail/pfail; stale: no INFO sample for 30 s or 5 intervals; unknown: in the topology but never sampled' },
+  [
+    Type.Literal('ok'),
+    Type.Literal('stale'),
+    Type.Literal('down'),
+    Type.Literal('failing'),
+    Type.Literal('loading'),
+    Type.Literal('unknown'),
+  ],
+  {
+    description:
+      'down: the collector cannot reach it; failing: the cluster flags it fail/pfail; stale: no INFO sample for 30 s or 5 intervals; unknown: in the topology but never sampled',
+  },
 );
 
 export const Instance = Type.Object({

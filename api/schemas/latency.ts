@@ -1,7 +1,9 @@
 import Type from 'typebox';
 import { Percentiles } from './common.ts';
 
-export const Tier = Type.Union([Type.Literal('raw'), Type.Literal('minute'), Type.Literal('hour')], { description: 'the table read: raw samples, minute or hour rollup' });
+export const Tier = Type.Union([Type.Literal('raw'), Type.Literal('minute'), Type.Literal('hour')], {
+  description: 'the table read: raw samples, minute or hour rollup',
+});
 
 export const LatencyPoint = Type.Object({
   t: Type.Integer({ description: 'start of the step, unix seconds' }),

@@ -7,9 +7,13 @@ export const MAX_RANGE_SECONDS = 31 * 24 * 3600;
 export const MAX_POINTS = 2000;
 
 export const TimeRangeQuery = {
-  from: Type.Optional(Type.String({ maxLength: 40, description: 'ISO 8601 or unix seconds; default: `to` minus 15 minutes' })),
+  from: Type.Optional(
+    Type.String({ maxLength: 40, description: 'ISO 8601 or unix seconds; default: `to` minus 15 minutes' }),
+  ),
   to: Type.Optional(Type.String({ maxLength: 40, description: 'ISO 8601 or unix seconds; default: now' })),
-  step: Type.Optional(Type.Integer({ minimum: 1, maximum: 86400, description: 'seconds per point; default: range / 300' })),
+  step: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 86400, description: 'seconds per point; default: range / 300' }),
+  ),
 };
 
 export class BadRequestError extends Error {
@@ -24,7 +28,9 @@ export function parseTime(value: string, field: string): number {
     const ms = Date.parse(value);
     if (!Number.isNaN(ms)) return Math.floor(ms / 1000);
   }
-  throw new BadRequestError(`${field}: expected ISO 8601 (2026-11-25T10:00:00Z) or unix seconds, got ${JSON.stringify(value)}`);
+  throw new BadRequestError(
+    `${field}: expected ISO 8601 (2026-11-25T10:00:00Z) or unix seconds, got ${JSON.stringify(value)}`,
+  );
 }
 
 export interface TimeRange {
@@ -34,11 +40,16 @@ export interface TimeRange {
 }
 
 /** `defaultRangeSec`: how far back `from` goes when omitted (15 min for series; lists of events use a day). */
-export function resolveTimeRange(q: { from?: string; to?: string; step?: number }, nowSec = Math.floor(Date.now() / 1000), defaultRangeSec = 15 * 60): TimeRange {
+export function resolveTimeRange(
+  q: { from?: string; to?: string; step?: number },
+  nowSec = Math.floor(Date.now() / 1000),
+  defaultRangeSec = 15 * 60,
+): TimeRange {
   const toSec = q.to !== undefined ? parseTime(q.to, 'to') : nowSec;
   const fromSec = q.from !== undefined ? parseTime(q.from, 'from') : toSec - defaultRangeSec;
   if (fromSec >= toSec) throw new BadRequestError('from: must be before to');
-  if (toSec - fromSec > MAX_RANGE_SECONDS) throw new BadRequestError(`the range from..to may span at most ${MAX_RANGE_SECONDS / 86400} days`);
+  if (toSec - fromSec > MAX_RANGE_SECONDS)
+    throw new BadRequestError(`the range from..to may span at most ${MAX_RANGE_SECONDS / 86400} days`);
   const minStep = Math.ceil((toSec - fromSec) / MAX_POINTS);
   const stepSec = Math.max(q.step ?? Math.ceil((toSec - fromSec) / 300), minStep, 1);
   return { fromSec, toSec, stepSec };

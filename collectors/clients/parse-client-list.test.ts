@@ -2,7 +2,32 @@ import { describe, expect, it } from 'vitest';
 import { hostOf, parseClientList, summarizeClients } from './parse-client-list.ts';
 
 const line = (fields: Record<string, string | number>) =>
-  Object.entries({ id: 1, addr: '10.0.0.1:5000', laddr: '10.0.0.9:7000', fd: 8, name: '', age: 10, idle: 0, flags: 'N', db: 0, sub: 0, psub: 0, ssub: 0, multi: -1, qbuf: 0, 'qbuf-free': 0, 'argv-mem': 0, obl: 0, oll: 0, omem: 0, 'tot-mem': 1000, events: 'r', cmd: 'get', user: 'default', ...fields })
+  Object.entries({
+    id: 1,
+    addr: '10.0.0.1:5000',
+    laddr: '10.0.0.9:7000',
+    fd: 8,
+    name: '',
+    age: 10,
+    idle: 0,
+    flags: 'N',
+    db: 0,
+    sub: 0,
+    psub: 0,
+    ssub: 0,
+    multi: -1,
+    qbuf: 0,
+    'qbuf-free': 0,
+    'argv-mem': 0,
+    obl: 0,
+    oll: 0,
+    omem: 0,
+    'tot-mem': 1000,
+    events: 'r',
+    cmd: 'get',
+    user: 'default',
+    ...fields,
+  })
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
 
@@ -21,7 +46,13 @@ describe('CLIENT LIST summary', () => {
   it('parses fields, hosts without ports (IPv6 without brackets)', () => {
     const conns = parseClientList(reply);
     expect(conns).toHaveLength(7);
-    expect(conns[0]).toMatchObject({ addr: '10.0.0.1:5001', host: '10.0.0.1', name: 'orders', idleS: 400, totMemBytes: 2000 });
+    expect(conns[0]).toMatchObject({
+      addr: '10.0.0.1:5001',
+      host: '10.0.0.1',
+      name: 'orders',
+      idleS: 400,
+      totMemBytes: 2000,
+    });
     expect(conns[6]!.host).toBe('::1');
     expect(hostOf('/tmp/redis.sock:0')).toBe('/tmp/redis.sock');
   });
@@ -61,6 +92,11 @@ describe('CLIENT LIST summary', () => {
   });
 
   it('an empty list is all zeros', () => {
-    expect(summarizeClients(parseClientList(''), { idleThresholdS: 300, topN: 5 })).toMatchObject({ total: 0, byName: [], omemMaxName: '', omemMaxAddr: '' });
+    expect(summarizeClients(parseClientList(''), { idleThresholdS: 300, topN: 5 })).toMatchObject({
+      total: 0,
+      byName: [],
+      omemMaxName: '',
+      omemMaxAddr: '',
+    });
   });
 });

@@ -79,7 +79,11 @@ export interface ClientSummary {
   byHost: ClientGroup[];
 }
 
-function topGroups(conns: readonly ClientConn[], keyOf: (c: ClientConn) => string, topN: number): { groups: ClientGroup[]; distinct: number } {
+function topGroups(
+  conns: readonly ClientConn[],
+  keyOf: (c: ClientConn) => string,
+  topN: number,
+): { groups: ClientGroup[]; distinct: number } {
   const groups = new Map<string, ClientGroup>();
   for (const c of conns) {
     const key = keyOf(c);
@@ -94,7 +98,10 @@ function topGroups(conns: readonly ClientConn[], keyOf: (c: ClientConn) => strin
   return { groups: sorted.slice(0, topN), distinct: groups.size };
 }
 
-export function summarizeClients(conns: readonly ClientConn[], opts: { idleThresholdS: number; topN: number }): ClientSummary {
+export function summarizeClients(
+  conns: readonly ClientConn[],
+  opts: { idleThresholdS: number; topN: number },
+): ClientSummary {
   let omemMax: ClientConn | undefined;
   const s = {
     total: conns.length,

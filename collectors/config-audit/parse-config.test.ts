@@ -12,7 +12,12 @@ describe('parseConfigGet', () => {
   });
 
   it('reads a RESP3 map reply', () => {
-    expect(parseConfigGet({ timeout: '300', 'tls-key-file-pass': 'x' })).toEqual(new Map([['timeout', '300'], ['tls-key-file-pass', SECRET_PLACEHOLDER]]));
+    expect(parseConfigGet({ timeout: '300', 'tls-key-file-pass': 'x' })).toEqual(
+      new Map([
+        ['timeout', '300'],
+        ['tls-key-file-pass', SECRET_PLACEHOLDER],
+      ]),
+    );
   });
 });
 

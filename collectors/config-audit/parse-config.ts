@@ -4,14 +4,20 @@
 // can leak them.
 
 /** Settings whose value is a secret; only their presence is kept (as `<set>` or ''). */
-export const SECRET_SETTINGS: ReadonlySet<string> = new Set(['requirepass', 'masterauth', 'tls-key-file-pass', 'tls-client-key-file-pass']);
+export const SECRET_SETTINGS: ReadonlySet<string> = new Set([
+  'requirepass',
+  'masterauth',
+  'tls-key-file-pass',
+  'tls-client-key-file-pass',
+]);
 
 export const SECRET_PLACEHOLDER = '<set>';
 
 /** Flat [name, value, name, value, …] (RESP2) or a name → value object (RESP3). */
 export function parseConfigGet(reply: unknown): Map<string, string> {
   const out = new Map<string, string>();
-  const put = (name: string, value: string) => out.set(name, SECRET_SETTINGS.has(name) ? (value === '' ? '' : SECRET_PLACEHOLDER) : value);
+  const put = (name: string, value: string) =>
+    out.set(name, SECRET_SETTINGS.has(name) ? (value === '' ? '' : SECRET_PLACEHOLDER) : value);
   if (Array.isArray(reply)) {
     for (let i = 0; i + 1 < reply.length; i += 2) put(String(reply[i]).toLowerCase(), String(reply[i + 1]));
   } else if (reply && typeof reply === 'object') {

@@ -49,15 +49,30 @@ const MB = 1024 * 1024;
 const mb = (bytes: number) => `${Math.round((bytes / MB) * 10) / 10} MB`;
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 /** Critical: one call wipes or blocks a whole node; warning: blocks it for a long time. */
-const DANGEROUS_SEVERITY: Record<string, ConfigFinding['severity']> = { flushall: 'critical', flushdb: 'critical', keys: 'warning', save: 'warning' };
+const DANGEROUS_SEVERITY: Record<string, ConfigFinding['severity']> = {
+  flushall: 'critical',
+  flushdb: 'critical',
+  keys: 'warning',
+  save: 'warning',
+};
 
-function finding(rule: string, severity: ConfigFinding['severity'], setting: string, value: string, recommendation: string, message: string): ConfigFinding {
+function finding(
+  rule: string,
+  severity: ConfigFinding['severity'],
+  setting: string,
+  value: string,
+  recommendation: string,
+  message: string,
+): ConfigFinding {
   return { rule, severity, setting, value: value.slice(0, 1024), recommendation, message: message.slice(0, 2048) };
 }
 
 function bindAddresses(config: ReadonlyMap<string, string>): string[] {
   // Redis 7 allows a leading `-` (optional address): `bind * -::*`.
-  return (config.get('bind') ?? '').split(/\s+/).filter(Boolean).map((a) => a.replace(/^-/, ''));
+  return (config.get('bind') ?? '')
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((a) => a.replace(/^-/, ''));
 }
 
 const rules: Rule[] = [
@@ -69,12 +84,28 @@ const rules: Rule[] = [
       if (raw === undefined) return null;
       const ms = Number(raw);
       if (ms < t.clusterNodeTimeoutMinMs) {
-        return [finding('cluster-node-timeout', 'warning', 'cluster-node-timeout', raw, `at least ${t.clusterNodeTimeoutMinMs} ms, above the longest expected stall (Redis default 15000)`,
-          `cluster-node-timeout is ${ms} ms: any stall longer than that (a big DEL, KEYS, a fork) gets this master failed over needlessly`)];
+        return [
+          finding(
+            'cluster-node-timeout',
+            'warning',
+            'cluster-node-timeout',
+            raw,
+            `at least ${t.clusterNodeTimeoutMinMs} ms, above the longest expected stall (Redis default 15000)`,
+            `cluster-node-timeout is ${ms} ms: any stall longer than that (a big DEL, KEYS, a fork) gets this master failed over needlessly`,
+          ),
+        ];
       }
       if (ms > t.clusterNodeTimeoutMaxMs) {
-        return [finding('cluster-node-timeout', 'warning', 'cluster-node-timeout', raw, `at most ${t.clusterNodeTimeoutMaxMs} ms`,
-          `cluster-node-timeout is ${ms} ms: a dead master keeps its slots unserved that long before its replica takes over`)];
+        return [
+          finding(
+            'cluster-node-timeout',
+            'warning',
+            'cluster-node-timeout',
+            raw,
+            `at most ${t.clusterNodeTimeoutMaxMs} ms`,
+            `cluster-node-timeout is ${ms} ms: a dead master keeps its slots unserved that long before its replica takes over`,
+          ),
+        ];
       }
       return [];
     },
@@ -86,9 +117,14 @@ const rules: Rule[] = [
       return dangerous
         .filter((d) => d.present && d.defaultUserAllowed !== false)
         .map((d) =>
-          finding('dangerous-command', DANGEROUS_SEVERITY[d.command] ?? 'warning', d.command, d.defaultUserAllowed === null ? 'enabled (ACL not checked)' : 'enabled for the default user',
+          finding(
+            'dangerous-command',
+            DANGEROUS_SEVERITY[d.command] ?? 'warning',
+            d.command,
+            d.defaultUserAllowed === null ? 'enabled (ACL not checked)' : 'enabled for the default user',
             `rename it (rename-command) or deny it by ACL (-${d.command})`,
-            `${d.command.toUpperCase()} can be run by any client as the default user; it blocks the node long enough to trigger a failover (or wipes data)`),
+            `${d.command.toUpperCase()} can be run by any client as the default user; it blocks the node long enough to trigger a failover (or wipes data)`,
+          ),
         );
     },
   },
@@ -98,7 +134,16 @@ const rules: Rule[] = [
       const v = config.get('timeout');
       if (v === undefined) return null;
       return v === '0'
-        ? [finding('timeout-zero', 'warning', 'timeout', v, 'a value > 0 (e.g. 300) so idle connections are closed', 'timeout is 0: idle and leaked client connections are never closed and pile up')]
+        ? [
+            finding(
+              'timeout-zero',
+              'warning',
+              'timeout',
+              v,
+              'a value > 0 (e.g. 300) so idle connections are closed',
+              'timeout is 0: idle and leaked client connections are never closed and pile up',
+            ),
+          ]
         : [];
     },
   },
@@ -110,8 +155,16 @@ const rules: Rule[] = [
       if (role !== 'master') return [];
       const bytes = Number(v);
       return bytes < t.replBacklogMinBytes
-        ? [finding('repl-backlog-small', 'warning', 'repl-backlog-size', v, `about ${mb(t.replBacklogMinBytes)} for heavy write loads`,
-            `repl-backlog-size is ${mb(bytes)}: a replica that drops its link briefly under heavy writes needs a full resync`)]
+        ? [
+            finding(
+              'repl-backlog-small',
+              'warning',
+              'repl-backlog-size',
+              v,
+              `about ${mb(t.replBacklogMinBytes)} for heavy write loads`,
+              `repl-backlog-size is ${mb(bytes)}: a replica that drops its link briefly under heavy writes needs a full resync`,
+            ),
+          ]
         : [];
     },
   },
@@ -121,9 +174,17 @@ const rules: Rule[] = [
       const v = config.get('client-output-buffer-limit');
       if (v === undefined) return null;
       const normal = parseOutputBufferLimits(v).get('normal');
-      return normal && normal.every((n) => n === 0)
-        ? [finding('client-output-buffer-normal', 'warning', 'client-output-buffer-limit', `normal ${normal.join(' ')}`, 'normal 256mb 128mb 60',
-            'normal clients have no output buffer limit: one client reading a huge reply (KEYS, HGETALL of a big hash) can exhaust memory')]
+      return normal?.every((n) => n === 0)
+        ? [
+            finding(
+              'client-output-buffer-normal',
+              'warning',
+              'client-output-buffer-limit',
+              `normal ${normal.join(' ')}`,
+              'normal 256mb 128mb 60',
+              'normal clients have no output buffer limit: one client reading a huge reply (KEYS, HGETALL of a big hash) can exhaust memory',
+            ),
+          ]
         : [];
     },
   },
@@ -133,8 +194,16 @@ const rules: Rule[] = [
       const v = config.get('save');
       if (v === undefined) return null;
       return role === 'master' && v.trim() !== ''
-        ? [finding('save-on-master', 'info', 'save', v, 'on a busy master, disable RDB snapshots (save "") and persist on the replica',
-            `RDB snapshots are on ("${v}"): each one forks; on a busy master with much memory the fork stalls the node`)]
+        ? [
+            finding(
+              'save-on-master',
+              'info',
+              'save',
+              v,
+              'on a busy master, disable RDB snapshots (save "") and persist on the replica',
+              `RDB snapshots are on ("${v}"): each one forks; on a busy master with much memory the fork stalls the node`,
+            ),
+          ]
         : [];
     },
   },
@@ -144,7 +213,16 @@ const rules: Rule[] = [
       const v = config.get('appendfsync');
       if (v === undefined) return null;
       return v === 'always' && config.get('appendonly') === 'yes'
-        ? [finding('appendfsync-always', 'warning', 'appendfsync', v, 'everysec', 'appendfsync always waits for the disk on every write: latency follows the disk')]
+        ? [
+            finding(
+              'appendfsync-always',
+              'warning',
+              'appendfsync',
+              v,
+              'everysec',
+              'appendfsync always waits for the disk on every write: latency follows the disk',
+            ),
+          ]
         : [];
     },
   },
@@ -155,8 +233,16 @@ const rules: Rule[] = [
       if (v === undefined) return null;
       const policy = config.get('maxmemory-policy') ?? '';
       return v === '0'
-        ? [finding('maxmemory-unbounded', 'warning', 'maxmemory', `0 (policy ${policy})`, 'a maxmemory below the host memory, with an eviction policy that fits the data',
-            `maxmemory is 0 (unbounded)${policy === 'noeviction' ? ' with noeviction' : ''}: keys without TTL grow until the OOM killer ends the node`)]
+        ? [
+            finding(
+              'maxmemory-unbounded',
+              'warning',
+              'maxmemory',
+              `0 (policy ${policy})`,
+              'a maxmemory below the host memory, with an eviction policy that fits the data',
+              `maxmemory is 0 (unbounded)${policy === 'noeviction' ? ' with noeviction' : ''}: keys without TTL grow until the OOM killer ends the node`,
+            ),
+          ]
         : [];
     },
   },
@@ -169,12 +255,28 @@ const rules: Rule[] = [
       const out: ConfigFinding[] = [];
       const remotePeers = (nodes ?? []).filter((n) => !LOOPBACK.test(n.host || instanceHost));
       if (config.get('cluster-enabled') === 'yes' && loopbackOnly && remotePeers.length > 0) {
-        out.push(finding('bind-protected-mode', 'critical', 'bind', config.get('bind')!, 'bind an explicit IPv4 address reachable by the other nodes (e.g. 0.0.0.0)',
-          `bind is loopback only but ${remotePeers.length} cluster nodes are on other hosts: they cannot reach this node`));
+        out.push(
+          finding(
+            'bind-protected-mode',
+            'critical',
+            'bind',
+            config.get('bind')!,
+            'bind an explicit IPv4 address reachable by the other nodes (e.g. 0.0.0.0)',
+            `bind is loopback only but ${remotePeers.length} cluster nodes are on other hosts: they cannot reach this node`,
+          ),
+        );
       }
       if (config.get('protected-mode') === 'no' && !loopbackOnly && defaultUserNoPass === true) {
-        out.push(finding('bind-protected-mode', 'critical', 'protected-mode', 'no', 'set a password (requirepass / ACL) or keep protected-mode yes',
-          `protected-mode is off, bind is ${addrs.join(' ') || 'all interfaces'} and the default user has no password: anyone who reaches the port owns the data`));
+        out.push(
+          finding(
+            'bind-protected-mode',
+            'critical',
+            'protected-mode',
+            'no',
+            'set a password (requirepass / ACL) or keep protected-mode yes',
+            `protected-mode is off, bind is ${addrs.join(' ') || 'all interfaces'} and the default user has no password: anyone who reaches the port owns the data`,
+          ),
+        );
       }
       return out;
     },
@@ -184,13 +286,20 @@ const rules: Rule[] = [
     run({ nodes, instanceHost }) {
       if (!nodes) return null;
       const me = nodes.find((n) => n.myself);
-      if (!me || me.role !== 'master') return [];
+      if (me?.role !== 'master') return [];
       const host = (n: ClusterNode) => n.host || instanceHost;
       const sameHost = nodes.filter((n) => n.masterId === me.id && host(n) === host(me));
       return sameHost.length > 0
-        ? [finding('replica-same-host', 'critical', 'topology', `${host(me)}:${me.port} ← ${sameHost.map((n) => `${host(n)}:${n.port}`).join(', ')}`,
-            'place every replica on a different host than its master',
-            `master ${host(me)}:${me.port} has ${sameHost.length} replica(s) on the same host: losing that host loses the slots ${me.slots.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(',') || '(none)'}`)]
+        ? [
+            finding(
+              'replica-same-host',
+              'critical',
+              'topology',
+              `${host(me)}:${me.port} ← ${sameHost.map((n) => `${host(n)}:${n.port}`).join(', ')}`,
+              'place every replica on a different host than its master',
+              `master ${host(me)}:${me.port} has ${sameHost.length} replica(s) on the same host: losing that host loses the slots ${me.slots.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(',') || '(none)'}`,
+            ),
+          ]
         : [];
     },
   },
@@ -199,8 +308,16 @@ const rules: Rule[] = [
     run({ overcommitMemory }) {
       if (overcommitMemory === null) return null;
       return overcommitMemory.trim() !== '1'
-        ? [finding('overcommit-memory', 'warning', 'vm.overcommit_memory', overcommitMemory.trim(), 'sysctl vm.overcommit_memory=1 on the host',
-            `vm.overcommit_memory is ${overcommitMemory.trim()}: the fork for BGSAVE or an AOF rewrite can fail when memory is tight`)]
+        ? [
+            finding(
+              'overcommit-memory',
+              'warning',
+              'vm.overcommit_memory',
+              overcommitMemory.trim(),
+              'sysctl vm.overcommit_memory=1 on the host',
+              `vm.overcommit_memory is ${overcommitMemory.trim()}: the fork for BGSAVE or an AOF rewrite can fail when memory is tight`,
+            ),
+          ]
         : [];
     },
   },

@@ -16,7 +16,10 @@ describe('counter deltas', () => {
     const commands = [cmd('get', 15, 160), cmd('set', 2, 20)];
     const errors: ErrorStat[] = [{ error: 'MOVED', count: 10 }];
     expect(applyDeltas(prev, 2000, 'r1', commands, errors)).toEqual({ intervalMs: 1000, counterReset: false });
-    expect(commands.map((c) => [c.callsDelta, c.usecDelta])).toEqual([[5, 60], [2, 20]]);
+    expect(commands.map((c) => [c.callsDelta, c.usecDelta])).toEqual([
+      [5, 60],
+      [2, 20],
+    ]);
     expect(errors[0]!.countDelta).toBe(7);
   });
 

@@ -29,7 +29,13 @@ function delta(cur: number, prev: number | undefined, reset: { seen: boolean }):
 }
 
 /** Fills callsDelta/usecDelta/countDelta in place; returns undefined on the first sample. */
-export function applyDeltas(prev: CounterSnapshot | undefined, ts: number, runId: string | undefined, commands: CommandStat[], errors: ErrorStat[]): DeltaResult | undefined {
+export function applyDeltas(
+  prev: CounterSnapshot | undefined,
+  ts: number,
+  runId: string | undefined,
+  commands: CommandStat[],
+  errors: ErrorStat[],
+): DeltaResult | undefined {
   if (!prev) return undefined;
   const reset = { seen: prev.runId !== undefined && runId !== undefined && prev.runId !== runId };
   for (const c of commands) {
@@ -39,10 +45,25 @@ export function applyDeltas(prev: CounterSnapshot | undefined, ts: number, runId
   }
   for (const e of errors) e.countDelta = delta(e.count, reset.seen ? undefined : prev.errors.get(e.error), reset);
   // A CONFIG RESETSTAT removes commands from commandstats entirely; that is a reset too.
-  if (!reset.seen && commands.length < prev.commands.size && commands.some((c) => c.calls < (prev.commands.get(c.command)?.calls ?? 0))) reset.seen = true;
+  if (
+    !reset.seen &&
+    commands.length < prev.commands.size &&
+    commands.some((c) => c.calls < (prev.commands.get(c.command)?.calls ?? 0))
+  )
+    reset.seen = true;
   return { intervalMs: Math.max(0, ts - prev.ts), counterReset: reset.seen };
 }
 
-export function snapshot(ts: number, runId: string | undefined, commands: readonly CommandStat[], errors: readonly ErrorStat[]): CounterSnapshot {
-  return { ts, runId, commands: new Map(commands.map((c) => [c.command, { ...c }])), errors: new Map(errors.map((e) => [e.error, e.count])) };
+export function snapshot(
+  ts: number,
+  runId: string | undefined,
+  commands: readonly CommandStat[],
+  errors: readonly ErrorStat[],
+): CounterSnapshot {
+  return {
+    ts,
+    runId,
+    commands: new Map(commands.map((c) => [c.command, { ...c }])),
+    errors: new Map(errors.map((e) => [e.error, e.count])),
+  };
 }

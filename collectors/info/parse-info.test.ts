@@ -19,7 +19,16 @@ describe('parseInfo', () => {
 
   it('reads commandstats with latencystats percentiles attached', () => {
     const get = parseInfo(redis70).commands.find((c) => c.command === 'get');
-    expect(get).toEqual({ command: 'get', calls: 1, usec: 2, rejectedCalls: 0, failedCalls: 0, p50Us: 2.007, p99Us: 2.007, p999Us: 2.007 });
+    expect(get).toEqual({
+      command: 'get',
+      calls: 1,
+      usec: 2,
+      rejectedCalls: 0,
+      failedCalls: 0,
+      p50Us: 2.007,
+      p99Us: 2.007,
+      p999Us: 2.007,
+    });
   });
 
   it('reads errorstats, keyspace and the keys-without-TTL total', () => {
@@ -30,7 +39,9 @@ describe('parseInfo', () => {
   });
 
   it('reads replicas of a master and the role of a replica', () => {
-    const master = parseInfo('# Replication\r\nrole:master\r\nconnected_slaves:1\r\nslave0:ip=10.0.0.2,port=7003,state=online,offset=1234,lag=1\r\n');
+    const master = parseInfo(
+      '# Replication\r\nrole:master\r\nconnected_slaves:1\r\nslave0:ip=10.0.0.2,port=7003,state=online,offset=1234,lag=1\r\n',
+    );
     expect(master.replicas).toEqual([{ host: '10.0.0.2', port: 7003, state: 'online', offset: 1234, lagSeconds: 1 }]);
     const replica = parseInfo('role:slave\r\nmaster_host:10.0.0.1\r\nmaster_link_status:down\r\n');
     expect(replica.role).toBe('replica');
@@ -38,7 +49,9 @@ describe('parseInfo', () => {
   });
 
   it('keeps fields it does not know, from newer servers and Valkey, without error', () => {
-    const info = parseInfo('# Server\r\nvalkey_version:8.0.1\r\nserver_name:valkey\r\nio_threads_brand_new_metric:17\r\nsome_mode:turbo\r\nerrorstat_MOVED:count=12\r\n');
+    const info = parseInfo(
+      '# Server\r\nvalkey_version:8.0.1\r\nserver_name:valkey\r\nio_threads_brand_new_metric:17\r\nsome_mode:turbo\r\nerrorstat_MOVED:count=12\r\n',
+    );
     expect(info.version).toBe('8.0.1');
     expect(info.fields.io_threads_brand_new_metric).toBe(17);
     expect(info.text.some_mode).toBe('turbo');
@@ -59,13 +72,32 @@ describe('parseInfo', () => {
   });
 
   it('reads subcommand names as Redis 7 writes them', () => {
-    const info = parseInfo('cmdstat_config|get:calls=2,usec=40,usec_per_call=20.00\r\nlatency_percentiles_usec_config|get:p50=19.1,p99=21.0,p99.9=21.0\r\n');
+    const info = parseInfo(
+      'cmdstat_config|get:calls=2,usec=40,usec_per_call=20.00\r\nlatency_percentiles_usec_config|get:p50=19.1,p99=21.0,p99.9=21.0\r\n',
+    );
     expect(info.commands).toEqual([{ command: 'config|get', calls: 2, usec: 40, p50Us: 19.1, p99Us: 21, p999Us: 21 }]);
   });
 
   it('takes as numbers exactly the plain decimal values (no hex, blanks, signs alone or bare exponents)', () => {
     const numbers = ['0', '-1', '7.78', '5.', '.5', '-.5', '1e5', '1E+3', '-1.5e-3', '00000000'];
-    const texts = ['', '-', '.', '-.', '1e', '1e+', '.e5', '0x10', ' 1', '1 ', '--1', '1.2.3', 'Infinity', 'NaN', '12K', '1,5'];
+    const texts = [
+      '',
+      '-',
+      '.',
+      '-.',
+      '1e',
+      '1e+',
+      '.e5',
+      '0x10',
+      ' 1',
+      '1 ',
+      '--1',
+      '1.2.3',
+      'Infinity',
+      'NaN',
+      '12K',
+      '1,5',
+    ];
     for (const s of numbers) expect(isNumeric(s), s).toBe(true);
     for (const s of texts) expect(isNumeric(s), s).toBe(false);
   });

@@ -20,8 +20,19 @@ export interface ParsedInfo {
 
 /** Fields that look numeric on some servers but are identifiers (e.g. `redis_git_sha1:00000000`). */
 const ALWAYS_TEXT = new Set([
-  'redis_git_sha1', 'redis_git_dirty', 'redis_build_id', 'run_id', 'master_replid', 'master_replid2',
-  'redis_version', 'valkey_version', 'server_name', 'os', 'executable', 'config_file', 'gcc_version',
+  'redis_git_sha1',
+  'redis_git_dirty',
+  'redis_build_id',
+  'run_id',
+  'master_replid',
+  'master_replid2',
+  'redis_version',
+  'valkey_version',
+  'server_name',
+  'os',
+  'executable',
+  'config_file',
+  'gcc_version',
 ]);
 
 /**
@@ -83,7 +94,16 @@ const PERCENTILES = 'latency_percentiles_usec_';
 const ERRORSTAT = 'errorstat_';
 
 export function parseInfo(raw: string): ParsedInfo {
-  const out: ParsedInfo = { fields: {}, text: {}, commands: [], errors: [], keyspace: [], replicas: [], role: 'unknown', version: '' };
+  const out: ParsedInfo = {
+    fields: {},
+    text: {},
+    commands: [],
+    errors: [],
+    keyspace: [],
+    replicas: [],
+    role: 'unknown',
+    version: '',
+  };
   const commands = new Map<string, CommandStat>();
   const percentiles = new Map<string, Record<string, string>>();
 
@@ -139,14 +159,25 @@ export function parseInfo(raw: string): ParsedInfo {
       case 100 /* d */:
         if (isPrefixDigits(key, 'db')) {
           const a = parseAttributes(value);
-          out.keyspace.push({ db: Number(key.slice(2)), keys: num(a.keys) ?? 0, expires: num(a.expires) ?? 0, avgTtlMs: num(a.avg_ttl) ?? 0 });
+          out.keyspace.push({
+            db: Number(key.slice(2)),
+            keys: num(a.keys) ?? 0,
+            expires: num(a.expires) ?? 0,
+            avgTtlMs: num(a.avg_ttl) ?? 0,
+          });
           continue;
         }
         break;
       case 115 /* s */:
         if (isPrefixDigits(key, 'slave') && value.includes('=')) {
           const a = parseAttributes(value);
-          out.replicas.push({ host: a.ip ?? '', port: num(a.port) ?? 0, state: a.state ?? '', offset: num(a.offset) ?? 0, lagSeconds: num(a.lag) ?? 0 });
+          out.replicas.push({
+            host: a.ip ?? '',
+            port: num(a.port) ?? 0,
+            state: a.state ?? '',
+            offset: num(a.offset) ?? 0,
+            lagSeconds: num(a.lag) ?? 0,
+          });
           continue;
         }
         break;
@@ -165,7 +196,9 @@ export function parseInfo(raw: string): ParsedInfo {
   for (const [command, p] of percentiles) {
     const stat = commands.get(command);
     if (!stat) continue;
-    const p50 = num(p.p50), p99 = num(p.p99), p999 = num(p['p99.9']);
+    const p50 = num(p.p50),
+      p99 = num(p.p99),
+      p999 = num(p['p99.9']);
     if (p50 !== undefined) stat.p50Us = p50;
     if (p99 !== undefined) stat.p99Us = p99;
     if (p999 !== undefined) stat.p999Us = p999;

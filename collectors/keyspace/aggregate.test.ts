@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { KeyspaceAggregator, OTHER_PATTERN, ttlBucket, type InspectedKey } from './aggregate.ts';
 import { TopN } from './top-n.ts';
 
-const str = (key: string, bytes: number, ttlMs = -1, length = 10): InspectedKey => ({ key, type: 'string', bytes, length, ttlMs });
+const str = (key: string, bytes: number, ttlMs = -1, length = 10): InspectedKey => ({
+  key,
+  type: 'string',
+  bytes,
+  length,
+  ttlMs,
+});
 
 describe('ttlBucket', () => {
   it.each([
@@ -53,7 +59,15 @@ describe('KeyspaceAggregator', () => {
     const r = agg.result();
     expect(r.keys).toBe(5);
     const cart = r.patterns.find((p) => p.pattern === 'user:*:cart')!;
-    expect(cart).toMatchObject({ type: 'mixed', keys: 4, bytes: 1600, elements: 80, noTtl: 2, maxBytes: 1000, exampleKey: 'user:1:cart' });
+    expect(cart).toMatchObject({
+      type: 'mixed',
+      keys: 4,
+      bytes: 1600,
+      elements: 80,
+      noTtl: 2,
+      maxBytes: 1000,
+      exampleKey: 'user:1:cart',
+    });
     expect(cart.ttlHistogram).toEqual({ none: 2, lt1m: 1, lt1h: 0, lt1d: 0, lt7d: 1, ge7d: 0 });
     expect(r.patterns.map((p) => p.pattern)).toEqual(['user:*:cart', 'config']);
   });
@@ -65,14 +79,26 @@ describe('KeyspaceAggregator', () => {
     agg.add(str('c', 900, -1, 2));
     agg.add(str('d', 10, -1, 3));
     const r = agg.result();
-    expect(r.topKeysByBytes.map((k) => [k.key, k.bytes])).toEqual([['c', 900], ['a', 500]]);
-    expect(r.topKeysByLength.map((k) => [k.key, k.length])).toEqual([['b', 10_000], ['d', 3]]);
+    expect(r.topKeysByBytes.map((k) => [k.key, k.bytes])).toEqual([
+      ['c', 900],
+      ['a', 500],
+    ]);
+    expect(r.topKeysByLength.map((k) => [k.key, k.length])).toEqual([
+      ['b', 10_000],
+      ['d', 3],
+    ]);
     expect(r.topKeysByLength[0]).toMatchObject({ type: 'list', ttlMs: 5000, pattern: 'b' });
   });
 
   it('caps patterns in the result, merging the smallest into (other) with exact totals', () => {
     const agg = new KeyspaceAggregator({ topN: 1, maxPatterns: 3, maxLivePatterns: 1000 });
-    for (const [name, bytes] of [['big', 1000], ['mid', 500], ['small', 10], ['tiny', 1]] as const) agg.add(str(name, bytes, name === 'tiny' ? 1000 : -1));
+    for (const [name, bytes] of [
+      ['big', 1000],
+      ['mid', 500],
+      ['small', 10],
+      ['tiny', 1],
+    ] as const)
+      agg.add(str(name, bytes, name === 'tiny' ? 1000 : -1));
     const r = agg.result();
     expect(r.patterns.map((p) => p.pattern)).toEqual(['big', 'mid', OTHER_PATTERN]);
     expect(r.patterns[2]).toMatchObject({ keys: 2, bytes: 11, noTtl: 1, maxBytes: 10 });
@@ -83,7 +109,11 @@ describe('KeyspaceAggregator', () => {
     const agg = new KeyspaceAggregator({ topN: 1, maxPatterns: 100, maxLivePatterns: 2 });
     for (const name of ['a', 'b', 'c', 'd', 'a']) agg.add(str(name, 1));
     const r = agg.result();
-    expect(r.patterns.map((p) => [p.pattern, p.keys])).toEqual([['a', 2], ['b', 1], [OTHER_PATTERN, 2]]);
+    expect(r.patterns.map((p) => [p.pattern, p.keys])).toEqual([
+      ['a', 2],
+      ['b', 1],
+      [OTHER_PATTERN, 2],
+    ]);
   });
 
   it('ranks hot keys by OBJECT FREQ when frequencies are given', () => {
@@ -91,6 +121,9 @@ describe('KeyspaceAggregator', () => {
     agg.add({ ...str('hot:1', 1), freq: 200 });
     agg.add({ ...str('cold:1', 1), freq: 1 });
     agg.add({ ...str('warm:1', 1), freq: 50 });
-    expect(agg.result().hotKeys).toEqual([{ key: 'hot:1', pattern: 'hot:*', freq: 200 }, { key: 'warm:1', pattern: 'warm:*', freq: 50 }]);
+    expect(agg.result().hotKeys).toEqual([
+      { key: 'hot:1', pattern: 'hot:*', freq: 200 },
+      { key: 'warm:1', pattern: 'warm:*', freq: 50 },
+    ]);
   });
 });

@@ -52,7 +52,17 @@ export function ttlBucket(ttlMs: number): keyof TtlHistogram {
 }
 
 function emptyStat(pattern: string, type: KeyType, exampleKey: string): KeyPatternStat {
-  return { pattern, type, keys: 0, bytes: 0, elements: 0, noTtl: 0, ttlHistogram: { none: 0, lt1m: 0, lt1h: 0, lt1d: 0, lt7d: 0, ge7d: 0 }, maxBytes: 0, exampleKey };
+  return {
+    pattern,
+    type,
+    keys: 0,
+    bytes: 0,
+    elements: 0,
+    noTtl: 0,
+    ttlHistogram: { none: 0, lt1m: 0, lt1h: 0, lt1d: 0, lt7d: 0, ge7d: 0 },
+    maxBytes: 0,
+    exampleKey,
+  };
 }
 
 /** Adds `b` into `a` (same pattern or merged into `(other)`). */
@@ -69,7 +79,7 @@ function mergeInto(a: KeyPatternStat, b: KeyPatternStat): void {
 
 /** A key name as stored in a message: long names are cut (the contract allows 1,024 chars). */
 function storedKey(key: string): string {
-  return key.length <= 1024 ? key : key.slice(0, 1023) + '…';
+  return key.length <= 1024 ? key : `${key.slice(0, 1023)}…`;
 }
 
 export class KeyspaceAggregator {
@@ -91,8 +101,10 @@ export class KeyspaceAggregator {
     const pattern = keyPattern(k.key);
     let stat = this.byPattern.get(pattern);
     if (!stat) {
-      if (this.byPattern.size < this.opts.maxLivePatterns) this.byPattern.set(pattern, (stat = emptyStat(pattern, k.type, storedKey(k.key))));
-      else stat = this.other;
+      if (this.byPattern.size < this.opts.maxLivePatterns) {
+        stat = emptyStat(pattern, k.type, storedKey(k.key));
+        this.byPattern.set(pattern, stat);
+      } else stat = this.other;
     }
     if (stat.keys === 0) stat.type = k.type;
     else if (stat.type !== k.type) stat.type = 'mixed';
@@ -105,11 +117,14 @@ export class KeyspaceAggregator {
     // Build the BigKey object only for keys that make it into a top list.
     if (k.bytes > this.byBytes.floor) this.byBytes.offer(k.bytes, bigKey(k, pattern));
     if (k.length > this.byLength.floor) this.byLength.offer(k.length, bigKey(k, pattern));
-    if (k.freq !== undefined && k.freq > this.byFreq.floor) this.byFreq.offer(k.freq, { key: storedKey(k.key), pattern, freq: k.freq });
+    if (k.freq !== undefined && k.freq > this.byFreq.floor)
+      this.byFreq.offer(k.freq, { key: storedKey(k.key), pattern, freq: k.freq });
   }
 
   result(): AggregateResult {
-    const all = [...this.byPattern.values()].sort((a, b) => b.bytes - a.bytes || b.keys - a.keys || (a.pattern < b.pattern ? -1 : 1));
+    const all = [...this.byPattern.values()].sort(
+      (a, b) => b.bytes - a.bytes || b.keys - a.keys || (a.pattern < b.pattern ? -1 : 1),
+    );
     const keep = this.other.keys > 0 || all.length > this.opts.maxPatterns ? this.opts.maxPatterns - 1 : all.length;
     const patterns = all.slice(0, keep).map((p) => structuredClone(p));
     const other = structuredClone(this.other);
@@ -118,10 +133,23 @@ export class KeyspaceAggregator {
       other.exampleKey = other.exampleKey || all[keep]?.exampleKey || '';
       patterns.push(other);
     }
-    return { patterns, topKeysByBytes: this.byBytes.sorted(), topKeysByLength: this.byLength.sorted(), hotKeys: this.byFreq.sorted(), keys: this.keys };
+    return {
+      patterns,
+      topKeysByBytes: this.byBytes.sorted(),
+      topKeysByLength: this.byLength.sorted(),
+      hotKeys: this.byFreq.sorted(),
+      keys: this.keys,
+    };
   }
 }
 
 function bigKey(k: InspectedKey, pattern: string): BigKey {
-  return { key: storedKey(k.key), pattern, type: k.type, bytes: k.bytes, length: k.length, ttlMs: k.ttlMs < 0 ? -1 : k.ttlMs };
+  return {
+    key: storedKey(k.key),
+    pattern,
+    type: k.type,
+    bytes: k.bytes,
+    length: k.length,
+    ttlMs: k.ttlMs < 0 ? -1 : k.ttlMs,
+  };
 }

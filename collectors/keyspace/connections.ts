@@ -15,10 +15,22 @@ export class ScanConnectionError extends Error {
   override name = 'ScanConnectionError';
 }
 
-export async function openScanConnections(base: Redis, node: { host: string; port: number } | 'self', opts: { clusterEnabled: boolean; commandTimeoutMs: number }): Promise<ScanConnections> {
+export async function openScanConnections(
+  base: Redis,
+  node: { host: string; port: number } | 'self',
+  opts: { clusterEnabled: boolean; commandTimeoutMs: number },
+): Promise<ScanConnections> {
   const where = node === 'self' ? {} : { host: node.host, port: node.port };
   const make = (name: string) => {
-    const r = base.duplicate({ ...where, connectionName: name, lazyConnect: true, commandTimeout: opts.commandTimeoutMs, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const r = base.duplicate({
+      ...where,
+      connectionName: name,
+      lazyConnect: true,
+      commandTimeout: opts.commandTimeoutMs,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     r.on('error', () => {}); // reported by the command that fails
     return r;
   };

@@ -31,7 +31,7 @@ export function keyPattern(key: string): string {
     const tagClose = key.indexOf('}', tagOpen + 1);
     if (tagClose > tagOpen + 1) {
       const inner = normalise(key.slice(tagOpen + 1, tagClose));
-      return truncate(normalise(key.slice(0, tagOpen)) + '{' + inner + '}' + normalise(key.slice(tagClose + 1)));
+      return truncate(`${normalise(key.slice(0, tagOpen))}{${inner}}${normalise(key.slice(tagClose + 1))}`);
     }
   }
   return truncate(normalise(key));
@@ -55,7 +55,7 @@ function collapseDigitsIfSimple(key: string): string | null {
     if (c >= CODE_0 && c <= CODE_9) {
       let j = i + 1;
       while (j < key.length && key.charCodeAt(j) >= CODE_0 && key.charCodeAt(j) <= CODE_9) j++;
-      out += key.slice(from, i) + '*';
+      out += `${key.slice(from, i)}*`;
       segmentLength += j - i;
       from = j;
       i = j - 1;
@@ -105,5 +105,5 @@ function looksRandom(s: string): boolean {
 }
 
 function truncate(p: string): string {
-  return p.length <= MAX_PATTERN_CHARS ? p : p.slice(0, MAX_PATTERN_CHARS - 1) + '…';
+  return p.length <= MAX_PATTERN_CHARS ? p : `${p.slice(0, MAX_PATTERN_CHARS - 1)}…`;
 }

@@ -118,13 +118,18 @@ export interface LuaBatchLayout {
   withFreq: boolean;
 }
 
-export const recordFields = (layout: LuaBatchLayout): number => 4 + (layout.readTtl ? 1 : 0) + (layout.withFreq ? 1 : 0);
+export const recordFields = (layout: LuaBatchLayout): number =>
+  4 + (layout.readTtl ? 1 : 0) + (layout.withFreq ? 1 : 0);
 
 /**
  * Decodes one batch packed by SCAN_SCRIPT, handing each key to `visit` in one reused object
  * (a million keys per scan: no per-key garbage beyond the key string itself).
  */
-export function decodeLuaBatch(packed: Buffer, layout: LuaBatchLayout, visit: (k: InspectedKey) => void): { inspected: number; vanished: number } {
+export function decodeLuaBatch(
+  packed: Buffer,
+  layout: LuaBatchLayout,
+  visit: (k: InspectedKey) => void,
+): { inspected: number; vanished: number } {
   const r = new MsgpackReader(packed);
   const stride = recordFields(layout);
   const { readTtl, withFreq } = layout;
@@ -171,7 +176,10 @@ export class LuaInspector implements BatchInspector {
 
   private useMget: boolean;
 
-  constructor(private readonly redis: Redis, private readonly opts: LuaInspectorOptions) {
+  constructor(
+    private readonly redis: Redis,
+    private readonly opts: LuaInspectorOptions,
+  ) {
     this.useMget = opts.useMget;
   }
 
@@ -179,7 +187,17 @@ export class LuaInspector implements BatchInspector {
     this.sha ??= String(await this.redis.script('LOAD', SCAN_SCRIPT));
     const { withFreq, readTtl } = this.opts;
     const count = this.opts.batchKeys;
-    const run = (sha: string) => this.redis.callBuffer('EVALSHA', sha, 0, cursor, count, withFreq ? '1' : '0', readTtl ? '1' : '0', this.useMget ? '1' : '0') as Promise<Buffer[]>;
+    const run = (sha: string) =>
+      this.redis.callBuffer(
+        'EVALSHA',
+        sha,
+        0,
+        cursor,
+        count,
+        withFreq ? '1' : '0',
+        readTtl ? '1' : '0',
+        this.useMget ? '1' : '0',
+      ) as Promise<Buffer[]>;
     let reply: Buffer[];
     try {
       reply = await run(this.sha);
@@ -197,7 +215,8 @@ export class LuaInspector implements BatchInspector {
       reply = await run(this.sha);
     }
     const [next, ...chunks] = reply;
-    if (!next || chunks.length === 0) throw new Error(`scan script returned ${reply.length} elements instead of a cursor and at least one chunk`);
+    if (!next || chunks.length === 0)
+      throw new Error(`scan script returned ${reply.length} elements instead of a cursor and at least one chunk`);
     // Decoding is deferred so the caller can send the next batch first.
     const fields = recordFields(this.opts);
     let keys = 0;

@@ -12,7 +12,9 @@ describe('MsgpackReader', () => {
   });
 
   it('reads array16, raw16 strings and wide integers as cmsgpack writes them', () => {
-    const r = new MsgpackReader(hex('dc 00 05 da 00 02 68 69 cd 01 00 ce 00 01 00 00 d0 fe d3 ff ff ff ff ff ff ff fe'));
+    const r = new MsgpackReader(
+      hex('dc 00 05 da 00 02 68 69 cd 01 00 ce 00 01 00 00 d0 fe d3 ff ff ff ff ff ff ff fe'),
+    );
     expect(r.arrayLength()).toBe(5);
     expect([r.value(), r.number(), r.number(), r.number(), r.number()]).toEqual(['hi', 256, 65536, -2, -2]);
   });

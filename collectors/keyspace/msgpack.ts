@@ -34,23 +34,43 @@ export class MsgpackReader {
     if (b >= 0xe0) return b - 0x100;
     if (b >= 0xa0 && b <= 0xbf) return this.str(b & 0x1f);
     switch (b) {
-      case 0xc0: return null;
-      case 0xc2: return false;
-      case 0xc3: return true;
-      case 0xc4: case 0xd9: return this.str(this.uint(1));
-      case 0xc5: case 0xda: return this.str(this.uint(2));
-      case 0xc6: case 0xdb: return this.str(this.uint(4));
-      case 0xca: return this.buf.readFloatBE(this.advance(4));
-      case 0xcb: return this.buf.readDoubleBE(this.advance(8));
-      case 0xcc: return this.uint(1);
-      case 0xcd: return this.uint(2);
-      case 0xce: return this.uint(4);
-      case 0xcf: return Number(this.buf.readBigUInt64BE(this.advance(8)));
-      case 0xd0: return this.buf.readInt8(this.advance(1));
-      case 0xd1: return this.buf.readInt16BE(this.advance(2));
-      case 0xd2: return this.buf.readInt32BE(this.advance(4));
-      case 0xd3: return Number(this.buf.readBigInt64BE(this.advance(8)));
-      default: throw new MsgpackError(`unsupported type byte 0x${b.toString(16)} at ${this.pos - 1}`);
+      case 0xc0:
+        return null;
+      case 0xc2:
+        return false;
+      case 0xc3:
+        return true;
+      case 0xc4:
+      case 0xd9:
+        return this.str(this.uint(1));
+      case 0xc5:
+      case 0xda:
+        return this.str(this.uint(2));
+      case 0xc6:
+      case 0xdb:
+        return this.str(this.uint(4));
+      case 0xca:
+        return this.buf.readFloatBE(this.advance(4));
+      case 0xcb:
+        return this.buf.readDoubleBE(this.advance(8));
+      case 0xcc:
+        return this.uint(1);
+      case 0xcd:
+        return this.uint(2);
+      case 0xce:
+        return this.uint(4);
+      case 0xcf:
+        return Number(this.buf.readBigUInt64BE(this.advance(8)));
+      case 0xd0:
+        return this.buf.readInt8(this.advance(1));
+      case 0xd1:
+        return this.buf.readInt16BE(this.advance(2));
+      case 0xd2:
+        return this.buf.readInt32BE(this.advance(4));
+      case 0xd3:
+        return Number(this.buf.readBigInt64BE(this.advance(8)));
+      default:
+        throw new MsgpackError(`unsupported type byte 0x${b.toString(16)} at ${this.pos - 1}`);
     }
   }
 
@@ -62,7 +82,8 @@ export class MsgpackReader {
       return b;
     }
     const v = this.value();
-    if (typeof v !== 'number') throw new MsgpackError(`expected a number before byte ${this.pos}, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number')
+      throw new MsgpackError(`expected a number before byte ${this.pos}, got ${JSON.stringify(v)}`);
     return v;
   }
 
@@ -72,7 +93,8 @@ export class MsgpackReader {
     if (b >= 0xa0 && b <= 0xbf) return this.str(b & 0x1f);
     this.pos--;
     const v = this.value();
-    if (typeof v !== 'string') throw new MsgpackError(`expected a string before byte ${this.pos}, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'string')
+      throw new MsgpackError(`expected a string before byte ${this.pos}, got ${JSON.stringify(v)}`);
     return v;
   }
 

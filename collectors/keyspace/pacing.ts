@@ -32,7 +32,9 @@ export interface LatencyGuardOptions {
   pauseAfter?: number;
 }
 
-export type GuardDecision = { action: 'continue'; factor: number } | { action: 'pause'; factor: number; pauseMs: number };
+export type GuardDecision =
+  | { action: 'continue'; factor: number }
+  | { action: 'pause'; factor: number; pauseMs: number };
 
 /** Probes whose median is judged: one slow PING (a GC pause, a busy neighbour) is no trend. */
 const WINDOW = 5;

@@ -9,16 +9,29 @@ import type { KeyType } from '../../contracts/index.ts';
 import type { InspectedKey } from './aggregate.ts';
 import type { Batch, BatchInspector } from './inspector.ts';
 
-const LENGTH_COMMAND: Partial<Record<KeyType, string>> = { string: 'STRLEN', list: 'LLEN', set: 'SCARD', zset: 'ZCARD', hash: 'HLEN', stream: 'XLEN' };
+const LENGTH_COMMAND: Partial<Record<KeyType, string>> = {
+  string: 'STRLEN',
+  list: 'LLEN',
+  set: 'SCARD',
+  zset: 'ZCARD',
+  hash: 'HLEN',
+  stream: 'XLEN',
+};
 const KNOWN = new Set<string>(['string', 'list', 'set', 'zset', 'hash', 'stream']);
 
 export class PipelineInspector implements BatchInspector {
   readonly mode = 'pipeline' as const;
 
-  constructor(private readonly redis: Redis, private readonly opts: { batchKeys: number; withFreq: boolean; readTtl: boolean }) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly opts: { batchKeys: number; withFreq: boolean; readTtl: boolean },
+  ) {}
 
   async batch(cursor: string): Promise<Batch> {
-    const [next, keys] = (await this.redis.callBuffer('SCAN', cursor, 'COUNT', this.opts.batchKeys)) as [Buffer, Buffer[]];
+    const [next, keys] = (await this.redis.callBuffer('SCAN', cursor, 'COUNT', this.opts.batchKeys)) as [
+      Buffer,
+      Buffer[],
+    ];
     if (keys.length === 0) return { cursor: next.toString(), count: 0, each: () => ({ inspected: 0, vanished: 0 }) };
     const { withFreq, readTtl } = this.opts;
     // Per key: TYPE, MEMORY USAGE, then PTTL and OBJECT FREQ when read (FREQ before the

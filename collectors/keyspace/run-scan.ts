@@ -12,15 +12,20 @@ import { scanKeyspace, type ScanProgress } from './scanner.ts';
 
 export type KeyspaceOptions = Config['collector']['keyspace'];
 
-export type ScanShardResult =
-  | { skipped: string }
-  | { keyspace: KeyspaceScanV1; hotkeys: HotKeysV1 | null };
+export type ScanShardResult = { skipped: string } | { keyspace: KeyspaceScanV1; hotkeys: HotKeysV1 | null };
 
 export async function scanShard(
   base: Redis,
   ref: InstanceRef,
   opts: KeyspaceOptions,
-  ctx: { collector: string; commandTimeoutMs: number; explicit?: boolean; log?: Logger; signal?: AbortSignal; onProgress?: (p: ScanProgress) => void },
+  ctx: {
+    collector: string;
+    commandTimeoutMs: number;
+    explicit?: boolean;
+    log?: Logger;
+    signal?: AbortSignal;
+    onProgress?: (p: ScanProgress) => void;
+  },
 ): Promise<ScanShardResult> {
   const facts = await readFacts(base);
   const plan = planScan(facts, { preferReplica: opts.preferReplica, explicit: ctx.explicit });
@@ -40,7 +45,10 @@ export async function scanShard(
     } catch (err) {
       // "Prefer": a replica the collector cannot reach (announced address, firewall) must
       // not leave the shard unscanned; the guard and rate limit protect the master.
-      ctx.log?.warn({ instance: ref.id, replica: replicaId, err: errorMessage(err) }, 'replica unreachable; scanning the master');
+      ctx.log?.warn(
+        { instance: ref.id, replica: replicaId, err: errorMessage(err) },
+        'replica unreachable; scanning the master',
+      );
       conns = await openScanConnections(base, 'self', connOpts);
       scannedOn = { id: ref.id, role: 'master' };
     }
@@ -78,7 +86,12 @@ export async function scanShard(
           collector: ctx.collector,
           method: 'object-freq',
           windowMs: outcome.stats.durationMs,
-          keys: outcome.result.hotKeys.map((h) => ({ key: h.key, pattern: h.pattern, metric: 'lfu-counter', score: h.freq })),
+          keys: outcome.result.hotKeys.map((h) => ({
+            key: h.key,
+            pattern: h.pattern,
+            metric: 'lfu-counter',
+            score: h.freq,
+          })),
           slots: [],
         }
       : null;

@@ -12,10 +12,15 @@ export type ScanPlan =
   | { action: 'scan'; on: { host: string; port: number; lagSeconds: number } };
 
 /** Pure: what to do, given the instance's INFO replication. */
-export function planScan(info: Pick<ParsedInfo, 'role' | 'replicas'>, opts: { preferReplica: boolean; explicit?: boolean }): ScanPlan {
+export function planScan(
+  info: Pick<ParsedInfo, 'role' | 'replicas'>,
+  opts: { preferReplica: boolean; explicit?: boolean },
+): ScanPlan {
   if (info.role === 'replica') {
     // Asked for by name (CLI): scan it. Found by discovery: its master's scan covers it.
-    return opts.explicit ? { action: 'scan', on: 'self' } : { action: 'skip', reason: 'replica: scanned through its master' };
+    return opts.explicit
+      ? { action: 'scan', on: 'self' }
+      : { action: 'skip', reason: 'replica: scanned through its master' };
   }
   if (!opts.preferReplica) return { action: 'scan', on: 'self' };
   const online = info.replicas.filter((r) => r.state === 'online' && r.host !== '' && r.port > 0);

@@ -60,8 +60,15 @@ export async function scanKeyspace(
   const inspectorOpts = { batchKeys: settings.batchKeys, withFreq: settings.withFreq, readTtl };
   // In cluster mode a multi-key command must stay within one slot: no MGET there.
   const useMget = settings.mode === 'lua' && !(await clusterEnabled(conns.scan));
-  const inspector: BatchInspector = settings.mode === 'lua' ? new LuaInspector(conns.scan, { ...inspectorOpts, useMget }) : new PipelineInspector(conns.scan, inspectorOpts);
-  const aggregator = new KeyspaceAggregator({ topN: settings.topN, maxPatterns: settings.maxPatterns, maxLivePatterns: MAX_LIVE_PATTERNS });
+  const inspector: BatchInspector =
+    settings.mode === 'lua'
+      ? new LuaInspector(conns.scan, { ...inspectorOpts, useMget })
+      : new PipelineInspector(conns.scan, inspectorOpts);
+  const aggregator = new KeyspaceAggregator({
+    topN: settings.topN,
+    maxPatterns: settings.maxPatterns,
+    maxLivePatterns: MAX_LIVE_PATTERNS,
+  });
   const limiter = new RateLimiter(settings.keysPerSecond);
   const guardOpts = settings.latencyGuard;
   const guard = new LatencyGuard(guardOpts);
@@ -83,7 +90,8 @@ export async function scanKeyspace(
   let batches = 0;
 
   const checkAbort = () => {
-    if (hooks.signal?.aborted) throw new ScanAbortedError(`scan aborted after ${keysScanned} keys, ${Date.now() - started} ms`);
+    if (hooks.signal?.aborted)
+      throw new ScanAbortedError(`scan aborted after ${keysScanned} keys, ${Date.now() - started} ms`);
   };
 
   let inFlight: Promise<Batch> | null = inspector.batch('0');
@@ -121,7 +129,13 @@ export async function scanKeyspace(
 
       if (hooks.onProgress && Date.now() - lastProgressAt >= settings.progressEveryMs) {
         lastProgressAt = Date.now();
-        hooks.onProgress({ keysScanned, dbsize, percent: dbsize > 0 ? Math.min(99, Math.floor((keysScanned / dbsize) * 100)) : 0, elapsedMs: Date.now() - started, pausedMs });
+        hooks.onProgress({
+          keysScanned,
+          dbsize,
+          percent: dbsize > 0 ? Math.min(99, Math.floor((keysScanned / dbsize) * 100)) : 0,
+          elapsedMs: Date.now() - started,
+          pausedMs,
+        });
       }
     }
   }

@@ -4,7 +4,8 @@ import { BUCKET_BOUNDS_US, bucketOf, OVERFLOW_LE_US, percentile, summarizeProbe 
 describe('latency histogram', () => {
   it('has two bounds per power of two, ascending', () => {
     expect(BUCKET_BOUNDS_US.slice(0, 12)).toEqual([1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64]);
-    for (let i = 1; i < BUCKET_BOUNDS_US.length; i++) expect(BUCKET_BOUNDS_US[i]!).toBeGreaterThan(BUCKET_BOUNDS_US[i - 1]!);
+    for (let i = 1; i < BUCKET_BOUNDS_US.length; i++)
+      expect(BUCKET_BOUNDS_US[i]!).toBeGreaterThan(BUCKET_BOUNDS_US[i - 1]!);
     expect(BUCKET_BOUNDS_US.length).toBeLessThanOrEqual(63); // + overflow fits the contract's 64
   });
 
@@ -27,7 +28,17 @@ describe('latency histogram', () => {
 
   it('summarizes a probe: count, failures, min/max/mean, percentiles and non-empty buckets', () => {
     const p = summarizeProbe([120, 80, 95, 3000, 101, 99, 110, 85, 90, 100], 1);
-    expect(p).toMatchObject({ count: 10, failed: 1, minUs: 80, maxUs: 3000, meanUs: 388, p50Us: 99, p90Us: 120, p99Us: 3000, p999Us: 3000 });
+    expect(p).toMatchObject({
+      count: 10,
+      failed: 1,
+      minUs: 80,
+      maxUs: 3000,
+      meanUs: 388,
+      p50Us: 99,
+      p90Us: 120,
+      p99Us: 3000,
+      p999Us: 3000,
+    });
     expect(p.buckets).toEqual([
       { leUs: 96, count: 4 },
       { leUs: 128, count: 5 },

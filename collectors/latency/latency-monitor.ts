@@ -24,13 +24,15 @@ const num = (v: unknown) => (typeof v === 'number' ? v : Number(v));
 export function parseLatencyLatest(reply: unknown): LatestEvent[] {
   if (!Array.isArray(reply)) throw new LatencyParseError(`LATENCY LATEST: expected an array, got ${typeof reply}`);
   return reply.map((row: unknown) => {
-    if (!Array.isArray(row) || row.length < 4) throw new LatencyParseError(`LATENCY LATEST: malformed row ${JSON.stringify(row).slice(0, 200)}`);
+    if (!Array.isArray(row) || row.length < 4)
+      throw new LatencyParseError(`LATENCY LATEST: malformed row ${JSON.stringify(row).slice(0, 200)}`);
     return { event: String(row[0]), latestAtS: num(row[1]), latestMs: num(row[2]), maxMs: num(row[3]) };
   });
 }
 
 export function parseLatencyHistory(event: string, reply: unknown): LatencyEvent[] {
-  if (!Array.isArray(reply)) throw new LatencyParseError(`LATENCY HISTORY ${event}: expected an array, got ${typeof reply}`);
+  if (!Array.isArray(reply))
+    throw new LatencyParseError(`LATENCY HISTORY ${event}: expected an array, got ${typeof reply}`);
   return reply
     .filter((row: unknown): row is unknown[] => Array.isArray(row) && row.length >= 2)
     .map((row) => ({ event, atS: num(row[0]), latencyMs: num(row[1]) }))
@@ -46,7 +48,12 @@ export function eventsToFetch(latest: readonly LatestEvent[], cursor: EventCurso
 }
 
 /** The spikes of one event's history not sent yet, oldest first; advances the cursor. */
-export function takeNewSpikes(event: string, history: readonly LatencyEvent[], cursor: EventCursor, sinceS: number): LatencyEvent[] {
+export function takeNewSpikes(
+  event: string,
+  history: readonly LatencyEvent[],
+  cursor: EventCursor,
+  sinceS: number,
+): LatencyEvent[] {
   const after = cursor.get(event) ?? sinceS - 1;
   const fresh = history.filter((h) => h.atS > after).sort((a, b) => a.atS - b.atS);
   if (fresh.length > 0) cursor.set(event, fresh.at(-1)!.atS);

@@ -89,29 +89,44 @@ export function configAuditSampler(opts: ConfigAuditSamplerOptions): Sampler {
     timeoutMs: opts.timeoutMs,
     async sample(target: Target, ctx: SamplerContext): Promise<Sample[]> {
       const redis = target.redis;
-      let gathered;
-      try {
-        gathered = await Promise.all([
-          redis.call('CONFIG', 'GET', '*'),
-          redis.info('server'),
-          redis.info('replication'),
-          clusterNodes(redis),
-          dangerousCommands(redis),
-          defaultUserFlags(redis),
-          overcommitMemory(target.ref.host),
-        ]);
-      } catch (err) {
+      const gathered = await Promise.all([
+        redis.call('CONFIG', 'GET', '*'),
+        redis.info('server'),
+        redis.info('replication'),
+        clusterNodes(redis),
+        dangerousCommands(redis),
+        defaultUserFlags(redis),
+        overcommitMemory(target.ref.host),
+      ]).catch((err) => {
         throw new Error(`config audit of ${target.ref.id}: ${errorMessage(err)}`);
-      }
+      });
       const [configReply, server, replication, nodes, dangerous, userFlags, overcommit] = gathered;
       const config = parseConfigGet(configReply);
       const roleText = infoField(replication, 'role');
       const role = roleText === 'master' ? 'master' : roleText === 'slave' ? 'replica' : 'unknown';
       // With ACLs the default user's `nopass` flag decides; before them, requirepass does.
-      const defaultUserNoPass = userFlags && userFlags.length > 0 ? userFlags.includes('nopass') : config.has('requirepass') ? config.get('requirepass') === '' : null;
+      const defaultUserNoPass =
+        userFlags && userFlags.length > 0
+          ? userFlags.includes('nopass')
+          : config.has('requirepass')
+            ? config.get('requirepass') === ''
+            : null;
       // A disabled default user (`off`) cannot be used by anyone, whatever its permissions.
-      const reachable = userFlags?.includes('off') ? dangerous.map((d) => ({ ...d, defaultUserAllowed: false })) : dangerous;
-      const audit = auditConfig({ config, role, instanceHost: target.ref.host, defaultUserNoPass, dangerous: reachable, nodes, overcommitMemory: overcommit }, opts);
+      const reachable = userFlags?.includes('off')
+        ? dangerous.map((d) => ({ ...d, defaultUserAllowed: false }))
+        : dangerous;
+      const audit = auditConfig(
+        {
+          config,
+          role,
+          instanceHost: target.ref.host,
+          defaultUserNoPass,
+          dangerous: reachable,
+          nodes,
+          overcommitMemory: overcommit,
+        },
+        opts,
+      );
       const value: ConfigAuditSampleV1 = {
         v: 1,
         kind: 'config-audit',

@@ -22,7 +22,11 @@ interface Capabilities {
  * unknown-command error: HOTKEYS is Redis ≥ 8.6; CLUSTER SLOT-STATS is Valkey ≥ 8.0 or
  * Redis ≥ 8.2, in cluster mode. A server that still refuses is remembered as lacking it.
  */
-export function capabilitiesOf(info: { redisVersion: string; valkeyVersion?: string; clusterEnabled: boolean }): Capabilities {
+export function capabilitiesOf(info: {
+  redisVersion: string;
+  valkeyVersion?: string;
+  clusterEnabled: boolean;
+}): Capabilities {
   const at = (v: string, major: number, minor: number) => {
     const [a = 0, b = 0] = v.split('.').map(Number);
     return a > major || (a === major && b >= minor);
@@ -36,7 +40,11 @@ export function capabilitiesOf(info: { redisVersion: string; valkeyVersion?: str
 
 async function detect(redis: Redis): Promise<Capabilities> {
   const info = parseInfo([await redis.info('server'), await redis.info('cluster')].join('\r\n'));
-  return capabilitiesOf({ redisVersion: info.text.redis_version ?? '', valkeyVersion: info.text.valkey_version, clusterEnabled: info.fields.cluster_enabled === 1 });
+  return capabilitiesOf({
+    redisVersion: info.text.redis_version ?? '',
+    valkeyVersion: info.text.valkey_version,
+    clusterEnabled: info.fields.cluster_enabled === 1,
+  });
 }
 
 /** Runs `fn`; an "unknown command" answer turns the capability off for good instead of failing every run. */
@@ -61,8 +69,8 @@ export function hotKeysSampler(opts: KeyspaceOptions & { timeoutMs: number }): S
       if (!opts.enabled) return [];
       const role = /role:(\w+)/.exec(await target.redis.info('replication'))?.[1];
       if (role !== 'master') return []; // replicas' traffic is mostly their master's writes
-      let caps = capabilities.get(target.ref.id);
-      if (!caps) capabilities.set(target.ref.id, (caps = await detect(target.redis)));
+      const caps = capabilities.get(target.ref.id) ?? (await detect(target.redis));
+      capabilities.set(target.ref.id, caps);
 
       const started = Date.now();
       let method: HotKeysV1['method'];
@@ -71,21 +79,42 @@ export function hotKeysSampler(opts: KeyspaceOptions & { timeoutMs: number }): S
       const c = caps;
       if (caps.hotkeys) {
         method = 'hotkeys';
-        keys = await orUnsupported(() => hotkeysWindow(target.redis, { windowMs: hot.windowMs, topN: hot.topN }, signal), () => (c.hotkeys = false), []);
+        keys = await orUnsupported(
+          () => hotkeysWindow(target.redis, { windowMs: hot.windowMs, topN: hot.topN }, signal),
+          () => (c.hotkeys = false),
+          [],
+        );
       } else if (hot.monitor.enabled) {
         method = 'monitor';
         const o = target.redis.options;
         monitor = await monitorWindow(
-          { host: target.ref.host, port: target.ref.port, ...(o.username ? { username: o.username } : {}), ...(o.password ? { password: o.password } : {}), ...(o.tls ? { tls: true } : {}) },
+          {
+            host: target.ref.host,
+            port: target.ref.port,
+            ...(o.username ? { username: o.username } : {}),
+            ...(o.password ? { password: o.password } : {}),
+            ...(o.tls ? { tls: true } : {}),
+          },
           { durationMs: hot.monitor.durationMs, maxBytes: hot.monitor.maxBytes, topN: hot.topN },
         );
-        keys = monitor.keys.map((k) => ({ key: k.key.slice(0, 1024), pattern: k.pattern, metric: 'commands', score: k.commands }));
+        keys = monitor.keys.map((k) => ({
+          key: k.key.slice(0, 1024),
+          pattern: k.pattern,
+          metric: 'commands',
+          score: k.commands,
+        }));
       } else if (caps.slotStats) {
         method = 'slot-stats';
       } else {
         return [];
       }
-      const slots: HotSlot[] = caps.slotStats ? await orUnsupported(() => slotStats(target.redis, hot.topN), () => (c.slotStats = false), []) : [];
+      const slots: HotSlot[] = caps.slotStats
+        ? await orUnsupported(
+            () => slotStats(target.redis, hot.topN),
+            () => (c.slotStats = false),
+            [],
+          )
+        : [];
       const value: HotKeysV1 = {
         v: 1,
         kind: 'hotkeys',
@@ -97,7 +126,9 @@ export function hotKeysSampler(opts: KeyspaceOptions & { timeoutMs: number }): S
         windowMs: monitor ? monitor.windowMs : Date.now() - started,
         keys,
         slots,
-        ...(monitor ? { commandsSeen: monitor.commandsSeen, bytesSeen: monitor.bytesSeen, truncated: monitor.truncated } : {}),
+        ...(monitor
+          ? { commandsSeen: monitor.commandsSeen, bytesSeen: monitor.bytesSeen, truncated: monitor.truncated }
+          : {}),
       };
       return [{ topic: TOPICS.hotkeys, value }];
     },

@@ -8,7 +8,10 @@ import { TOPICS } from '../../contracts/index.ts';
 import { scanShard, type KeyspaceOptions } from '../keyspace/run-scan.ts';
 import type { Sample, Sampler, SamplerContext, Target } from '../sampler.ts';
 
-export function keyspaceSampler(opts: KeyspaceOptions & { timeoutMs: number }, log: Logger = createLogger('keyspace')): Sampler {
+export function keyspaceSampler(
+  opts: KeyspaceOptions & { timeoutMs: number },
+  log: Logger = createLogger('keyspace'),
+): Sampler {
   return {
     name: 'keyspace',
     everyMs: opts.everyMs,
@@ -25,11 +28,32 @@ export function keyspaceSampler(opts: KeyspaceOptions & { timeoutMs: number }, l
         commandTimeoutMs: Math.max(opts.timeoutMs, 10_000),
         log,
         signal,
-        onProgress: (p) => log.info({ instance, keys: p.keysScanned, dbsize: p.dbsize, percent: p.percent, elapsedMs: p.elapsedMs, pausedMs: p.pausedMs }, `keyspace scan ${p.percent}% done`),
+        onProgress: (p) =>
+          log.info(
+            {
+              instance,
+              keys: p.keysScanned,
+              dbsize: p.dbsize,
+              percent: p.percent,
+              elapsedMs: p.elapsedMs,
+              pausedMs: p.pausedMs,
+            },
+            `keyspace scan ${p.percent}% done`,
+          ),
       });
       if ('skipped' in result) return [];
       const s = result.keyspace.stats;
-      log.info({ instance, scannedOn: result.keyspace.scannedOn.id, keys: s.keysScanned, durationMs: s.durationMs, pausedMs: s.pausedMs, patterns: result.keyspace.patterns.length }, 'keyspace scan done');
+      log.info(
+        {
+          instance,
+          scannedOn: result.keyspace.scannedOn.id,
+          keys: s.keysScanned,
+          durationMs: s.durationMs,
+          pausedMs: s.pausedMs,
+          patterns: result.keyspace.patterns.length,
+        },
+        'keyspace scan done',
+      );
       const samples: Sample[] = [{ topic: TOPICS.keyspace, value: result.keyspace }];
       if (result.hotkeys) samples.push({ topic: TOPICS.hotkeys, value: result.hotkeys });
       return samples;

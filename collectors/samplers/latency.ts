@@ -9,7 +9,13 @@ import type { Redis } from 'ioredis';
 import { TOPICS, type LatencyEvent, type LatencySampleV1 } from '../../contracts/index.ts';
 import { errorMessage } from '../../common/errors.ts';
 import { summarizeProbe } from '../latency/histogram.ts';
-import { eventsToFetch, parseLatencyHistory, parseLatencyLatest, takeNewSpikes, type EventCursor } from '../latency/latency-monitor.ts';
+import {
+  eventsToFetch,
+  parseLatencyHistory,
+  parseLatencyLatest,
+  takeNewSpikes,
+  type EventCursor,
+} from '../latency/latency-monitor.ts';
 import type { Sample, Sampler, SamplerContext, Target } from '../sampler.ts';
 
 export interface LatencySamplerOptions {
@@ -55,7 +61,10 @@ export function latencySampler(opts: LatencySamplerOptions): Sampler {
     return conn.probe;
   }
 
-  async function ping(target: Target, signal: AbortSignal): Promise<{ roundTripsUs: number[]; failed: number; lastError: string }> {
+  async function ping(
+    target: Target,
+    signal: AbortSignal,
+  ): Promise<{ roundTripsUs: number[]; failed: number; lastError: string }> {
     const redis = await probeConnection(target);
     const roundTripsUs: number[] = [];
     let failed = 0;
@@ -99,7 +108,10 @@ export function latencySampler(opts: LatencySamplerOptions): Sampler {
             })
           : Promise.resolve(undefined),
       ]);
-      if (probe.roundTripsUs.length === 0) throw new Error(`PING probe of ${target.ref.id}: no answer to ${probe.failed} pings (${probe.lastError || 'aborted'})`);
+      if (probe.roundTripsUs.length === 0)
+        throw new Error(
+          `PING probe of ${target.ref.id}: no answer to ${probe.failed} pings (${probe.lastError || 'aborted'})`,
+        );
       const value: LatencySampleV1 = {
         v: 1,
         kind: 'latency',

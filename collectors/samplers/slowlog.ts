@@ -27,7 +27,10 @@ export function slowlogSampler(opts: SlowlogSamplerOptions): Sampler {
     async sample(target: Target, ctx: SamplerContext): Promise<Sample[]> {
       let server: string, reply: unknown;
       try {
-        [server, reply] = await Promise.all([target.redis.info('server'), target.redis.call('SLOWLOG', 'GET', opts.maxEntries)]);
+        [server, reply] = await Promise.all([
+          target.redis.info('server'),
+          target.redis.call('SLOWLOG', 'GET', opts.maxEntries),
+        ]);
       } catch (err) {
         throw new Error(`SLOWLOG GET on ${target.ref.id}: ${errorMessage(err)}`);
       }

@@ -87,7 +87,9 @@ export function topologySampler(opts: TopologySamplerOptions): Sampler {
       const parsed = parseClusterNodes(nodesReply);
       // A node learns its own ip only from a peer's MEET: a single-node cluster shows itself
       // as `:7000`, which means the address we reached it on.
-      const nodes = parsed.map((n) => toTopologyNode(n.myself && n.host === '' ? { ...n, host: target.ref.host } : n, shards?.get(n.id)));
+      const nodes = parsed.map((n) =>
+        toTopologyNode(n.myself && n.host === '' ? { ...n, host: target.ref.host } : n, shards?.get(n.id)),
+      );
       const myId = parsed.find((n) => n.myself)?.id ?? '';
       const ts = Date.now();
 

@@ -1,10 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { parseSlowlogReply, shapeEntry, SlowlogParseError, type ArgPolicy, type RawSlowlogEntry } from './parse-slowlog.ts';
+import {
+  parseSlowlogReply,
+  shapeEntry,
+  SlowlogParseError,
+  type ArgPolicy,
+  type RawSlowlogEntry,
+} from './parse-slowlog.ts';
 
 const keyPolicy: ArgPolicy = { maxArgs: 16, maxArgBytes: 128, redact: 'key' };
 
 function raw(args: string[], extra: Partial<RawSlowlogEntry> = {}): RawSlowlogEntry {
-  return { id: 1, loggedAtS: 1_700_000_000, durationUs: 12_345, args, clientAddr: '10.0.0.9:51234', clientName: 'orders', ...extra };
+  return {
+    id: 1,
+    loggedAtS: 1_700_000_000,
+    durationUs: 12_345,
+    args,
+    clientAddr: '10.0.0.9:51234',
+    clientName: 'orders',
+    ...extra,
+  };
 }
 
 describe('parseSlowlogReply', () => {
@@ -14,8 +28,22 @@ describe('parseSlowlogReply', () => {
       [13, 1_700_000_090, 15_000, ['KEYS', '*'], '127.0.0.1:40001', ''],
     ]);
     expect(entries).toEqual([
-      { id: 14, loggedAtS: 1_700_000_100, durationUs: 52_011, args: ['DEBUG', 'SLEEP', '0.05'], clientAddr: '127.0.0.1:40000', clientName: 'redscope-test' },
-      { id: 13, loggedAtS: 1_700_000_090, durationUs: 15_000, args: ['KEYS', '*'], clientAddr: '127.0.0.1:40001', clientName: '' },
+      {
+        id: 14,
+        loggedAtS: 1_700_000_100,
+        durationUs: 52_011,
+        args: ['DEBUG', 'SLEEP', '0.05'],
+        clientAddr: '127.0.0.1:40000',
+        clientName: 'redscope-test',
+      },
+      {
+        id: 13,
+        loggedAtS: 1_700_000_090,
+        durationUs: 15_000,
+        args: ['KEYS', '*'],
+        clientAddr: '127.0.0.1:40001',
+        clientName: '',
+      },
     ]);
   });
 
@@ -33,7 +61,13 @@ describe('parseSlowlogReply', () => {
 describe('shapeEntry', () => {
   it('by default keeps the command and its first argument (the key) and hides the values', () => {
     const e = shapeEntry(raw(['SET', 'user:42:profile', 's3cret-value', 'EX', '60']), keyPolicy);
-    expect(e).toMatchObject({ command: 'set', args: ['user:42:profile', '?', '?', '?'], argCount: 5, argsTruncated: false, clientName: 'orders' });
+    expect(e).toMatchObject({
+      command: 'set',
+      args: ['user:42:profile', '?', '?', '?'],
+      argCount: 5,
+      argsTruncated: false,
+      clientName: 'orders',
+    });
     expect(JSON.stringify(e)).not.toContain('s3cret');
   });
 
@@ -43,7 +77,11 @@ describe('shapeEntry', () => {
   });
 
   it('truncates to maxArgs arguments and maxArgBytes bytes each, and says so', () => {
-    const many = shapeEntry(raw(['MSET', ...Array.from({ length: 10 }, (_, i) => `k${i}`)]), { maxArgs: 3, maxArgBytes: 128, redact: 'none' });
+    const many = shapeEntry(raw(['MSET', ...Array.from({ length: 10 }, (_, i) => `k${i}`)]), {
+      maxArgs: 3,
+      maxArgBytes: 128,
+      redact: 'none',
+    });
     expect(many).toMatchObject({ args: ['k0', 'k1', 'k2'], argCount: 11, argsTruncated: true });
     const long = shapeEntry(raw(['GET', 'x'.repeat(300)]), { maxArgs: 16, maxArgBytes: 10, redact: 'key' });
     expect(long.args).toEqual(['xxxxxxxxxx…']);

@@ -37,14 +37,16 @@ const MORE_BYTES = /\.\.\. \(\d+ more bytes\)$/;
 
 function int(v: unknown, what: string): number {
   const n = typeof v === 'number' ? v : Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new SlowlogParseError(`bad ${what} ${JSON.stringify(v)} in SLOWLOG GET reply`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new SlowlogParseError(`bad ${what} ${JSON.stringify(v)} in SLOWLOG GET reply`);
   return n;
 }
 
 export function parseSlowlogReply(reply: unknown): RawSlowlogEntry[] {
   if (!Array.isArray(reply)) throw new SlowlogParseError(`SLOWLOG GET: expected an array, got ${typeof reply}`);
   return reply.map((e: unknown) => {
-    if (!Array.isArray(e) || e.length < 4) throw new SlowlogParseError(`SLOWLOG GET: malformed entry ${JSON.stringify(e).slice(0, 200)}`);
+    if (!Array.isArray(e) || e.length < 4)
+      throw new SlowlogParseError(`SLOWLOG GET: malformed entry ${JSON.stringify(e).slice(0, 200)}`);
     const [id, ts, duration, args, addr, name] = e as [unknown, unknown, unknown, unknown, unknown?, unknown?];
     return {
       id: int(id, 'id'),
@@ -61,7 +63,13 @@ function cutBytes(s: string, maxBytes: number): { text: string; cut: boolean } {
   const buf = Buffer.from(s, 'utf8');
   if (buf.length <= maxBytes) return { text: s, cut: false };
   // A cut inside a multi-byte character decodes to U+FFFD; drop it rather than ship garbage.
-  return { text: buf.subarray(0, maxBytes).toString('utf8').replace(/\uFFFD+$/, '') + '…', cut: true };
+  return {
+    text: `${buf
+      .subarray(0, maxBytes)
+      .toString('utf8')
+      .replace(/\uFFFD+$/, '')}…`,
+    cut: true,
+  };
 }
 
 export function shapeEntry(raw: RawSlowlogEntry, policy: ArgPolicy): SlowlogEntry {

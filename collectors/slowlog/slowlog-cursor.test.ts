@@ -3,7 +3,14 @@ import type { RawSlowlogEntry } from './parse-slowlog.ts';
 import { selectNewEntries } from './slowlog-cursor.ts';
 
 const T0 = 1_700_000_000;
-const entry = (id: number, loggedAtS = T0 + id): RawSlowlogEntry => ({ id, loggedAtS, durationUs: 20_000, args: ['KEYS', '*'], clientAddr: '', clientName: '' });
+const entry = (id: number, loggedAtS = T0 + id): RawSlowlogEntry => ({
+  id,
+  loggedAtS,
+  durationUs: 20_000,
+  args: ['KEYS', '*'],
+  clientAddr: '',
+  clientName: '',
+});
 /** SLOWLOG GET order: newest first. */
 const log = (...ids: number[]) => ids.sort((a, b) => b - a).map((id) => entry(id));
 

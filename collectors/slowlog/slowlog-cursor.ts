@@ -24,10 +24,20 @@ export interface NewEntries {
   cursor: SlowlogCursor;
 }
 
-export function selectNewEntries(prev: SlowlogCursor | undefined, runId: string, entries: readonly RawSlowlogEntry[], sinceS: number): NewEntries {
+export function selectNewEntries(
+  prev: SlowlogCursor | undefined,
+  runId: string,
+  entries: readonly RawSlowlogEntry[],
+  sinceS: number,
+): NewEntries {
   const maxId = entries.reduce((m, e) => Math.max(m, e.id), -1);
   if (!prev) {
-    return { fresh: entries.filter((e) => e.loggedAtS >= sinceS), reset: false, missed: 0, cursor: { runId, lastId: maxId } };
+    return {
+      fresh: entries.filter((e) => e.loggedAtS >= sinceS),
+      reset: false,
+      missed: 0,
+      cursor: { runId, lastId: maxId },
+    };
   }
   const restarted = (prev.runId !== '' && runId !== '' && prev.runId !== runId) || (maxId >= 0 && maxId < prev.lastId);
   const fresh = restarted ? [...entries] : entries.filter((e) => e.id > prev.lastId);

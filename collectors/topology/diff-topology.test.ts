@@ -9,7 +9,11 @@ const C = 'c'.repeat(40);
 const D = 'd'.repeat(40);
 
 function view(lines: string[], clusterState = 'ok', currentEpoch = 3): TopologyView {
-  return { clusterState, currentEpoch, nodes: parseClusterNodes(lines.join('\n')).map((n) => toTopologyNode(n, undefined)) };
+  return {
+    clusterState,
+    currentEpoch,
+    nodes: parseClusterNodes(lines.join('\n')).map((n) => toTopologyNode(n, undefined)),
+  };
 }
 
 const healthy = [
@@ -28,9 +32,21 @@ describe('diffTopology', () => {
   });
 
   it('reports a master suspected, then failed', () => {
-    const pfail = view(healthy.map((l) => l.replace(`${B} 10.0.0.2:7001@17001 master`, `${B} 10.0.0.2:7001@17001 master,fail?`)));
-    const fail = view(healthy.map((l) => l.replace(`${B} 10.0.0.2:7001@17001 master - 0 1700000000000 2 connected`, `${B} 10.0.0.2:7001@17001 master,fail - 1700000000000 1700000000000 2 disconnected`)), 'fail');
-    expect(diffTopology(view(healthy), pfail)).toEqual([{ kind: 'failing', nodeId: B, addr: '10.0.0.2:7001', from: 'none', to: 'pfail' }]);
+    const pfail = view(
+      healthy.map((l) => l.replace(`${B} 10.0.0.2:7001@17001 master`, `${B} 10.0.0.2:7001@17001 master,fail?`)),
+    );
+    const fail = view(
+      healthy.map((l) =>
+        l.replace(
+          `${B} 10.0.0.2:7001@17001 master - 0 1700000000000 2 connected`,
+          `${B} 10.0.0.2:7001@17001 master,fail - 1700000000000 1700000000000 2 disconnected`,
+        ),
+      ),
+      'fail',
+    );
+    expect(diffTopology(view(healthy), pfail)).toEqual([
+      { kind: 'failing', nodeId: B, addr: '10.0.0.2:7001', from: 'none', to: 'pfail' },
+    ]);
     expect(diffTopology(pfail, fail)).toEqual(
       expect.arrayContaining([
         { kind: 'cluster-state', nodeId: '', addr: '', from: 'ok', to: 'fail' },
@@ -69,7 +85,9 @@ describe('diffTopology', () => {
 
   it('reports slot ranges moved by a migration as separate ranges, and migration markers', () => {
     const before = view(healthy);
-    const migrating = view(healthy.map((l) => (l.startsWith(A) ? `${l} [100->-${B}]` : l.startsWith(B) ? `${l} [100-<-${A}]` : l)));
+    const migrating = view(
+      healthy.map((l) => (l.startsWith(A) ? `${l} [100->-${B}]` : l.startsWith(B) ? `${l} [100-<-${A}]` : l)),
+    );
     expect(diffTopology(before, migrating)).toEqual([
       { kind: 'migrating', nodeId: A, addr: '10.0.0.1:7000', from: '', to: `100->${B}` },
       { kind: 'importing', nodeId: B, addr: '10.0.0.2:7001', from: '', to: `100-<${A}` },
@@ -95,6 +113,8 @@ describe('diffTopology', () => {
       { kind: 'node-removed', nodeId: D, addr: '10.0.0.4:7003', from: 'replica', to: '' },
     ]);
     const flagged = view(healthy.map((l) => (l.startsWith(C) ? l.replace('slave', 'slave,nofailover') : l)));
-    expect(diffTopology(view(healthy), flagged)).toEqual([{ kind: 'flags', nodeId: C, addr: '10.0.0.3:7002', from: '', to: 'nofailover' }]);
+    expect(diffTopology(view(healthy), flagged)).toEqual([
+      { kind: 'flags', nodeId: C, addr: '10.0.0.3:7002', from: '', to: 'nofailover' },
+    ]);
   });
 });

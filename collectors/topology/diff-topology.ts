@@ -18,9 +18,20 @@ const addr = (n: TopologyNode) => `${n.host}:${n.port}`;
 const failingText = (n: TopologyNode) => n.failing ?? 'none';
 /** Flags not already covered by role, failing and myself. */
 const otherFlags = (n: TopologyNode) =>
-  n.flags.filter((f) => !['master', 'slave', 'fail', 'fail?', 'myself'].includes(f)).sort().join(',');
-const migratingText = (n: TopologyNode) => n.migrating.map((m) => `${m.slot}->${m.to}`).sort().join(' ');
-const importingText = (n: TopologyNode) => n.importing.map((m) => `${m.slot}-<${m.from}`).sort().join(' ');
+  n.flags
+    .filter((f) => !['master', 'slave', 'fail', 'fail?', 'myself'].includes(f))
+    .sort()
+    .join(',');
+const migratingText = (n: TopologyNode) =>
+  n.migrating
+    .map((m) => `${m.slot}->${m.to}`)
+    .sort()
+    .join(' ');
+const importingText = (n: TopologyNode) =>
+  n.importing
+    .map((m) => `${m.slot}-<${m.from}`)
+    .sort()
+    .join(' ');
 
 function owners(nodes: readonly TopologyNode[]): string[] {
   const owner: string[] = new Array(SLOTS).fill('');
@@ -31,7 +42,11 @@ function owners(nodes: readonly TopologyNode[]): string[] {
   return owner;
 }
 
-function slotChanges(prev: readonly TopologyNode[], next: readonly TopologyNode[], byId: Map<string, TopologyNode>): TopologyChange[] {
+function slotChanges(
+  prev: readonly TopologyNode[],
+  next: readonly TopologyNode[],
+  byId: Map<string, TopologyNode>,
+): TopologyChange[] {
   const before = owners(prev);
   const after = owners(next);
   const out: TopologyChange[] = [];
@@ -42,7 +57,15 @@ function slotChanges(prev: readonly TopologyNode[], next: readonly TopologyNode[
     if (start >= 0 && !continues) {
       const to = after[start]!;
       const n = byId.get(to);
-      out.push({ kind: 'slots', nodeId: to, addr: n ? addr(n) : '', from: before[start]!, to, slotStart: start, slotEnd: s - 1 });
+      out.push({
+        kind: 'slots',
+        nodeId: to,
+        addr: n ? addr(n) : '',
+        from: before[start]!,
+        to,
+        slotStart: start,
+        slotEnd: s - 1,
+      });
       start = -1;
     }
     if (differs && start < 0) start = s;
@@ -52,16 +75,25 @@ function slotChanges(prev: readonly TopologyNode[], next: readonly TopologyNode[
 
 export function diffTopology(prev: TopologyView, next: TopologyView): TopologyChange[] {
   const changes: TopologyChange[] = [];
-  if (prev.clusterState !== next.clusterState) changes.push({ kind: 'cluster-state', nodeId: '', addr: '', from: prev.clusterState, to: next.clusterState });
-  if (prev.currentEpoch !== next.currentEpoch) changes.push({ kind: 'current-epoch', nodeId: '', addr: '', from: String(prev.currentEpoch), to: String(next.currentEpoch) });
+  if (prev.clusterState !== next.clusterState)
+    changes.push({ kind: 'cluster-state', nodeId: '', addr: '', from: prev.clusterState, to: next.clusterState });
+  if (prev.currentEpoch !== next.currentEpoch)
+    changes.push({
+      kind: 'current-epoch',
+      nodeId: '',
+      addr: '',
+      from: String(prev.currentEpoch),
+      to: String(next.currentEpoch),
+    });
 
   const before = new Map(prev.nodes.map((n) => [n.id, n]));
   const after = new Map(next.nodes.map((n) => [n.id, n]));
   for (const [id, n] of after) {
     const p = before.get(id);
-    const c = (kind: TopologyChange['kind'], from: string, to: string) => changes.push({ kind, nodeId: id, addr: addr(n), from, to });
+    const c = (kind: TopologyChange['kind'], from: string, to: string) =>
+      changes.push({ kind, nodeId: id, addr: addr(n), from, to });
     if (!p) {
-      c('node-added', '', `${n.role}${n.masterId ? ' of ' + n.masterId : ''}`);
+      c('node-added', '', `${n.role}${n.masterId ? ` of ${n.masterId}` : ''}`);
       continue;
     }
     if (p.role !== n.role) c('role', p.role, n.role);
@@ -70,7 +102,8 @@ export function diffTopology(prev: TopologyView, next: TopologyView): TopologyCh
     if (otherFlags(p) !== otherFlags(n)) c('flags', otherFlags(p), otherFlags(n));
     if (p.configEpoch !== n.configEpoch) c('config-epoch', String(p.configEpoch), String(n.configEpoch));
     if (p.linkState !== n.linkState) c('link', p.linkState, n.linkState);
-    if (addr(p) !== addr(n) || p.busPort !== n.busPort) c('address', `${addr(p)}@${p.busPort}`, `${addr(n)}@${n.busPort}`);
+    if (addr(p) !== addr(n) || p.busPort !== n.busPort)
+      c('address', `${addr(p)}@${p.busPort}`, `${addr(n)}@${n.busPort}`);
     if (migratingText(p) !== migratingText(n)) c('migrating', migratingText(p), migratingText(n));
     if (importingText(p) !== importingText(n)) c('importing', importingText(p), importingText(n));
   }
@@ -80,8 +113,8 @@ export function diffTopology(prev: TopologyView, next: TopologyView): TopologyCh
   changes.push(...slotChanges(prev.nodes, next.nodes, after));
   // Long slot lists (a big migration) are cut so one change stays within the contract.
   for (const ch of changes) {
-    if (ch.from.length > 2048) ch.from = ch.from.slice(0, 2044) + ' …';
-    if (ch.to.length > 2048) ch.to = ch.to.slice(0, 2044) + ' …';
+    if (ch.from.length > 2048) ch.from = `${ch.from.slice(0, 2044)} …`;
+    if (ch.to.length > 2048) ch.to = `${ch.to.slice(0, 2044)} …`;
   }
   return changes;
 }

@@ -25,7 +25,8 @@ export function parseClusterInfo(reply: string): ClusterInfo {
     const i = line.indexOf(':');
     if (i > 0) raw[line.slice(0, i).trim()] = line.slice(i + 1).trim();
   }
-  if (raw.cluster_state === undefined) throw new ClusterInfoParseError(`no cluster_state in CLUSTER INFO reply ${JSON.stringify(reply.slice(0, 200))}`);
+  if (raw.cluster_state === undefined)
+    throw new ClusterInfoParseError(`no cluster_state in CLUSTER INFO reply ${JSON.stringify(reply.slice(0, 200))}`);
   const n = (name: string) => {
     const v = Number(raw[name]);
     return Number.isFinite(v) && v >= 0 ? v : 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClusterNodesParseError, parseClusterNodes } from './parse-cluster-nodes.ts';
+import { type ClusterNode, ClusterNodesParseError, parseClusterNodes } from './parse-cluster-nodes.ts';
 
 const reply = [
   '07c37dfeb235213a872192d90877d0cd55635b91 127.0.0.1:30004@31004,node-4 slave e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca 0 1426238317239 4 connected',
@@ -13,15 +13,28 @@ describe('parseClusterNodes', () => {
   it('reads roles, masters, epochs and slot ranges', () => {
     const nodes = parseClusterNodes(reply);
     expect(nodes).toHaveLength(4);
-    const [replica, m2, me, failed] = nodes as [any, any, any, any];
-    expect(replica).toMatchObject({ role: 'replica', masterId: 'e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca', port: 30004, busPort: 31004, hostname: 'node-4' });
+    const [replica, m2, me, failed] = nodes as [ClusterNode, ClusterNode, ClusterNode, ClusterNode];
+    expect(replica).toMatchObject({
+      role: 'replica',
+      masterId: 'e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca',
+      port: 30004,
+      busPort: 31004,
+      hostname: 'node-4',
+    });
     expect(m2.slots).toEqual([[5461, 10922]]);
     expect(me).toMatchObject({ myself: true, role: 'master', configEpoch: 1 });
-    expect(failed).toMatchObject({ failing: 'fail', linkState: 'disconnected', slots: [[10923, 16383], [16000, 16000]] });
+    expect(failed).toMatchObject({
+      failing: 'fail',
+      linkState: 'disconnected',
+      slots: [
+        [10923, 16383],
+        [16000, 16000],
+      ],
+    });
   });
 
   it('reads migrating and importing slots', () => {
-    const [, m2, me] = parseClusterNodes(reply) as [any, any, any];
+    const [, m2, me] = parseClusterNodes(reply) as [ClusterNode, ClusterNode, ClusterNode];
     expect(me.migrating).toEqual([{ slot: 5000, to: '67ed2db8d677e59ec4a4cefb06858cf2a1a89fa1' }]);
     expect(m2.importing).toEqual([{ slot: 5000, from: 'e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca' }]);
   });

@@ -37,14 +37,28 @@ function parseAddress(field: string): { host: string; port: number; busPort: num
   const host = hostPort.slice(0, colon);
   const port = Number(hostPort.slice(colon + 1));
   const busPort = at >= 0 ? Number(addr.slice(at + 1)) : port + 10000;
-  if (colon < 0 || !Number.isInteger(port) || !Number.isInteger(busPort)) throw new ClusterNodesParseError(`bad address ${JSON.stringify(field)}`);
+  if (colon < 0 || !Number.isInteger(port) || !Number.isInteger(busPort))
+    throw new ClusterNodesParseError(`bad address ${JSON.stringify(field)}`);
   return hostname ? { host, port, busPort, hostname } : { host, port, busPort };
 }
 
 export function parseClusterNodeLine(line: string): ClusterNode {
   const parts = line.trim().split(' ');
-  if (parts.length < 8) throw new ClusterNodesParseError(`expected at least 8 fields, got ${parts.length}: ${JSON.stringify(line.slice(0, 200))}`);
-  const [id, address, flagField, master, pingSent, pongRecv, epoch, link, ...slotFields] = parts as [string, string, string, string, string, string, string, string, ...string[]];
+  if (parts.length < 8)
+    throw new ClusterNodesParseError(
+      `expected at least 8 fields, got ${parts.length}: ${JSON.stringify(line.slice(0, 200))}`,
+    );
+  const [id, address, flagField, master, pingSent, pongRecv, epoch, link, ...slotFields] = parts as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    ...string[],
+  ];
   const flags = flagField.split(',');
   const node: ClusterNode = {
     id,
@@ -70,7 +84,8 @@ export function parseClusterNodeLine(line: string): ClusterNode {
     else if (importing) node.importing.push({ slot: Number(importing[1]), from: importing[2]! });
     else {
       const [a, b] = s.split('-').map(Number);
-      if (!Number.isInteger(a) || (b !== undefined && !Number.isInteger(b))) throw new ClusterNodesParseError(`bad slot field ${JSON.stringify(s)}`);
+      if (!Number.isInteger(a) || (b !== undefined && !Number.isInteger(b)))
+        throw new ClusterNodesParseError(`bad slot field ${JSON.stringify(s)}`);
       node.slots.push([a!, b ?? a!]);
     }
   }
@@ -78,5 +93,8 @@ export function parseClusterNodeLine(line: string): ClusterNode {
 }
 
 export function parseClusterNodes(reply: string): ClusterNode[] {
-  return reply.split('\n').filter((l) => l.trim() !== '').map(parseClusterNodeLine);
+  return reply
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map(parseClusterNodeLine);
 }

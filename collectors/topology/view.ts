@@ -51,5 +51,8 @@ function structure(n: TopologyNode): string {
 /** 16 hex chars; the same view in any node order hashes the same. */
 export function viewHash(nodes: readonly TopologyNode[], clusterState: string, currentEpoch: number): string {
   const lines = nodes.map(structure).sort();
-  return createHash('sha1').update(`${clusterState}|${currentEpoch}\n${lines.join('\n')}`).digest('hex').slice(0, 16);
+  return createHash('sha1')
+    .update(`${clusterState}|${currentEpoch}\n${lines.join('\n')}`)
+    .digest('hex')
+    .slice(0, 16);
 }

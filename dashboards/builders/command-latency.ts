@@ -17,7 +17,10 @@ const topCommands = `command IN (
     LIMIT 10
 )`;
 
-const perCommand = (values: string, o: { where?: string; having?: string } = {}) => `SELECT ${bucket} AS t, command, ${values}
+const perCommand = (
+  values: string,
+  o: { where?: string; having?: string } = {},
+) => `SELECT ${bucket} AS t, command, ${values}
 FROM command_stats
 WHERE ${selected} AND ${topCommands}${o.where ? ` AND ${o.where}` : ''}
 GROUP BY t, command${o.having ? `\nHAVING ${o.having}` : ''}
@@ -29,7 +32,8 @@ export function commandLatency(): Dashboard {
   return redscopeDashboard({
     uid: 'redscope-command-latency',
     title: 'Redscope / Command latency',
-    description: 'Calls and server-side time per command (commandstats), and latency percentiles (latencystats, Redis 7+).',
+    description:
+      'Calls and server-side time per command (commandstats), and latency percentiles (latencystats, Redis 7+).',
     variables: [clusterVariable(), instanceVariable(true)],
     panels: [
       sqlPanel({
@@ -44,7 +48,8 @@ export function commandLatency(): Dashboard {
         title: 'Time per call (top 10)',
         unit: 'µs',
         legend: byCommand,
-        description: 'sum(usec_delta) / sum(calls_delta): average server-side execution time, not including network or queueing.',
+        description:
+          'sum(usec_delta) / sum(calls_delta): average server-side execution time, not including network or queueing.',
         sql: perCommand('sum(usec_delta) / sum(calls_delta) AS usec_per_call', { having: 'sum(calls_delta) > 0' }),
       }),
       sqlPanel({
@@ -52,7 +57,8 @@ export function commandLatency(): Dashboard {
         title: 'p99 latency (top 10)',
         unit: 'µs',
         legend: byCommand,
-        description: 'Highest p99 of latencystats across the selected instances. Includes time blocked behind other commands.',
+        description:
+          'Highest p99 of latencystats across the selected instances. Includes time blocked behind other commands.',
         sql: perCommand('max(p99_us) AS max_p99_us', { where: 'isNotNull(p99_us)' }),
       }),
       sqlPanel({

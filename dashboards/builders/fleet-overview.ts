@@ -24,7 +24,8 @@ export function fleetOverview(): Dashboard {
   return redscopeDashboard({
     uid: 'redscope-fleet-overview',
     title: 'Redscope / Fleet overview',
-    description: 'Every Redis instance redscope watches: reporting, load, memory, keys, refusals and cluster redirects.',
+    description:
+      'Every Redis instance redscope watches: reporting, load, memory, keys, refusals and cluster redirects.',
     variables: [clusterVariable()],
     panels: [
       sqlPanel({
@@ -53,7 +54,8 @@ export function fleetOverview(): Dashboard {
         title: 'Memory used vs maxmemory',
         unit: 'bytes',
         legend: '${__field.name} ${__field.labels.cluster}',
-        description: 'used_memory and maxmemory summed per cluster. maxmemory 0 means no limit, so a cluster without limits shows 0.',
+        description:
+          'used_memory and maxmemory summed per cluster. maxmemory 0 means no limit, so a cluster without limits shows 0.',
         sql: clusterSeries({ fields: ['used_memory', 'maxmemory'], per: 'avg' }),
       }),
       sqlPanel({

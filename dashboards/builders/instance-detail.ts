@@ -62,7 +62,8 @@ export function instanceDetail(): Dashboard {
   return redscopeDashboard({
     uid: 'redscope-instance-detail',
     title: 'Redscope / Instance detail',
-    description: 'INFO of one Redis instance over time: memory, fragmentation, clients, load, hit ratio, replication and persistence.',
+    description:
+      'INFO of one Redis instance over time: memory, fragmentation, clients, load, hit ratio, replication and persistence.',
     variables: [clusterVariable(), instanceVariable(false)],
     panels: [
       sqlPanel({ kind: 'table', title: 'Status (latest sample)', width: 24, height: 4, sql: status }),
@@ -89,7 +90,12 @@ export function instanceDetail(): Dashboard {
         legend: byName,
         sql: instanceSeries({ fields: ['connected_clients', 'blocked_clients'], per: 'avg' }),
       }),
-      sqlPanel({ kind: 'timeseries', title: 'Ops/s', unit: 'ops', sql: instanceSeries({ fields: ['instantaneous_ops_per_sec'], per: 'avg' }) }),
+      sqlPanel({
+        kind: 'timeseries',
+        title: 'Ops/s',
+        unit: 'ops',
+        sql: instanceSeries({ fields: ['instantaneous_ops_per_sec'], per: 'avg' }),
+      }),
       sqlPanel({
         kind: 'timeseries',
         title: 'Hit ratio',
@@ -111,7 +117,10 @@ export function instanceDetail(): Dashboard {
         legend: byName,
         width: 24,
         description: 'Writes not yet in an RDB snapshot, and whether an RDB save or AOF rewrite is running (1).',
-        sql: instanceSeries({ fields: ['rdb_changes_since_last_save', 'rdb_bgsave_in_progress', 'aof_rewrite_in_progress'], per: 'avg' }),
+        sql: instanceSeries({
+          fields: ['rdb_changes_since_last_save', 'rdb_bgsave_in_progress', 'aof_rewrite_in_progress'],
+          per: 'avg',
+        }),
       }),
     ],
   });

@@ -1,7 +1,13 @@
 // The frame every redscope dashboard shares: tags, time range, refresh, variables, and
 // panel ids (Grafana needs them unique within a dashboard for links and panel JSON).
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
-import { DashboardBuilder, DashboardCursorSync, type Dashboard, type Panel, type VariableModel } from '@grafana/grafana-foundation-sdk/dashboard';
+import {
+  DashboardBuilder,
+  DashboardCursorSync,
+  type Dashboard,
+  type Panel,
+  type VariableModel,
+} from '@grafana/grafana-foundation-sdk/dashboard';
 
 export interface RedscopeDashboard {
   uid: string;

@@ -54,13 +54,21 @@ export function sqlPanel(p: SqlPanel): cog.Builder<dashboard.Panel> {
 function build(p: SqlPanel) {
   switch (p.kind) {
     case 'timeseries':
-      return new TimeseriesPanelBuilder()
-        // Samples arrive every second; smaller buckets only add points nobody can see.
-        .interval('10s')
-        .legend(new VizLegendOptionsBuilder().showLegend(true).displayMode(LegendDisplayMode.List).placement(LegendPlacement.Bottom).calcs([]))
-        .tooltip(new VizTooltipOptionsBuilder().mode(TooltipDisplayMode.Multi).sort(SortOrder.Descending))
-        .fillOpacity(10)
-        .spanNulls(true);
+      return (
+        new TimeseriesPanelBuilder()
+          // Samples arrive every second; smaller buckets only add points nobody can see.
+          .interval('10s')
+          .legend(
+            new VizLegendOptionsBuilder()
+              .showLegend(true)
+              .displayMode(LegendDisplayMode.List)
+              .placement(LegendPlacement.Bottom)
+              .calcs([]),
+          )
+          .tooltip(new VizTooltipOptionsBuilder().mode(TooltipDisplayMode.Multi).sort(SortOrder.Descending))
+          .fillOpacity(10)
+          .spanNulls(true)
+      );
     case 'table':
       return new TablePanelBuilder();
     case 'stat':

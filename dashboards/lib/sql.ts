@@ -25,7 +25,8 @@ export const field = (name: string) => `arrayElement(metric_values, indexOf(metr
 /** A text INFO field of an info_samples row ('' when absent). */
 export const textField = (name: string) => `arrayElement(text_values, indexOf(text_names, '${checkName(name)}'))`;
 
-export const hasFields = (names: readonly string[]) => names.map((n) => `has(metric_names, '${checkName(n)}')`).join(' AND ');
+export const hasFields = (names: readonly string[]) =>
+  names.map((n) => `has(metric_names, '${checkName(n)}')`).join(' AND ');
 
 /** Start of the panel's time bucket as a DateTime, the time column of every time series. */
 export const bucket = 'toDateTime(intDiv(toUInt32(ts), $__interval_s) * $__interval_s)';

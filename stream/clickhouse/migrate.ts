@@ -23,14 +23,22 @@ export function loadMigrations(database: string): Migration[] {
     .map((file) => ({
       version: Number(file.slice(0, 4)),
       name: file.slice(5, -4),
-      statements: splitStatements(readFileSync(new URL(file, MIGRATIONS_DIR), 'utf8')).map((s) => s.replaceAll('{db}', db)),
+      statements: splitStatements(readFileSync(new URL(file, MIGRATIONS_DIR), 'utf8')).map((s) =>
+        s.replaceAll('{db}', db),
+      ),
     }));
 }
 
 export function splitStatements(text: string): string[] {
   return text
     .split(/;\s*$/m)
-    .map((s) => s.split('\n').filter((l) => !l.trim().startsWith('--')).join('\n').trim())
+    .map((s) =>
+      s
+        .split('\n')
+        .filter((l) => !l.trim().startsWith('--'))
+        .join('\n')
+        .trim(),
+    )
     .filter((s) => s !== '');
 }
 
@@ -40,14 +48,19 @@ export async function migrate(client: ClickHouseClient, database: string): Promi
   await client.command({
     query: `CREATE TABLE IF NOT EXISTS ${db.text}.schema_migrations (version UInt32, name String, applied_at DateTime) ENGINE = MergeTree ORDER BY version`,
   });
-  const done = await client.query({ query: `SELECT DISTINCT version FROM ${db.text}.schema_migrations`, format: 'JSONEachRow' });
+  const done = await client.query({
+    query: `SELECT DISTINCT version FROM ${db.text}.schema_migrations`,
+    format: 'JSONEachRow',
+  });
   const applied = new Set((await done.json<{ version: number }>()).map((r) => Number(r.version)));
   const now: number[] = [];
   for (const m of loadMigrations(database)) {
     if (applied.has(m.version)) continue;
     for (const statement of m.statements) await client.command({ query: statement });
     const table = identifier(`${database}.schema_migrations`);
-    await client.command({ query: sql`INSERT INTO ${table} (version, name, applied_at) VALUES (${m.version}, ${m.name}, now())`.text });
+    await client.command({
+      query: sql`INSERT INTO ${table} (version, name, applied_at) VALUES (${m.version}, ${m.name}, now())`.text,
+    });
     now.push(m.version);
   }
   return { applied: now };

@@ -29,7 +29,9 @@ describe('retention', () => {
   });
 
   it('builds the DROP through the escaping module and refuses a non-date partition', () => {
-    expect(dropPartitionSql('redscope', { table: 'info_samples', partition: '20261117' }).text).toBe('ALTER TABLE `redscope`.`info_samples` DROP PARTITION 20261117');
-    expect(() => dropPartitionSql('redscope', { table: 'x', partition: "1; DROP TABLE y" })).toThrow();
+    expect(dropPartitionSql('redscope', { table: 'info_samples', partition: '20261117' }).text).toBe(
+      'ALTER TABLE `redscope`.`info_samples` DROP PARTITION 20261117',
+    );
+    expect(() => dropPartitionSql('redscope', { table: 'x', partition: '1; DROP TABLE y' })).toThrow();
   });
 });

@@ -35,7 +35,11 @@ function yyyymmdd(d: Date): number {
 }
 
 /** Partitions entirely older than their table's retention. Pure. */
-export function partitionsToDrop(parts: readonly PartitionRef[], nowMs: number, policy: RetentionPolicy): PartitionRef[] {
+export function partitionsToDrop(
+  parts: readonly PartitionRef[],
+  nowMs: number,
+  policy: RetentionPolicy,
+): PartitionRef[] {
   return parts.filter((p) => {
     const last = partitionLastDay(p.partition);
     if (last === undefined) return false;
@@ -54,7 +58,12 @@ export function dropPartitionSql(database: string, p: PartitionRef): SqlFragment
   return sql`ALTER TABLE ${identifier(`${database}.${p.table}`)} DROP PARTITION ${Number(p.partition)}`;
 }
 
-export async function applyRetention(client: ClickHouseClient, database: string, policy: RetentionPolicy, nowMs = Date.now()): Promise<PartitionRef[]> {
+export async function applyRetention(
+  client: ClickHouseClient,
+  database: string,
+  policy: RetentionPolicy,
+  nowMs = Date.now(),
+): Promise<PartitionRef[]> {
   const rs = await client.query({ query: partitionsSql(database).text, format: 'JSONEachRow' });
   const parts = await rs.json<PartitionRef>();
   const drop = partitionsToDrop(parts, nowMs, policy);

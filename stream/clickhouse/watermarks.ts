@@ -10,7 +10,12 @@ export function watermarksSql(database: string, topic: string, partition: number
   return sql`SELECT table_name, max(max_offset) AS offset FROM ${table} WHERE topic = ${topic} AND partition = ${partition} GROUP BY table_name`;
 }
 
-export async function readWatermarks(client: ClickHouseClient, database: string, topic: string, partition: number): Promise<PartitionWatermarks> {
+export async function readWatermarks(
+  client: ClickHouseClient,
+  database: string,
+  topic: string,
+  partition: number,
+): Promise<PartitionWatermarks> {
   const rs = await client.query({ query: watermarksSql(database, topic, partition).text, format: 'JSONEachRow' });
   const rows = await rs.json<{ table_name: string; offset: string | number }>();
   return new Map(rows.map((r) => [r.table_name, Number(r.offset)]));

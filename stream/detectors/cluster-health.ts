@@ -23,7 +23,9 @@ export const clusterHealthDetector: Detector<TopologySampleV1, ClusterHealthStat
   enabled: () => true,
   subject: (m) => m.instance.cluster,
   observe(m, state, ctx) {
-    const s: ClusterHealthState = state ? { ...state, failingAt: { ...state.failingAt }, flapping: { ...state.flapping } } : { stateBad: initialCondition(), failingAt: {}, flapping: {} };
+    const s: ClusterHealthState = state
+      ? { ...state, failingAt: { ...state.failingAt }, flapping: { ...state.flapping } }
+      : { stateBad: initialCondition(), failingAt: {}, flapping: {} };
     const events = [];
     const cluster = m.instance.cluster;
 
@@ -39,7 +41,10 @@ export const clusterHealthDetector: Detector<TopologySampleV1, ClusterHealthStat
           cluster,
           subject: [],
           ts: ctx.now,
-          summary: step.transition === 'fire' ? `Cluster ${cluster} is ${m.clusterState}: ${unserved} slots not served` : `Cluster ${cluster} is ok again`,
+          summary:
+            step.transition === 'fire'
+              ? `Cluster ${cluster} is ${m.clusterState}: ${unserved} slots not served`
+              : `Cluster ${cluster} is ok again`,
           details: `cluster_state ${m.clusterState}; slots assigned ${m.slotsAssigned}, ok ${m.slotsOk}, pfail ${m.slotsPfail}, fail ${m.slotsFail}; known nodes ${m.knownNodes}, seen by ${m.instance.id}`,
         }),
       );
@@ -73,7 +78,19 @@ export const clusterHealthDetector: Detector<TopologySampleV1, ClusterHealthStat
         delete s.flapping[id];
         delete s.failingAt[id];
         const node = m.nodes.find((n) => n.id === id);
-        events.push(alertEvent({ rule: 'node-flapping', status: 'resolved', severity: 'warning', cluster, instance: node ? `${node.host}:${node.port}` : id.slice(0, 12), subject: [id], ts: ctx.now, summary: `${node ? `${node.host}:${node.port}` : id.slice(0, 12)} in ${cluster} stable for 10 min`, details: '' }));
+        events.push(
+          alertEvent({
+            rule: 'node-flapping',
+            status: 'resolved',
+            severity: 'warning',
+            cluster,
+            instance: node ? `${node.host}:${node.port}` : id.slice(0, 12),
+            subject: [id],
+            ts: ctx.now,
+            summary: `${node ? `${node.host}:${node.port}` : id.slice(0, 12)} in ${cluster} stable for 10 min`,
+            details: '',
+          }),
+        );
       }
     }
     return { state: s, events };

@@ -17,7 +17,12 @@ export function initialCondition(): ConditionState {
   return { trueSince: null, falseSince: null, firing: false, firedAt: null };
 }
 
-export function stepCondition(s: ConditionState, isTrue: boolean, now: number, opts: { forMs: number; clearForMs: number }): { state: ConditionState; transition: Transition } {
+export function stepCondition(
+  s: ConditionState,
+  isTrue: boolean,
+  now: number,
+  opts: { forMs: number; clearForMs: number },
+): { state: ConditionState; transition: Transition } {
   const next = { ...s };
   if (isTrue) {
     next.falseSince = null;

@@ -48,7 +48,20 @@ export const configFindingsDetector: Detector<ConfigAuditSampleV1, ConfigFinding
       if (seen.has(key)) continue;
       delete active[key];
       const [rule, setting] = key.split('|') as [string, string];
-      events.push(alertEvent({ rule: 'config-finding', status: 'resolved', severity, cluster: m.instance.cluster, instance: m.instance.id, subject: [m.instance.id, rule, setting], ts: ctx.now, summary: `${m.instance.id}: ${setting} no longer flagged (${rule})`, details: '', labels: { finding: rule, setting } }));
+      events.push(
+        alertEvent({
+          rule: 'config-finding',
+          status: 'resolved',
+          severity,
+          cluster: m.instance.cluster,
+          instance: m.instance.id,
+          subject: [m.instance.id, rule, setting],
+          ts: ctx.now,
+          summary: `${m.instance.id}: ${setting} no longer flagged (${rule})`,
+          details: '',
+          labels: { finding: rule, setting },
+        }),
+      );
     }
     return { state: { active }, events };
   },

@@ -4,7 +4,9 @@ import type { AlertEventV1, Severity } from '../../contracts/index.ts';
 
 /** Same rule + same subject parts → same fingerprint, across processes and restarts. */
 export function fingerprint(rule: string, ...parts: string[]): string {
-  return createHash('sha1').update([rule, ...parts].join('\u0000')).digest('hex');
+  return createHash('sha1')
+    .update([rule, ...parts].join('\u0000'))
+    .digest('hex');
 }
 
 export function alertEvent(e: {

@@ -49,7 +49,11 @@ export const failoverDetector: Detector<TopologySampleV1, FailoverState> = {
       const moved = m.changes.filter((s) => s.kind === 'slots' && s.to === c.nodeId && s.from !== '');
       const oldId = moved[0]?.from ?? m.changes.find((s) => s.kind === 'master' && s.nodeId === c.nodeId)?.from ?? '';
       // Another observer's report of the same promotion, now or just after it was over.
-      if (open.some((f) => f.newId === c.nodeId && f.oldId === oldId) || recent.some((r) => r.newId === c.nodeId && r.oldId === oldId)) continue;
+      if (
+        open.some((f) => f.newId === c.nodeId && f.oldId === oldId) ||
+        recent.some((r) => r.newId === c.nodeId && r.oldId === oldId)
+      )
+        continue;
       const old = byId.get(oldId);
       const f: OpenFailover = {
         oldId,
@@ -77,7 +81,13 @@ export const failoverDetector: Detector<TopologySampleV1, FailoverState> = {
             `slots moved: ${f.slots || 'none reported'}`,
             `cluster_state: ${m.clusterState}, seen by ${m.instance.id}`,
           ].join('\n'),
-          labels: { old_master: f.oldAddr, new_master: f.newAddr, old_master_id: f.oldId, new_master_id: f.newId, slots: f.slots },
+          labels: {
+            old_master: f.oldAddr,
+            new_master: f.newAddr,
+            old_master_id: f.oldId,
+            new_master_id: f.newId,
+            slots: f.slots,
+          },
         }),
       );
     }
@@ -90,7 +100,12 @@ export const failoverDetector: Detector<TopologySampleV1, FailoverState> = {
     for (const f of open) {
       const old = byId.get(f.oldId);
       const newIsMaster = byId.get(f.newId)?.role === 'master';
-      const back = newIsMaster && old !== undefined && old.role === 'replica' && old.failing === null && old.linkState === 'connected';
+      const back =
+        newIsMaster &&
+        old !== undefined &&
+        old.role === 'replica' &&
+        old.failing === null &&
+        old.linkState === 'connected';
       const removed = newIsMaster && old === undefined && m.nodes.length > 0 && f.oldId !== '';
       if (back || removed) {
         recent.push({ oldId: f.oldId, newId: f.newId, resolvedAt: ctx.now });
@@ -103,9 +118,17 @@ export const failoverDetector: Detector<TopologySampleV1, FailoverState> = {
             instance: f.oldAddr,
             subject: [f.oldId, f.newId],
             ts: ctx.now,
-            summary: removed ? `${f.oldAddr} was removed from ${m.instance.cluster}; ${f.newAddr} is master` : `${f.oldAddr} is back in ${m.instance.cluster} (as ${old?.role ?? 'replica'} of ${f.newAddr})`,
+            summary: removed
+              ? `${f.oldAddr} was removed from ${m.instance.cluster}; ${f.newAddr} is master`
+              : `${f.oldAddr} is back in ${m.instance.cluster} (as ${old?.role ?? 'replica'} of ${f.newAddr})`,
             details: `failover at ${new Date(f.firedAt).toISOString()}, over after ${Math.round((ctx.now - f.firedAt) / 1000)} s`,
-            labels: { old_master: f.oldAddr, new_master: f.newAddr, old_master_id: f.oldId, new_master_id: f.newId, slots: f.slots },
+            labels: {
+              old_master: f.oldAddr,
+              new_master: f.newAddr,
+              old_master_id: f.oldId,
+              new_master_id: f.newId,
+              slots: f.slots,
+            },
           }),
         );
       } else still.push(f);

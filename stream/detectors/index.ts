@@ -1,6 +1,12 @@
 // The registry of detectors: one line each.
 import type { Detector } from './detector.ts';
-import { evictionsDetector, memoryPressureDetector, redirectStormDetector, rejectedConnectionsDetector, replicationLinkDetector } from './info-detectors.ts';
+import {
+  evictionsDetector,
+  memoryPressureDetector,
+  redirectStormDetector,
+  rejectedConnectionsDetector,
+  replicationLinkDetector,
+} from './info-detectors.ts';
 import { nonExpiringKeysDetector } from './non-expiring-keys.ts';
 import { clusterHealthDetector } from './cluster-health.ts';
 import { failoverDetector } from './failover.ts';
@@ -9,6 +15,7 @@ import { blockingCommandDetector, slowlogStormDetector } from './slowlog-detecto
 import { configFindingsDetector } from './config-findings.ts';
 import { bigKeyDetector, hotKeyDetector, newPatternWithoutTtlDetector } from './keyspace-detectors.ts';
 
+// biome-ignore lint/suspicious/noExplicitAny: each detector has its own message and state types; the runner routes by topic.
 export const DETECTORS: readonly Detector<any, any>[] = [
   failoverDetector,
   clusterHealthDetector,

@@ -40,17 +40,39 @@ export function infoThresholdDetector(spec: InfoThresholdSpec): Detector<InfoSam
     subject: (m) => m.instance.id,
     observe(m, state, ctx) {
       const current: InfoThresholdState = state ?? { cond: initialCondition(), prev: null };
-      const remembered = Object.fromEntries((spec.remember ?? []).flatMap((f) => (m.fields[f] === undefined ? [] : [[f, m.fields[f]!]])));
+      const remembered = Object.fromEntries(
+        (spec.remember ?? []).flatMap((f) => (m.fields[f] === undefined ? [] : [[f, m.fields[f]!]])),
+      );
       const evaluation = spec.evaluate(m, current.prev, ctx.settings);
       const prev = { ts: m.ts, values: remembered };
       if (!evaluation) return { state: { ...current, prev }, events: [] };
-      const { state: cond, transition } = stepCondition(current.cond, evaluation.isTrue, m.ts, spec.timings(ctx.settings));
-      const base = { rule: spec.rule, severity: spec.severity, cluster: m.instance.cluster, instance: m.instance.id, subject: [m.instance.id], ts: m.ts, labels: { role: m.role, ...evaluation.labels } };
+      const { state: cond, transition } = stepCondition(
+        current.cond,
+        evaluation.isTrue,
+        m.ts,
+        spec.timings(ctx.settings),
+      );
+      const base = {
+        rule: spec.rule,
+        severity: spec.severity,
+        cluster: m.instance.cluster,
+        instance: m.instance.id,
+        subject: [m.instance.id],
+        ts: m.ts,
+        labels: { role: m.role, ...evaluation.labels },
+      };
       const events =
         transition === 'fire'
           ? [alertEvent({ ...base, status: 'firing', summary: evaluation.summary, details: evaluation.details })]
           : transition === 'resolve'
-            ? [alertEvent({ ...base, status: 'resolved', summary: spec.resolvedSummary(m), details: evaluation.details })]
+            ? [
+                alertEvent({
+                  ...base,
+                  status: 'resolved',
+                  summary: spec.resolvedSummary(m),
+                  details: evaluation.details,
+                }),
+              ]
             : [];
       return { state: { cond, prev }, events };
     },

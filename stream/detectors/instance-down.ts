@@ -19,18 +19,41 @@ export const instanceDownDetector: Detector<InstanceStatusV1, InstanceDownState>
   subject: (m) => m.instance.id,
   observe(m, state, ctx) {
     const s = state ?? { downSince: null, firing: false };
-    const base = { rule: 'instance-down', severity: 'critical' as const, cluster: m.instance.cluster, instance: m.instance.id, subject: [m.instance.id], ts: ctx.now };
+    const base = {
+      rule: 'instance-down',
+      severity: 'critical' as const,
+      cluster: m.instance.cluster,
+      instance: m.instance.id,
+      subject: [m.instance.id],
+      ts: ctx.now,
+    };
     if (!m.reachable) {
       const downSince = s.downSince ?? m.since;
       if (!s.firing && ctx.now - downSince >= FOR_MS) {
         return {
           state: { downSince, firing: true },
-          events: [alertEvent({ ...base, status: 'firing', summary: `${m.instance.id} (${m.instance.cluster}) is unreachable`, details: `unreachable from collector ${m.collector} since ${new Date(downSince).toISOString()}: ${m.error ?? 'no answer'}` })],
+          events: [
+            alertEvent({
+              ...base,
+              status: 'firing',
+              summary: `${m.instance.id} (${m.instance.cluster}) is unreachable`,
+              details: `unreachable from collector ${m.collector} since ${new Date(downSince).toISOString()}: ${m.error ?? 'no answer'}`,
+            }),
+          ],
         };
       }
       return { state: { downSince, firing: s.firing }, events: [] };
     }
-    const events = s.firing ? [alertEvent({ ...base, status: 'resolved', summary: `${m.instance.id} (${m.instance.cluster}) answers again`, details: `down for ${Math.round((ctx.now - (s.downSince ?? ctx.now)) / 1000)} s` })] : [];
+    const events = s.firing
+      ? [
+          alertEvent({
+            ...base,
+            status: 'resolved',
+            summary: `${m.instance.id} (${m.instance.cluster}) answers again`,
+            details: `down for ${Math.round((ctx.now - (s.downSince ?? ctx.now)) / 1000)} s`,
+          }),
+        ]
+      : [];
     return { state: { downSince: null, firing: false }, events };
   },
 };

@@ -22,7 +22,13 @@ export const newPatternWithoutTtlDetector: Detector<KeyspaceScanV1, PatternState
     for (const p of m.patterns) if (p.noTtl > 0) noTtl[p.pattern] = p.noTtl;
     if (!state) return { state: { noTtl }, events: [] }; // the first scan is the baseline
     const events = [];
-    const base = { rule: 'non-expiring-pattern', severity: 'warning' as const, cluster: m.instance.cluster, instance: m.instance.id, ts: ctx.now };
+    const base = {
+      rule: 'non-expiring-pattern',
+      severity: 'warning' as const,
+      cluster: m.instance.cluster,
+      instance: m.instance.id,
+      ts: ctx.now,
+    };
     for (const p of m.patterns) {
       const before = state.noTtl[p.pattern] ?? 0;
       if (before >= min || p.noTtl < min) continue;
@@ -32,15 +38,32 @@ export const newPatternWithoutTtlDetector: Detector<KeyspaceScanV1, PatternState
           subject: [m.instance.id, p.pattern],
           status: 'firing',
           summary: `New key pattern without TTL on ${m.instance.id}: ${p.pattern} (${formatCount(p.noTtl)} keys, ${formatBytes(p.bytes)})`,
-          details: [`pattern: ${p.pattern} (${p.type})`, `keys without TTL: ${formatCount(p.noTtl)} of ${formatCount(p.keys)}`, `memory: ${formatBytes(p.bytes)}`, `example key: ${p.exampleKey}`, `previous scan: ${formatCount(before)} without TTL`].join('\n'),
+          details: [
+            `pattern: ${p.pattern} (${p.type})`,
+            `keys without TTL: ${formatCount(p.noTtl)} of ${formatCount(p.keys)}`,
+            `memory: ${formatBytes(p.bytes)}`,
+            `example key: ${p.exampleKey}`,
+            `previous scan: ${formatCount(before)} without TTL`,
+          ].join('\n'),
           labels: { pattern: p.pattern, example_key: p.exampleKey },
-          hints: ['Keys that never expire grow memory until eviction or OOM. Was an EXPIRE (or SET … EX) forgotten in a recent deploy?'],
+          hints: [
+            'Keys that never expire grow memory until eviction or OOM. Was an EXPIRE (or SET … EX) forgotten in a recent deploy?',
+          ],
         }),
       );
     }
     for (const [pattern, before] of Object.entries(state.noTtl)) {
       if (before < min || (noTtl[pattern] ?? 0) >= min) continue;
-      events.push(alertEvent({ ...base, subject: [m.instance.id, pattern], status: 'resolved', summary: `${pattern} on ${m.instance.id}: keys without TTL gone`, details: '', labels: { pattern } }));
+      events.push(
+        alertEvent({
+          ...base,
+          subject: [m.instance.id, pattern],
+          status: 'resolved',
+          summary: `${pattern} on ${m.instance.id}: keys without TTL gone`,
+          details: '',
+          labels: { pattern },
+        }),
+      );
     }
     return { state: { noTtl }, events };
   },
@@ -63,7 +86,13 @@ export const bigKeyDetector: Detector<KeyspaceScanV1, BigKeyState> = {
     for (const k of keys.values()) if (k.bytes >= minBytes || k.length >= minElements) big[k.key] = k.bytes;
     if (!state) return { state: { big }, events: [] };
     const events = [];
-    const base = { rule: 'big-key', severity: 'warning' as const, cluster: m.instance.cluster, instance: m.instance.id, ts: ctx.now };
+    const base = {
+      rule: 'big-key',
+      severity: 'warning' as const,
+      cluster: m.instance.cluster,
+      instance: m.instance.id,
+      ts: ctx.now,
+    };
     for (const key of Object.keys(big)) {
       if (state.big[key] !== undefined) continue;
       const k = keys.get(key)!;
@@ -73,15 +102,30 @@ export const bigKeyDetector: Detector<KeyspaceScanV1, BigKeyState> = {
           subject: [m.instance.id, key],
           status: 'firing',
           summary: `Big key on ${m.instance.id}: ${key} (${formatBytes(k.bytes)}, ${formatCount(k.length)} elements)`,
-          details: [`key: ${key} (${k.type}, pattern ${k.pattern})`, `memory: ${formatBytes(k.bytes)}`, `elements: ${formatCount(k.length)}`, `TTL: ${k.ttlMs < 0 ? 'none' : `${Math.round(k.ttlMs / 1000)} s`}`].join('\n'),
+          details: [
+            `key: ${key} (${k.type}, pattern ${k.pattern})`,
+            `memory: ${formatBytes(k.bytes)}`,
+            `elements: ${formatCount(k.length)}`,
+            `TTL: ${k.ttlMs < 0 ? 'none' : `${Math.round(k.ttlMs / 1000)} s`}`,
+          ].join('\n'),
           labels: { key, pattern: k.pattern },
-          hints: ['O(N) commands on a big key (HGETALL, SMEMBERS, LRANGE 0 -1) and deleting it with DEL block the server; split the key, read it incrementally (HSCAN/SSCAN) and delete it with UNLINK.'],
+          hints: [
+            'O(N) commands on a big key (HGETALL, SMEMBERS, LRANGE 0 -1) and deleting it with DEL block the server; split the key, read it incrementally (HSCAN/SSCAN) and delete it with UNLINK.',
+          ],
         }),
       );
     }
     for (const key of Object.keys(state.big)) {
       if (big[key] !== undefined) continue;
-      events.push(alertEvent({ ...base, subject: [m.instance.id, key], status: 'resolved', summary: `${key} on ${m.instance.id} is no longer big`, details: '' }));
+      events.push(
+        alertEvent({
+          ...base,
+          subject: [m.instance.id, key],
+          status: 'resolved',
+          summary: `${key} on ${m.instance.id} is no longer big`,
+          details: '',
+        }),
+      );
     }
     return { state: { big }, events };
   },
@@ -100,21 +144,48 @@ export const hotKeyDetector: Detector<HotKeysV1, HotKeyState> = {
     const cfg = ctx.settings.hotKeys;
     const seconds = Math.max(m.windowMs, 1) / 1000;
     const hot: Record<string, number> = {};
-    const rate = (k: HotKeysV1['keys'][number]) => (k.metric === 'lfu-counter' ? k.score : k.metric === 'commands' ? k.score / seconds : -1);
+    const rate = (k: HotKeysV1['keys'][number]) =>
+      k.metric === 'lfu-counter' ? k.score : k.metric === 'commands' ? k.score / seconds : -1;
     for (const k of m.keys) {
-      const isHot = (k.metric === 'lfu-counter' && k.score >= cfg.lfuCounter) || (k.metric === 'commands' && k.score / seconds >= cfg.commandsPerSecond);
+      const isHot =
+        (k.metric === 'lfu-counter' && k.score >= cfg.lfuCounter) ||
+        (k.metric === 'commands' && k.score / seconds >= cfg.commandsPerSecond);
       if (isHot) hot[k.key] = rate(k);
     }
     const events = [];
-    const base = { rule: 'hot-key', severity: 'warning' as const, cluster: m.instance.cluster, instance: m.instance.id, ts: ctx.now };
+    const base = {
+      rule: 'hot-key',
+      severity: 'warning' as const,
+      cluster: m.instance.cluster,
+      instance: m.instance.id,
+      ts: ctx.now,
+    };
     for (const k of m.keys) {
       if (hot[k.key] === undefined || state?.hot[k.key] !== undefined) continue;
       const how = k.metric === 'lfu-counter' ? `LFU counter ${k.score}` : `${Math.round(k.score / seconds)} commands/s`;
-      events.push(alertEvent({ ...base, subject: [m.instance.id, k.key], status: 'firing', summary: `Hot key on ${m.instance.id}: ${k.key} (${how})`, details: `key ${k.key} (pattern ${k.pattern}), observed by ${m.method} on ${m.observedOn} over ${Math.round(seconds)} s`, labels: { key: k.key, pattern: k.pattern, method: m.method }, hints: ['One hot key pins its load on one shard: cache it client-side, or spread it over several keys.'] }));
+      events.push(
+        alertEvent({
+          ...base,
+          subject: [m.instance.id, k.key],
+          status: 'firing',
+          summary: `Hot key on ${m.instance.id}: ${k.key} (${how})`,
+          details: `key ${k.key} (pattern ${k.pattern}), observed by ${m.method} on ${m.observedOn} over ${Math.round(seconds)} s`,
+          labels: { key: k.key, pattern: k.pattern, method: m.method },
+          hints: ['One hot key pins its load on one shard: cache it client-side, or spread it over several keys.'],
+        }),
+      );
     }
     for (const key of Object.keys(state?.hot ?? {})) {
       if (hot[key] !== undefined) continue;
-      events.push(alertEvent({ ...base, subject: [m.instance.id, key], status: 'resolved', summary: `${key} on ${m.instance.id} cooled down`, details: '' }));
+      events.push(
+        alertEvent({
+          ...base,
+          subject: [m.instance.id, key],
+          status: 'resolved',
+          summary: `${key} on ${m.instance.id} cooled down`,
+          details: '',
+        }),
+      );
     }
     return { state: { hot }, events };
   },

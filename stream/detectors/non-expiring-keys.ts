@@ -36,9 +36,19 @@ export const nonExpiringKeysDetector: Detector<InfoSampleV1, NonExpiringState> =
     if (!last || m.ts - last[0] >= POINT_SPACING_MS) points.push([m.ts, value]);
     const lowest = Math.min(value, ...points.map(([, v]) => v));
     const growth = value - lowest;
-    const { state: cond, transition } = stepCondition(current.cond, growth >= s.growthKeys, m.ts, { forMs: 0, clearForMs: 60_000 });
+    const { state: cond, transition } = stepCondition(current.cond, growth >= s.growthKeys, m.ts, {
+      forMs: 0,
+      clearForMs: 60_000,
+    });
     const minutes = Math.round(s.windowMs / 60_000);
-    const base = { rule: 'non-expiring-keys', cluster: m.instance.cluster, instance: m.instance.id, subject: [m.instance.id], ts: m.ts, labels: { window: `${minutes}m` } };
+    const base = {
+      rule: 'non-expiring-keys',
+      cluster: m.instance.cluster,
+      instance: m.instance.id,
+      subject: [m.instance.id],
+      ts: m.ts,
+      labels: { window: `${minutes}m` },
+    };
     const details = [
       `keys without TTL: ${formatCount(value)} (+${formatCount(growth)} in ${minutes} min)`,
       `all keys: ${formatCount(m.fields.keyspace_keys ?? 0)}, with TTL: ${formatCount(m.fields.keyspace_expires ?? 0)}`,
@@ -46,9 +56,28 @@ export const nonExpiringKeysDetector: Detector<InfoSampleV1, NonExpiringState> =
     ].join('\n');
     const events =
       transition === 'fire'
-        ? [alertEvent({ ...base, status: 'firing', severity: 'warning', summary: `${formatCount(growth)} new keys without TTL on ${m.instance.id} in ${minutes} min`, details, hints: ['A deploy that writes keys without EXPIRE (SET without EX, HSET/SADD/LPUSH with no EXPIRE after) is the usual cause.'] })]
+        ? [
+            alertEvent({
+              ...base,
+              status: 'firing',
+              severity: 'warning',
+              summary: `${formatCount(growth)} new keys without TTL on ${m.instance.id} in ${minutes} min`,
+              details,
+              hints: [
+                'A deploy that writes keys without EXPIRE (SET without EX, HSET/SADD/LPUSH with no EXPIRE after) is the usual cause.',
+              ],
+            }),
+          ]
         : transition === 'resolve'
-          ? [alertEvent({ ...base, status: 'resolved', severity: 'warning', summary: `keys without TTL on ${m.instance.id} stopped growing`, details })]
+          ? [
+              alertEvent({
+                ...base,
+                status: 'resolved',
+                severity: 'warning',
+                summary: `keys without TTL on ${m.instance.id} stopped growing`,
+                details,
+              }),
+            ]
           : [];
     return { state: { cond, points }, events };
   },
@@ -56,8 +85,14 @@ export const nonExpiringKeysDetector: Detector<InfoSampleV1, NonExpiringState> =
     if (event.status !== 'firing') return event;
     const top = await topPatternsWithoutTtl(io.clickhouse, io.database, event.cluster).catch(() => []);
     if (top.length === 0) return event;
-    const lines = top.map((p) => `${p.pattern}: ${formatCount(p.noTtl)} keys without TTL, ${formatBytes(p.bytes)}, e.g. ${p.example}`);
-    return { ...event, details: `${event.details}\n\nKey patterns without TTL (latest scan):\n${lines.join('\n')}`.slice(0, 8000), labels: { ...event.labels, pattern: top[0]!.pattern } };
+    const lines = top.map(
+      (p) => `${p.pattern}: ${formatCount(p.noTtl)} keys without TTL, ${formatBytes(p.bytes)}, e.g. ${p.example}`,
+    );
+    return {
+      ...event,
+      details: `${event.details}\n\nKey patterns without TTL (latest scan):\n${lines.join('\n')}`.slice(0, 8000),
+      labels: { ...event.labels, pattern: top[0]!.pattern },
+    };
   },
 };
 
@@ -73,8 +108,20 @@ FROM (
 GROUP BY pattern HAVING noTtl > 0 ORDER BY noTtl DESC LIMIT 3`;
 }
 
-async function topPatternsWithoutTtl(client: ClickHouseClient, database: string, cluster: string): Promise<Array<{ pattern: string; noTtl: number; bytes: number; example: string }>> {
-  const rs = await client.query({ query: patternsWithoutTtlSql(database, cluster).text, format: 'JSONEachRow', clickhouse_settings: { max_execution_time: 2 } });
-  return (await rs.json<{ pattern: string; noTtl: string; bytes: string; example: string }>()).map((r) => ({ pattern: r.pattern, noTtl: Number(r.noTtl), bytes: Number(r.bytes), example: r.example }));
+async function topPatternsWithoutTtl(
+  client: ClickHouseClient,
+  database: string,
+  cluster: string,
+): Promise<Array<{ pattern: string; noTtl: number; bytes: number; example: string }>> {
+  const rs = await client.query({
+    query: patternsWithoutTtlSql(database, cluster).text,
+    format: 'JSONEachRow',
+    clickhouse_settings: { max_execution_time: 2 },
+  });
+  return (await rs.json<{ pattern: string; noTtl: string; bytes: string; example: string }>()).map((r) => ({
+    pattern: r.pattern,
+    noTtl: Number(r.noTtl),
+    bytes: Number(r.bytes),
+    example: r.example,
+  }));
 }
-

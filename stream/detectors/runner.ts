@@ -15,7 +15,6 @@ import { loadStates, saveStates, type StoredState } from './state-store.ts';
 // seconds, and the hint queries use the primary key, so they normally take milliseconds.
 const ENRICH_TIMEOUT_MS = 400;
 
-
 export class DetectorRunner {
   private readonly states = new Map<string, StoredState>();
   private readonly dirty = new Set<string>();
@@ -46,7 +45,10 @@ export class DetectorRunner {
         const subject = d.subject(message);
         if (subject === undefined) continue;
         const k = key(d.name, subject);
-        const { state, events: out } = d.observe(message, this.states.get(k)?.state, { now: ts, settings: this.settings });
+        const { state, events: out } = d.observe(message, this.states.get(k)?.state, {
+          now: ts,
+          settings: this.settings,
+        });
         this.states.set(k, { detector: d.name, subject, state });
         this.dirty.add(k);
         events.push(...out);
@@ -63,9 +65,14 @@ export class DetectorRunner {
   async publish(events: readonly AlertEventV1[]): Promise<void> {
     if (events.length === 0) return;
     const enriched = await Promise.all(events.map((e) => this.enrich(e)));
-    await this.producer.send({ topic: TOPICS.alerts, acks: -1, messages: enriched.map((e) => ({ key: e.fingerprint, value: JSON.stringify(e) })) });
+    await this.producer.send({
+      topic: TOPICS.alerts,
+      acks: -1,
+      messages: enriched.map((e) => ({ key: e.fingerprint, value: JSON.stringify(e) })),
+    });
     this.stats.events += events.length;
-    for (const e of enriched) this.log.info({ rule: e.rule, status: e.status, cluster: e.cluster, instance: e.instance }, e.summary);
+    for (const e of enriched)
+      this.log.info({ rule: e.rule, status: e.status, cluster: e.cluster, instance: e.instance }, e.summary);
   }
 
   /** Saves the states changed since the last call. */
@@ -84,9 +91,14 @@ export class DetectorRunner {
     const d = this.active.find((x) => x.name === event.rule);
     if (!d?.enrich) return event;
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<AlertEventV1>((resolve) => (timer = setTimeout(() => resolve(event), ENRICH_TIMEOUT_MS)));
+    const timeout = new Promise<AlertEventV1>(
+      (resolve) => (timer = setTimeout(() => resolve(event), ENRICH_TIMEOUT_MS)),
+    );
     try {
-      return await Promise.race([d.enrich(event, { clickhouse: this.clickhouse, database: this.database }).catch(() => event), timeout]);
+      return await Promise.race([
+        d.enrich(event, { clickhouse: this.clickhouse, database: this.database }).catch(() => event),
+        timeout,
+      ]);
     } finally {
       clearTimeout(timer);
     }

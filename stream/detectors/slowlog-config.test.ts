@@ -6,10 +6,30 @@ import { blockingCommandDetector, slowlogStormDetector } from './slowlog-detecto
 
 const settings = defaultDetectorsConfig();
 const instance = { id: '10.0.0.1:7000', host: '10.0.0.1', port: 7000, cluster: 'orders' };
-const entry = (id: number, command: string, durationUs: number, atS: number): SlowlogEntry => ({ id, loggedAtS: atS, durationUs, command, args: ['user:*'], argCount: 2, argsTruncated: false, clientAddr: '10.0.0.9:5000', clientName: 'checkout' });
-const slowlog = (ts: number, entries: SlowlogEntry[]): SlowlogSampleV1 => ({ v: 1, kind: 'slowlog', ts, instance, collector: 'c', runId: 'r', entries, reset: false } as SlowlogSampleV1);
+const entry = (id: number, command: string, durationUs: number, atS: number): SlowlogEntry => ({
+  id,
+  loggedAtS: atS,
+  durationUs,
+  command,
+  args: ['user:*'],
+  argCount: 2,
+  argsTruncated: false,
+  clientAddr: '10.0.0.9:5000',
+  clientName: 'checkout',
+});
+const slowlog = (ts: number, entries: SlowlogEntry[]): SlowlogSampleV1 =>
+  ({ v: 1, kind: 'slowlog', ts, instance, collector: 'c', runId: 'r', entries, reset: false }) as SlowlogSampleV1;
 
-function run<M, S>(d: { observe(m: M, s: S | undefined, c: { now: number; settings: typeof settings }): { state: S | undefined; events: { status: string; summary: string }[] } }, ms: Array<[number, M]>) {
+function run<M, S>(
+  d: {
+    observe(
+      m: M,
+      s: S | undefined,
+      c: { now: number; settings: typeof settings },
+    ): { state: S | undefined; events: { status: string; summary: string }[] };
+  },
+  ms: Array<[number, M]>,
+) {
   let state: S | undefined;
   const out: { status: string; summary: string }[] = [];
   for (const [now, m] of ms) {
@@ -34,7 +54,11 @@ describe('blocking command detector', () => {
 
   it('ignores a short GET and a watched command under the duration threshold', () => {
     const t = 1_700_000_000_000;
-    expect(run(blockingCommandDetector, [[t, slowlog(t, [entry(1, 'get', 5_000_000, t / 1000), entry(2, 'keys', 20_000, t / 1000)])]])).toEqual([]);
+    expect(
+      run(blockingCommandDetector, [
+        [t, slowlog(t, [entry(1, 'get', 5_000_000, t / 1000), entry(2, 'keys', 20_000, t / 1000)])],
+      ]),
+    ).toEqual([]);
   });
 });
 
@@ -42,14 +66,35 @@ describe('slowlog storm detector', () => {
   it('fires when 50 slow entries land within a minute', () => {
     const t = 1_700_000_000_000;
     const entries = Array.from({ length: 60 }, (_, i) => entry(i, 'hgetall', 20_000, t / 1000));
-    const events = run(slowlogStormDetector, [[t, slowlog(t, entries.slice(0, 30))], [t + 5000, slowlog(t + 5000, entries.slice(30))]]);
+    const events = run(slowlogStormDetector, [
+      [t, slowlog(t, entries.slice(0, 30))],
+      [t + 5000, slowlog(t + 5000, entries.slice(30))],
+    ]);
     expect(events.map((e) => e.status)).toEqual(['firing']);
   });
 });
 
 describe('config findings detector', () => {
-  const finding = (rule: string, severity: ConfigFinding['severity']): ConfigFinding => ({ rule, severity, setting: rule, value: '0', recommendation: '> 0', message: `${rule} is risky` });
-  const audit = (findings: ConfigFinding[]): ConfigAuditSampleV1 => ({ v: 1, kind: 'config-audit', ts: 1, instance, collector: 'c', role: 'master', version: '7.0', rulesChecked: [], findings } as unknown as ConfigAuditSampleV1);
+  const finding = (rule: string, severity: ConfigFinding['severity']): ConfigFinding => ({
+    rule,
+    severity,
+    setting: rule,
+    value: '0',
+    recommendation: '> 0',
+    message: `${rule} is risky`,
+  });
+  const audit = (findings: ConfigFinding[]): ConfigAuditSampleV1 =>
+    ({
+      v: 1,
+      kind: 'config-audit',
+      ts: 1,
+      instance,
+      collector: 'c',
+      role: 'master',
+      version: '7.0',
+      rulesChecked: [],
+      findings,
+    }) as unknown as ConfigAuditSampleV1;
 
   it('alerts a warning once, ignores info, and resolves when the audit stops reporting it', () => {
     const events = run(configFindingsDetector, [

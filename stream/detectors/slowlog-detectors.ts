@@ -20,20 +20,49 @@ export const slowlogStormDetector: Detector<SlowlogSampleV1, SlowlogStormState> 
   observe(m, state, ctx) {
     const cfg = ctx.settings.slowlogStorm;
     const now = ctx.now;
-    const recent = [...(state?.recent ?? []), ...m.entries.map((e) => e.loggedAtS * 1000)].filter((t) => t >= now - 60_000).slice(-10_000);
+    const recent = [...(state?.recent ?? []), ...m.entries.map((e) => e.loggedAtS * 1000)]
+      .filter((t) => t >= now - 60_000)
+      .slice(-10_000);
     const lastSeen = m.entries.length > 0 ? now : (state?.lastSeen ?? 0);
-    const base = { rule: 'slowlog-storm', severity: 'warning' as const, cluster: m.instance.cluster, instance: m.instance.id, subject: [m.instance.id], ts: now };
+    const base = {
+      rule: 'slowlog-storm',
+      severity: 'warning' as const,
+      cluster: m.instance.cluster,
+      instance: m.instance.id,
+      subject: [m.instance.id],
+      ts: now,
+    };
     if (!state?.firingSince && recent.length >= cfg.entriesPerMinute) {
       const byCommand = new Map<string, number>();
       for (const e of m.entries) byCommand.set(e.command, (byCommand.get(e.command) ?? 0) + 1);
-      const top = [...byCommand].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([c, n]) => `${c.toUpperCase()} ×${n}`);
+      const top = [...byCommand]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 5)
+        .map(([c, n]) => `${c.toUpperCase()} ×${n}`);
       return {
         state: { recent, firingSince: now, lastSeen },
-        events: [alertEvent({ ...base, status: 'firing', summary: `${recent.length} slow commands in a minute on ${m.instance.id}`, details: `slowest commands just now: ${top.join(', ') || 'n/a'}` })],
+        events: [
+          alertEvent({
+            ...base,
+            status: 'firing',
+            summary: `${recent.length} slow commands in a minute on ${m.instance.id}`,
+            details: `slowest commands just now: ${top.join(', ') || 'n/a'}`,
+          }),
+        ],
       };
     }
     if (state?.firingSince && recent.length < cfg.entriesPerMinute && now - lastSeen >= cfg.quietMs) {
-      return { state: { recent, firingSince: null, lastSeen }, events: [alertEvent({ ...base, status: 'resolved', summary: `slow commands on ${m.instance.id} back to normal`, details: '' })] };
+      return {
+        state: { recent, firingSince: null, lastSeen },
+        events: [
+          alertEvent({
+            ...base,
+            status: 'resolved',
+            summary: `slow commands on ${m.instance.id} back to normal`,
+            details: '',
+          }),
+        ],
+      };
     }
     return { state: { recent, firingSince: state?.firingSince ?? null, lastSeen }, events: [] };
   },
@@ -69,16 +98,34 @@ export const blockingCommandDetector: Detector<SlowlogSampleV1, BlockingState> =
           subject: [m.instance.id, e.command],
           ts: ctx.now,
           summary: `${e.command.toUpperCase()} blocked ${m.instance.id} for ${(e.durationUs / 1000).toFixed(0)} ms`,
-          details: [`${e.command.toUpperCase()} ${e.args.join(' ')}`.trim(), `client ${e.clientAddr || '?'}${e.clientName ? ` (${e.clientName})` : ''}`, `logged at ${new Date(e.loggedAtS * 1000).toISOString()}`].join('\n'),
+          details: [
+            `${e.command.toUpperCase()} ${e.args.join(' ')}`.trim(),
+            `client ${e.clientAddr || '?'}${e.clientName ? ` (${e.clientName})` : ''}`,
+            `logged at ${new Date(e.loggedAtS * 1000).toISOString()}`,
+          ].join('\n'),
           labels: { command: e.command, client: e.clientName || e.clientAddr },
-          hints: ['A master blocked longer than cluster-node-timeout is failed over. Rename or deny this command (ACL), or use SCAN / UNLINK / smaller keys.'],
+          hints: [
+            'A master blocked longer than cluster-node-timeout is failed over. Rename or deny this command (ACL), or use SCAN / UNLINK / smaller keys.',
+          ],
         }),
       );
     }
     for (const [command, last] of Object.entries(firing)) {
       if (ctx.now - last < cfg.quietMs) continue;
       delete firing[command];
-      events.push(alertEvent({ rule: 'blocking-command', status: 'resolved', severity: 'warning', cluster: m.instance.cluster, instance: m.instance.id, subject: [m.instance.id, command], ts: ctx.now, summary: `no ${command.toUpperCase()} blocking ${m.instance.id} for ${Math.round(cfg.quietMs / 60_000)} min`, details: '' }));
+      events.push(
+        alertEvent({
+          rule: 'blocking-command',
+          status: 'resolved',
+          severity: 'warning',
+          cluster: m.instance.cluster,
+          instance: m.instance.id,
+          subject: [m.instance.id, command],
+          ts: ctx.now,
+          summary: `no ${command.toUpperCase()} blocking ${m.instance.id} for ${Math.round(cfg.quietMs / 60_000)} min`,
+          details: '',
+        }),
+      );
     }
     return { state: { firing }, events };
   },

@@ -25,12 +25,21 @@ export async function loadStates(client: ClickHouseClient, database: string): Pr
   });
 }
 
-export async function saveStates(client: ClickHouseClient, database: string, states: readonly StoredState[]): Promise<void> {
+export async function saveStates(
+  client: ClickHouseClient,
+  database: string,
+  states: readonly StoredState[],
+): Promise<void> {
   if (states.length === 0) return;
   const now = Date.now();
   await client.insert({
     table: identifier(`${database}.detector_state`).text,
-    values: states.map((s) => ({ detector: s.detector, subject: s.subject, state: JSON.stringify(s.state ?? null), updated_ms: now })),
+    values: states.map((s) => ({
+      detector: s.detector,
+      subject: s.subject,
+      state: JSON.stringify(s.state ?? null),
+      updated_ms: now,
+    })),
     format: 'JSONEachRow',
   });
 }

@@ -5,7 +5,15 @@ import { sourceColumns, type KafkaSource, type TableRows } from './source.ts';
 
 export function hotkeysRows(m: HotKeysV1, src: KafkaSource): TableRows {
   const kafka = sourceColumns(src);
-  const common = { ts: Math.floor(m.ts / 1000), ts_ms: m.ts, cluster: m.instance.cluster, instance: m.instance.id, observed_on: m.observedOn, method: m.method, window_ms: m.windowMs };
+  const common = {
+    ts: Math.floor(m.ts / 1000),
+    ts_ms: m.ts,
+    cluster: m.instance.cluster,
+    instance: m.instance.id,
+    observed_on: m.observedOn,
+    method: m.method,
+    window_ms: m.windowMs,
+  };
   const noSlot = { slot: -1, slot_keys: 0, slot_cpu_us: 0, slot_net_in_bytes: 0, slot_net_out_bytes: 0 };
   const rankIn = new Map<string, number>();
   const keys = m.keys.map((k) => {

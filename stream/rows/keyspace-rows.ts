@@ -5,7 +5,13 @@ import { sourceColumns, type KafkaSource, type TableRows } from './source.ts';
 
 export function keyspaceRows(m: KeyspaceScanV1, src: KafkaSource): TableRows {
   const kafka = sourceColumns(src);
-  const common = { ts: Math.floor(m.ts / 1000), ts_ms: m.ts, cluster: m.instance.cluster, instance: m.instance.id, scanned_on: m.scannedOn.id };
+  const common = {
+    ts: Math.floor(m.ts / 1000),
+    ts_ms: m.ts,
+    cluster: m.instance.cluster,
+    instance: m.instance.id,
+    scanned_on: m.scannedOn.id,
+  };
   const s = m.stats;
   const patterns = m.patterns.map((p) => ({
     ...common,
@@ -33,7 +39,18 @@ export function keyspaceRows(m: KeyspaceScanV1, src: KafkaSource): TableRows {
     ...kafka,
   }));
   const big = (ranking: 'bytes' | 'length', keys: BigKey[]) =>
-    keys.map((k, i) => ({ ...common, ranking, rank: i + 1, key: k.key, pattern: k.pattern, type: k.type, bytes: k.bytes, length: k.length, ttl_ms: k.ttlMs, ...kafka }));
+    keys.map((k, i) => ({
+      ...common,
+      ranking,
+      rank: i + 1,
+      key: k.key,
+      pattern: k.pattern,
+      type: k.type,
+      bytes: k.bytes,
+      length: k.length,
+      ttl_ms: k.ttlMs,
+      ...kafka,
+    }));
   return new Map<string, Record<string, unknown>[]>([
     ['key_patterns', patterns],
     ['big_keys', [...big('bytes', m.topKeysByBytes), ...big('length', m.topKeysByLength)]],

@@ -23,5 +23,9 @@ export async function startChatEndpoint(): Promise<ChatEndpoint> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
-  return { url: `http://127.0.0.1:${port}/hook/secret-token`, received, close: () => new Promise((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${port}/hook/secret-token`,
+    received,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
 }

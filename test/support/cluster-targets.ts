@@ -33,7 +33,10 @@ export async function clusterTargets(timeoutMs = 2000): Promise<ClusterTargets> 
     const redis = connectRedis({ host: n.host, port: n.port }, timeoutMs);
     redis.on('error', () => {});
     await redis.connect();
-    targets.push({ ref: { id: `${n.host}:${n.port}`, host: n.host, port: n.port, cluster: 'local', nodeId: n.id }, redis });
+    targets.push({
+      ref: { id: `${n.host}:${n.port}`, host: n.host, port: n.port, cluster: 'local', nodeId: n.id },
+      redis,
+    });
   }
   return {
     targets,

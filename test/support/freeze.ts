@@ -5,7 +5,14 @@ import { parseClusterNodes, type ClusterNode } from '../../collectors/topology/p
 
 export async function clusterNodes(seed: string): Promise<ClusterNode[]> {
   const [host, port] = seed.split(':');
-  const r = new Redis({ host, port: Number(port), lazyConnect: true, connectTimeout: 1000, commandTimeout: 1000, maxRetriesPerRequest: 0 });
+  const r = new Redis({
+    host,
+    port: Number(port),
+    lazyConnect: true,
+    connectTimeout: 1000,
+    commandTimeout: 1000,
+    maxRetriesPerRequest: 0,
+  });
   r.on('error', () => {});
   try {
     await r.connect();

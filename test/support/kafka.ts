@@ -5,14 +5,23 @@ import type { Config } from '../../common/config.ts';
 import { quietLog } from './pipeline.ts';
 
 /** Produces raw values to a topic (keys given), creating redscope's topics if needed. */
-export async function produceRaw(config: Config, topic: string, messages: Array<{ key: string; value: string }>): Promise<void> {
+export async function produceRaw(
+  config: Config,
+  topic: string,
+  messages: Array<{ key: string; value: string }>,
+): Promise<void> {
   const kafka = createKafka(config.kafka, quietLog);
   await ensureTopics(kafka, [...SAMPLE_TOPICS, TOPICS.deadLetter], config.kafka.topicPartitions);
   // Idempotent, so a send retried on a freshly started broker is not written twice.
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
+  const producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
   await producer.connect();
   try {
-    for (let i = 0; i < messages.length; i += 1000) await producer.send({ topic, acks: -1, messages: messages.slice(i, i + 1000) });
+    for (let i = 0; i < messages.length; i += 1000)
+      await producer.send({ topic, acks: -1, messages: messages.slice(i, i + 1000) });
   } finally {
     await producer.disconnect();
   }
@@ -22,7 +31,11 @@ export async function produceRaw(config: Config, topic: string, messages: Array<
  * Sets new consumer groups to start at the current end of the given topics, so a test
  * sees only what happens after it started, not what earlier runs left in shared topics.
  */
-export async function startGroupsAtEnd(config: Config, groupIds: readonly string[], topics: readonly string[]): Promise<void> {
+export async function startGroupsAtEnd(
+  config: Config,
+  groupIds: readonly string[],
+  topics: readonly string[],
+): Promise<void> {
   const kafka = createKafka(config.kafka, quietLog);
   await ensureTopics(kafka, topics, config.kafka.topicPartitions);
   const admin = kafka.admin();
@@ -30,7 +43,12 @@ export async function startGroupsAtEnd(config: Config, groupIds: readonly string
   try {
     for (const topic of topics) {
       const ends = await admin.fetchTopicOffsets(topic);
-      for (const groupId of groupIds) await admin.setOffsets({ groupId, topic, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
+      for (const groupId of groupIds)
+        await admin.setOffsets({
+          groupId,
+          topic,
+          partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })),
+        });
     }
   } finally {
     await admin.disconnect();

@@ -20,7 +20,12 @@ export function testConfig(name = uniqueName('t')): Config {
     ...base,
     kafka: { ...base.kafka, brokers: endpoints.kafkaBrokers, clientId: `redscope-${name}` },
     clickhouse: { ...base.clickhouse, url: endpoints.clickhouseUrl, database: `redscope_${name}` },
-    collector: { ...base.collector, clusters: [{ name: 'local', seeds: endpoints.redisSeeds.slice(0, 1) }], infoEveryMs: 500, health: { host: '127.0.0.1', port: 0 } },
+    collector: {
+      ...base.collector,
+      clusters: [{ name: 'local', seeds: endpoints.redisSeeds.slice(0, 1) }],
+      infoEveryMs: 500,
+      health: { host: '127.0.0.1', port: 0 },
+    },
     stream: { ...base.stream, groupId: `redscope-${name}`, lingerMs: 200 },
   };
 }
@@ -34,7 +39,11 @@ export async function dropDatabase(config: Config): Promise<void> {
 }
 
 /** Polls `fn` until it returns a value accepted by `done`, or fails with the last value seen. */
-export async function eventually<T>(fn: () => Promise<T>, done: (v: T) => boolean, opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T>,
+  done: (v: T) => boolean,
+  opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<T> {
   const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
   let last: T | undefined;
   let lastErr: unknown;
@@ -47,5 +56,7 @@ export async function eventually<T>(fn: () => Promise<T>, done: (v: T) => boolea
     }
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 250));
   }
-  throw new Error(`timed out waiting for ${opts.what ?? 'condition'}; last value: ${JSON.stringify(last)}${lastErr ? `; last error: ${String(lastErr)}` : ''}`);
+  throw new Error(
+    `timed out waiting for ${opts.what ?? 'condition'}; last value: ${JSON.stringify(last)}${lastErr ? `; last error: ${String(lastErr)}` : ''}`,
+  );
 }

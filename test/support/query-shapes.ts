@@ -4,7 +4,13 @@
 import { alertHistorySql, alertStateSql } from '../../api/queries/alerts.ts';
 import { freshnessSql } from '../../api/queries/freshness.ts';
 import { instanceMetricsSql } from '../../api/queries/instance-metrics.ts';
-import { clusterStatesSql, clustersSql, instancesSql, instanceStatusSql, topologyViewSql } from '../../api/queries/inventory.ts';
+import {
+  clusterStatesSql,
+  clustersSql,
+  instancesSql,
+  instanceStatusSql,
+  topologyViewSql,
+} from '../../api/queries/inventory.ts';
 import { bigKeysSql, hotKeysSql, keyPatternsSql, patternGrowthSql } from '../../api/queries/keys.ts';
 import { planSeries, planSummary } from '../../api/queries/latency-tier.ts';
 import { latencySeriesSql, latencySummarySql } from '../../api/queries/latency.ts';
@@ -31,35 +37,135 @@ export const QUERY_SHAPES: QueryShape[] = [
   { name: 'failover hints: slowlog around', build: (db) => failoverSlowlogSql(db, 'orders', '10.0.0.1:7000', now) },
   {
     name: 'instance metrics',
-    build: (db) => instanceMetricsSql({ database: db, instance: "10.0.0.1:7000'x", names: ['used_memory', "a'b"], fromSec: now - 3600, toSec: now, stepSec: 60 }),
+    build: (db) =>
+      instanceMetricsSql({
+        database: db,
+        instance: "10.0.0.1:7000'x",
+        names: ['used_memory', "a'b"],
+        fromSec: now - 3600,
+        toSec: now,
+        stepSec: 60,
+      }),
   },
   // API (api/queries/*): every tier and the stitched hour+minute summary, with cursors and hostile values.
   ...(['raw', 'minute', 'hour'] as const).flatMap((tier) => {
     const range = { raw: 1800, minute: 86400, hour: 7 * 86400 }[tier];
     const plan = planSeries({ fromSec: now - range, toSec: now, stepSec: 60 });
     return [
-      { name: `latency series ${tier}, cluster`, build: (db: string) => latencySeriesSql({ database: db, cluster: "c'1", commands: ['get', "x'y"] }, plan) },
-      { name: `latency series ${tier}, instance`, build: (db: string) => latencySeriesSql({ database: db, cluster: 'compat', instance: '10.0.0.1:7000' }, plan) },
-      { name: `latency summary ${tier}`, build: (db: string) => latencySummarySql({ database: db, cluster: 'compat' }, planSummary({ fromSec: now - range, toSec: now }), { order: 'p99', limit: 10, minCalls: 1 }) },
+      {
+        name: `latency series ${tier}, cluster`,
+        build: (db: string) => latencySeriesSql({ database: db, cluster: "c'1", commands: ['get', "x'y"] }, plan),
+      },
+      {
+        name: `latency series ${tier}, instance`,
+        build: (db: string) => latencySeriesSql({ database: db, cluster: 'compat', instance: '10.0.0.1:7000' }, plan),
+      },
+      {
+        name: `latency summary ${tier}`,
+        build: (db: string) =>
+          latencySummarySql({ database: db, cluster: 'compat' }, planSummary({ fromSec: now - range, toSec: now }), {
+            order: 'p99',
+            limit: 10,
+            minCalls: 1,
+          }),
+      },
     ];
   }),
-  { name: 'latency summary, minute only', build: (db) => latencySummarySql({ database: db, cluster: 'compat', instance: '10.0.0.1:7000' }, planSummary({ fromSec: now - 5400, toSec: now - 3700 }), { order: 'usec_per_call', limit: 5, minCalls: 2 }) },
+  {
+    name: 'latency summary, minute only',
+    build: (db) =>
+      latencySummarySql(
+        { database: db, cluster: 'compat', instance: '10.0.0.1:7000' },
+        planSummary({ fromSec: now - 5400, toSec: now - 3700 }),
+        { order: 'usec_per_call', limit: 5, minCalls: 2 },
+      ),
+  },
   { name: 'inventory: instances', build: (db) => instancesSql(db, 'compat', 0) },
   { name: 'inventory: clusters', build: (db) => clustersSql(db, 0) },
   { name: 'inventory: cluster states', build: (db) => clusterStatesSql(db, now - 600) },
   { name: 'inventory: topology view', build: (db) => topologyViewSql(db, 'compat', now - 600) },
   { name: 'inventory: instance status', build: (db) => instanceStatusSql(db, 'compat', now - 86400) },
-  { name: 'topology changes', build: (db) => topologyChangesSql({ database: db, cluster: 'compat', fromSec: now - 3600, toSec: now, kinds: ['role', 'slots'], node: "n'1", after: [now * 1000, 'i', 'role', 'n', -1], limit: 10 }) },
+  {
+    name: 'topology changes',
+    build: (db) =>
+      topologyChangesSql({
+        database: db,
+        cluster: 'compat',
+        fromSec: now - 3600,
+        toSec: now,
+        kinds: ['role', 'slots'],
+        node: "n'1",
+        after: [now * 1000, 'i', 'role', 'n', -1],
+        limit: 10,
+      }),
+  },
   {
     name: 'slowlog entries',
-    build: (db) => slowlogEntriesSql({ database: db, cluster: 'compat', fromSec: now - 3600, toSec: now, instance: '10.0.0.1:7000', command: 'get', client: "1.2.3.4'", minDurationUs: 10 }, { after: [now, 'i', 5, 'r'], limit: 10 }),
+    build: (db) =>
+      slowlogEntriesSql(
+        {
+          database: db,
+          cluster: 'compat',
+          fromSec: now - 3600,
+          toSec: now,
+          instance: '10.0.0.1:7000',
+          command: 'get',
+          client: "1.2.3.4'",
+          minDurationUs: 10,
+        },
+        { after: [now, 'i', 5, 'r'], limit: 10 },
+      ),
   },
-  { name: 'slowlog groups', build: (db) => slowlogGroupsSql({ database: db, cluster: 'compat', fromSec: now - 3600, toSec: now }) },
-  { name: 'big keys', build: (db) => bigKeysSql({ database: db, cluster: 'compat', instance: '10.0.0.1:7000', sinceSec: now - 86400 }, 'bytes', { after: [1000, 'i', "k'"], limit: 10 }) },
-  { name: 'hot keys', build: (db) => hotKeysSql({ database: db, cluster: 'compat', sinceSec: now - 86400 }, undefined, { after: ['lfu-counter', 1.5, 'i', 'k', -1], limit: 10 }) },
-  { name: 'key patterns', build: (db) => keyPatternsSql({ database: db, cluster: 'compat', sinceSec: now - 86400 }, 'no_ttl', { after: [10, 'user:*'], limit: 10 }) },
-  { name: 'key pattern growth', build: (db) => patternGrowthSql({ database: db, cluster: 'compat', sinceSec: now - 7 * 86400, toSec: now }, 'bytes', 10) },
-  { name: 'alert history', build: (db) => alertHistorySql({ database: db, cluster: 'compat', fromSec: now - 86400, toSec: now, rule: 'failover', transitions: ['fired', 'resolved'], after: [now * 1000, 'f', 'fired', ''], limit: 10 }) },
-  { name: 'alert state', build: (db) => alertStateSql({ database: db, status: 'firing', after: [now * 1000, 'f'], limit: 10 }) },
+  {
+    name: 'slowlog groups',
+    build: (db) => slowlogGroupsSql({ database: db, cluster: 'compat', fromSec: now - 3600, toSec: now }),
+  },
+  {
+    name: 'big keys',
+    build: (db) =>
+      bigKeysSql({ database: db, cluster: 'compat', instance: '10.0.0.1:7000', sinceSec: now - 86400 }, 'bytes', {
+        after: [1000, 'i', "k'"],
+        limit: 10,
+      }),
+  },
+  {
+    name: 'hot keys',
+    build: (db) =>
+      hotKeysSql({ database: db, cluster: 'compat', sinceSec: now - 86400 }, undefined, {
+        after: ['lfu-counter', 1.5, 'i', 'k', -1],
+        limit: 10,
+      }),
+  },
+  {
+    name: 'key patterns',
+    build: (db) =>
+      keyPatternsSql({ database: db, cluster: 'compat', sinceSec: now - 86400 }, 'no_ttl', {
+        after: [10, 'user:*'],
+        limit: 10,
+      }),
+  },
+  {
+    name: 'key pattern growth',
+    build: (db) =>
+      patternGrowthSql({ database: db, cluster: 'compat', sinceSec: now - 7 * 86400, toSec: now }, 'bytes', 10),
+  },
+  {
+    name: 'alert history',
+    build: (db) =>
+      alertHistorySql({
+        database: db,
+        cluster: 'compat',
+        fromSec: now - 86400,
+        toSec: now,
+        rule: 'failover',
+        transitions: ['fired', 'resolved'],
+        after: [now * 1000, 'f', 'fired', ''],
+        limit: 10,
+      }),
+  },
+  {
+    name: 'alert state',
+    build: (db) => alertStateSql({ database: db, status: 'firing', after: [now * 1000, 'f'], limit: 10 }),
+  },
   { name: 'freshness', build: (db) => freshnessSql(db, { windowSec: 900, nowSec: now, cluster: 'compat' }) },
 ];

@@ -35,7 +35,12 @@ export function expectContract(topic: SampleTopic, value: unknown): void {
 }
 
 /** Runs one sample and checks every message against its topic's contract. */
-export async function sampleOf<T>(sampler: Sampler, target: Target, ctx: SamplerContext, topic: SampleTopic): Promise<T[]> {
+export async function sampleOf<T>(
+  sampler: Sampler,
+  target: Target,
+  ctx: SamplerContext,
+  topic: SampleTopic,
+): Promise<T[]> {
   const samples: Sample[] = await sampler.sample(target, ctx, new AbortController().signal);
   for (const s of samples) {
     expect(s.topic).toBe(topic);

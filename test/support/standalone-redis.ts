@@ -28,7 +28,11 @@ export async function startStandaloneRedis(name: string, args: string[] = []): P
   const port = await freePort();
   const dir = join(process.cwd(), '.redscope', 'test-redis', `${name}-${port}`);
   mkdirSync(dir, { recursive: true });
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...args], { stdio: 'ignore' });
+  const child: ChildProcess = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...args],
+    { stdio: 'ignore' },
+  );
   const clients: Redis[] = [];
   const client = () => {
     const r = new Redis({ port, host: '127.0.0.1', lazyConnect: false, maxRetriesPerRequest: 1 });

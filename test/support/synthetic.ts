@@ -11,7 +11,13 @@ export function syntheticInfo(cluster: string, i: number, instances = 6): InfoSa
     collector: 'test',
     durationUs: 150,
     role: 'master',
-    fields: { connected_clients: 10 + (i % 7), used_memory: 1_000_000 + i, keyspace_keys: i, keyspace_expires: 0, keyspace_keys_without_ttl: i },
+    fields: {
+      connected_clients: 10 + (i % 7),
+      used_memory: 1_000_000 + i,
+      keyspace_keys: i,
+      keyspace_expires: 0,
+      keyspace_keys_without_ttl: i,
+    },
     text: { redis_version: '7.0.15', role: 'master' },
     commands: [
       { command: 'get', calls: i * 10, usec: i * 20, callsDelta: 10, usecDelta: 20, p50Us: 1.5, p99Us: 4, p999Us: 9 },

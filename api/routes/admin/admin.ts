@@ -12,10 +12,17 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         summary: 'The calling token’s name and scope',
         tags: ['admin'],
-        response: { 200: Type.Object({ name: Type.String(), scope: Type.String(), authEnabled: Type.Boolean() }), 401: ErrorResponse },
+        response: {
+          200: Type.Object({ name: Type.String(), scope: Type.String(), authEnabled: Type.Boolean() }),
+          401: ErrorResponse,
+        },
       },
     },
-    async (req) => ({ name: req.principal?.name ?? 'anonymous', scope: req.principal?.scope ?? (app.tokens.enabled ? 'none' : 'admin'), authEnabled: app.tokens.enabled }),
+    async (req) => ({
+      name: req.principal?.name ?? 'anonymous',
+      scope: req.principal?.scope ?? (app.tokens.enabled ? 'none' : 'admin'),
+      authEnabled: app.tokens.enabled,
+    }),
   );
 
   app.post(

@@ -10,10 +10,17 @@ import { cursorScope, openCursor, pageOf } from '../../schemas/cursor.ts';
 import { ErrorResponse } from '../../schemas/errors.ts';
 import { resolveTimeRange } from '../../schemas/time-range.ts';
 
-const RuleName = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.:-]+$', description: 'detector name, e.g. failover' });
+const RuleName = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  pattern: '^[A-Za-z0-9_.:-]+$',
+  description: 'detector name, e.g. failover',
+});
 const Severity = Type.Union([Type.Literal('info'), Type.Literal('warning'), Type.Literal('critical')]);
 const Range = {
-  from: Type.Optional(Type.String({ maxLength: 40, description: 'ISO 8601 or unix seconds; default: `to` minus 24 h' })),
+  from: Type.Optional(
+    Type.String({ maxLength: 40, description: 'ISO 8601 or unix seconds; default: `to` minus 24 h' }),
+  ),
   to: Type.Optional(Type.String({ maxLength: 40, description: 'ISO 8601 or unix seconds; default: now' })),
 };
 
@@ -50,7 +57,10 @@ const AlertState = Type.Object({
   hints: Type.Array(Type.String()),
 });
 
-const EventsQuery = Type.Object({ ...Range, rule: Type.Optional(RuleName), severity: Type.Optional(Severity), ...PageQuery }, { additionalProperties: false });
+const EventsQuery = Type.Object(
+  { ...Range, rule: Type.Optional(RuleName), severity: Type.Optional(Severity), ...PageQuery },
+  { additionalProperties: false },
+);
 const HistoryQuery = Type.Object(
   {
     ...Range,
@@ -76,9 +86,19 @@ const StateQuery = Type.Object(
 
 function transition(r: AlertHistoryRow) {
   return {
-    tsMs: Number(r.ts_ms), fingerprint: r.fingerprint, rule: r.rule, cluster: r.cluster, instance: r.instance, severity: r.severity,
-    transition: r.transition, status: r.status, summary: r.summary, details: r.details, hints: r.hints,
-    labels: Object.fromEntries(r.label_names.map((n, i) => [n, r.label_values[i] ?? ''])), receiver: r.receiver,
+    tsMs: Number(r.ts_ms),
+    fingerprint: r.fingerprint,
+    rule: r.rule,
+    cluster: r.cluster,
+    instance: r.instance,
+    severity: r.severity,
+    transition: r.transition,
+    status: r.status,
+    summary: r.summary,
+    details: r.details,
+    hints: r.hints,
+    labels: Object.fromEntries(r.label_names.map((n, i) => [n, r.label_values[i] ?? ''])),
+    receiver: r.receiver,
   };
 }
 
@@ -86,7 +106,10 @@ function transition(r: AlertHistoryRow) {
 function eventFields(json: string): { summary: string; hints: string[] } {
   try {
     const e = JSON.parse(json) as { summary?: unknown; hints?: unknown };
-    return { summary: typeof e.summary === 'string' ? e.summary : '', hints: Array.isArray(e.hints) ? e.hints.filter((h): h is string => typeof h === 'string') : [] };
+    return {
+      summary: typeof e.summary === 'string' ? e.summary : '',
+      hints: Array.isArray(e.hints) ? e.hints.filter((h): h is string => typeof h === 'string') : [],
+    };
   } catch {
     return { summary: '', hints: [] };
   }
@@ -110,12 +133,27 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const q = req.query;
       const limit = q.limit ?? 100;
-      const scope = cursorScope('events', { cluster: req.params.cluster, rule: q.rule, severity: q.severity, from: q.from, to: q.to });
+      const scope = cursorScope('events', {
+        cluster: req.params.cluster,
+        rule: q.rule,
+        severity: q.severity,
+        from: q.from,
+        to: q.to,
+      });
       const cursor = openCursor(q.cursor, scope, HISTORY_SHAPE);
       const range = cursor?.range ?? resolveTimeRange(q, undefined, 86400);
       const rows = await selectRows<AlertHistoryRow>(
         app.clickhouse,
-        alertHistorySql({ database: app.database, cluster: req.params.cluster, ...range, rule: q.rule, severity: q.severity, transitions: ['fired', 'resolved'], after: cursor?.key, limit }),
+        alertHistorySql({
+          database: app.database,
+          cluster: req.params.cluster,
+          ...range,
+          rule: q.rule,
+          severity: q.severity,
+          transitions: ['fired', 'resolved'],
+          after: cursor?.key,
+          limit,
+        }),
       );
       const page = pageOf(rows, limit, scope, historyKey, range);
       return { items: page.rows.map(transition), nextCursor: page.nextCursor };
@@ -124,19 +162,46 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/alerts',
-    { schema: { summary: 'Current state of every alert, most recently changed first', tags: ['events'], querystring: StateQuery, response: { 200: Page(AlertState), 400: ErrorResponse } } },
+    {
+      schema: {
+        summary: 'Current state of every alert, most recently changed first',
+        tags: ['events'],
+        querystring: StateQuery,
+        response: { 200: Page(AlertState), 400: ErrorResponse },
+      },
+    },
     async (req) => {
       const q = req.query;
       const limit = q.limit ?? 100;
       const scope = cursorScope('alerts', { cluster: q.cluster, status: q.status, severity: q.severity, rule: q.rule });
       const after = openCursor(q.cursor, scope, ['number', 'string'])?.key;
-      const rows = await selectRows<AlertStateRow>(app.clickhouse, alertStateSql({ database: app.database, cluster: q.cluster, status: q.status, severity: q.severity, rule: q.rule, after, limit }));
+      const rows = await selectRows<AlertStateRow>(
+        app.clickhouse,
+        alertStateSql({
+          database: app.database,
+          cluster: q.cluster,
+          status: q.status,
+          severity: q.severity,
+          rule: q.rule,
+          after,
+          limit,
+        }),
+      );
       const page = pageOf(rows, limit, scope, (r) => [Number(r.changed_at_ms), r.fingerprint]);
       return {
         items: page.rows.map((r) => ({
-          fingerprint: r.fingerprint, rule: r.rule, cluster: r.cluster, instance: r.instance, severity: r.severity, status: r.status,
-          firingSinceMs: Number(r.firing_since_ms), resolvedAtMs: Number(r.resolved_at_ms) > 0 ? Number(r.resolved_at_ms) : null,
-          lastEventMs: Number(r.last_event_ts_ms), changedAtMs: Number(r.changed_at_ms), notifiedStatus: r.notified_status, flaps: Number(r.flaps),
+          fingerprint: r.fingerprint,
+          rule: r.rule,
+          cluster: r.cluster,
+          instance: r.instance,
+          severity: r.severity,
+          status: r.status,
+          firingSinceMs: Number(r.firing_since_ms),
+          resolvedAtMs: Number(r.resolved_at_ms) > 0 ? Number(r.resolved_at_ms) : null,
+          lastEventMs: Number(r.last_event_ts_ms),
+          changedAtMs: Number(r.changed_at_ms),
+          notifiedStatus: r.notified_status,
+          flaps: Number(r.flaps),
           ...eventFields(r.event),
         })),
         nextCursor: page.nextCursor,
@@ -146,18 +211,40 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/alerts/history',
-    { schema: { summary: 'Alert history: every fired, resolved and notified transition', tags: ['events'], querystring: HistoryQuery, response: { 200: Page(Transition), 400: ErrorResponse } } },
+    {
+      schema: {
+        summary: 'Alert history: every fired, resolved and notified transition',
+        tags: ['events'],
+        querystring: HistoryQuery,
+        response: { 200: Page(Transition), 400: ErrorResponse },
+      },
+    },
     async (req) => {
       const q = req.query;
       const limit = q.limit ?? 100;
-      const scope = cursorScope('alert-history', { cluster: q.cluster, rule: q.rule, severity: q.severity, fingerprint: q.fingerprint, transition: q.transition, from: q.from, to: q.to });
+      const scope = cursorScope('alert-history', {
+        cluster: q.cluster,
+        rule: q.rule,
+        severity: q.severity,
+        fingerprint: q.fingerprint,
+        transition: q.transition,
+        from: q.from,
+        to: q.to,
+      });
       const cursor = openCursor(q.cursor, scope, HISTORY_SHAPE);
       const range = cursor?.range ?? resolveTimeRange(q, undefined, 86400);
       const rows = await selectRows<AlertHistoryRow>(
         app.clickhouse,
         alertHistorySql({
-          database: app.database, cluster: q.cluster, ...range, rule: q.rule, severity: q.severity, fingerprint: q.fingerprint,
-          transitions: q.transition ? [q.transition] : undefined, after: cursor?.key, limit,
+          database: app.database,
+          cluster: q.cluster,
+          ...range,
+          rule: q.rule,
+          severity: q.severity,
+          fingerprint: q.fingerprint,
+          transitions: q.transition ? [q.transition] : undefined,
+          after: cursor?.key,
+          limit,
         }),
       );
       const page = pageOf(rows, limit, scope, historyKey, range);

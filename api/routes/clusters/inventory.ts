@@ -23,7 +23,12 @@ const InstancesQuery = Type.Object(
  * no serialisation on a hit. A page may be up to twice `inventoryMs` old (a page rendered
  * from a list just before the list expires).
  */
-async function sendCachedPage(app: FastifyInstance, req: FastifyRequest, reply: FastifyReply, build: () => Promise<object>) {
+async function sendCachedPage(
+  app: FastifyInstance,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  build: () => Promise<object>,
+) {
   const key = `page:${req.url}`;
   let body = app.inventoryCache.get(key) as string | undefined;
   if (body === undefined) {
@@ -36,16 +41,24 @@ async function sendCachedPage(app: FastifyInstance, req: FastifyRequest, reply: 
 const route: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/clusters',
-    { schema: { summary: 'Clusters with an instance sampled in the last 24 h', tags: ['inventory'], querystring: ListQuery, response: { 200: Page(Cluster), 400: ErrorResponse } } },
-    (req, reply) => sendCachedPage(app, req, reply, async () => {
-      const limit = req.query.limit ?? 100;
-      const scope = cursorScope('clusters', {});
-      const after = openCursor(req.query.cursor, scope, ['string'])?.key;
-      const all = await loadClusters(app);
-      const rows = after ? all.filter((c) => c.name > after[0]!) : all;
-      const page = pageOf(rows.slice(0, limit + 1), limit, scope, (c) => [c.name]);
-      return { items: page.rows, nextCursor: page.nextCursor };
-    }),
+    {
+      schema: {
+        summary: 'Clusters with an instance sampled in the last 24 h',
+        tags: ['inventory'],
+        querystring: ListQuery,
+        response: { 200: Page(Cluster), 400: ErrorResponse },
+      },
+    },
+    (req, reply) =>
+      sendCachedPage(app, req, reply, async () => {
+        const limit = req.query.limit ?? 100;
+        const scope = cursorScope('clusters', {});
+        const after = openCursor(req.query.cursor, scope, ['string'])?.key;
+        const all = await loadClusters(app);
+        const rows = after ? all.filter((c) => c.name > after[0]!) : all;
+        const page = pageOf(rows.slice(0, limit + 1), limit, scope, (c) => [c.name]);
+        return { items: page.rows, nextCursor: page.nextCursor };
+      }),
   );
 
   app.get(
@@ -53,23 +66,30 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         summary: 'Instances of a cluster: role, host, slots, version, health',
-        description: 'Joins the newest INFO sample, the newest topology view and reachability. Cached for a few seconds.',
+        description:
+          'Joins the newest INFO sample, the newest topology view and reachability. Cached for a few seconds.',
         tags: ['inventory'],
         params: ClusterParams,
         querystring: InstancesQuery,
         response: { 200: Page(Instance), 400: ErrorResponse },
       },
     },
-    (req, reply) => sendCachedPage(app, req, reply, async () => {
-      const { role, health } = req.query;
-      const limit = req.query.limit ?? 100;
-      const scope = cursorScope('instances', { cluster: req.params.cluster, role, health });
-      const after = openCursor(req.query.cursor, scope, ['string'])?.key;
-      const all = await loadInstances(app, req.params.cluster);
-      const rows = all.filter((i) => (after === undefined || i.id > after[0]!) && (role === undefined || i.role === role) && (health === undefined || i.health === health));
-      const page = pageOf(rows.slice(0, limit + 1), limit, scope, (i) => [i.id]);
-      return { items: page.rows, nextCursor: page.nextCursor };
-    }),
+    (req, reply) =>
+      sendCachedPage(app, req, reply, async () => {
+        const { role, health } = req.query;
+        const limit = req.query.limit ?? 100;
+        const scope = cursorScope('instances', { cluster: req.params.cluster, role, health });
+        const after = openCursor(req.query.cursor, scope, ['string'])?.key;
+        const all = await loadInstances(app, req.params.cluster);
+        const rows = all.filter(
+          (i) =>
+            (after === undefined || i.id > after[0]!) &&
+            (role === undefined || i.role === role) &&
+            (health === undefined || i.health === health),
+        );
+        const page = pageOf(rows.slice(0, limit + 1), limit, scope, (i) => [i.id]);
+        return { items: page.rows, nextCursor: page.nextCursor };
+      }),
   );
 };
 

@@ -15,8 +15,16 @@ const Query = Type.Object(
   {
     from: TimeRangeQuery.from,
     to: TimeRangeQuery.to,
-    kind: Type.Optional(Type.String({ maxLength: 300, pattern: '^[a-z-]+(,[a-z-]+)*$', description: `comma-separated: ${KINDS.join(', ')}` })),
-    node: Type.Optional(Type.String({ minLength: 1, maxLength: 300, pattern: '^[^\\s]+$', description: 'node id or host:port' })),
+    kind: Type.Optional(
+      Type.String({
+        maxLength: 300,
+        pattern: '^[a-z-]+(,[a-z-]+)*$',
+        description: `comma-separated: ${KINDS.join(', ')}`,
+      }),
+    ),
+    node: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 300, pattern: '^[^\\s]+$', description: 'node id or host:port' }),
+    ),
     ...PageQuery,
   },
   { additionalProperties: false },
@@ -50,21 +58,51 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const kinds = req.query.kind?.split(',');
       const unknown = kinds?.find((k) => !KINDS.includes(k));
-      if (unknown) throw new BadRequestError(`kind: unknown change kind ${JSON.stringify(unknown)}; one of ${KINDS.join(', ')}`);
+      if (unknown)
+        throw new BadRequestError(`kind: unknown change kind ${JSON.stringify(unknown)}; one of ${KINDS.join(', ')}`);
       const limit = req.query.limit ?? 100;
-      const scope = cursorScope('topology-changes', { cluster: req.params.cluster, kinds, node: req.query.node, from: req.query.from, to: req.query.to });
+      const scope = cursorScope('topology-changes', {
+        cluster: req.params.cluster,
+        kinds,
+        node: req.query.node,
+        from: req.query.from,
+        to: req.query.to,
+      });
       const cursor = openCursor(req.query.cursor, scope, ['number', 'string', 'string', 'string', 'number']);
       const range = cursor?.range ?? resolveTimeRange(req.query);
       const after = cursor?.key;
       const rows = await selectRows<TopologyChangeRow>(
         app.clickhouse,
-        topologyChangesSql({ database: app.database, cluster: req.params.cluster, fromSec: range.fromSec, toSec: range.toSec, kinds, node: req.query.node, after, limit }),
+        topologyChangesSql({
+          database: app.database,
+          cluster: req.params.cluster,
+          fromSec: range.fromSec,
+          toSec: range.toSec,
+          kinds,
+          node: req.query.node,
+          after,
+          limit,
+        }),
       );
-      const page = pageOf(rows, limit, scope, (r) => [Number(r.ts_ms), r.instance, r.kind, r.node_id, Number(r.slot_key)], range);
+      const page = pageOf(
+        rows,
+        limit,
+        scope,
+        (r) => [Number(r.ts_ms), r.instance, r.kind, r.node_id, Number(r.slot_key)],
+        range,
+      );
       return {
         items: page.rows.map((r) => ({
-          tsMs: Number(r.ts_ms), observer: r.instance, observerId: r.observer_id, kind: r.kind, nodeId: r.node_id, addr: r.addr,
-          from: r.from_value, to: r.to_value, slotStart: r.slot_start, slotEnd: r.slot_end,
+          tsMs: Number(r.ts_ms),
+          observer: r.instance,
+          observerId: r.observer_id,
+          kind: r.kind,
+          nodeId: r.node_id,
+          addr: r.addr,
+          from: r.from_value,
+          to: r.to_value,
+          slotStart: r.slot_start,
+          slotEnd: r.slot_end,
         })),
         nextCursor: page.nextCursor,
       };

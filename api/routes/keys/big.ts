@@ -9,7 +9,16 @@ import { ErrorResponse } from '../../schemas/errors.ts';
 import { KeysScopeQuery } from './scope.ts';
 
 const Query = Type.Object(
-  { ...KeysScopeQuery, by: Type.Optional(Type.Union([Type.Literal('bytes'), Type.Literal('length')], { default: 'bytes', description: 'MEMORY USAGE or element count' })), ...PageQuery },
+  {
+    ...KeysScopeQuery,
+    by: Type.Optional(
+      Type.Union([Type.Literal('bytes'), Type.Literal('length')], {
+        default: 'bytes',
+        description: 'MEMORY USAGE or element count',
+      }),
+    ),
+    ...PageQuery,
+  },
   { additionalProperties: false },
 );
 
@@ -28,19 +37,39 @@ const BigKey = Type.Object({
 const route: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/clusters/:cluster/keys/big',
-    { schema: { summary: 'Big keys (latest keyspace scan of each instance)', tags: ['keys'], params: ClusterParams, querystring: Query, response: { 200: Page(BigKey), 400: ErrorResponse } } },
+    {
+      schema: {
+        summary: 'Big keys (latest keyspace scan of each instance)',
+        tags: ['keys'],
+        params: ClusterParams,
+        querystring: Query,
+        response: { 200: Page(BigKey), 400: ErrorResponse },
+      },
+    },
     async (req) => {
       const by = req.query.by ?? 'bytes';
       const limit = req.query.limit ?? 100;
       const scope = cursorScope('keys-big', { cluster: req.params.cluster, instance: req.query.instance, by });
       const after = openCursor(req.query.cursor, scope, ['number', 'string', 'string'])?.key;
-      const s = { database: app.database, cluster: req.params.cluster, instance: req.query.instance, sinceSec: Math.floor(Date.now() / 1000) - SCAN_WINDOW_S };
+      const s = {
+        database: app.database,
+        cluster: req.params.cluster,
+        instance: req.query.instance,
+        sinceSec: Math.floor(Date.now() / 1000) - SCAN_WINDOW_S,
+      };
       const rows = await selectRows<BigKeyRow>(app.clickhouse, bigKeysSql(s, by, { after, limit }));
       const page = pageOf(rows, limit, scope, (r) => [Number(by === 'bytes' ? r.bytes : r.length), r.instance, r.key]);
       return {
         items: page.rows.map((r) => ({
-          instance: r.instance, scannedOn: r.scanned_on, scannedAtMs: Number(r.ts_ms), key: r.key, pattern: r.pattern, type: r.type,
-          bytes: Number(r.bytes), length: Number(r.length), ttlMs: Number(r.ttl_ms),
+          instance: r.instance,
+          scannedOn: r.scanned_on,
+          scannedAtMs: Number(r.ts_ms),
+          key: r.key,
+          pattern: r.pattern,
+          type: r.type,
+          bytes: Number(r.bytes),
+          length: Number(r.length),
+          ttlMs: Number(r.ttl_ms),
         })),
         nextCursor: page.nextCursor,
       };

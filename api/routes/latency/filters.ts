@@ -9,6 +9,7 @@ export function parseCommands(raw: string | undefined): string[] | undefined {
   const names = [...new Set(raw.toLowerCase().split(','))];
   if (names.length > 20) throw new BadRequestError('command: at most 20 commands');
   const bad = names.find((n) => !COMMAND.test(n));
-  if (bad !== undefined) throw new BadRequestError(`command: ${JSON.stringify(bad)} is not a command name (letters, digits, _ | . : -)`);
+  if (bad !== undefined)
+    throw new BadRequestError(`command: ${JSON.stringify(bad)} is not a command name (letters, digits, _ | . : -)`);
   return names;
 }

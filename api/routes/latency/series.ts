@@ -12,7 +12,12 @@ import { parseCommands } from './filters.ts';
 const Query = Type.Object(
   {
     instance: Type.Optional(InstanceId),
-    command: Type.Optional(Type.String({ maxLength: 2600, description: 'comma-separated commands (at most 20), e.g. get,set; default: all' })),
+    command: Type.Optional(
+      Type.String({
+        maxLength: 2600,
+        description: 'comma-separated commands (at most 20), e.g. get,set; default: all',
+      }),
+    ),
     ...TimeRangeQuery,
   },
   { additionalProperties: false },
@@ -24,7 +29,8 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         summary: 'Response time over time: calls/s, usec/call and p50/p90/p99/p99.9 per step',
-        description: 'Percentiles are of the per-sample per-instance MEAN latency (see the API description). The tier (raw/minute/hour) follows from the range; step is rounded up to whole buckets.',
+        description:
+          'Percentiles are of the per-sample per-instance MEAN latency (see the API description). The tier (raw/minute/hour) follows from the range; step is rounded up to whole buckets.',
         tags: ['latency'],
         params: ClusterParams,
         querystring: Query,
@@ -34,8 +40,21 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const range = resolveTimeRange(req.query);
       const commands = parseCommands(req.query.command);
-      const s = await loadSeries(app, { database: app.database, cluster: req.params.cluster, instance: req.query.instance, commands }, range);
-      return { cluster: req.params.cluster, instance: req.query.instance ?? null, commands: commands ?? null, tier: s.tier, from: s.fromSec, to: s.toSec, step: s.stepSec, points: s.points };
+      const s = await loadSeries(
+        app,
+        { database: app.database, cluster: req.params.cluster, instance: req.query.instance, commands },
+        range,
+      );
+      return {
+        cluster: req.params.cluster,
+        instance: req.query.instance ?? null,
+        commands: commands ?? null,
+        tier: s.tier,
+        from: s.fromSec,
+        to: s.toSec,
+        step: s.stepSec,
+        points: s.points,
+      };
     },
   );
 };

@@ -41,16 +41,45 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
       const q = req.query;
       const limit = q.limit ?? 100;
       const command = q.command?.toLowerCase();
-      const scope = cursorScope('slowlog', { cluster: req.params.cluster, instance: q.instance, command, client: q.client, minDurationUs: q.minDurationUs, from: q.from, to: q.to });
+      const scope = cursorScope('slowlog', {
+        cluster: req.params.cluster,
+        instance: q.instance,
+        command,
+        client: q.client,
+        minDurationUs: q.minDurationUs,
+        from: q.from,
+        to: q.to,
+      });
       const cursor = openCursor(q.cursor, scope, ['number', 'string', 'number', 'string']);
       const range = cursor?.range ?? resolveTimeRange(q, undefined, 86400);
-      const filter = { database: app.database, cluster: req.params.cluster, fromSec: range.fromSec, toSec: range.toSec, instance: q.instance, command, client: q.client, minDurationUs: q.minDurationUs };
-      const rows = await selectRows<SlowlogEntryRow>(app.clickhouse, slowlogEntriesSql(filter, { after: cursor?.key, limit }));
+      const filter = {
+        database: app.database,
+        cluster: req.params.cluster,
+        fromSec: range.fromSec,
+        toSec: range.toSec,
+        instance: q.instance,
+        command,
+        client: q.client,
+        minDurationUs: q.minDurationUs,
+      };
+      const rows = await selectRows<SlowlogEntryRow>(
+        app.clickhouse,
+        slowlogEntriesSql(filter, { after: cursor?.key, limit }),
+      );
       const page = pageOf(rows, limit, scope, (r) => [Number(r.ts), r.instance, Number(r.entry_id), r.run_id], range);
       return {
         items: page.rows.map((r) => ({
-          ts: Number(r.ts), instance: r.instance, entryId: Number(r.entry_id), runId: r.run_id, durationUs: Number(r.duration_us), command: r.command,
-          args: r.args, argCount: Number(r.arg_count), argsTruncated: Number(r.args_truncated) === 1, clientAddr: r.client_addr, clientName: r.client_name,
+          ts: Number(r.ts),
+          instance: r.instance,
+          entryId: Number(r.entry_id),
+          runId: r.run_id,
+          durationUs: Number(r.duration_us),
+          command: r.command,
+          args: r.args,
+          argCount: Number(r.arg_count),
+          argsTruncated: Number(r.args_truncated) === 1,
+          clientAddr: r.client_addr,
+          clientName: r.client_name,
         })),
         nextCursor: page.nextCursor,
       };
@@ -59,4 +88,3 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
 };
 
 export default route;
-

@@ -13,7 +13,9 @@ import { SlowlogFilterQuery } from './filters.ts';
 const Query = Type.Object(
   {
     ...SlowlogFilterQuery,
-    order: Type.Optional(Type.Union([Type.Literal('total_us'), Type.Literal('entries'), Type.Literal('max_us')], { default: 'total_us' })),
+    order: Type.Optional(
+      Type.Union([Type.Literal('total_us'), Type.Literal('entries'), Type.Literal('max_us')], { default: 'total_us' }),
+    ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 20 })),
   },
   { additionalProperties: false },
@@ -51,16 +53,41 @@ interface Acc {
 const route: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/clusters/:cluster/slowlog/patterns',
-    { schema: { summary: 'Top slow-command patterns (arguments normalised)', tags: ['slowlog'], params: ClusterParams, querystring: Query, response: { 200: Response, 400: ErrorResponse } } },
+    {
+      schema: {
+        summary: 'Top slow-command patterns (arguments normalised)',
+        tags: ['slowlog'],
+        params: ClusterParams,
+        querystring: Query,
+        response: { 200: Response, 400: ErrorResponse },
+      },
+    },
     async (req) => {
       const q = req.query;
       const range = resolveTimeRange(q, undefined, 86400);
-      const filter = { database: app.database, cluster: req.params.cluster, fromSec: range.fromSec, toSec: range.toSec, instance: q.instance, command: q.command?.toLowerCase(), client: q.client, minDurationUs: q.minDurationUs };
+      const filter = {
+        database: app.database,
+        cluster: req.params.cluster,
+        fromSec: range.fromSec,
+        toSec: range.toSec,
+        instance: q.instance,
+        command: q.command?.toLowerCase(),
+        client: q.client,
+        minDurationUs: q.minDurationUs,
+      };
       const groups = await selectRows<SlowlogGroupRow>(app.clickhouse, slowlogGroupsSql(filter));
       const byPattern = new Map<string, Acc>();
       for (const g of groups) {
         const pattern = slowlogPattern(g.command, g.args);
-        const acc = byPattern.get(pattern) ?? { pattern, command: g.command, entries: 0, totalUs: 0, maxUs: 0, lastTs: 0, example: g.args };
+        const acc = byPattern.get(pattern) ?? {
+          pattern,
+          command: g.command,
+          entries: 0,
+          totalUs: 0,
+          maxUs: 0,
+          lastTs: 0,
+          example: g.args,
+        };
         acc.entries += Number(g.entries);
         acc.totalUs += Number(g.total_us);
         acc.maxUs = Math.max(acc.maxUs, Number(g.max_us));

@@ -12,7 +12,11 @@ describe('parseMonitorLine', () => {
   });
 
   it('reads commands run by scripts', () => {
-    expect(parseMonitorLine('+1700000000.000001 [3 lua] "get" "k"')).toMatchObject({ db: 3, source: 'lua', args: ['get', 'k'] });
+    expect(parseMonitorLine('+1700000000.000001 [3 lua] "get" "k"')).toMatchObject({
+      db: 3,
+      source: 'lua',
+      args: ['get', 'k'],
+    });
   });
 
   it('unescapes quotes, backslashes, control characters and hex bytes', () => {
@@ -31,9 +35,18 @@ describe('keysOfCommand', () => {
   it.each([
     [['GET', 'k'], ['k']],
     [['hset', 'h', 'f', 'v'], ['h']],
-    [['mget', 'a', 'b'], ['a', 'b']],
-    [['mset', 'a', '1', 'b', '2'], ['a', 'b']],
-    [['evalsha', 'abc', '2', 'k1', 'k2', 'arg'], ['k1', 'k2']],
+    [
+      ['mget', 'a', 'b'],
+      ['a', 'b'],
+    ],
+    [
+      ['mset', 'a', '1', 'b', '2'],
+      ['a', 'b'],
+    ],
+    [
+      ['evalsha', 'abc', '2', 'k1', 'k2', 'arg'],
+      ['k1', 'k2'],
+    ],
     [['eval', 'return 1', '0'], []],
     [['memory', 'usage', 'k'], ['k']],
     [['ping'], []],

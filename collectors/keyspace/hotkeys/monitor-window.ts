@@ -35,10 +35,13 @@ export class MonitorWindowError extends Error {
 const MAX_DISTINCT_KEYS = 100_000;
 
 function resp(args: string[]): string {
-  return `*${args.length}\r\n` + args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('');
+  return `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
 }
 
-export function monitorWindow(ep: MonitorEndpoint, opts: { durationMs: number; maxBytes: number; topN: number }): Promise<MonitorResult> {
+export function monitorWindow(
+  ep: MonitorEndpoint,
+  opts: { durationMs: number; maxBytes: number; topN: number },
+): Promise<MonitorResult> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const counts = new Map<string, number>();
@@ -50,9 +53,17 @@ export function monitorWindow(ep: MonitorEndpoint, opts: { durationMs: number; m
     let settled = false;
     let oks = 0;
     let windowTimer: NodeJS.Timeout | undefined;
-    const socket: Socket = ep.tls ? tlsConnect({ host: ep.host, port: ep.port, servername: ep.host }) : netConnect({ host: ep.host, port: ep.port });
+    const socket: Socket = ep.tls
+      ? tlsConnect({ host: ep.host, port: ep.port, servername: ep.host })
+      : netConnect({ host: ep.host, port: ep.port });
     // Backstop: connecting and starting MONITOR may take at most 2 s on top of the window.
-    const timer = setTimeout(() => finish(monitoring ? undefined : new MonitorWindowError(`MONITOR on ${ep.host}:${ep.port}: not started within 2 s`)), opts.durationMs + 2000);
+    const timer = setTimeout(
+      () =>
+        finish(
+          monitoring ? undefined : new MonitorWindowError(`MONITOR on ${ep.host}:${ep.port}: not started within 2 s`),
+        ),
+      opts.durationMs + 2000,
+    );
 
     function finish(err?: Error) {
       if (settled) return;
@@ -70,18 +81,26 @@ export function monitorWindow(ep: MonitorEndpoint, opts: { durationMs: number; m
       const auth = ep.password ? resp(ep.username ? ['AUTH', ep.username, ep.password] : ['AUTH', ep.password]) : '';
       socket.write(auth + resp(['MONITOR']));
     });
-    socket.on('error', (err) => finish(new MonitorWindowError(`MONITOR on ${ep.host}:${ep.port}: ${errorMessage(err)}`)));
-    socket.on('close', () => finish(monitoring ? undefined : new MonitorWindowError(`MONITOR on ${ep.host}:${ep.port}: connection closed before the window started`)));
+    socket.on('error', (err) =>
+      finish(new MonitorWindowError(`MONITOR on ${ep.host}:${ep.port}: ${errorMessage(err)}`)),
+    );
+    socket.on('close', () =>
+      finish(
+        monitoring
+          ? undefined
+          : new MonitorWindowError(`MONITOR on ${ep.host}:${ep.port}: connection closed before the window started`),
+      ),
+    );
     socket.on('data', (chunk: Buffer) => {
       if (monitoring) bytesSeen += chunk.length;
       pending += chunk.toString('latin1');
-      let nl: number;
-      while ((nl = pending.indexOf('\r\n')) >= 0) {
+      for (let nl = pending.indexOf('\r\n'); nl >= 0; nl = pending.indexOf('\r\n')) {
         const line = pending.slice(0, nl);
         pending = pending.slice(nl + 2);
         if (!monitoring) {
           // Replies to AUTH and MONITOR; the first error (bad password, MONITOR denied by ACL) ends it.
-          if (line.startsWith('-')) return finish(new MonitorWindowError(`MONITOR on ${ep.host}:${ep.port} refused: ${line.slice(1, 200)}`));
+          if (line.startsWith('-'))
+            return finish(new MonitorWindowError(`MONITOR on ${ep.host}:${ep.port} refused: ${line.slice(1, 200)}`));
           // AUTH (when a password is set) and MONITOR each answer +OK, in order.
           if (line === '+OK' && ++oks === (ep.password ? 2 : 1)) start();
           continue;

@@ -3,12 +3,30 @@ import { isUnsupported, parseHotkeysGet, parseSlotStats } from './server-hotkeys
 
 describe('parseHotkeysGet', () => {
   // The shape of Redis 8.6's documented example reply.
-  const reply = [[
-    'tracking-active', 0, 'sample-ratio', 1, 'selected-slots', [], 'collection-start-time-unix-ms', 1770824933147,
-    'collection-duration-ms', 1000, 'total-cpu-time-user-ms', 23, 'total-cpu-time-sys-ms', 7, 'total-net-bytes', 2038,
-    'by-cpu-time-us', ['hotkey_001_counter', 29, 'hotkey_001', 25],
-    'by-net-bytes', ['hotkey_001', 446, 'user:42', 328],
-  ]];
+  const reply = [
+    [
+      'tracking-active',
+      0,
+      'sample-ratio',
+      1,
+      'selected-slots',
+      [],
+      'collection-start-time-unix-ms',
+      1770824933147,
+      'collection-duration-ms',
+      1000,
+      'total-cpu-time-user-ms',
+      23,
+      'total-cpu-time-sys-ms',
+      7,
+      'total-net-bytes',
+      2038,
+      'by-cpu-time-us',
+      ['hotkey_001_counter', 29, 'hotkey_001', 25],
+      'by-net-bytes',
+      ['hotkey_001', 446, 'user:42', 328],
+    ],
+  ];
 
   it('reads the top keys by CPU and by network bytes, with their patterns', () => {
     expect(parseHotkeysGet(reply, 10)).toEqual([
@@ -21,7 +39,9 @@ describe('parseHotkeysGet', () => {
 
   it('accepts the map unwrapped or as a RESP3 object, caps each list, and reads a null reply as nothing', () => {
     expect(parseHotkeysGet(reply[0], 1)).toHaveLength(2);
-    expect(parseHotkeysGet({ 'by-cpu-time-us': ['k', '5'] }, 10)).toEqual([{ key: 'k', pattern: 'k', metric: 'cpu-us', score: 5 }]);
+    expect(parseHotkeysGet({ 'by-cpu-time-us': ['k', '5'] }, 10)).toEqual([
+      { key: 'k', pattern: 'k', metric: 'cpu-us', score: 5 },
+    ]);
     expect(parseHotkeysGet(null, 10)).toEqual([]);
   });
 });
@@ -45,6 +65,6 @@ describe('isUnsupported', () => {
     expect(isUnsupported(new Error("ERR unknown command 'HOTKEYS', with args beginning with: 'GET'"))).toBe(true);
     expect(isUnsupported(new Error("ERR unknown subcommand 'SLOT-STATS'. Try CLUSTER HELP."))).toBe(true);
     expect(isUnsupported(new Error('ERR This instance has cluster support disabled'))).toBe(true);
-    expect(isUnsupported(new Error('READONLY You can\'t write against a read only replica.'))).toBe(false);
+    expect(isUnsupported(new Error("READONLY You can't write against a read only replica."))).toBe(false);
   });
 });

@@ -10,7 +10,9 @@ import { errorMessage } from '../../../common/errors.ts';
 import { keyPattern } from '../key-pattern.ts';
 
 export function isUnsupported(err: unknown): boolean {
-  return /unknown command|unknown subcommand|cluster support disabled|not enabled|wrong number of arguments|ERR syntax/i.test(errorMessage(err));
+  return /unknown command|unknown subcommand|cluster support disabled|not enabled|wrong number of arguments|ERR syntax/i.test(
+    errorMessage(err),
+  );
 }
 
 /** A flat `name, value, name, value` list (RESP2) or an object (RESP3 map) → entries. */
@@ -27,24 +29,39 @@ function pairs(reply: unknown): Array<[string, unknown]> {
 /** Parses HOTKEYS GET: `[ {tracking-active, …, by-cpu-time-us: [k, v, …], by-net-bytes: [k, v, …]} ]`. */
 export function parseHotkeysGet(reply: unknown, topN: number): HotKey[] {
   // Redis wraps the session's map in a one-element array; accept it bare too.
-  const body = Array.isArray(reply) && reply.length === 1 && (Array.isArray(reply[0]) || typeof reply[0] === 'object') ? reply[0] : reply;
+  const body =
+    Array.isArray(reply) && reply.length === 1 && (Array.isArray(reply[0]) || typeof reply[0] === 'object')
+      ? reply[0]
+      : reply;
   const keys: HotKey[] = [];
   for (const [name, value] of pairs(body)) {
     const metric = name === 'by-cpu-time-us' ? 'cpu-us' : name === 'by-net-bytes' ? 'net-bytes' : null;
     if (!metric) continue;
-    for (const [key, score] of pairs(value).slice(0, topN)) keys.push({ key: key.slice(0, 1024), pattern: keyPattern(key), metric, score: Math.max(0, Number(score) || 0) });
+    for (const [key, score] of pairs(value).slice(0, topN))
+      keys.push({ key: key.slice(0, 1024), pattern: keyPattern(key), metric, score: Math.max(0, Number(score) || 0) });
   }
   return keys;
 }
 
-export async function hotkeysWindow(redis: Redis, opts: { windowMs: number; topN: number }, signal?: AbortSignal): Promise<HotKey[]> {
+export async function hotkeysWindow(
+  redis: Redis,
+  opts: { windowMs: number; topN: number },
+  signal?: AbortSignal,
+): Promise<HotKey[]> {
   const seconds = Math.max(1, Math.round(opts.windowMs / 1000));
   // DURATION makes the server stop by itself even if we never come back.
   await redis.call('HOTKEYS', 'START', 'METRICS', 2, 'CPU', 'NET', 'COUNT', opts.topN, 'DURATION', seconds);
   try {
     await new Promise<void>((resolve) => {
       const t = setTimeout(resolve, seconds * 1000);
-      signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(t);
+          resolve();
+        },
+        { once: true },
+      );
     });
     return parseHotkeysGet(await redis.call('HOTKEYS', 'GET'), opts.topN);
   } finally {
