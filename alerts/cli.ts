@@ -3,8 +3,8 @@
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../common/config.ts';
 import { createLogger, redactUrl } from '../common/log.ts';
-import { runUntilSignal } from '../cli/signals.ts';
-import { deliver } from './deliver.ts';
+import { runUntilSignal } from '../common/signals.ts';
+import { deliver } from './deliver-one.ts';
 import { testMessage } from './test-message.ts';
 
 /** A test message is tried a few times, not forever: the answer is wanted now. */

@@ -6,8 +6,8 @@ import type { Config } from '../common/config.ts';
 import { createKafka, ensureTopics } from '../common/kafka.ts';
 import type { Logger } from '../common/log.ts';
 import { TOPICS } from '../contracts/index.ts';
-import { migrate } from '../stream/clickhouse/migrate.ts';
-import { ChatDelivery } from './delivery.ts';
+import { migrate } from '../clickhouse/migrate.ts';
+import { ChatDelivery } from './outbox-consumer.ts';
 import { AlertManager } from './manager.ts';
 import { AlertStore } from './store.ts';
 

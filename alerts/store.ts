@@ -1,10 +1,10 @@
-// ClickHouse side of alerts (tables in stream/clickhouse/migrations/0008_alerts.sql):
+// ClickHouse side of alerts (tables in clickhouse/migrations/0008_alerts.sql):
 // lifecycle state per fingerprint, transition history, delivery records.
 // Values reach SQL only through common/sql.ts.
 import type { ClickHouseClient } from '../common/clickhouse.ts';
 import { identifier, sql } from '../common/sql.ts';
 import { AlertEventV1, validator } from '../contracts/index.ts';
-import type { DeliveryRecord } from './deliver.ts';
+import type { DeliveryRecord } from './deliver-one.ts';
 import type { AlertState, NotifiedStatus } from './lifecycle.ts';
 
 /** A state plus the Kafka partition its fingerprint is keyed to (its owner reloads by partition). */

@@ -21,7 +21,7 @@ import { createLogger } from '../common/log.ts';
 import { identifier, sql } from '../common/sql.ts';
 import { SAMPLE_TOPICS, TOPICS, type InfoSampleV1, type TopologySampleV1 } from '../contracts/index.ts';
 import { stackReset, stackUp } from '../stack/index.ts';
-import { migrate } from '../stream/clickhouse/migrate.ts';
+import { migrate } from '../clickhouse/migrate.ts';
 import { captureInfo } from './fleet-samples.ts';
 import type { BenchResult } from './run.ts';
 

@@ -1,7 +1,7 @@
 // Real INFO payloads captured from a cluster, replayed as a fleet of many instances with
 // varied values — what the pipeline benchmark feeds through Kafka.
 import { Redis } from 'ioredis';
-import { infoSampler } from '../collectors/samplers/info.ts';
+import { infoSampler } from '../collectors/samplers/info/sampler.ts';
 import type { InfoSampleV1 } from '../contracts/index.ts';
 
 /** INFO everything from each seed, parsed exactly as the collector does. */

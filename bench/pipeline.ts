@@ -15,7 +15,7 @@ import { createLogger } from '../common/log.ts';
 import { identifier } from '../common/sql.ts';
 import { SAMPLE_TOPICS, TOPICS } from '../contracts/index.ts';
 import { stackDown, stackUp } from '../stack/index.ts';
-import { migrate } from '../stream/clickhouse/migrate.ts';
+import { migrate } from '../clickhouse/migrate.ts';
 import { infoRows } from '../stream/rows/info-rows.ts';
 import type { BenchResult } from './run.ts';
 import { BENCH_PORTS, BENCH_STACK_DIR } from './bench-stack.ts';

@@ -9,7 +9,7 @@
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { scanKeyspace, type ScanSettings } from '../collectors/keyspace/scanner.ts';
+import { scanKeyspace, type ScanSettings } from '../collectors/samplers/keyspace/scanner.ts';
 import { defaultConfig } from '../common/config.ts';
 import type { BenchResult } from './run.ts';
 import {

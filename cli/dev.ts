@@ -4,7 +4,7 @@
 import type { Config } from '../common/config.ts';
 import { createLogger } from '../common/log.ts';
 import { stackDown, stackUp } from '../stack/index.ts';
-import { runUntilSignal } from './signals.ts';
+import { runUntilSignal } from '../common/signals.ts';
 import { startWorkload } from './workload.ts';
 
 export async function runDev(base: Config, opts: { workload: boolean }): Promise<void> {

@@ -9,7 +9,7 @@ import { registerApiClientCommands } from './api-client.ts';
 import { registerScanCommand } from './scan.ts';
 import { registerStackCommands } from '../stack/cli.ts';
 import { runDev } from './dev.ts';
-import { runUntilSignal } from './signals.ts';
+import { runUntilSignal } from '../common/signals.ts';
 
 const program = new Command('redscope').description(
   'Monitoring and response-time analytics for Redis and Redis Cluster fleets',
@@ -59,7 +59,7 @@ program
   .action(async () => {
     const cfg = config();
     const { createClickHouse } = await import('../common/clickhouse.ts');
-    const { migrate } = await import('../stream/clickhouse/migrate.ts');
+    const { migrate } = await import('../clickhouse/migrate.ts');
     const client = createClickHouse(cfg.clickhouse);
     const { applied } = await migrate(client, cfg.clickhouse.database);
     console.log(applied.length ? `applied migrations ${applied.join(', ')}` : 'schema is up to date');

@@ -3,7 +3,7 @@
 // like the collector does, unless --no-replica or the address is itself a replica.
 // Credentials come from REDSCOPE_REDIS_USERNAME / REDSCOPE_REDIS_PASSWORD, never from flags.
 import type { Command } from 'commander';
-import type { KeyspaceOptions } from '../collectors/keyspace/run-scan.ts';
+import type { KeyspaceOptions } from '../collectors/samplers/keyspace/run-scan.ts';
 
 interface ScanFlags {
   address: string;
@@ -44,7 +44,7 @@ export function registerScanCommand(program: Command): void {
           import('../common/config.ts'),
           import('../common/log.ts'),
           import('../collectors/redis-connection.ts'),
-          import('../collectors/keyspace/run-scan.ts'),
+          import('../collectors/samplers/keyspace/run-scan.ts'),
           import('./scan-report.ts'),
         ]);
       const cfg = loadConfig({ file: program.opts().config });

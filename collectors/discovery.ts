@@ -4,7 +4,7 @@ import type { InstanceRef } from '../contracts/index.ts';
 import type { ClusterTarget, StandaloneTarget } from '../common/config.ts';
 import { errorMessage } from '../common/errors.ts';
 import { connectRedis, splitAddress, type RedisEndpoint } from './redis-connection.ts';
-import { parseClusterNodes } from './topology/parse-cluster-nodes.ts';
+import { parseClusterNodes } from './samplers/topology/parse-cluster-nodes.ts';
 
 export interface DiscoveredInstance {
   ref: InstanceRef;

@@ -1,6 +1,6 @@
 // The collector's extension point. A sampler reads one thing from one Redis instance and
 // returns messages for Kafka; the runtime owns scheduling, timeouts and delivery.
-// A new sampler is one file in samplers/ plus one line in samplers/index.ts.
+// A new sampler is one folder in samplers/ (sampler.ts, its parsers and tests) plus one line in samplers/index.ts.
 import type { Redis } from 'ioredis';
 import type { InstanceRef, SampleTopic } from '../contracts/index.ts';
 

@@ -97,7 +97,7 @@ export const ConfigAuditSamplerConfig = Type.Object(
   { additionalProperties: false },
 );
 
-// Keyspace scan and hot keys (collectors/keyspace/README.md).
+// Keyspace scan and hot keys (collectors/samplers/keyspace/README.md).
 export const KeyspaceSamplerConfig = Type.Object(
   {
     enabled: Type.Boolean({ default: true }),

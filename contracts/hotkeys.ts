@@ -1,7 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { InstanceRef } from './instance.ts';
 
-// Hot keys of one instance, by the best method the server offers (collectors/keyspace/README.md):
+// Hot keys of one instance, by the best method the server offers (collectors/samplers/keyspace/README.md):
 // - `object-freq`: OBJECT FREQ read during a keyspace scan when maxmemory-policy is *-lfu
 //   (score = Redis's logarithmic LFU counter, 0–255);
 // - `hotkeys`: the HOTKEYS command of Redis ≥ 8.6 (score = CPU µs or network bytes in the window);

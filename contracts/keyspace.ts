@@ -1,7 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { InstanceRef } from './instance.ts';
 
-// One completed keyspace scan of one shard (collectors/keyspace/README.md tells how it is
+// One completed keyspace scan of one shard (collectors/samplers/keyspace/README.md tells how it is
 // taken). `instance` is the shard's master; `scannedOn` is where the SCAN actually ran
 // (one of its replicas by default). Sizes are bounded: at most 2,000 patterns (the rest
 // merged into the pattern `(other)`) and at most 100 keys in each top list.
@@ -31,7 +31,7 @@ export type TtlHistogram = Static<typeof TtlHistogram>;
 
 export const KeyPatternStat = Type.Object(
   {
-    /** Normalised key: digits, UUIDs, long hex and random tokens → `*` (collectors/keyspace/key-pattern.ts). */
+    /** Normalised key: digits, UUIDs, long hex and random tokens → `*` (collectors/samplers/keyspace/key-pattern.ts). */
     pattern: Type.String({ minLength: 1, maxLength: 300 }),
     /** The type of its keys, `mixed` when they differ. */
     type: KeyType,

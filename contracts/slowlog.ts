@@ -2,7 +2,7 @@ import Type, { type Static } from 'typebox';
 import { InstanceRef } from './instance.ts';
 
 // New SLOWLOG entries of one instance since the previous sample. Each entry is sent once:
-// the collector tracks the highest entry id per instance (see collectors/slowlog/).
+// the collector tracks the highest entry id per instance (see collectors/samplers/slowlog/).
 // Arguments are truncated and, by default, redacted in the collector: only the command
 // name and its first argument (usually the key) leave the host.
 

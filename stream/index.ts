@@ -6,13 +6,13 @@ import type { Logger } from '../common/log.ts';
 import { SAMPLE_TOPICS, TOPICS } from '../contracts/index.ts';
 import { BatchWriter } from './batch-writer.ts';
 import { createClickHouse } from '../common/clickhouse.ts';
-import { migrate } from './clickhouse/migrate.ts';
-import { applyRetention } from './clickhouse/retention.ts';
+import { migrate } from '../clickhouse/migrate.ts';
+import { applyRetention } from '../clickhouse/retention.ts';
 import { errorMessage } from '../common/errors.ts';
 import { DETECTORS, DetectorRunner } from './detectors/index.ts';
 import { StreamProcessor } from './processor.ts';
 
-export { migrate } from './clickhouse/migrate.ts';
+export { migrate } from '../clickhouse/migrate.ts';
 
 export interface RunningStream {
   processor: StreamProcessor;

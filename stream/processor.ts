@@ -12,7 +12,7 @@ import type { Logger } from '../common/log.ts';
 import type { AlertEventV1, DeadLetterV1 } from '../contracts/index.ts';
 import type { BatchWriter } from './batch-writer.ts';
 import type { ClickHouseClient } from '../common/clickhouse.ts';
-import { readWatermarks, type PartitionWatermarks } from './clickhouse/watermarks.ts';
+import { readWatermarks, type PartitionWatermarks } from '../clickhouse/watermarks.ts';
 import { deadLetter, sendDeadLetters } from './dead-letter.ts';
 import type { DetectorRunner } from './detectors/runner.ts';
 import { decode } from './decode.ts';

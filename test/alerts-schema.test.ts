@@ -4,11 +4,11 @@ import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyEvent, markNotified } from '../alerts/lifecycle.ts';
 import { AlertStore, historyRow, loadStatesSql, settledIdsSql, stateRow, type OwnedState } from '../alerts/store.ts';
-import { deliveryRecord } from '../alerts/deliver.ts';
+import { deliveryRecord } from '../alerts/deliver-one.ts';
 import { createClickHouse } from '../common/clickhouse.ts';
 import { identifier } from '../common/sql.ts';
 import type { AlertEventV1, NotificationV1 } from '../contracts/index.ts';
-import { splitStatements } from '../stream/clickhouse/migrate.ts';
+import { splitStatements } from '../clickhouse/migrate.ts';
 import { runOnCurrentClickHouse } from '../stack/chdb.ts';
 import { dropDatabase, testConfig } from './support/pipeline.ts';
 
@@ -18,7 +18,7 @@ afterAll(() => dropDatabase(config));
 
 const migration = (database: string) =>
   splitStatements(
-    readFileSync(new URL('../stream/clickhouse/migrations/0008_alerts.sql', import.meta.url), 'utf8'),
+    readFileSync(new URL('../clickhouse/migrations/0008_alerts.sql', import.meta.url), 'utf8'),
   ).map((s) => s.replaceAll('{db}', identifier(database).text));
 
 const event: AlertEventV1 = {

@@ -11,7 +11,7 @@ import {
 } from '../cli/api-client.ts';
 import { createClickHouse } from '../common/clickhouse.ts';
 import { identifier } from '../common/sql.ts';
-import { migrate } from '../stream/clickhouse/migrate.ts';
+import { migrate } from '../clickhouse/migrate.ts';
 import { infoRows } from '../stream/rows/info-rows.ts';
 import { keyspaceRows } from '../stream/rows/keyspace-rows.ts';
 import { slowlogRows } from '../stream/rows/slowlog-rows.ts';

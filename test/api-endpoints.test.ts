@@ -14,7 +14,7 @@ import type {
   SlowlogSampleV1,
   TopologySampleV1,
 } from '../contracts/index.ts';
-import { migrate } from '../stream/clickhouse/migrate.ts';
+import { migrate } from '../clickhouse/migrate.ts';
 import { hotkeysRows } from '../stream/rows/hotkeys-rows.ts';
 import { infoRows } from '../stream/rows/info-rows.ts';
 import { keyspaceRows } from '../stream/rows/keyspace-rows.ts';

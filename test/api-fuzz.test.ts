@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../api/app.ts';
 import { createClickHouse } from '../common/clickhouse.ts';
 import { identifier } from '../common/sql.ts';
-import { migrate } from '../stream/clickhouse/migrate.ts';
+import { migrate } from '../clickhouse/migrate.ts';
 import { infoRows } from '../stream/rows/info-rows.ts';
 import { slowlogRows } from '../stream/rows/slowlog-rows.ts';
 import { dropDatabase, testConfig, uniqueName } from './support/pipeline.ts';

@@ -13,7 +13,7 @@ import { createClickHouse } from '../common/clickhouse.ts';
 import { CLICKHOUSE_DATASOURCE } from '../dashboards/lib/datasource.ts';
 import { expandMacros, type MacroContext, type VariableValue } from '../dashboards/macros.ts';
 import { runOnCurrentClickHouse, type ChdbRun } from '../stack/chdb.ts';
-import { loadMigrations, migrate } from '../stream/clickhouse/migrate.ts';
+import { loadMigrations, migrate } from '../clickhouse/migrate.ts';
 import { infoRows } from '../stream/rows/info-rows.ts';
 import { dropDatabase, testConfig } from './support/pipeline.ts';
 import { syntheticInfo } from './support/synthetic.ts';

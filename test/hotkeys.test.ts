@@ -3,9 +3,9 @@
 // capped MONITOR windows through the hot keys sampler; then into ClickHouse.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaSink } from '../collectors/kafka-sink.ts';
-import { monitorWindow } from '../collectors/keyspace/hotkeys/monitor-window.ts';
-import { hotKeysSampler } from '../collectors/samplers/hotkeys.ts';
-import { keyspaceSampler } from '../collectors/samplers/keyspace.ts';
+import { monitorWindow } from '../collectors/samplers/hotkeys/monitor-window.ts';
+import { hotKeysSampler } from '../collectors/samplers/hotkeys/sampler.ts';
+import { keyspaceSampler } from '../collectors/samplers/keyspace/sampler.ts';
 import type { Sample, Target } from '../collectors/sampler.ts';
 import { createClickHouse } from '../common/clickhouse.ts';
 import { defaultConfig } from '../common/config.ts';

@@ -6,7 +6,7 @@ import { createClickHouse } from '../common/clickhouse.ts';
 import { identifier, sql } from '../common/sql.ts';
 import { TOPICS, type HotKeysV1, type KeyspaceScanV1 } from '../contracts/index.ts';
 import { runOnCurrentClickHouse } from '../stack/chdb.ts';
-import { loadMigrations, migrate } from '../stream/clickhouse/migrate.ts';
+import { loadMigrations, migrate } from '../clickhouse/migrate.ts';
 import { handlerFor } from '../stream/handlers.ts';
 import { dropDatabase, testConfig } from './support/pipeline.ts';
 

@@ -5,7 +5,7 @@
 import { Cluster } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startCollector, type RunningCollector } from '../collectors/index.ts';
-import { keyPattern } from '../collectors/keyspace/key-pattern.ts';
+import { keyPattern } from '../collectors/samplers/keyspace/key-pattern.ts';
 import { createKafka } from '../common/kafka.ts';
 import { SAMPLE_TOPICS, TOPICS, type AlertEventV1 } from '../contracts/index.ts';
 import { startStream, type RunningStream } from '../stream/index.ts';

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../api/app.ts';
 import { startCollector, type RunningCollector } from '../collectors/index.ts';
-import { parseClusterNodes } from '../collectors/topology/parse-cluster-nodes.ts';
+import { parseClusterNodes } from '../collectors/samplers/topology/parse-cluster-nodes.ts';
 import { createClickHouse } from '../common/clickhouse.ts';
 import { startStream, type RunningStream } from '../stream/index.ts';
 import { dropDatabase, endpoints, eventually, quietLog, testConfig } from './support/pipeline.ts';

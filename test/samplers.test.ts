@@ -1,11 +1,11 @@
 // Stage-2 samplers called directly against the real local cluster: each sample is checked
 // against its contract and against values this test created in Redis.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientsSampler } from '../collectors/samplers/clients.ts';
-import { configAuditSampler } from '../collectors/samplers/config-audit.ts';
-import { latencySampler } from '../collectors/samplers/latency.ts';
-import { slowlogSampler } from '../collectors/samplers/slowlog.ts';
-import { topologySampler } from '../collectors/samplers/topology.ts';
+import { clientsSampler } from '../collectors/samplers/clients/sampler.ts';
+import { configAuditSampler } from '../collectors/samplers/config-audit/sampler.ts';
+import { latencySampler } from '../collectors/samplers/latency/sampler.ts';
+import { slowlogSampler } from '../collectors/samplers/slowlog/sampler.ts';
+import { topologySampler } from '../collectors/samplers/topology/sampler.ts';
 import type { Sampler, Target } from '../collectors/sampler.ts';
 import { defaultConfig } from '../common/config.ts';
 import {

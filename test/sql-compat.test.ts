@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createClickHouse } from '../common/clickhouse.ts';
 import { identifier, stringLiteral } from '../common/sql.ts';
 import { runOnCurrentClickHouse } from '../stack/chdb.ts';
-import { loadMigrations, migrate } from '../stream/clickhouse/migrate.ts';
+import { loadMigrations, migrate } from '../clickhouse/migrate.ts';
 import { infoRows } from '../stream/rows/info-rows.ts';
 import { dropDatabase, testConfig } from './support/pipeline.ts';
 import { QUERY_SHAPES } from './support/query-shapes.ts';

@@ -3,7 +3,7 @@
 // diff); after SIGCONT the old master rejoins as a replica and the cluster is whole again.
 // Runs against the shared local cluster (node timeout 2000 ms): about 10–15 s.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { topologySampler } from '../collectors/samplers/topology.ts';
+import { topologySampler } from '../collectors/samplers/topology/sampler.ts';
 import { defaultConfig } from '../common/config.ts';
 import type { TopologySampleV1 } from '../contracts/index.ts';
 import { clusterTargets, type ClusterTargets } from './support/cluster-targets.ts';

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import type { NotificationV1 } from '../../contracts/index.ts';
-import { deliver, deliveryRecord } from '../deliver.ts';
+import { deliver, deliveryRecord } from '../deliver-one.ts';
 import type { ReceiverConfig } from '../types.ts';
 
 export type FailureMode = 'echo-500' | 'echo-400' | 'echo-200-error-code' | 'no-answer' | 'not-listening';

@@ -1,14 +1,14 @@
 // The registry of samplers: one line each.
 import type { Config } from '../../common/config.ts';
 import type { Sampler } from '../sampler.ts';
-import { infoSampler } from './info.ts';
-import { topologySampler } from './topology.ts';
-import { slowlogSampler } from './slowlog.ts';
-import { latencySampler } from './latency.ts';
-import { clientsSampler } from './clients.ts';
-import { configAuditSampler } from './config-audit.ts';
-import { keyspaceSampler } from './keyspace.ts';
-import { hotKeysSampler } from './hotkeys.ts';
+import { infoSampler } from './info/sampler.ts';
+import { topologySampler } from './topology/sampler.ts';
+import { slowlogSampler } from './slowlog/sampler.ts';
+import { latencySampler } from './latency/sampler.ts';
+import { clientsSampler } from './clients/sampler.ts';
+import { configAuditSampler } from './config-audit/sampler.ts';
+import { keyspaceSampler } from './keyspace/sampler.ts';
+import { hotKeysSampler } from './hotkeys/sampler.ts';
 
 export function buildSamplers(config: Config['collector']): Sampler[] {
   return [

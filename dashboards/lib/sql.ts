@@ -7,7 +7,7 @@
 // - no `WITH FILL`, no query parameters; and `sum(x) AS x` over a subquery column `x` loops
 //   in 18.16's alias resolution, so per-instance columns are named `i_<field>`.
 // INFO fields live in parallel arrays (metric_names/metric_values, text_names/text_values,
-// see stream/clickhouse/migrations/0001_info_samples.sql); `arrayElement(…, indexOf(…))`
+// see clickhouse/migrations/0001_info_samples.sql); `arrayElement(…, indexOf(…))`
 // reads one, and `has(metric_names, …)` keeps samples that lack it from counting as 0.
 // Tables are not qualified: the datasource's defaultDatabase names the database.
 

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Target } from '../../collectors/sampler.ts';
 import { connectRedis } from '../../collectors/redis-connection.ts';
-import { parseClusterNodes, type ClusterNode } from '../../collectors/topology/parse-cluster-nodes.ts';
+import { parseClusterNodes, type ClusterNode } from '../../collectors/samplers/topology/parse-cluster-nodes.ts';
 import { endpoints } from './pipeline.ts';
 
 export interface ClusterTargets {

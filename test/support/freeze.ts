@@ -1,7 +1,7 @@
 // Freezing a Redis master with SIGSTOP: the way to cause a real failover on the local
 // cluster (node timeout 2000 ms → its replica is promoted about 4 s later).
 import { Redis } from 'ioredis';
-import { parseClusterNodes, type ClusterNode } from '../../collectors/topology/parse-cluster-nodes.ts';
+import { parseClusterNodes, type ClusterNode } from '../../collectors/samplers/topology/parse-cluster-nodes.ts';
 
 export async function clusterNodes(seed: string): Promise<ClusterNode[]> {
   const [host, port] = seed.split(':');

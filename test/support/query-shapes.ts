@@ -17,7 +17,7 @@ import { latencySeriesSql, latencySummarySql } from '../../api/queries/latency.t
 import { slowlogEntriesSql, slowlogGroupsSql } from '../../api/queries/slowlog.ts';
 import { topologyChangesSql } from '../../api/queries/topology.ts';
 import type { SqlFragment } from '../../common/sql.ts';
-import { watermarksSql } from '../../stream/clickhouse/watermarks.ts';
+import { watermarksSql } from '../../clickhouse/watermarks.ts';
 import { failoverInfoSql, failoverSlowlogSql } from '../../stream/detectors/failover-hints.ts';
 import { loadStatesSql } from '../../stream/detectors/state-store.ts';
 import { patternsWithoutTtlSql } from '../../stream/detectors/non-expiring-keys.ts';

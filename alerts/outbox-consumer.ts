@@ -1,0 +1,186 @@
+// Chat delivery: one member of the `alerts.deliveryGroupId` consumer group on the outbox
+// (TOPICS.notifications, keyed by receiver, so one receiver's messages stay in order).
+//
+// Per message, in offset order: skip it if alert_deliveries already has an outcome for
+// its id (a replay, or a message the manager produced twice); otherwise send it with
+// retries and backoff until the notifier says ok or fail — however long the endpoint is
+// down, heartbeating meanwhile — record the outcome, and only then commit its offset.
+// Stopping (or losing the partition) while retrying leaves the offset uncommitted: the
+// next owner sends it. A crash after the endpoint accepted a message but before the
+// outcome was recorded sends that one message again: at-least-once.
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { AlertsConfig } from '../common/config-alerts.ts';
+import { redactUrl, type Logger } from '../common/log.ts';
+import { NotificationV1, TOPICS, validator } from '../contracts/index.ts';
+import { deliver, deliveryRecord, type DeliveryOutcome } from './deliver-one.ts';
+import { AbortedError, retryThrowing, type BackoffPolicy } from './retry.ts';
+import type { AlertStore } from './store.ts';
+import type { ReceiverConfig } from './types.ts';
+
+const HEARTBEAT_EVERY_MS = 3000;
+const STORE_RETRY: BackoffPolicy = { initialMs: 200, maxMs: 10_000 };
+/** Ids delivered by this process, checked before ClickHouse is asked. */
+const RECENT_IDS = 10_000;
+
+export interface DeliveryStats {
+  delivered: number;
+  failed: number;
+  skippedAlreadySettled: number;
+  invalid: number;
+  lastDeliveredAt: number | null;
+}
+
+const checkNotification = validator(NotificationV1);
+
+export class ChatDelivery {
+  readonly stats: DeliveryStats = {
+    delivered: 0,
+    failed: 0,
+    skippedAlreadySettled: 0,
+    invalid: 0,
+    lastDeliveredAt: null,
+  };
+  private readonly consumer: Consumer;
+  private readonly receivers: Map<string, ReceiverConfig>;
+  private readonly recent = new Set<string>();
+  private readonly abort = new AbortController();
+  private joined!: () => void;
+  private readonly joinedOnce = new Promise<void>((resolve) => (this.joined = resolve));
+
+  constructor(
+    kafka: Kafka,
+    private readonly store: AlertStore,
+    private readonly log: Logger,
+    private readonly config: AlertsConfig,
+  ) {
+    this.receivers = new Map(config.receivers.map((r) => [r.name, r]));
+    this.consumer = kafka.consumer({
+      groupId: config.deliveryGroupId,
+      maxWaitTimeInMs: 100,
+      sessionTimeout: 30_000,
+      heartbeatInterval: HEARTBEAT_EVERY_MS,
+    });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.joined());
+  }
+
+  async start(joinTimeoutMs = 30_000): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: [TOPICS.notifications], fromBeginning: true });
+    // Partitions are worked on concurrently, so a receiver that is down (its partition
+    // retrying) does not hold up receivers whose messages are in other partitions.
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 16,
+      eachBatch: (p) => this.onBatch(p),
+    });
+    const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), joinTimeoutMs).unref());
+    if ((await Promise.race([this.joinedOnce, timeout])) === 'timeout')
+      this.log.warn({ groupId: this.config.deliveryGroupId }, 'chat delivery has not joined its consumer group yet');
+  }
+
+  /** Aborts retries in progress (their messages stay uncommitted) and leaves the group. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.consumer.disconnect();
+  }
+
+  private async onBatch({ batch, heartbeat, resolveOffset, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    if (batch.messages.length === 0 || !isRunning() || isStale()) return;
+    // Stop retrying when the process stops or the partition moves to another member.
+    const lost = new AbortController();
+    const signal = AbortSignal.any([this.abort.signal, lost.signal]);
+    const beat = setInterval(() => {
+      if (!isRunning() || isStale()) lost.abort();
+      else void heartbeat().catch(() => lost.abort());
+    }, HEARTBEAT_EVERY_MS);
+    try {
+      const decoded = batch.messages.map((m) => ({ m, n: this.decode(m) }));
+      const ids = decoded.flatMap(({ n }) => (n && !this.recent.has(n.id) ? [n.id] : []));
+      const { value: settled } = await retryThrowing(() => this.store.settledIds(ids), { policy: STORE_RETRY, signal });
+      for (const { m, n } of decoded) {
+        if (signal.aborted) return;
+        if (n && (this.recent.has(n.id) || settled.has(n.id))) this.stats.skippedAlreadySettled++;
+        else if (n) await this.send(n, signal);
+        resolveOffset(m.offset);
+        await this.consumer.commitOffsets([
+          { topic: batch.topic, partition: batch.partition, offset: String(BigInt(m.offset) + 1n) },
+        ]);
+      }
+    } catch (err) {
+      if (err instanceof AbortedError) return; // uncommitted: sent by whoever owns the partition next
+      throw err;
+    } finally {
+      clearInterval(beat);
+    }
+  }
+
+  private decode(m: KafkaMessage): NotificationV1 | null {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(m.value?.toString('utf8') ?? '');
+    } catch {
+      parsed = undefined;
+    }
+    const checked = checkNotification(parsed);
+    if (checked.ok) return checked.value;
+    // Nothing to send it with; it stays in the topic for inspection.
+    this.stats.invalid++;
+    this.log.error(
+      {
+        offset: m.offset,
+        key: m.key?.toString('utf8') ?? null,
+        reason: parsed === undefined ? 'not JSON' : checked.reason,
+      },
+      'unreadable message in the notification outbox; skipped',
+    );
+    return null;
+  }
+
+  private async send(n: NotificationV1, signal: AbortSignal): Promise<void> {
+    const receiver = this.receivers.get(n.receiver) ?? null;
+    const outcome: DeliveryOutcome = receiver
+      ? await deliver(n, receiver, {
+          policy: { initialMs: this.config.retryInitialMs, maxMs: this.config.retryMaxMs },
+          timeoutMs: this.config.requestTimeoutMs,
+          log: this.log,
+          signal,
+        })
+      : {
+          outcome: 'failed',
+          attempts: 0,
+          httpStatus: 0,
+          reason: `no receiver named ${JSON.stringify(n.receiver)} is configured`,
+        };
+    const nowMs = Date.now();
+    await retryThrowing(() => this.store.recordDeliveries([deliveryRecord(n, receiver, outcome, nowMs)]), {
+      policy: STORE_RETRY,
+      signal: this.abort.signal,
+      onRetry: (i) => this.log.warn({ reason: i.reason }, 'recording a chat delivery failed; retrying'),
+    });
+    this.remember(n.id);
+    const fields = {
+      receiver: n.receiver,
+      endpoint: receiver ? redactUrl(receiver.url) : null,
+      notification: n.id,
+      attempts: outcome.attempts,
+      latencyMs: nowMs - n.ts,
+    };
+    if (outcome.outcome === 'ok') {
+      this.stats.delivered++;
+      this.stats.lastDeliveredAt = nowMs;
+      this.log.info(fields, 'alert message delivered');
+    } else {
+      this.stats.failed++;
+      this.log.error(
+        { ...fields, httpStatus: outcome.httpStatus, reason: outcome.reason },
+        'alert message not delivered: permanent failure',
+      );
+    }
+  }
+
+  private remember(id: string): void {
+    this.recent.add(id);
+    if (this.recent.size > RECENT_IDS) this.recent.delete(this.recent.values().next().value!);
+  }
+}
