@@ -3,15 +3,16 @@ import { TtlCache } from './cache.ts';
 
 describe('TtlCache', () => {
   it('expires entries after their TTL', () => {
-    let now = 0;
+    let now = 1000;
     const c = new TtlCache<number>({ maxEntries: 10, nowMs: () => now });
     c.set('a', 1, 100);
+    now = 1100;
     expect(c.get('a')).toBe(1);
-    now = 100;
+    now = 1101;
     expect(c.get('a')).toBeUndefined();
   });
 
-  it('drops the oldest entries beyond maxEntries', () => {
+  it('drops the least recently used entries beyond maxEntries', () => {
     const c = new TtlCache<number>({ maxEntries: 2 });
     c.set('a', 1, 1000);
     c.set('b', 2, 1000);

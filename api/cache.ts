@@ -1,7 +1,9 @@
-// A small in-memory TTL cache with single-flight loading: while one request loads a key,
-// concurrent requests for it wait for that load instead of sending the same query to
-// ClickHouse again. Bounded: past `maxEntries` the oldest entries are dropped (Map keeps
-// insertion order). Failed loads are not cached.
+// The API's in-memory caches: lru-cache with a TTL per entry and single-flight loading
+// (`fetch`: while one request loads a key, concurrent requests for it wait for that load
+// instead of sending the same query to ClickHouse again). Bounded by `maxEntries`, least
+// recently used first out. Failed loads are not cached. This file only adapts lru-cache
+// to the two calls the routes make: get/set of rendered pages, and getOrLoad of results.
+import { LRUCache } from 'lru-cache';
 
 export interface TtlCacheOptions {
   maxEntries: number;
@@ -9,73 +11,61 @@ export interface TtlCacheOptions {
   nowMs?: () => number;
 }
 
-interface Entry<V> {
-  value: V;
-  expiresAtMs: number;
+interface LoadContext<V> {
+  load: () => Promise<V>;
+  ttlMs: number | ((v: V) => number);
 }
 
-export class TtlCache<V> {
-  private readonly entries = new Map<string, Entry<V>>();
-  private readonly loading = new Map<string, Promise<V>>();
-  private readonly now: () => number;
+export class TtlCache<V extends NonNullable<unknown>> {
+  private readonly lru: LRUCache<string, V, LoadContext<V>>;
   readonly stats = { hits: 0, misses: 0, coalesced: 0 };
 
-  constructor(private readonly opts: TtlCacheOptions) {
-    this.now = opts.nowMs ?? Date.now;
+  constructor(opts: TtlCacheOptions) {
+    const now = opts.nowMs;
+    this.lru = new LRUCache<string, V, LoadContext<V>>({
+      max: opts.maxEntries,
+      // Entries expire exactly at their TTL; no stale value is ever served.
+      ttlAutopurge: false,
+      allowStale: false,
+      ttlResolution: 0,
+      ...(now ? { perf: { now } } : {}),
+      fetchMethod: async (_key, _stale, { options, context }) => {
+        const value = await context.load();
+        const ttl = typeof context.ttlMs === 'function' ? context.ttlMs(value) : context.ttlMs;
+        // A TTL of 0 means "do not keep" (lru-cache reads 0 as "forever"): 1 ms lets the
+        // callers already waiting on this load share it, and nobody after them.
+        options.ttl = Math.max(1, ttl);
+        return value;
+      },
+    });
   }
 
   get(key: string): V | undefined {
-    const e = this.entries.get(key);
-    if (!e) return undefined;
-    if (e.expiresAtMs <= this.now()) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    return e.value;
+    return this.lru.get(key);
   }
 
   set(key: string, value: V, ttlMs: number): void {
     if (ttlMs <= 0) return;
-    this.entries.delete(key); // re-insert at the end: newest last
-    this.entries.set(key, { value, expiresAtMs: this.now() + ttlMs });
-    while (this.entries.size > this.opts.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    this.lru.set(key, value, { ttl: ttlMs });
   }
 
   /** The cached value, or the result of `load` (shared with concurrent callers), cached for `ttlMs(value)`. */
   async getOrLoad(key: string, ttlMs: number | ((v: V) => number), load: () => Promise<V>): Promise<V> {
-    const cached = this.get(key);
-    if (cached !== undefined) {
-      this.stats.hits++;
-      return cached;
-    }
-    const inFlight = this.loading.get(key);
-    if (inFlight) {
-      this.stats.coalesced++;
-      return inFlight;
-    }
-    this.stats.misses++;
-    const p = load().then(
-      (v) => {
-        this.loading.delete(key);
-        this.set(key, v, typeof ttlMs === 'function' ? ttlMs(v) : ttlMs);
-        return v;
-      },
-      (err: unknown) => {
-        this.loading.delete(key);
-        throw err;
-      },
-    );
-    this.loading.set(key, p);
-    return p;
+    const status: LRUCache.Status<string, V, LoadContext<V>> = {};
+    const value = await this.lru.fetch(key, { context: { load, ttlMs }, status });
+    if (status.fetch === 'hit') this.stats.hits++;
+    else if (status.fetch === 'inflight') this.stats.coalesced++;
+    else this.stats.misses++;
+    return value as V;
   }
 
   clear(): number {
-    const n = this.entries.size;
-    this.entries.clear();
+    const n = this.lru.size;
+    this.lru.clear();
     return n;
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.lru.size;
   }
 }

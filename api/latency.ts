@@ -25,7 +25,12 @@ function percentiles(q: readonly number[] | undefined) {
   return { p50: finite(q?.[0]), p90: finite(q?.[1]), p99: finite(q?.[2]), p999: finite(q?.[3]) };
 }
 
-function cached<T>(app: FastifyInstance, key: string, toSec: number, load: () => Promise<T>): Promise<T> {
+function cached<T extends NonNullable<unknown>>(
+  app: FastifyInstance,
+  key: string,
+  toSec: number,
+  load: () => Promise<T>,
+): Promise<T> {
   return app.resultCache.getOrLoad(key, resultTtlMs(app.cacheTtls, toSec), load) as Promise<T>;
 }
 

@@ -19,16 +19,16 @@ export const DEFAULT_CACHE_TTLS: CacheTtls = { inventoryMs: 10_000, recentResult
 
 declare module 'fastify' {
   interface FastifyInstance {
-    inventoryCache: TtlCache<unknown>;
-    resultCache: TtlCache<unknown>;
+    inventoryCache: TtlCache<NonNullable<unknown>>;
+    resultCache: TtlCache<NonNullable<unknown>>;
     cacheTtls: CacheTtls;
   }
 }
 
 export default fp<{ ttls: CacheTtls }>(
   async (app, opts) => {
-    app.decorate('inventoryCache', new TtlCache<unknown>({ maxEntries: 1000 }));
-    app.decorate('resultCache', new TtlCache<unknown>({ maxEntries: 2000 }));
+    app.decorate('inventoryCache', new TtlCache<NonNullable<unknown>>({ maxEntries: 1000 }));
+    app.decorate('resultCache', new TtlCache<NonNullable<unknown>>({ maxEntries: 2000 }));
     app.decorate('cacheTtls', opts.ttls);
   },
   { name: 'caches' },
