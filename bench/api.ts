@@ -42,6 +42,8 @@ const ports = {
   kafkaControllerPort: 28093,
   clickhouseHttpPort: 28123,
   clickhouseTcpPort: 28900,
+  zookeeperPort: 28181,
+  clickhouseReplicaBasePort: 28500,
 };
 const API_PORT = 28080;
 const HELLO_PORT = 28081;

@@ -7,5 +7,7 @@ export const BENCH_PORTS = {
   kafkaControllerPort: 29393,
   clickhouseHttpPort: 28323,
   clickhouseTcpPort: 29300,
+  zookeeperPort: 29181,
+  clickhouseReplicaBasePort: 28400,
 };
 export const BENCH_STACK_DIR = new URL('../.redscope/bench-stack', import.meta.url).pathname;

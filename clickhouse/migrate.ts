@@ -18,8 +18,7 @@
 // at once, `opts.leader` lets exactly one of them do the work (migration-leader.ts).
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { ClickHouseError } from '@clickhouse/client';
-import type { ClickHouseClient } from '../common/clickhouse.ts';
+import { clickhouseErrorCode, type ClickHouseClient } from '../common/clickhouse.ts';
 import { identifier, sql } from '../common/sql.ts';
 import { derivedObjects, type DerivedObject } from './derived.ts';
 import { expandStatement, isRawTableStatement, statementTable } from './expand.ts';
@@ -239,7 +238,7 @@ class Database {
       await this.client.command({ query: statement });
     } catch (err) {
       // A column added by an interrupted earlier run of the same migration (18.16 has no ADD COLUMN IF NOT EXISTS).
-      if (err instanceof ClickHouseError && err.code === '44' && /\bADD\s+COLUMN\b/i.test(statement)) return;
+      if (clickhouseErrorCode(err) === '44' && /\bADD\s+COLUMN\b/i.test(statement)) return;
       throw err;
     }
   }

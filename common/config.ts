@@ -32,6 +32,7 @@ export function defaultConfig(): Config {
       username: 'default',
       password: '',
       cluster: null,
+      requestTimeoutMs: 60_000,
     },
     collector: {
       name: hostname(),
@@ -76,7 +77,13 @@ export function defaultConfig(): Config {
         },
       },
     },
-    stream: { groupId: 'redscope-stream', flushMessages: 2000, lingerMs: 500 },
+    stream: {
+      groupId: 'redscope-stream',
+      flushMessages: 2000,
+      lingerMs: 500,
+      sessionTimeoutMs: 30_000,
+      health: { host: '127.0.0.1', port: 9122 },
+    },
     api: { host: '127.0.0.1', port: 8080, tokens: [], rateLimitPerMinute: 1200 },
     alerts: defaultAlertsConfig(),
     detectors: defaultDetectorsConfig(),

@@ -24,6 +24,15 @@ export type SampleTopic = Exclude<
   typeof TOPICS.deadLetter | typeof TOPICS.alerts | typeof TOPICS.notifications
 >;
 
+/**
+ * The Kafka key of a sample. By instance, so one instance's samples stay in order on one
+ * partition; topology by cluster, so every observer's view of a cluster reaches the one
+ * stream processor that owns that cluster's failover and cluster-state detectors.
+ */
+export function sampleKey(topic: SampleTopic, value: { instance: { id: string; cluster: string } }): string {
+  return topic === TOPICS.topology ? value.instance.cluster : value.instance.id;
+}
+
 /** Topics the collector produces to (and creates); the stream processor consumes those it has handlers for. */
 export const SAMPLE_TOPICS: readonly SampleTopic[] = [
   TOPICS.info,

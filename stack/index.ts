@@ -5,6 +5,13 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import { fileURLToPath } from 'node:url';
 import { isAbsolute, join, resolve } from 'node:path';
 import { clickhouseStatus, clickhouseUrl, startClickHouse, stopClickHouse } from './clickhouse.ts';
+import {
+  clickhouseClusterStatus,
+  clusterReplicas,
+  LOCAL_CLUSTER,
+  startClickHouseCluster,
+  stopClickHouseCluster,
+} from './clickhouse-cluster.ts';
 import { ensureServerPackages } from './install.ts';
 import { kafkaStatus, startKafka, stopKafka } from './kafka.ts';
 import type { Log } from './processes.ts';
@@ -16,20 +23,28 @@ export interface StackPorts {
   kafkaControllerPort: number;
   clickhouseHttpPort: number;
   clickhouseTcpPort: number;
+  /** ZooKeeper of the two-replica ClickHouse cluster (`up --ch-cluster`). */
+  zookeeperPort: number;
+  /** The cluster's replicas: http base, base+10; tcp base+1, base+11; interserver base+2, base+12. */
+  clickhouseReplicaBasePort: number;
 }
 
 export interface StackEndpoints {
   redisSeeds: string[]; // 'host:port'
   kafkaBrokers: string[];
   clickhouseUrl: string; // http://127.0.0.1:18123
+  /** The local ClickHouse cluster (started only with `clickhouseCluster`): its name and each replica's URL. */
+  clickhouseCluster: { name: string; urls: string[] };
 }
 
-export type StackService = 'redis' | 'kafka' | 'clickhouse';
+export type StackService = 'redis' | 'kafka' | 'clickhouse' | 'clickhouse-cluster';
 
 export interface StackOptions {
   ports?: StackPorts;
   dataDir?: string;
   log?: (line: string) => void;
+  /** Also start ZooKeeper and the two-replica ClickHouse cluster. */
+  clickhouseCluster?: boolean;
 }
 
 const PORT_VARIABLES: Array<[keyof StackPorts, string, number]> = [
@@ -38,6 +53,8 @@ const PORT_VARIABLES: Array<[keyof StackPorts, string, number]> = [
   ['kafkaControllerPort', 'REDSCOPE_STACK_KAFKA_CONTROLLER_PORT', 19093],
   ['clickhouseHttpPort', 'REDSCOPE_STACK_CLICKHOUSE_HTTP_PORT', 18123],
   ['clickhouseTcpPort', 'REDSCOPE_STACK_CLICKHOUSE_TCP_PORT', 19000],
+  ['zookeeperPort', 'REDSCOPE_STACK_ZOOKEEPER_PORT', 12181],
+  ['clickhouseReplicaBasePort', 'REDSCOPE_STACK_CLICKHOUSE_REPLICA_BASE_PORT', 18200],
 ];
 
 /** Ports from REDSCOPE_STACK_* variables, defaults otherwise; a bad value is an Error naming its variable. */
@@ -50,8 +67,8 @@ export function stackPortsFromEnv(env: NodeJS.ProcessEnv = process.env): StackPo
       continue;
     }
     const port = Number(raw);
-    // The Redis base port needs room for its 6 consecutive nodes.
-    const max = key === 'redisBasePort' ? 65535 - 5 : 65535;
+    // The Redis base port needs room for its 6 consecutive nodes, the replica base for two replicas' three ports.
+    const max = key === 'redisBasePort' ? 65535 - 5 : key === 'clickhouseReplicaBasePort' ? 65535 - 12 : 65535;
     if (!/^\d+$/.test(raw) || port < 1 || port > max) {
       throw new Error(`${variable} must be a port number between 1 and ${max}, got ${JSON.stringify(raw)}`);
     }
@@ -74,7 +91,12 @@ export function stackEndpoints(ports: StackPorts): StackEndpoints {
     redisSeeds: redisNodePorts(ports.redisBasePort).map((p) => `127.0.0.1:${p}`),
     kafkaBrokers: [`127.0.0.1:${ports.kafkaPort}`],
     clickhouseUrl: clickhouseUrl(ports.clickhouseHttpPort),
+    clickhouseCluster: { name: LOCAL_CLUSTER, urls: clusterReplicas(clusterPorts(ports)).map((r) => r.url) },
   };
+}
+
+function clusterPorts(ports: StackPorts) {
+  return { zookeeperPort: ports.zookeeperPort, replicaBasePort: ports.clickhouseReplicaBasePort };
 }
 
 // Written on first `up`; `reset` deletes a data dir only when it carries this
@@ -99,6 +121,7 @@ function resolveOptions(opts: StackOptions) {
     ports: opts.ports ?? stackPortsFromEnv(),
     dataDir: opts.dataDir ?? stackDataDir(),
     log: opts.log ?? ((line: string) => console.log(line)),
+    clickhouseCluster: opts.clickhouseCluster ?? false,
   };
 }
 
@@ -115,7 +138,7 @@ function tagged(log: Log, service: StackService): Log {
 export async function stackUp(
   opts: StackOptions = {},
 ): Promise<{ endpoints: StackEndpoints; started: StackService[] }> {
-  const { ports, dataDir, log } = resolveOptions(opts);
+  const { ports, dataDir, log, clickhouseCluster } = resolveOptions(opts);
   claimDataDir(dataDir);
   await ensureServerPackages(log);
 
@@ -141,6 +164,11 @@ export async function stackUp(
         }),
     ],
   ];
+  if (clickhouseCluster)
+    services.push([
+      'clickhouse-cluster',
+      () => startClickHouseCluster({ ports: clusterPorts(ports), dataDir, log: tagged(log, 'clickhouse-cluster') }),
+    ]);
   const outcomes = await Promise.allSettled(
     services.map(async ([name, start]) => {
       const t0 = Date.now();
@@ -164,8 +192,9 @@ export async function stackUp(
 
 /** Stops every service started from the data dir (by pid file); data is kept. */
 export async function stackDown(opts: StackOptions = {}): Promise<void> {
-  const { dataDir, log } = resolveOptions(opts);
+  const { ports, dataDir, log } = resolveOptions(opts);
   await Promise.all([
+    stopClickHouseCluster(clusterPorts(ports), dataDir, tagged(log, 'clickhouse-cluster')),
     stopClickHouse(dataDir, tagged(log, 'clickhouse')),
     stopKafka(dataDir, tagged(log, 'kafka')),
     stopRedisCluster(dataDir, tagged(log, 'redis')),
@@ -174,8 +203,8 @@ export async function stackDown(opts: StackOptions = {}): Promise<void> {
 
 export async function stackStatus(
   opts: StackOptions = {},
-): Promise<Array<{ service: StackService; up: boolean; detail: string }>> {
-  const { ports, dataDir } = resolveOptions(opts);
+): Promise<Array<{ service: string; up: boolean; detail: string }>> {
+  const { ports, dataDir, clickhouseCluster } = resolveOptions(opts);
   const [redis, kafka, clickhouse] = await Promise.all([
     redisStatus(ports.redisBasePort),
     kafkaStatus(ports.kafkaPort, dataDir),
@@ -185,6 +214,7 @@ export async function stackStatus(
     { service: 'redis', ...redis },
     { service: 'kafka', ...kafka },
     { service: 'clickhouse', ...clickhouse },
+    ...(clickhouseCluster ? await clickhouseClusterStatus(clusterPorts(ports), dataDir) : []),
   ];
 }
 

@@ -4,20 +4,21 @@ import type { Config } from '../common/config.ts';
 import { createKafka, ensureTopics, topicSettings } from '../common/kafka.ts';
 import type { Logger } from '../common/log.ts';
 import { SAMPLE_TOPICS, TOPICS } from '../contracts/index.ts';
-import { BatchWriter } from './batch-writer.ts';
 import { createClickHouse } from '../common/clickhouse.ts';
 import { migrateSchema } from '../clickhouse/migration-leader.ts';
 import { applyRetention } from '../clickhouse/retention.ts';
 import { errorMessage } from '../common/errors.ts';
+import { startHealthServer } from '../common/health-server.ts';
 import { DETECTORS, DetectorRunner } from './detectors/index.ts';
 import { StreamProcessor } from './processor.ts';
+import { processorHealth } from './health.ts';
 
 export { migrate } from '../clickhouse/migrate.ts';
 
 export interface RunningStream {
   processor: StreamProcessor;
   detectors: DetectorRunner;
-  writer: BatchWriter;
+  health: { url: string } | null;
   stop(): Promise<void>;
 }
 
@@ -31,7 +32,6 @@ export async function startStream(config: Config, log: Logger): Promise<RunningS
     createPartitioner: Partitioners.DefaultPartitioner,
   });
   await producer.connect();
-  const writer = new BatchWriter(clickhouse, config.clickhouse.database, log, config.stream);
   const detectors = new DetectorRunner(
     DETECTORS,
     config.detectors,
@@ -40,27 +40,33 @@ export async function startStream(config: Config, log: Logger): Promise<RunningS
     config.clickhouse.database,
     log,
   );
-  await detectors.load();
   const processor = new StreamProcessor(
     kafka,
     producer,
     clickhouse,
-    writer,
     log,
     {
       groupId: config.stream.groupId,
       database: config.clickhouse.database,
+      cluster: config.clickhouse.cluster,
+      credentials: { username: config.clickhouse.username, password: config.clickhouse.password },
+      flushMessages: config.stream.flushMessages,
+      lingerMs: config.stream.lingerMs,
       maxUnstoredMessages: 2 * config.stream.flushMessages,
-      // Longer than a flush normally takes (linger + insert), so a previous owner's last flush lands first.
-      rebalanceGraceMs: config.stream.lingerMs + 3000,
+      sessionTimeoutMs: config.stream.sessionTimeoutMs,
     },
     detectors,
   );
   await processor.start();
-  log.info({ groupId: config.stream.groupId }, 'stream processor started');
+  const healthReport = processorHealth(processor, kafka, config.stream.groupId);
+  const health = config.stream.health ? await startHealthServer(healthReport.report, config.stream.health) : null;
+  log.info(
+    { groupId: config.stream.groupId, processor: processor.id, health: health?.url },
+    'stream processor started',
+  );
   // Retention: a minute after start, then every retention.everyMs.
   const retain = () =>
-    applyRetention(clickhouse, config.clickhouse.database, config.retention)
+    applyRetention(clickhouse, config.clickhouse.database, config.retention, { cluster: config.clickhouse.cluster })
       .then(
         (dropped) =>
           dropped.length > 0 &&
@@ -74,12 +80,13 @@ export async function startStream(config: Config, log: Logger): Promise<RunningS
   return {
     processor,
     detectors,
-    writer,
+    health,
     async stop() {
       clearTimeout(firstRetention);
       clearInterval(retentionTimer);
+      await health?.close();
+      await healthReport.close();
       await processor.stop();
-      await writer.stop();
       await producer.disconnect();
       await clickhouse.close();
     },

@@ -1,23 +1,42 @@
 // The stream processor: one member of a Kafka consumer group. Scale out by adding
-// partitions and running more processors with the same group id.
+// partitions and running more processors with the same group id; any number may join or
+// die at any time.
 //
 // Per partition batch: decode + validate every message, turn the good ones into rows,
 // drop rows whose offset is at or below that table's watermark (already stored by an
-// earlier run), hand the rest to the shared BatchWriter, and commit the batch's offsets
-// only after the writer has stored them and sent the dead letters. A crash anywhere
-// therefore redelivers from the last commit, and the watermarks make the replay a no-op.
+// earlier run or another processor), run the detectors on what is new and publish their
+// alert events at once, hand the rows to the BatchWriter, and commit the batch's offsets
+// only after the writer has stored them. A crash anywhere therefore redelivers from the
+// last commit, and the watermarks make the replay a no-op.
+//
+// Exactly once, also across processors (README "Exactly-once storage"):
+// - an insert whose outcome is unknown is fenced before it is retried (fenced-insert.ts);
+// - no insert is started for a partition while a rebalance is in progress, and rows of a
+//   partition lost in a rebalance are never sent (ownership.ts, batch-writer.ts);
+// - a processor given a partition waits for other processors' running inserts before it
+//   reads the watermarks (takeover.ts), then loads the partition's detector state;
+// - alert events are published before the rows that caused them are stored, so a crash in
+//   between makes the next owner see those messages again (the alert manager drops a
+//   repeated event) instead of skipping them as stored (an alert lost).
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import { errorMessage } from '../common/errors.ts';
 import type { Logger } from '../common/log.ts';
 import type { AlertEventV1, DeadLetterV1 } from '../contracts/index.ts';
-import type { BatchWriter } from './batch-writer.ts';
 import type { ClickHouseClient } from '../common/clickhouse.ts';
-import { readWatermarks, type PartitionWatermarks } from '../clickhouse/watermarks.ts';
+import { EveryServer } from '../clickhouse/every-server.ts';
+import { Watermarks, type PartitionWatermarks } from '../clickhouse/watermarks.ts';
+import { BatchWriter, sourceKey, type SourceMessage } from './batch-writer.ts';
 import { deadLetter, sendDeadLetters } from './dead-letter.ts';
 import type { DetectorRunner } from './detectors/runner.ts';
 import { decode } from './decode.ts';
+import { INSERT_QUERY_PREFIX } from './fenced-insert.ts';
 import { handlerFor, HANDLERS } from './handlers.ts';
+import { PartitionOwnership, type PartitionRef } from './ownership.ts';
 import type { TableRows } from './rows/source.ts';
+import { waitForOtherInserts } from './takeover.ts';
 
 export interface ProcessorStats {
   messages: number;
@@ -25,7 +44,23 @@ export interface ProcessorStats {
   skippedAlreadyStored: number;
   lastMessageTs: number | null;
   lastCommitAt: number | null;
+  rebalances: number;
+  /** Other processors' inserts waited for when taking partitions over. */
+  takeoverWaits: number;
 }
+
+export interface ProcessorOptions {
+  groupId: string;
+  database: string;
+  cluster: string | null;
+  credentials: { username: string; password: string };
+  flushMessages: number;
+  lingerMs: number;
+  maxUnstoredMessages: number;
+  sessionTimeoutMs: number;
+}
+
+const RETRY_MAX_MS = 5000;
 
 export class StreamProcessor {
   readonly stats: ProcessorStats = {
@@ -34,37 +69,63 @@ export class StreamProcessor {
     skippedAlreadyStored: 0,
     lastMessageTs: null,
     lastCommitAt: null,
+    rebalances: 0,
+    takeoverWaits: 0,
   };
+  /** Unique per process: names its ClickHouse sessions and insert queries. */
+  readonly id = `${hostname().replace(/[^A-Za-z0-9_.-]/g, '_')}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  readonly writer: BatchWriter;
+  readonly ownership = new PartitionOwnership();
   private readonly consumer: Consumer;
   private readonly watermarks = new Map<string, PartitionWatermarks>();
-  private joins = 0;
-  private rebalanceGraceUntil = 0;
+  /** Partitions gained in the current generation, and the wait before reading them. */
+  private takeover: { partitions: Set<string>; ready: Promise<void> } = {
+    partitions: new Set(),
+    ready: Promise.resolve(),
+  };
+  private stopping = false;
+  private persists = 0;
+  private readonly servers: EveryServer;
+  private readonly stored: Watermarks;
 
   constructor(
     kafka: Kafka,
     private readonly producer: Producer,
     private readonly clickhouse: ClickHouseClient,
-    private readonly writer: BatchWriter,
     private readonly log: Logger,
-    private readonly opts: { groupId: string; database: string; maxUnstoredMessages: number; rebalanceGraceMs: number },
+    private readonly opts: ProcessorOptions,
     private readonly detectors: DetectorRunner | null = null,
   ) {
+    const servers = { cluster: opts.cluster, ...opts.credentials };
+    this.servers = new EveryServer(clickhouse, servers);
+    this.stored = new Watermarks(clickhouse, opts.database, servers);
+    this.writer = new BatchWriter(
+      clickhouse,
+      { database: opts.database, cluster: opts.cluster, processorId: this.id, watermarks: this.stored },
+      log,
+      { flushMessages: opts.flushMessages, lingerMs: opts.lingerMs },
+      {
+        ownership: this.ownership,
+        rejected: (messages) =>
+          this.untilDone('dead letters for messages ClickHouse refused', () =>
+            sendDeadLetters(
+              this.producer,
+              messages.map((m) => deadLetter(m.source, m.reason)),
+            ),
+          ),
+      },
+    );
     this.consumer = kafka.consumer({
       groupId: opts.groupId,
       // Large enough fetches for large inserts, small enough to keep memory bounded.
       maxBytesPerPartition: 2 * 1024 * 1024,
       maxBytes: 8 * 1024 * 1024,
       maxWaitTimeInMs: 250,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3000,
+      sessionTimeout: opts.sessionTimeoutMs,
+      heartbeatInterval: Math.min(3000, Math.floor(opts.sessionTimeoutMs / 5)),
     });
-    // After a rebalance another member may have stored more of a partition we get back.
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
-      this.watermarks.clear();
-      if (++this.joins > 1) this.rebalanceGraceUntil = Date.now() + this.opts.rebalanceGraceMs;
-    });
-    // A rebalance is starting: get our pending rows stored (and committed) quickly.
-    this.consumer.on(this.consumer.events.REBALANCING, () => this.writer.flushNow());
+    this.consumer.on(this.consumer.events.REBALANCING, () => this.onRebalancing());
+    this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => this.onAssigned(e.payload.memberAssignment));
   }
 
   async start(): Promise<void> {
@@ -79,29 +140,65 @@ export class StreamProcessor {
     });
   }
 
-  /** Stops fetching, stores and commits what is in flight, then leaves the group. */
-  async stop(): Promise<void> {
+  /** Stops fetching, stores and commits what is in flight (for up to `graceMs`), then leaves the group. */
+  async stop(graceMs = 10_000): Promise<void> {
+    this.stopping = true;
     await this.consumer.stop();
-    await this.writer.drain();
+    await this.writer.stop(graceMs);
+    await this.detectors?.persist(this.queryId('detector_state')).catch(() => {});
+    this.ownership.close();
     await this.consumer.disconnect();
   }
 
+  /** A rebalance started: nothing is inserted until the new assignment is known; save detector state for the next owner. */
+  private onRebalancing(): void {
+    this.stats.rebalances++;
+    this.ownership.rebalancing();
+    this.writer.flushNow();
+    void this.detectors
+      ?.persist(this.queryId('detector_state'))
+      .catch((err) => this.log.warn({ err: errorMessage(err) }, 'detector state not saved at rebalance'));
+  }
+
+  private onAssigned(assignment: Record<string, number[]>): void {
+    const { gained, lost } = this.ownership.assign(assignment);
+    for (const p of [...gained, ...lost]) this.watermarks.delete(partitionKey(p));
+    if (lost.length > 0) {
+      void this.detectors
+        ?.releasePartitions((r) => this.ownership.owns(r.topic, r.partition), this.queryId('detector_state'))
+        .catch((err) => this.log.warn({ err: errorMessage(err) }, 'detector state of lost partitions not saved'));
+    }
+    const partitions = new Set(gained.map(partitionKey));
+    const ready = gained.length === 0 ? Promise.resolve() : this.prepareTakeover(gained);
+    ready.catch(() => {}); // awaited by batches of those partitions
+    this.takeover = { partitions, ready };
+    this.log.info(
+      { generation: this.ownership.generation, gained: gained.length, lost: lost.length },
+      'partitions assigned',
+    );
+  }
+
+  /** Before reading partitions taken over: other processors' inserts settled, then their detector state loaded. */
+  private async prepareTakeover(gained: PartitionRef[]): Promise<void> {
+    const { waitedFor } = await this.untilDone('waiting for other processors’ inserts', () =>
+      waitForOtherInserts(this.clickhouse, this.id, this.servers),
+    );
+    this.stats.takeoverWaits += waitedFor;
+    this.log.debug({ partitions: gained.length, waitedFor }, 'other processors’ inserts settled');
+    const detectors = this.detectors;
+    if (!detectors) return;
+    const byTopic = new Map<string, number[]>();
+    for (const p of gained) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition]);
+    for (const [topic, partitions] of byTopic)
+      await this.untilDone('loading detector state', () => detectors.loadPartitions(topic, partitions));
+  }
+
   private async partitionWatermarks(topic: string, partition: number): Promise<PartitionWatermarks> {
-    const key = `${topic}/${partition}`;
+    const key = partitionKey({ topic, partition });
     let wm = this.watermarks.get(key);
     if (!wm) {
-      // After a rebalance only: our own unfinished inserts first, then a grace period for
-      // the previous owner's — its last flush may still be landing, and reading the
-      // watermark before it does would store those messages twice. Not on first sight of
-      // a partition after start (nothing of ours can be in flight for it): waiting there
-      // would hold the whole fetch, and with it a failover's topology samples, behind
-      // every pending insert.
-      if (this.joins > 1) {
-        await this.writer.drain();
-        const wait = this.rebalanceGraceUntil - Date.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      }
-      wm = await readWatermarks(this.clickhouse, this.opts.database, topic, partition);
+      if (this.takeover.partitions.has(key)) await this.takeover.ready;
+      wm = await this.stored.partition(topic, partition);
       this.watermarks.set(key, wm);
     }
     return wm;
@@ -109,18 +206,20 @@ export class StreamProcessor {
 
   private async onBatch({ batch, heartbeat, resolveOffset, isRunning, isStale }: EachBatchPayload): Promise<void> {
     if (batch.messages.length === 0 || !isRunning() || isStale()) return;
-    const handler = handlerFor(batch.topic);
-    const wm = await this.partitionWatermarks(batch.topic, batch.partition);
+    const { topic, partition } = batch;
+    const handler = handlerFor(topic);
+    const wm = await this.partitionWatermarks(topic, partition);
     const rows: TableRows = new Map();
+    const sources = new Map<string, SourceMessage>();
     const letters: DeadLetterV1[] = [];
     const alerts: AlertEventV1[] = [];
     let skipped = 0;
 
     for (const m of batch.messages) {
       const offset = Number(m.offset);
-      const src = { topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value };
+      const src = { topic, partition, offset: m.offset, key: m.key, value: m.value };
       if (!handler) {
-        letters.push(deadLetter(src, `no handler for topic ${batch.topic}`));
+        letters.push(deadLetter(src, `no handler for topic ${topic}`));
         continue;
       }
       const decoded = decode(handler, m.value);
@@ -130,7 +229,7 @@ export class StreamProcessor {
       }
       let tableRows: TableRows;
       try {
-        tableRows = handler.toRows(decoded.message, { topic: batch.topic, partition: batch.partition, offset });
+        tableRows = handler.toRows(decoded.message, { topic, partition, offset });
       } catch (err) {
         letters.push(deadLetter(src, `cannot build rows: ${errorMessage(err)}`));
         continue;
@@ -146,45 +245,49 @@ export class StreamProcessor {
         if (into) into.push(...list);
         else rows.set(table, [...list]);
       }
+      if (fresh) sources.set(sourceKey(partition, offset), src);
       // Detectors see each message once: a replay of what is already stored does not re-alert.
       if (fresh && this.detectors)
-        alerts.push(...this.detectors.observe(batch.topic, decoded.message, (decoded.message as { ts: number }).ts));
+        alerts.push(
+          ...this.detectors.observe(topic, decoded.message, (decoded.message as { ts: number }).ts, {
+            topic,
+            partition,
+          }),
+        );
     }
 
-    // Alerts go out now, in parallel with the insert: chat should not wait for a flush.
+    // Alerts go out now, in parallel with the flush filling up: chat should not wait for
+    // storage. The flush waits for them before storing these rows (see the file comment).
     const detectors = this.detectors;
-    let published = detectors
-      ? detectors.publish(alerts).then(
-          () => true,
-          () => false,
-        )
-      : Promise.resolve(true);
+    const published =
+      detectors && alerts.length > 0
+        ? this.untilDone('publishing alert events', () => detectors.publish(alerts))
+        : undefined;
+    published?.catch(() => {}); // awaited by the flush
     const last = batch.lastOffset();
     const count = batch.messages.length;
     const lastTs = Number(batch.messages[count - 1]!.timestamp);
 
     // Runs inside the flush, after the insert: only then is the batch done.
     const afterStore = async () => {
-      if (!(await published)) published = detectors!.publish(alerts).then(() => true); // throws → the flush retries
-      await sendDeadLetters(this.producer, letters);
+      if (!this.ownership.owns(topic, partition)) return; // the next owner reads it again from the last commit
+      await this.untilDone('sending dead letters', () => sendDeadLetters(this.producer, letters));
       for (const [table, list] of rows) {
         const max = list.reduce((m, r) => Math.max(m, Number(r.kafka_offset)), -1);
         if (max > (wm.get(table) ?? -1)) wm.set(table, max);
       }
       try {
-        await this.consumer.commitOffsets([
-          { topic: batch.topic, partition: batch.partition, offset: String(BigInt(last) + 1n) },
-        ]);
+        await this.consumer.commitOffsets([{ topic, partition, offset: String(BigInt(last) + 1n) }]);
         this.stats.lastCommitAt = Date.now();
       } catch (err) {
         // Harmless: the messages are stored; a redelivery is skipped by the watermarks.
         this.log.warn(
-          { topic: batch.topic, partition: batch.partition, err: errorMessage(err) },
+          { topic, partition, err: errorMessage(err) },
           'offset commit failed; will be redelivered and skipped',
         );
       }
       await detectors
-        ?.persist()
+        ?.persist(this.queryId('detector_state'))
         .catch((err) =>
           this.log.warn({ err: errorMessage(err) }, 'detector state not saved; retried with the next flush'),
         );
@@ -194,11 +297,14 @@ export class StreamProcessor {
       if (!this.stats.lastMessageTs || lastTs > this.stats.lastMessageTs) this.stats.lastMessageTs = lastTs;
       if (letters.length > 0)
         this.log.warn(
-          { topic: batch.topic, partition: batch.partition, count: letters.length, firstReason: letters[0]!.reason },
+          { topic, partition, count: letters.length, firstReason: letters[0]!.reason },
           'messages sent to the dead-letter topic',
         );
     };
-    const stored = this.writer.add(rows, count, afterStore);
+    const stored = this.writer.add(
+      { rows, messages: count, sources, before: published ? () => published : undefined },
+      afterStore,
+    );
     // The next fetch may start while this batch is being inserted…
     resolveOffset(last);
     // …but only so far: past the bound, wait for the insert (memory stays bounded).
@@ -211,4 +317,28 @@ export class StreamProcessor {
       }
     }
   }
+
+  private queryId(what: string): string {
+    return `${INSERT_QUERY_PREFIX}${this.id}:${what}:${++this.persists}`;
+  }
+
+  /** Retries `work` with backoff until it succeeds; gives up only when the processor stops. */
+  private async untilDone<T>(what: string, work: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (err) {
+        this.writer.stats.lastError = { at: Date.now(), message: `${what}: ${errorMessage(err)}` };
+        if (this.stopping) throw err;
+        const delayMs = Math.min(RETRY_MAX_MS, 200 * 2 ** Math.min(5, attempt - 1));
+        if (attempt === 1 || attempt % 10 === 0)
+          this.log.warn({ err: errorMessage(err), attempt, retryInMs: delayMs }, `${what} failed; retrying`);
+        await sleep(delayMs);
+      }
+    }
+  }
+}
+
+function partitionKey(p: PartitionRef): string {
+  return `${p.topic}/${p.partition}`;
 }

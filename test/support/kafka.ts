@@ -40,17 +40,23 @@ export async function startGroupsAtEnd(
   await ensureTopics(kafka, topics, config.kafka.topicPartitions);
   const admin = kafka.admin();
   await admin.connect();
+  const ends: Array<{ topic: string; partition: number; offset: string }> = [];
   try {
-    for (const topic of topics) {
-      const ends = await admin.fetchTopicOffsets(topic);
-      for (const groupId of groupIds)
-        await admin.setOffsets({
-          groupId,
-          topic,
-          partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })),
-        });
-    }
+    for (const topic of topics)
+      for (const p of await admin.fetchTopicOffsets(topic))
+        ends.push({ topic, partition: p.partition, offset: p.high });
   } finally {
     await admin.disconnect();
+  }
+  // One member joins each group and commits the ends (admin.setOffsets takes ~5 s per topic).
+  for (const groupId of groupIds) {
+    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
+    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...topics], fromBeginning: false });
+    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: async () => {} });
+    await joined;
+    await consumer.commitOffsets(ends);
+    await consumer.disconnect();
   }
 }
