@@ -17,9 +17,9 @@ const db = config.clickhouse.database;
 afterAll(() => dropDatabase(config));
 
 const migration = (database: string) =>
-  splitStatements(
-    readFileSync(new URL('../clickhouse/migrations/0008_alerts.sql', import.meta.url), 'utf8'),
-  ).map((s) => s.replaceAll('{db}', identifier(database).text));
+  splitStatements(readFileSync(new URL('../clickhouse/migrations/0008_alerts.sql', import.meta.url), 'utf8')).map((s) =>
+    s.replaceAll('{db}', identifier(database).text),
+  );
 
 const event: AlertEventV1 = {
   v: 1,
