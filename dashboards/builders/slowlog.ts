@@ -148,7 +148,6 @@ ORDER BY t`,
         kind: 'timeseries',
         title: 'PING round trip p50 / p99 / worst',
         unit: 'µs',
-        width: 24,
         legend: byName,
         minInterval: '1m',
         description:
