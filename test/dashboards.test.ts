@@ -81,6 +81,8 @@ describe('dashboard JSON', () => {
     expect(ds.datasources).toEqual([
       expect.objectContaining({ type: CLICKHOUSE_DATASOURCE.type, uid: CLICKHOUSE_DATASOURCE.uid }),
     ]);
+    // Dashboards read as the read-only user, never as the writer or an admin.
+    expect(ds.datasources[0].jsonData.username).toBe('redscope_reader');
     const provider = parseYaml(
       readFileSync(new URL('../dashboards/provisioning/dashboards/redscope.yaml', import.meta.url), 'utf8'),
     ).providers[0];
