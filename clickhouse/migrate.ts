@@ -21,7 +21,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { clickhouseErrorCode, type ClickHouseClient } from '../common/clickhouse.ts';
 import { identifier, sql } from '../common/sql.ts';
 import { derivedObjects, type DerivedObject } from './derived.ts';
-import { expandStatement, isRawTableStatement, statementTable } from './expand.ts';
+import { expandStatement, isRawTableStatement, RECREATE_DISTRIBUTED, statementTable } from './expand.ts';
 import { BASE_FEATURES, featuresOf, serverVersion, type SchemaTarget, type ServerFeatures } from './schema-target.ts';
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
@@ -138,7 +138,14 @@ export async function migrate(
   };
   const migrations = loadMigrations();
   const derived = derivedObjects(rawTablesOf(migrations), target);
-  const db = new Database(client, target);
+  const creates = new Map(
+    migrations.flatMap((m) =>
+      m.templates
+        .filter((t) => /^\s*CREATE\s+TABLE\b/i.test(t) && statementTable(t) !== undefined)
+        .map((t) => [statementTable(t)!, t] as const),
+    ),
+  );
+  const db = new Database(client, target, creates);
   // The common case (nothing to do) needs no leader: three reads.
   if (!pending(await db.state(), migrations, derived)) return { applied: [], derived: [], backfilled: [] };
   const run = opts.leader ?? (<T>(work: () => Promise<T>) => work());
@@ -227,6 +234,8 @@ class Database {
   constructor(
     private readonly client: ClickHouseClient,
     readonly target: SchemaTarget,
+    /** Table → the statement (template) that creates it. */
+    private readonly creates: ReadonlyMap<string, string> = new Map(),
   ) {}
 
   async runTemplate(template: string): Promise<void> {
@@ -234,6 +243,7 @@ class Database {
   }
 
   async run(statement: string): Promise<void> {
+    if (statement.startsWith(RECREATE_DISTRIBUTED)) return this.recreateDistributed(statement);
     try {
       await this.client.command({ query: statement });
     } catch (err) {
@@ -241,6 +251,21 @@ class Database {
       if (clickhouseErrorCode(err) === '44' && /\bADD\s+COLUMN\b/i.test(statement)) return;
       throw err;
     }
+  }
+
+  /**
+   * Drops a Distributed table and creates it again over its altered local table, as the
+   * migration that created the table defines it (cluster, sharding key).
+   */
+  private async recreateDistributed(statement: string): Promise<void> {
+    const table = /`([A-Za-z_][A-Za-z0-9_]*)`$/.exec(statement)?.[1];
+    const create = table === undefined ? undefined : this.creates.get(table);
+    if (!create) throw new Error(`no migration creates the table of: ${statement}`);
+    const [, distributed] = expandStatement(create, this.target);
+    await this.run(
+      `DROP TABLE IF EXISTS ${identifier(`${this.target.database}.${table}`).text}${expandStatement('{on_cluster}', this.target)[0]}`,
+    );
+    await this.run(distributed!);
   }
 
   async hasColumn(table: string, column: string): Promise<boolean> {

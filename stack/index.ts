@@ -95,7 +95,7 @@ export function stackEndpoints(ports: StackPorts): StackEndpoints {
   };
 }
 
-function clusterPorts(ports: StackPorts) {
+export function clusterPorts(ports: StackPorts) {
   return { zookeeperPort: ports.zookeeperPort, replicaBasePort: ports.clickhouseReplicaBasePort };
 }
 
