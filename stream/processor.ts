@@ -78,11 +78,8 @@ export class StreamProcessor {
   readonly ownership = new PartitionOwnership();
   private readonly consumer: Consumer;
   private readonly watermarks = new Map<string, PartitionWatermarks>();
-  /** Partitions gained in the current generation, and the wait before reading them. */
-  private takeover: { partitions: Set<string>; ready: Promise<void> } = {
-    partitions: new Set(),
-    ready: Promise.resolve(),
-  };
+  /** Settles when the partitions of the current assignment may be read (see onAssigned). */
+  private assigned: Promise<void> = Promise.resolve();
   private stopping = false;
   private persists = 0;
   private readonly servers: EveryServer;
@@ -160,22 +157,32 @@ export class StreamProcessor {
       .catch((err) => this.log.warn({ err: errorMessage(err) }, 'detector state not saved at rebalance'));
   }
 
+  /**
+   * After a rebalance Kafka redelivers every partition from its last commit — also the
+   * partitions this processor kept, whose latest batches may still be in the writer. So
+   * before any partition is read again: this processor's own pending rows are stored (or,
+   * for partitions lost, dropped), partitions taken over wait for the other processors'
+   * inserts, and the watermarks are read afresh.
+   */
   private onAssigned(assignment: Record<string, number[]>): void {
     const { gained, lost } = this.ownership.assign(assignment);
-    for (const p of [...gained, ...lost]) this.watermarks.delete(partitionKey(p));
+    this.watermarks.clear();
     if (lost.length > 0) {
       void this.detectors
         ?.releasePartitions((r) => this.ownership.owns(r.topic, r.partition), this.queryId('detector_state'))
         .catch((err) => this.log.warn({ err: errorMessage(err) }, 'detector state of lost partitions not saved'));
     }
-    const partitions = new Set(gained.map(partitionKey));
-    const ready = gained.length === 0 ? Promise.resolve() : this.prepareTakeover(gained);
-    ready.catch(() => {}); // awaited by batches of those partitions
-    this.takeover = { partitions, ready };
+    this.assigned = this.afterAssignment(gained);
+    this.assigned.catch(() => {}); // awaited by every batch of this generation
     this.log.info(
       { generation: this.ownership.generation, gained: gained.length, lost: lost.length },
       'partitions assigned',
     );
+  }
+
+  private async afterAssignment(gained: PartitionRef[]): Promise<void> {
+    await this.writer.drain();
+    if (gained.length > 0) await this.prepareTakeover(gained);
   }
 
   /** Before reading partitions taken over: other processors' inserts settled, then their detector state loaded. */
@@ -195,20 +202,30 @@ export class StreamProcessor {
 
   private async partitionWatermarks(topic: string, partition: number): Promise<PartitionWatermarks> {
     const key = partitionKey({ topic, partition });
-    let wm = this.watermarks.get(key);
-    if (!wm) {
-      if (this.takeover.partitions.has(key)) await this.takeover.ready;
-      wm = await this.stored.partition(topic, partition);
-      this.watermarks.set(key, wm);
+    for (;;) {
+      const cached = this.watermarks.get(key);
+      if (cached) return cached;
+      const generation = this.ownership.generation;
+      await this.assigned;
+      const wm = await this.stored.partition(topic, partition);
+      // Read for this assignment only: a newer one drained the writer again since.
+      if (generation === this.ownership.generation) {
+        this.watermarks.set(key, wm);
+        return wm;
+      }
     }
-    return wm;
   }
 
   private async onBatch({ batch, heartbeat, resolveOffset, isRunning, isStale }: EachBatchPayload): Promise<void> {
     if (batch.messages.length === 0 || !isRunning() || isStale()) return;
     const { topic, partition } = batch;
     const handler = handlerFor(topic);
+    const generation = this.ownership.generation;
     const wm = await this.partitionWatermarks(topic, partition);
+    // A rebalance happened meanwhile: Kafka delivers this batch again in the new assignment,
+    // after the writer has stored what it holds; adding it now would store it twice.
+    // (From here to writer.add nothing waits, so no rebalance can slip in between.)
+    if (generation !== this.ownership.generation || !isRunning() || isStale()) return;
     const rows: TableRows = new Map();
     const sources = new Map<string, SourceMessage>();
     const letters: DeadLetterV1[] = [];
