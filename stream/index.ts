@@ -26,7 +26,12 @@ export async function startStream(config: Config, log: Logger): Promise<RunningS
   const clickhouse = createClickHouse(config.clickhouse);
   await migrateSchema(clickhouse, config, log);
   const kafka = createKafka(config.kafka, log);
-  await ensureTopics(kafka, [...SAMPLE_TOPICS, TOPICS.deadLetter, TOPICS.alerts], topicSettings(config.kafka));
+  // topologyV1 too: it is still consumed (older collectors), and a subscription needs the topic.
+  await ensureTopics(
+    kafka,
+    [...SAMPLE_TOPICS, TOPICS.topologyV1, TOPICS.deadLetter, TOPICS.alerts],
+    topicSettings(config.kafka),
+  );
   const producer = kafka.producer({
     allowAutoTopicCreation: false,
     createPartitioner: Partitioners.DefaultPartitioner,

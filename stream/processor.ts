@@ -266,7 +266,7 @@ export class StreamProcessor {
       // Detectors see each message once: a replay of what is already stored does not re-alert.
       if (fresh && this.detectors)
         alerts.push(
-          ...this.detectors.observe(topic, decoded.message, (decoded.message as { ts: number }).ts, {
+          ...this.detectors.observe(handler.detectorTopic, decoded.message, (decoded.message as { ts: number }).ts, {
             topic,
             partition,
           }),

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { defaultDetectorsConfig } from '../../common/config-detectors.ts';
-import type { TopologyChange, TopologyNode, TopologySampleV1 } from '../../contracts/index.ts';
+import {
+  type TopologyChange,
+  type TopologyNode,
+  type TopologySampleV2,
+  topologyV1ToV2,
+} from '../../contracts/index.ts';
 import { clusterHealthDetector, type ClusterHealthState } from './cluster-health.ts';
 import { failoverDetector, type FailoverState } from './failover.ts';
 
@@ -34,8 +39,8 @@ function sample(
   nodes: TopologyNode[],
   changes: TopologyChange[],
   clusterState = 'ok',
-): TopologySampleV1 {
-  return {
+): TopologySampleV2 {
+  return topologyV1ToV2({
     v: 1,
     kind: 'topology',
     ts,
@@ -62,7 +67,7 @@ function sample(
     viewChanged: changes.length > 0,
     keyframe: false,
     changes,
-  };
+  });
 }
 
 const A = 'a'.repeat(40); // old master, port 7000
@@ -84,7 +89,7 @@ const rejoined = [
   node(C, 7001, 'master', { slots: [[5461, 10922]] }),
 ];
 
-function feed(samples: TopologySampleV1[]) {
+function feed(samples: TopologySampleV2[]) {
   let state: FailoverState | undefined;
   const events = [];
   for (const m of samples) {
@@ -158,7 +163,7 @@ describe('failover detector', () => {
 });
 
 describe('cluster health detector', () => {
-  function run(samples: TopologySampleV1[]) {
+  function run(samples: TopologySampleV2[]) {
     let state: ClusterHealthState | undefined;
     const events = [];
     for (const m of samples) {

@@ -8,7 +8,7 @@
 // The hint that matters most: what the old master was doing just before — a master busy
 // longer than cluster-node-timeout is failed over although nothing is broken (KEYS,
 // FLUSHALL, SAVE, a big DEL, a fork). `enrich` reads that from stored samples.
-import { TOPICS, type TopologySampleV1 } from '../../contracts/index.ts';
+import { TOPICS, type TopologySampleV2 } from '../../contracts/index.ts';
 import type { Detector } from './detector.ts';
 import { alertEvent } from './events.ts';
 import { failoverHints } from './failover-hints.ts';
@@ -33,7 +33,7 @@ const RECENT_MS = 60_000;
 
 const slotText = (a?: number, b?: number) => (a === undefined ? '' : a === b ? String(a) : `${a}-${b}`);
 
-export const failoverDetector: Detector<TopologySampleV1, FailoverState> = {
+export const failoverDetector: Detector<TopologySampleV2, FailoverState> = {
   name: 'failover',
   topics: [TOPICS.topology],
   enabled: () => true,
@@ -42,7 +42,8 @@ export const failoverDetector: Detector<TopologySampleV1, FailoverState> = {
     let open = [...(state?.open ?? [])];
     const recent = (state?.recent ?? []).filter((r) => ctx.now - r.resolvedAt < RECENT_MS);
     const events = [];
-    const byId = new Map(m.nodes.map((n) => [n.id, n]));
+    // The node list comes with every change (and keyframe); a sample without one changed nothing.
+    const byId = new Map((m.nodes ?? []).map((n) => [n.id, n]));
 
     for (const c of m.changes) {
       if (c.kind !== 'role' || c.to !== 'master' || c.from === 'master') continue;
@@ -106,7 +107,7 @@ export const failoverDetector: Detector<TopologySampleV1, FailoverState> = {
         old.role === 'replica' &&
         old.failing === null &&
         old.linkState === 'connected';
-      const removed = newIsMaster && old === undefined && m.nodes.length > 0 && f.oldId !== '';
+      const removed = newIsMaster && old === undefined && (m.nodes?.length ?? 0) > 0 && f.oldId !== '';
       if (back || removed) {
         recent.push({ oldId: f.oldId, newId: f.newId, resolvedAt: ctx.now });
         events.push(
