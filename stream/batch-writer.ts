@@ -263,28 +263,48 @@ export class BatchWriter {
       if (!(err instanceof BadRowsError)) throw err;
       const messages = groupByMessage(err.rows);
       if (messages.length === 1) {
-        const [partition, offset] = messages[0]![0].split('/');
-        const source = sources.get(messages[0]![0]) ?? {
-          topic: String(err.rows[0]!.kafka_topic),
-          partition: Number(partition),
-          offset: String(offset),
-          key: null,
-          value: null,
-        };
-        // Sent before any later message of its partition is stored (see storeTable).
-        await this.hooks.rejected([{ source, reason: `${table}: ${err.reason}` }]);
-        this.stats.rejectedMessages++;
-        this.log.warn(
-          { table, topic: source.topic, partition: source.partition, offset: source.offset, reason: err.reason },
-          'message refused by ClickHouse sent to the dead-letter topic',
-        );
+        await this.reject(table, messages[0]!, sources, err.reason);
         return 0;
+      }
+      // ClickHouse named the row: the messages before it parsed, it is refused; go on after it.
+      const named = err.row === undefined ? undefined : err.rows[err.row];
+      if (named) {
+        const key = sourceKey(Number(named.kafka_partition), String(named.kafka_offset));
+        const at = messages.findIndex(([k]) => k === key);
+        const before = messages.slice(0, at).flatMap(([, r]) => r);
+        const after = messages.slice(at + 1).flatMap(([, r]) => r);
+        const stored = before.length > 0 ? await this.bisect(table, before, sources) : 0;
+        await this.reject(table, messages[at]!, sources, err.reason);
+        return stored + (after.length > 0 ? await this.bisect(table, after, sources) : 0);
       }
       const half = Math.ceil(messages.length / 2);
       const first = messages.slice(0, half).flatMap(([, r]) => r);
       const second = messages.slice(half).flatMap(([, r]) => r);
       return (await this.bisect(table, first, sources)) + (await this.bisect(table, second, sources));
     }
+  }
+
+  /** Dead-letters one message's rows, before any later message of its partition is stored (see storeTable). */
+  private async reject(
+    table: string,
+    [key, rows]: [string, Row[]],
+    sources: Map<string, SourceMessage>,
+    reason: string,
+  ): Promise<void> {
+    const [partition, offset] = key.split('/');
+    const source = sources.get(key) ?? {
+      topic: String(rows[0]!.kafka_topic),
+      partition: Number(partition),
+      offset: String(offset),
+      key: null,
+      value: null,
+    };
+    await this.hooks.rejected([{ source, reason: `${table}: ${reason}` }]);
+    this.stats.rejectedMessages++;
+    this.log.warn(
+      { table, topic: source.topic, partition: source.partition, offset: source.offset, reason },
+      'message refused by ClickHouse sent to the dead-letter topic',
+    );
   }
 }
 

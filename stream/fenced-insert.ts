@@ -43,6 +43,8 @@ export class BadRowsError extends Error {
   constructor(
     readonly reason: string,
     readonly rows: Row[],
+    /** Index in `rows` of the row ClickHouse named, when it did. */
+    readonly row?: number,
   ) {
     super(reason);
   }
@@ -110,6 +112,9 @@ export class FencedTable {
           this.session = null; // refused before it ran: nothing to settle
           continue;
         }
+        // Refused while reading the rows: nothing was written, the session is still good.
+        if (failure.kind === 'bad-data' && failure.whileParsing)
+          throw new BadRowsError(failure.reason, pending, failure.row);
         outcome.fenced++;
         await this.fence(session);
         this.session = null;

@@ -14,7 +14,24 @@
 import { clickhouseErrorCode } from '../common/clickhouse.ts';
 import { errorMessage } from '../common/errors.ts';
 
-export type InsertFailure = { kind: 'bad-data'; reason: string } | { kind: 'session-gone' } | { kind: 'unknown' };
+export type InsertFailure =
+  | {
+      kind: 'bad-data';
+      reason: string;
+      /** Refused while reading the input, before anything was written: nothing to fence or check. */
+      whileParsing: boolean;
+      /** The 0-based index of the row ClickHouse names (`at row N`), when it does. */
+      row?: number;
+    }
+  | { kind: 'session-gone' }
+  | { kind: 'unknown' };
+
+/**
+ * Refused while parsing the JSONEachRow input. A flush's table insert is one block (fewer
+ * rows than max_insert_block_size), written only once the whole input is read, so these
+ * leave nothing behind.
+ */
+const PARSE_CODES = new Set(['6', '26', '27', '32', '33', '38', '41', '72', '117', '130', '131']);
 
 /** ClickHouse error codes that mean "these rows can never be stored as they are". */
 const BAD_DATA_CODES = new Set([
@@ -40,7 +57,16 @@ export const READONLY = '164';
 
 export function classifyInsertError(err: unknown): InsertFailure {
   const code = clickhouseErrorCode(err);
-  if (code !== undefined && BAD_DATA_CODES.has(code)) return { kind: 'bad-data', reason: clickhouseReason(err) };
+  if (code !== undefined && BAD_DATA_CODES.has(code)) {
+    const whileParsing = PARSE_CODES.has(code);
+    const at = whileParsing ? /\(at row (\d+)\)/.exec(errorMessage(err))?.[1] : undefined;
+    return {
+      kind: 'bad-data',
+      reason: clickhouseReason(err),
+      whileParsing,
+      ...(at === undefined ? {} : { row: Number(at) - 1 }),
+    };
+  }
   if (code === SESSION_NOT_FOUND) return { kind: 'session-gone' };
   return { kind: 'unknown' };
 }

@@ -2,9 +2,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClickHouse } from '../common/clickhouse.ts';
 import { createKafka } from '../common/kafka.ts';
-import { type DeadLetterV1, TOPICS } from '../contracts/index.ts';
+import { type DeadLetterV1, SAMPLE_TOPICS, TOPICS } from '../contracts/index.ts';
 import { startStream } from '../stream/index.ts';
-import { produceRaw } from './support/kafka.ts';
+import { produceRaw, startGroupsAtEnd } from './support/kafka.ts';
 import { dropDatabase, eventually, quietLog, testConfig, uniqueName } from './support/pipeline.ts';
 import { syntheticInfo } from './support/synthetic.ts';
 
@@ -15,6 +15,7 @@ describe('dead letters', () => {
   it('poison messages are dead-lettered with their reason and valid ones around them are stored', async () => {
     const cluster = uniqueName('dlq');
     const good = (i: number) => ({ key: `${cluster}-good-${i}`, value: JSON.stringify(syntheticInfo(cluster, i)) });
+    await startGroupsAtEnd(config, [config.stream.groupId], [...SAMPLE_TOPICS]); // not what other tests left
     await produceRaw(config, TOPICS.info, [
       good(1),
       { key: `${cluster}-notjson`, value: '{"v":1, this is not json' },

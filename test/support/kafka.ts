@@ -36,11 +36,20 @@ export async function startGroupsAtEnd(
   groupIds: readonly string[],
   topics: readonly string[],
 ): Promise<void> {
+  // The processor also reads the older topology topic (still consumed while it drains).
+  const all = topics.includes(TOPICS.topology) ? [...topics, TOPICS.topologyV1] : topics;
+  await startGroupsAt(config, groupIds, await topicEnds(config, all));
+}
+
+export type TopicOffsets = Array<{ topic: string; partition: number; offset: string }>;
+
+/** The current end of every partition of `topics` (creating redscope's topics if needed). */
+export async function topicEnds(config: Config, topics: readonly string[]): Promise<TopicOffsets> {
   const kafka = createKafka(config.kafka, quietLog);
   await ensureTopics(kafka, topics, config.kafka.topicPartitions);
   const admin = kafka.admin();
   await admin.connect();
-  const ends: Array<{ topic: string; partition: number; offset: string }> = [];
+  const ends: TopicOffsets = [];
   try {
     for (const topic of topics)
       for (const p of await admin.fetchTopicOffsets(topic))
@@ -48,15 +57,21 @@ export async function startGroupsAtEnd(
   } finally {
     await admin.disconnect();
   }
-  // One member joins each group and commits the ends (admin.setOffsets takes ~5 s per topic).
+  return ends;
+}
+
+/** Sets new consumer groups to start at `offsets`: one member joins each group and commits them (admin.setOffsets takes ~5 s per topic). */
+export async function startGroupsAt(config: Config, groupIds: readonly string[], offsets: TopicOffsets): Promise<void> {
+  const kafka = createKafka(config.kafka, quietLog);
+  const topics = [...new Set(offsets.map((o) => o.topic))];
   for (const groupId of groupIds) {
     const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
     const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
     await consumer.connect();
-    await consumer.subscribe({ topics: [...topics], fromBeginning: false });
+    await consumer.subscribe({ topics, fromBeginning: false });
     await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: async () => {} });
     await joined;
-    await consumer.commitOffsets(ends);
+    await consumer.commitOffsets(offsets);
     await consumer.disconnect();
   }
 }
