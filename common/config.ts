@@ -163,6 +163,10 @@ function fromEnv(env: NodeJS.ProcessEnv): Json {
     ]);
   }
   set('stream', 'groupId', env.REDSCOPE_STREAM_GROUP_ID);
+  // `off`, or a port (0: any free one) on the configured host.
+  const healthPort = env.REDSCOPE_STREAM_HEALTH_PORT;
+  if (healthPort === 'off') (o.stream as Json).health = null;
+  else if (healthPort) set('stream', 'health', { host: '127.0.0.1', port: intVar(env, 'REDSCOPE_STREAM_HEALTH_PORT') });
   set('api', 'host', env.REDSCOPE_API_HOST);
   set('api', 'port', intVar(env, 'REDSCOPE_API_PORT'));
   // `name:token,name:token` (read scope); replaces api.tokens from the file.
