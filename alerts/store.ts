@@ -147,15 +147,35 @@ export class AlertStore {
 
   /** History first: after a crash between the two inserts, the replayed transition re-inserts a history row that collapses with the first. */
   async write(history: readonly HistoryRow[], states: readonly StateRow[]): Promise<void> {
-    if (history.length > 0)
-      await this.client.insert({ table: this.table('alerts'), values: [...history], format: 'JSONEachRow' });
-    if (states.length > 0)
-      await this.client.insert({ table: this.table('alert_state'), values: [...states], format: 'JSONEachRow' });
+    await this.observed(async () => {
+      if (history.length > 0)
+        await this.client.insert({ table: this.table('alerts'), values: [...history], format: 'JSONEachRow' });
+      if (states.length > 0)
+        await this.client.insert({ table: this.table('alert_state'), values: [...states], format: 'JSONEachRow' });
+    });
   }
 
   async recordDeliveries(records: readonly DeliveryRecord[]): Promise<void> {
     if (records.length > 0)
-      await this.client.insert({ table: this.table('alert_deliveries'), values: [...records], format: 'JSONEachRow' });
+      await this.observed(() =>
+        this.client.insert({ table: this.table('alert_deliveries'), values: [...records], format: 'JSONEachRow' }),
+      );
+  }
+
+  /** For health: when the store last wrote, and its last failure. */
+  readonly stats: { lastInsertAt: number | null; lastError: { at: number; message: string } | null } = {
+    lastInsertAt: null,
+    lastError: null,
+  };
+
+  private async observed(write: () => Promise<unknown>): Promise<void> {
+    try {
+      await write();
+      this.stats.lastInsertAt = Date.now();
+    } catch (err) {
+      this.stats.lastError = { at: Date.now(), message: err instanceof Error ? err.message : String(err) };
+      throw err;
+    }
   }
 
   /** Which of these notification ids already have a final outcome (delivered or given up). */

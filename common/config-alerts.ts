@@ -63,6 +63,14 @@ export const AlertsConfig = Type.Object(
     /** First matching route wins; an alert no route matches is recorded but not sent. */
     routes: Type.Array(RouteConfig),
     receivers: Type.Array(ReceiverConfig),
+    /** GET /health of the alert manager (consumer lag per partition, last insert, last error); port 0 picks one, null turns it off. */
+    health: Type.Union([
+      Type.Object(
+        { host: Type.String(), port: Type.Integer({ minimum: 0, maximum: 65535 }) },
+        { additionalProperties: false },
+      ),
+      Type.Null(),
+    ]),
   },
   { additionalProperties: false },
 );
@@ -87,6 +95,7 @@ export function defaultAlertsConfig(): AlertsConfig {
     deliveryGroupId: 'redscope-delivery',
     routes: [],
     receivers: [],
+    health: { host: '127.0.0.1', port: 9123 },
   };
 }
 

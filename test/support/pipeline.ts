@@ -27,6 +27,7 @@ export function testConfig(name = uniqueName('t')): Config {
       health: { host: '127.0.0.1', port: 0 },
     },
     stream: { ...base.stream, groupId: `redscope-${name}`, lingerMs: 200, health: null },
+    alerts: { ...base.alerts, health: null },
   };
 }
 
