@@ -2,10 +2,13 @@
 // which only waits for them). Files are `NNNN_name.sql` in ./migrations, statements
 // separated by `;` at the end of a line, `{db}` standing for the database identifier.
 // Every statement is idempotent (IF NOT EXISTS), so two processors starting at once
-// are harmless; `schema_migrations` records what was applied and when.
+// are harmless; `schema_migrations` records what was applied and when. A migration whose
+// `-- granularities: 1m 1h` line names rollup granularities is a template: statements with
+// `{g}` placeholders are repeated once per granularity (granularities.ts).
 import { readdirSync, readFileSync } from 'node:fs';
 import { identifier, sql } from '../common/sql.ts';
 import type { ClickHouseClient } from '../common/clickhouse.ts';
+import { expandGranularities } from './granularities.ts';
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
 
@@ -20,13 +23,14 @@ export function loadMigrations(database: string): Migration[] {
   return readdirSync(MIGRATIONS_DIR)
     .filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f))
     .sort()
-    .map((file) => ({
-      version: Number(file.slice(0, 4)),
-      name: file.slice(5, -4),
-      statements: splitStatements(readFileSync(new URL(file, MIGRATIONS_DIR), 'utf8')).map((s) =>
-        s.replaceAll('{db}', db),
-      ),
-    }));
+    .map((file) => {
+      const text = readFileSync(new URL(file, MIGRATIONS_DIR), 'utf8');
+      return {
+        version: Number(file.slice(0, 4)),
+        name: file.slice(5, -4),
+        statements: expandGranularities(text, splitStatements(text)).map((s) => s.replaceAll('{db}', db)),
+      };
+    });
 }
 
 export function splitStatements(text: string): string[] {
@@ -56,7 +60,7 @@ export async function migrate(client: ClickHouseClient, database: string): Promi
   const now: number[] = [];
   for (const m of loadMigrations(database)) {
     if (applied.has(m.version)) continue;
-    for (const statement of m.statements) await client.command({ query: statement });
+    for (const statement of m.statements) await applyStatement(client, statement);
     const table = identifier(`${database}.schema_migrations`);
     await client.command({
       query: sql`INSERT INTO ${table} (version, name, applied_at) VALUES (${m.version}, ${m.name}, now())`.text,
@@ -64,4 +68,17 @@ export async function migrate(client: ClickHouseClient, database: string): Promi
     now.push(m.version);
   }
   return { applied: now };
+}
+
+/**
+ * 18.16 has no `ADD COLUMN IF NOT EXISTS`: a column another processor added a moment ago
+ * (two starting at once) counts as added, like the IF NOT EXISTS of the other statements.
+ */
+async function applyStatement(client: ClickHouseClient, statement: string): Promise<void> {
+  try {
+    await client.command({ query: statement });
+  } catch (err) {
+    const addsColumn = /^ALTER\s+TABLE\s+\S+\s+ADD\s+COLUMN\s/i.test(statement);
+    if (!addsColumn || !/column with this name already exists/i.test(String(err))) throw err;
+  }
 }
