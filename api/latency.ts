@@ -72,6 +72,12 @@ export async function loadSeries(app: FastifyInstance, f: LatencyFilter, range: 
   const basis: Basis = lat.some((m) => m.size > 0) ? 'calls' : means.some((m) => m.size > 0) ? 'sample-means' : 'none';
   const chosen = basis === 'sample-means' ? means : lat;
   const bucketSec = TIER_BUCKET_SECONDS[plan.tier];
+  // The samples cover the series from its first bucket with data to its last: a step at
+  // either end counts only the seconds inside that span.
+  const data = {
+    firstSec: Math.min(...rows.map((r) => Number(r.first_bucket))),
+    endSec: Math.max(...rows.map((r) => Number(r.last_bucket))) + bucketSec,
+  };
   let allCalls = 0;
   let histogramCalls = 0;
   const points = rows.map((r, i) => {
@@ -81,7 +87,7 @@ export async function loadSeries(app: FastifyInstance, f: LatencyFilter, range: 
     histogramCalls += totalOf(lat[i]!);
     const seconds = coveredSeconds(
       { fromSec: Math.max(t, plan.fromSec), toSec: Math.min(t + plan.stepSec, plan.toSec) },
-      { firstSec: Number(r.first_bucket), endSec: Number(r.last_bucket) + bucketSec },
+      data,
     );
     return {
       t,
