@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { BUCKET_UPPER_US, bucketOf } from '../../../contracts/index.ts';
-import { histogramDeltas, LatencyHistogramReplyError, parseLatencyHistogram } from './latency-histogram.ts';
+import type { CommandStat } from '../../../contracts/index.ts';
+import {
+  attachHistograms,
+  histogramDeltas,
+  LatencyHistogramReplyError,
+  parseLatencyHistogram,
+} from './latency-histogram.ts';
 
 /** A reply as ioredis returns it: `name, [calls, N, histogram_usec, [upperUs, cumulative, …]]`. */
 const reply = (...commands: Array<[string, Array<[number, number]>]>): unknown[] =>
@@ -88,17 +94,19 @@ describe('histogram deltas', () => {
       'r1',
       false,
     );
-    expect([...d!]).toEqual([['get', [5, 3]]]);
+    expect(d!.reset).toBe(false);
+    expect([...d!.byCommand]).toEqual([['get', [5, 3]]]);
   });
 
   it('counts a command first seen since the previous sample from zero', () => {
     const d = histogramDeltas(snap('r1', { get: [1] }), cur({ get: [1], eval: [0, 0, 0, 0, 0, 0, 2] }), 'r1', false);
-    expect([...d!]).toEqual([['eval', [0, 0, 0, 0, 0, 0, 2]]]);
+    expect([...d!.byCommand]).toEqual([['eval', [0, 0, 0, 0, 0, 0, 2]]]);
   });
 
   it('after a restart (new run_id) counts from zero, never negative or doubled', () => {
     const d = histogramDeltas(snap('r1', { get: [1000, 50] }), cur({ get: [1200, 10] }), 'r2', false);
-    expect(d!.get('get')).toEqual([1200, 10]);
+    expect(d!.reset).toBe(true);
+    expect(d!.byCommand.get('get')).toEqual([1200, 10]);
   });
 
   it('after CONFIG RESETSTAT (a bucket going back) counts every command from zero', () => {
@@ -108,11 +116,59 @@ describe('histogram deltas', () => {
       'r1',
       false,
     );
-    expect(Object.fromEntries(d!)).toEqual({ get: [2000, 10], set: [30] });
+    expect(Object.fromEntries(d!.byCommand)).toEqual({ get: [2000, 10], set: [30] });
   });
 
   it('after a reset INFO saw, even when every bucket has grown past its old count', () => {
     const d = histogramDeltas(snap('r1', { get: [10] }), cur({ get: [25] }), 'r1', true);
-    expect(d!.get('get')).toEqual([25]);
+    expect(d!.byCommand.get('get')).toEqual([25]);
+  });
+});
+
+describe('attaching histograms to the INFO read with them', () => {
+  const stat = (command: string): CommandStat => ({ command, calls: 0, usec: 0 });
+
+  it('puts the buckets on the commands that had calls', () => {
+    const commands = [stat('get'), stat('set')];
+    attachHistograms(snap('r1', { get: [1], set: [1] }), cur({ get: [3], set: [1] }), 'r1', false, commands);
+    expect(commands.map((c) => c.latencyBuckets)).toEqual([[2], undefined]);
+  });
+
+  it('a command called between the two replies travels with the next sample, once', () => {
+    // INFO ran first: get's new calls are in the histogram but get is not in this INFO yet.
+    const commands = [stat('set')];
+    const next = attachHistograms(
+      snap('r1', { get: [5], set: [1] }),
+      cur({ get: [7], set: [1] }),
+      'r1',
+      false,
+      commands,
+    );
+    expect(next.commands.get('get')).toEqual([5]);
+    const later = [stat('get'), stat('set')];
+    attachHistograms(next, cur({ get: [7], set: [1] }), 'r1', false, later);
+    expect(later[0]!.latencyBuckets).toEqual([2]);
+  });
+
+  it("after CONFIG RESETSTAT, INFO's own first call (in the histogram, not yet in INFO) does not fake a second reset", () => {
+    // Before: info 300 calls, debug 5000. Reset; 542 debug calls; then INFO, then LATENCY
+    // HISTOGRAM — which already holds INFO's one call since the reset.
+    const before = snap('r1', { info: [0, 0, 0, 0, 0, 300], debug: [0, 0, 0, 0, 0, 0, 5000] });
+    const first = [stat('debug')];
+    const next = attachHistograms(
+      before,
+      cur({ info: [0, 0, 0, 0, 0, 1], debug: [0, 0, 0, 0, 0, 0, 542] }),
+      'r1',
+      true,
+      first,
+    );
+    expect(first[0]!.latencyBuckets).toEqual([0, 0, 0, 0, 0, 0, 542]);
+    const second = [stat('debug'), stat('info')];
+    attachHistograms(next, cur({ info: [0, 0, 0, 0, 0, 2], debug: [0, 0, 0, 0, 0, 0, 2790] }), 'r1', false, second);
+    // 2,248 more debug calls (not 2,790 again), and both of INFO's calls since the reset.
+    expect(second.map((c) => c.latencyBuckets)).toEqual([
+      [0, 0, 0, 0, 0, 0, 2248],
+      [0, 0, 0, 0, 0, 2],
+    ]);
   });
 });

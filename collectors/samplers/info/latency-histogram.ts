@@ -8,7 +8,7 @@
 // sample is what travels. Resets are handled as in deltas.ts: after a restart (new run_id),
 // a reset INFO saw, or any bucket going backwards, the current counts are the interval's
 // (everything since the reset); a command not in the previous histogram counts from zero.
-import { BUCKET_COUNT, bucketOf } from '../../../contracts/index.ts';
+import { BUCKET_COUNT, bucketOf, type CommandStat } from '../../../contracts/index.ts';
 
 /** Calls per bucket (not cumulative), indexed by bucket number; by command. */
 export type CommandHistograms = Map<string, number[]>;
@@ -66,6 +66,13 @@ function trimmed(counts: number[]): number[] {
   return counts.slice(0, end);
 }
 
+export interface HistogramDeltas {
+  /** The histograms were reset since the previous snapshot (restart, CONFIG RESETSTAT). */
+  reset: boolean;
+  /** Calls per bucket in the interval, for commands with calls in it. */
+  byCommand: Map<string, number[]>;
+}
+
 /**
  * Calls per bucket since `prev`, for commands with calls in the interval only; undefined
  * when there is no previous snapshot (the first sample of an instance carries no deltas).
@@ -76,7 +83,7 @@ export function histogramDeltas(
   current: CommandHistograms,
   runId: string | undefined,
   infoReset: boolean,
-): Map<string, number[]> | undefined {
+): HistogramDeltas | undefined {
   if (!prev) return undefined;
   let reset = infoReset || (prev.runId !== undefined && runId !== undefined && prev.runId !== runId);
   if (!reset)
@@ -90,12 +97,40 @@ export function histogramDeltas(
             break outer;
           }
     }
-  const out = new Map<string, number[]>();
+  const byCommand = new Map<string, number[]>();
   for (const [command, counts] of current) {
     const before = reset ? undefined : prev.commands.get(command);
     const delta = before ? counts.map((n, k) => n - before[k]!) : counts.slice();
     const d = trimmed(delta);
-    if (d.length > 0) out.set(command, d);
+    if (d.length > 0) byCommand.set(command, d);
   }
-  return out;
+  return { reset, byCommand };
+}
+
+/**
+ * Puts the interval's buckets on the commands of the INFO read with them (`latencyBuckets`)
+ * and returns the snapshot for the next sample. A command in the histograms but not yet
+ * in INFO was called between the two replies (INFO's own first call after a reset, say):
+ * its calls travel with the next sample, so the snapshot keeps what has been sent for it —
+ * its previous counts, or none after a reset (then it counts from zero next time).
+ */
+export function attachHistograms(
+  prev: HistogramSnapshot | undefined,
+  current: CommandHistograms,
+  runId: string | undefined,
+  infoReset: boolean,
+  commands: CommandStat[],
+): HistogramSnapshot {
+  const next = new Map(current);
+  const d = histogramDeltas(prev, current, runId, infoReset);
+  if (d) {
+    const stats = new Map(commands.map((c) => [c.command, c]));
+    for (const [command, buckets] of d.byCommand) {
+      const stat = stats.get(command);
+      if (stat) stat.latencyBuckets = buckets;
+      else if (!d.reset && prev?.commands.has(command)) next.set(command, prev.commands.get(command)!);
+      else next.delete(command);
+    }
+  }
+  return { runId, commands: next };
 }

@@ -8,7 +8,7 @@ import { TOPICS, type InfoSampleV1 } from '../../../contracts/index.ts';
 import { errorMessage } from '../../../common/errors.ts';
 import { applyDeltas, snapshot, type CounterSnapshot } from './deltas.ts';
 import {
-  histogramDeltas,
+  attachHistograms,
   parseLatencyHistogram,
   type CommandHistograms,
   type HistogramSnapshot,
@@ -82,19 +82,11 @@ export function infoSampler(opts: { everyMs: number; timeoutMs: number }): Sampl
         // histograms stop growing and would read as "no calls".
         const tracking = parsed.commands.length === 0 || parsed.commands.some((c) => c.p50Us !== undefined);
         status = tracking ? 'ok' : 'disabled';
-        const byCommand = histogramDeltas(h.snapshot, read.commands, runId, deltas?.counterReset ?? false);
-        const next = new Map(read.commands);
-        if (status === 'ok' && byCommand) {
-          const stats = new Map(parsed.commands.map((c) => [c.command, c]));
-          for (const [command, buckets] of byCommand) {
-            const stat = stats.get(command);
-            if (stat) stat.latencyBuckets = buckets;
-            // First called between the two replies (not yet in INFO): keep its calls for the next sample.
-            else if (h.snapshot?.commands.has(command)) next.set(command, h.snapshot.commands.get(command)!);
-            else next.delete(command);
-          }
-        }
-        h.snapshot = { runId, commands: next };
+        // With latency-tracking off nothing is attached, but the snapshot still follows the server.
+        h.snapshot =
+          status === 'ok'
+            ? attachHistograms(h.snapshot, read.commands, runId, deltas?.counterReset ?? false, parsed.commands)
+            : { runId, commands: read.commands };
         h.unsupportedRunId = h.deniedUntil = undefined;
       } else {
         status = read.status;
