@@ -18,6 +18,7 @@ import {
   type Basis,
   type BucketMap,
 } from './latency-figures.ts';
+import { piecedSums, type CommandSums } from './latency-pieces.ts';
 import { resultTtlMs } from './plugins/caches.ts';
 import {
   coveredRange,
@@ -25,6 +26,7 @@ import {
   planSummary,
   TIER_BUCKET_SECONDS,
   type LatencyTier,
+  type RangePart,
 } from './queries/latency-tier.ts';
 import {
   latencyByInstanceSql,
@@ -139,6 +141,38 @@ export interface SummaryResult {
   items: Summary[];
 }
 
+interface CommandTotals extends CommandSums {
+  command: string;
+  firstSec: number;
+  endSec: number;
+}
+
+/**
+ * Per-command sums over the parts of a range: one query for a range within the per-sample
+ * table, cached pieces (latency-pieces.ts) for minute and hour parts.
+ */
+async function summaryRows(
+  app: FastifyInstance,
+  f: LatencyFilter,
+  parts: readonly RangePart[],
+  toSec: number,
+): Promise<CommandTotals[]> {
+  if (parts.some((p) => p.tier === 'raw')) {
+    const rows = await cachedRows<SummaryRow>(app, latencySummarySql(f, parts), toSec);
+    return rows.map((r) => ({
+      command: r.command,
+      calls: Number(r.calls_total),
+      usec: Number(r.usec_total),
+      lat: toBucketMap(r.lat),
+      means: toBucketMap(r.means),
+      firstSec: Number(r.first_s),
+      endSec: Number(r.end_s),
+    }));
+  }
+  const sums = await piecedSums(app, f, parts);
+  return [...sums.byCommand].map(([command, s]) => ({ command, ...s, firstSec: sums.firstSec, endSec: sums.endSec }));
+}
+
 export type SummaryOrder = 'usec_per_call' | 'p50' | 'p90' | 'p99' | 'p999' | 'calls' | 'total_usec';
 
 const ORDER_VALUE: Record<SummaryOrder, (s: Summary) => number> = {
@@ -159,27 +193,24 @@ export async function loadSummary(
 ): Promise<SummaryResult> {
   const parts = planSummary(range);
   const covered = coveredRange(parts);
-  const rows = await cachedRows<SummaryRow>(app, latencySummarySql(f, parts), covered.toSec);
+  const rows = await summaryRows(app, f, parts, covered.toSec);
   const seconds = coveredSeconds(covered, {
-    firstSec: Math.min(...rows.map((r) => Number(r.first_s))),
-    endSec: Math.max(...rows.map((r) => Number(r.end_s))),
+    firstSec: Math.min(...rows.map((r) => r.firstSec)),
+    endSec: Math.max(...rows.map((r) => r.endSec)),
   });
   const wanted = f.commands && f.commands.length > 0 ? new Set(f.commands) : null;
   const items = rows
-    .filter((r) => (wanted ? wanted.has(r.command) : true) && Number(r.calls_total) >= opts.minCalls)
+    .filter((r) => (wanted ? wanted.has(r.command) : true) && r.calls >= opts.minCalls)
     .map((r): Summary => {
-      const calls = Number(r.calls_total);
-      const usec = Number(r.usec_total);
-      const lat = toBucketMap(r.lat);
-      const chosen = chooseBasis(lat, toBucketMap(r.means));
+      const chosen = chooseBasis(r.lat, r.means);
       return {
         command: r.command,
-        calls,
-        callsPerSec: rounded(calls / seconds),
-        usecPerCall: calls > 0 ? rounded(usec / calls) : 0,
-        totalUsec: usec,
+        calls: r.calls,
+        callsPerSec: rounded(r.calls / seconds),
+        usecPerCall: r.calls > 0 ? rounded(r.usec / r.calls) : 0,
+        totalUsec: r.usec,
         basis: chosen.basis,
-        histogramCoverage: histogramCoverage(totalOf(lat), calls),
+        histogramCoverage: histogramCoverage(totalOf(r.lat), r.calls),
         ...percentiles(commandBuckets(chosen.buckets)),
       };
     });

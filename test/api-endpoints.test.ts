@@ -4,7 +4,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { historyRow, stateRow } from '../alerts/store.ts';
 import { buildApp } from '../api/app.ts';
+import { toBucketMap } from '../api/latency-figures.ts';
+import { piecedSums } from '../api/latency-pieces.ts';
 import { planSummary } from '../api/queries/latency-tier.ts';
+import { latencySummarySql, type SummaryRow } from '../api/queries/latency.ts';
+import { selectRows } from '../api/queries/run.ts';
 import { createClickHouse } from '../common/clickhouse.ts';
 import { identifier } from '../common/sql.ts';
 import type {
@@ -453,6 +457,40 @@ describe('latency', () => {
       command: 'get',
       calls: callsIn('get', parts[0]!.fromSec, parts.at(-1)!.toSec),
     });
+  });
+
+  it('a long-range summary assembled from cached pieces equals one query over the same parts', async () => {
+    await app.ready();
+    for (const [range, instance] of [
+      [{ fromSec: nowSec - 3 * 86400 + 777, toSec: nowSec - 5 }, undefined],
+      [{ fromSec: nowSec - 86400 + 1234, toSec: nowSec }, ids[0]],
+    ] as const) {
+      const parts = planSummary(range);
+      const f = { database: db, cluster, instance };
+      const pieced = await piecedSums(app, f, parts);
+      const direct = await selectRows<SummaryRow>(clickhouse, latencySummarySql(f, parts));
+      expect(direct.length).toBeGreaterThan(0);
+      for (const r of direct) {
+        const p = pieced.byCommand.get(r.command)!;
+        expect([p.calls, p.usec], r.command).toEqual([Number(r.calls_total), Number(r.usec_total)]);
+        expect(
+          [...p.lat].sort((a, b) => a[0] - b[0]),
+          r.command,
+        ).toEqual([...toBucketMap(r.lat)].sort((a, b) => a[0] - b[0]));
+        expect([...p.means].sort((a, b) => a[0] - b[0])).toEqual([...toBucketMap(r.means)].sort((a, b) => a[0] - b[0]));
+      }
+      expect(pieced.byCommand.size).toBe(direct.length);
+      expect(pieced.firstSec).toBe(Math.min(...direct.map((r) => Number(r.first_s))));
+      expect(pieced.endSec).toBe(Math.max(...direct.map((r) => Number(r.end_s))));
+    }
+    // Asked again, the pieces come from the cache.
+    const hits = app.pieceCache.stats.hits;
+    await piecedSums(
+      app,
+      { database: db, cluster },
+      planSummary({ fromSec: nowSec - 3 * 86400 + 777, toSec: nowSec - 5 }),
+    );
+    expect(app.pieceCache.stats.hits).toBeGreaterThan(hits);
   });
 
   it('one instance: only its calls; p99 ordering finds the slow instance', async () => {
