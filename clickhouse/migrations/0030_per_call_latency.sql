@@ -4,14 +4,14 @@
 -- retired: the summing bucket tables of 0031 answer every question they did, with
 -- percentiles of calls, and their fallback for servers without the histogram (meanMap)
 -- keeps the old mean-based figures for Redis < 7.
-DROP TABLE IF EXISTS {db}.command_latency_1m_mv;
-DROP TABLE IF EXISTS {db}.command_latency_cluster_1m_mv;
-DROP TABLE IF EXISTS {db}.command_latency_1h_mv;
-DROP TABLE IF EXISTS {db}.command_latency_cluster_1h_mv;
-DROP TABLE IF EXISTS {db}.command_latency_1m;
-DROP TABLE IF EXISTS {db}.command_latency_cluster_1m;
-DROP TABLE IF EXISTS {db}.command_latency_1h;
-DROP TABLE IF EXISTS {db}.command_latency_cluster_1h;
+DROP TABLE IF EXISTS {view:command_latency_1m_mv};
+DROP TABLE IF EXISTS {view:command_latency_cluster_1m_mv};
+DROP TABLE IF EXISTS {view:command_latency_1h_mv};
+DROP TABLE IF EXISTS {view:command_latency_cluster_1h_mv};
+DROP TABLE IF EXISTS {table:command_latency_1m};
+DROP TABLE IF EXISTS {table:command_latency_cluster_1m};
+DROP TABLE IF EXISTS {table:command_latency_1h};
+DROP TABLE IF EXISTS {table:command_latency_cluster_1h};
 
 -- Per command, aligned with command_names (stream/rows/info-rows.ts fills them):
 --   command_latency_le / _n  the interval's calls per execution-time bucket, sparse: bucket
@@ -21,8 +21,8 @@ DROP TABLE IF EXISTS {db}.command_latency_cluster_1h;
 --                            server lacks LATENCY HISTOGRAM, or it failed): the bucket of the
 --                            sample's mean latency (usec_delta / calls_delta); 255 = none.
 -- latency_histogram: the sample's latencyHistogram ('ok', 'unsupported', …; '' from older collectors).
--- 18.16 has no ADD COLUMN IF NOT EXISTS; migrate.ts treats "already exists" as done.
-ALTER TABLE {db}.info_samples ADD COLUMN command_latency_le Array(Array(UInt8)) AFTER command_p999_us;
-ALTER TABLE {db}.info_samples ADD COLUMN command_latency_n Array(Array(UInt64)) AFTER command_latency_le;
-ALTER TABLE {db}.info_samples ADD COLUMN command_mean_bucket Array(UInt8) AFTER command_latency_n;
-ALTER TABLE {db}.info_samples ADD COLUMN latency_histogram String AFTER command_mean_bucket;
+-- 18.16 has no ADD COLUMN IF NOT EXISTS; migrate.ts accepts a column already added.
+ALTER TABLE {table:info_samples} ADD COLUMN command_latency_le Array(Array(UInt8)) AFTER command_p999_us;
+ALTER TABLE {table:info_samples} ADD COLUMN command_latency_n Array(Array(UInt64)) AFTER command_latency_le;
+ALTER TABLE {table:info_samples} ADD COLUMN command_mean_bucket Array(UInt8) AFTER command_latency_n;
+ALTER TABLE {table:info_samples} ADD COLUMN latency_histogram String AFTER command_mean_bucket;

@@ -27,23 +27,23 @@
 -- the view runs), cannot have two ARRAY JOINs, and every column it outputs must exist in
 -- the target (so no helper aliases). arrayJoin([instance, '']) AS instance is accepted on
 -- 18.16 and current releases alike.
-CREATE TABLE IF NOT EXISTS {db}.command_histograms_{g}
+CREATE TABLE IF NOT EXISTS {table:command_histograms_{g}}
 (
-    cluster String,
-    instance String,
-    command String,
+    cluster {lc:String},
+    instance {lc:String},
+    command {lc:String},
     bucket DateTime,
     calls UInt64,
     usec UInt64,
     latencyMap Nested(le UInt8, n UInt64),
     meanMap Nested(le UInt8, n UInt64)
 )
-ENGINE = SummingMergeTree
+ENGINE = {engine:SummingMergeTree}
 PARTITION BY {g_partition}(bucket)
 ORDER BY (cluster, instance, command, bucket)
 SETTINGS index_granularity = 1024;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.command_histograms_{g}_mv TO {db}.command_histograms_{g} AS
+CREATE MATERIALIZED VIEW IF NOT EXISTS {view:command_histograms_{g}_mv} TO {local:command_histograms_{g}} AS
 SELECT cluster, arrayJoin([instance, '']) AS instance, command, {g_start}(ts) AS bucket,
     sum(calls_delta) AS calls,
     sum(usec_delta) AS usec,
@@ -51,7 +51,7 @@ SELECT cluster, arrayJoin([instance, '']) AS instance, command, {g_start}(ts) AS
     sumMap(le, n).2 AS `latencyMap.n`,
     sumMap(if(mb = 255, emptyArrayUInt8(), [mb]), if(mb = 255, emptyArrayUInt64(), [toUInt64(1)])).1 AS `meanMap.le`,
     sumMap(if(mb = 255, emptyArrayUInt8(), [mb]), if(mb = 255, emptyArrayUInt64(), [toUInt64(1)])).2 AS `meanMap.n`
-FROM {db}.info_samples
+FROM {local:info_samples}
 ARRAY JOIN
     command_names AS command,
     command_calls_delta AS calls_delta,

@@ -6,26 +6,26 @@
 --   round_trip_us   Σ of round trips, µs (Σ mean × answered) → the mean round trip
 --   pingMap         round trips per bucket, keyed by the bucket's upper bound in µs (the
 --                   probe's own 2-per-power-of-two ladder, contracts/latency.ts)
-CREATE TABLE IF NOT EXISTS {db}.ping_probes_{g}
+CREATE TABLE IF NOT EXISTS {table:ping_probes_{g}}
 (
-    cluster String,
-    instance String,
+    cluster {lc:String},
+    instance {lc:String},
     bucket DateTime,
     pings UInt64,
     failed UInt64,
     round_trip_us Float64,
     pingMap Nested(le UInt32, n UInt64)
 )
-ENGINE = SummingMergeTree
+ENGINE = {engine:SummingMergeTree}
 PARTITION BY {g_partition}(bucket)
 ORDER BY (cluster, instance, bucket);
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.ping_probes_{g}_mv TO {db}.ping_probes_{g} AS
+CREATE MATERIALIZED VIEW IF NOT EXISTS {view:ping_probes_{g}_mv} TO {local:ping_probes_{g}} AS
 SELECT cluster, instance, {g_start}(ts) AS bucket,
     sum(pings_answered) AS pings,
     sum(pings_failed) AS failed,
     sum(mean_us * pings_answered) AS round_trip_us,
     sumMap(bucket_le_us, arrayMap(c -> toUInt64(c), bucket_counts)).1 AS `pingMap.le`,
     sumMap(bucket_le_us, arrayMap(c -> toUInt64(c), bucket_counts)).2 AS `pingMap.n`
-FROM {db}.latency_probes
+FROM {local:latency_probes}
 GROUP BY cluster, instance, bucket;
