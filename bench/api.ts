@@ -403,6 +403,10 @@ export default async function run(): Promise<BenchResult> {
     );
     children.push(
       startProcess(['cli/redscope.ts', '-c', configFile, 'api'], {
+        // Environment variables override the config file: a REDSCOPE_API_PORT left in the
+        // shell (a developer's own port) would otherwise move the API off the port polled here.
+        REDSCOPE_API_PORT: String(API_PORT),
+        REDSCOPE_API_HOST: '127.0.0.1',
         REDSCOPE_CLICKHOUSE_URL: endpoints.clickhouseUrl,
         REDSCOPE_CLICKHOUSE_DATABASE: DATABASE,
         REDSCOPE_KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
