@@ -1,4 +1,3 @@
-
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyEvent, markNotified } from '../alerts/lifecycle.ts';
 import { AlertStore, historyRow, loadStatesSql, settledIdsSql, stateRow, type OwnedState } from '../alerts/store.ts';
