@@ -139,6 +139,16 @@ export default async function run(): Promise<BenchResult> {
     };
     const total = (o: TopicOffsets) => o.reduce((n, p) => n + Number(p.offset), 0);
 
+    // A topic created a moment ago may not have its partition leaders elected yet: retry.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await topicEnds(config, SAMPLE_TOPICS);
+        break;
+      } catch (err) {
+        if (attempt >= 20) throw err;
+        await sleep(500);
+      }
+    }
     let tick = 1000;
     /** A: a backlog drained by `n` processors; messages per second from the first commit to the last. */
     const drain = async (n: number) => {
