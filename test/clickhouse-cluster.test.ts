@@ -51,7 +51,7 @@ async function held(i: number) {
       (SELECT count() FROM ${db}.info_samples_local WHERE cluster = '${cluster}') AS rows,
       (SELECT uniqExact(kafka_partition, kafka_offset) FROM ${db}.info_samples_local WHERE cluster = '${cluster}') AS offsets,
       (SELECT count() FROM ${db}.command_stats_local WHERE cluster = '${cluster}') AS commands,
-      (SELECT sumMerge(calls_sum) FROM ${db}.command_latency_1m_local WHERE cluster = '${cluster}') AS calls1m`,
+      (SELECT sum(calls) FROM ${db}.command_histograms_1m_local WHERE cluster = '${cluster}' AND instance != '') AS calls1m`,
     format: 'JSONEachRow',
   });
   const r = (await rs.json<Record<string, string>>())[0]!;

@@ -61,9 +61,11 @@ async function tables() {
     topologyChanges: (await raw('topology_changes')).rows,
     commands: await sum(`SELECT count() FROM ${db}.command_stats ${where}`),
     errors: await sum(`SELECT count() FROM ${db}.error_stats ${where}`),
-    calls1m: await sum(`SELECT sumMerge(calls_sum) FROM ${db}.command_latency_1m ${where}`),
-    callsCluster1m: await sum(`SELECT sumMerge(calls_sum) FROM ${db}.command_latency_cluster_1m ${where}`),
-    calls1h: await sum(`SELECT sumMerge(calls_sum) FROM ${db}.command_latency_1h ${where}`),
+    calls1s: await sum(`SELECT sum(calls) FROM ${db}.command_histograms_1s ${where} AND instance != ''`),
+    calls1m: await sum(`SELECT sum(calls) FROM ${db}.command_histograms_1m ${where} AND instance != ''`),
+    callsCluster1m: await sum(`SELECT sum(calls) FROM ${db}.command_histograms_1m ${where} AND instance = ''`),
+    calls1h: await sum(`SELECT sum(calls) FROM ${db}.command_histograms_1h ${where} AND instance != ''`),
+    samples1m: await sum(`SELECT countMerge(samples) FROM ${db}.info_1m ${where}`),
     inventory: await sum(`SELECT uniqExact(instance) FROM ${db}.instance_inventory ${where}`),
   };
 }
@@ -134,9 +136,11 @@ describe('ClickHouse frozen during inserts', () => {
       topologyChanges: 2 * changed(topology),
       commands: 2 * info,
       errors: info,
+      calls1s: 15 * info,
       calls1m: 15 * info,
       callsCluster1m: 15 * info,
       calls1h: 15 * info,
+      samples1m: info,
       inventory: 12,
     };
     try {

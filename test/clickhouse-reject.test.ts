@@ -5,10 +5,9 @@
 // stored, and the partition keeps flowing.
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClickHouse } from '../common/clickhouse.ts';
-import { createKafka } from '../common/kafka.ts';
-import { type DeadLetterV1, SAMPLE_TOPICS, TOPICS } from '../contracts/index.ts';
+import { SAMPLE_TOPICS, TOPICS } from '../contracts/index.ts';
 import { startStream } from '../stream/index.ts';
-import { produceRaw, startGroupsAtEnd } from './support/kafka.ts';
+import { produceRaw, readDeadLetters, startGroupsAtEnd } from './support/kafka.ts';
 import { dropDatabase, eventually, quietLog, testConfig, uniqueName } from './support/pipeline.ts';
 import { syntheticInfo } from './support/synthetic.ts';
 
@@ -55,7 +54,7 @@ describe('messages ClickHouse refuses', () => {
         Array.from({ length: 40 }, (_, i) => i).filter((i) => !refused.has(i)),
       );
 
-      const letters = await readDeadLetters(cluster, 2);
+      const letters = await readDeadLetters(config, `${cluster}-`, 2, 1000); // a third would show up by then
       expect(letters.map((l) => l.source.key).sort()).toEqual([`${cluster}-31`, `${cluster}-7`]);
       for (const l of letters) {
         expect(l.reason).toMatch(/^info_samples: ClickHouse rejected the rows: Code: \d+\. .*Cannot/);
@@ -84,27 +83,3 @@ describe('messages ClickHouse refuses', () => {
     }
   });
 });
-
-async function readDeadLetters(cluster: string, want: number): Promise<DeadLetterV1[]> {
-  const consumer = createKafka(config.kafka, quietLog).consumer({ groupId: uniqueName('refused-reader') });
-  const found: DeadLetterV1[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topic: TOPICS.deadLetter, fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      const letter = JSON.parse(message.value!.toString()) as DeadLetterV1;
-      if (letter.source.key?.startsWith(`${cluster}-`)) found.push(letter);
-    },
-  });
-  try {
-    await eventually(
-      async () => found.length,
-      (n) => n >= want,
-      { what: `${want} dead letters`, timeoutMs: 30_000 },
-    );
-    await new Promise((r) => setTimeout(r, 1000)); // a third would show up by now
-    return found;
-  } finally {
-    await consumer.disconnect();
-  }
-}

@@ -176,7 +176,7 @@ describe('several processors while members join and die', () => {
           (SELECT uniqExact(kafka_partition, kafka_offset) FROM ${db}.info_samples) AS infoOffsets,
           (SELECT count() FROM ${db}.info_samples WHERE cluster = '${synthetic}') AS synthetic,
           (SELECT count() FROM ${db}.command_stats WHERE cluster = '${synthetic}') AS syntheticCommands,
-          (SELECT sumMerge(calls_sum) FROM ${db}.command_latency_1m WHERE cluster = '${synthetic}') AS syntheticCalls,
+          (SELECT sum(calls) FROM ${db}.command_histograms_1m WHERE cluster = '${synthetic}' AND instance != '') AS syntheticCalls,
           (SELECT count() FROM ${db}.topology_samples) AS topology,
           (SELECT uniqExact(kafka_partition, kafka_offset) FROM ${db}.topology_samples) AS topologyOffsets`,
         format: 'JSONEachRow',

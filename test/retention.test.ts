@@ -23,6 +23,17 @@ afterAll(() => dropDatabase(config));
 
 const DAY = 86_400_000;
 
+/** datedTablesSql's TSV output. */
+function datedTables(tsv: string): DatedTable[] {
+  return tsv
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const [name, partitionKey, engineFull] = line.split('\t');
+      return { name: name!, partitionKey: partitionKey!, engineFull: engineFull! };
+    });
+}
+
 describe('retention', () => {
   it('drops partitions older than the retention and keeps recent ones (ClickHouse 18.16)', async () => {
     const ch = createClickHouse(config.clickhouse);
@@ -69,19 +80,12 @@ describe('retention', () => {
   it('on current ClickHouse (chDB) every dated table gets a TTL of its retention that drops whole parts', async () => {
     const schema = ['CREATE DATABASE ttl', ...schemaStatements(singleServer('ttl', featuresOf('26.9')))];
     const listed = await runOnCurrentClickHouse([...schema, datedTablesSql('ttl').text]);
-    const tables: DatedTable[] = listed.results
-      .at(-1)!
-      .output!.trim()
-      .split('\n')
-      .map((line) => {
-        const [name, partitionKey, engineFull] = line.split('\t');
-        return { name: name!, partitionKey: partitionKey!, engineFull: engineFull! };
-      });
+    const tables = datedTables(listed.results.at(-1)!.output!);
     expect(tables.map((t) => t.name)).toContain('info_samples');
     const policy = { defaultDays: 7, tables: { alerts: 400 } };
     const ttl = ttlStatements('ttl', tables, policy);
     expect(ttl).toContain('ALTER TABLE `ttl`.`info_samples` MODIFY TTL ts + toIntervalDay(7)');
-    expect(ttl).toContain('ALTER TABLE `ttl`.`command_latency_1h` MODIFY TTL bucket + toIntervalDay(7)');
+    expect(ttl).toContain('ALTER TABLE `ttl`.`command_histograms_1h` MODIFY TTL bucket + toIntervalDay(7)');
     const run = await runOnCurrentClickHouse([
       ...schema,
       'SET materialize_ttl_after_modify = 0',
@@ -92,14 +96,7 @@ describe('retention', () => {
     expect(run.results.filter((r) => !r.ok).map((r) => `${r.sql} → ${r.error}`)).toEqual([]);
     expect(Number(run.results.at(-2)!.output)).toBe(tables.length);
     // Applied once, nothing is left to change.
-    const after: DatedTable[] = run.results
-      .at(-1)!
-      .output!.trim()
-      .split('\n')
-      .map((line) => {
-        const [name, partitionKey, engineFull] = line.split('\t');
-        return { name: name!, partitionKey: partitionKey!, engineFull: engineFull! };
-      });
+    const after = datedTables(run.results.at(-1)!.output!);
     expect(ttlStatements('ttl', after, policy)).toEqual([]);
   });
 });

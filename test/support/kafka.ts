@@ -1,8 +1,8 @@
 import { Partitioners } from 'kafkajs';
 import { createKafka, ensureTopics } from '../../common/kafka.ts';
-import { SAMPLE_TOPICS, TOPICS } from '../../contracts/index.ts';
+import { type DeadLetterV1, SAMPLE_TOPICS, TOPICS } from '../../contracts/index.ts';
 import type { Config } from '../../common/config.ts';
-import { quietLog } from './pipeline.ts';
+import { eventually, quietLog, uniqueName } from './pipeline.ts';
 
 /** Produces raw values to a topic (keys given), creating redscope's topics if needed. */
 export async function produceRaw(
@@ -72,6 +72,39 @@ export async function startGroupsAt(config: Config, groupIds: readonly string[],
     await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: async () => {} });
     await joined;
     await consumer.commitOffsets(offsets);
+    await consumer.disconnect();
+  }
+}
+
+/**
+ * Dead letters whose source key starts with `keyPrefix`, read from the start of the topic
+ * until `want` are there; then `settleMs` more, so one too many would show.
+ */
+export async function readDeadLetters(
+  config: Config,
+  keyPrefix: string,
+  want: number,
+  settleMs = 0,
+): Promise<DeadLetterV1[]> {
+  const consumer = createKafka(config.kafka, quietLog).consumer({ groupId: uniqueName('dlq-reader') });
+  const found: DeadLetterV1[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic: TOPICS.deadLetter, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const letter = JSON.parse(message.value!.toString()) as DeadLetterV1;
+      if (letter.source.key?.startsWith(keyPrefix)) found.push(letter);
+    },
+  });
+  try {
+    await eventually(
+      async () => found.length,
+      (n) => n >= want,
+      { what: `${want} dead letters`, timeoutMs: 30_000 },
+    );
+    if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
+    return found;
+  } finally {
     await consumer.disconnect();
   }
 }
