@@ -11,7 +11,10 @@
 //   has reported flapping, its resolved message waits for the cooldown too. So a node
 //   that keeps flapping gets about one message per cooldown, each saying how often it
 //   flapped, while an alert that fires once and resolves once is told at once.
-// - A resolved is only announced if its firing was announced.
+// - A resolved is only announced if its firing was announced — except for rules whose every
+//   occurrence matters (a failover): one detected only after it was over (the processor
+//   owning the cluster's partition died meanwhile, and its successor read the promotion and
+//   the recovery together) is announced once, by its resolved message.
 // - Repeat: a firing alert already announced is reminded every `repeatIntervalMs`.
 import type { AlertEventV1 } from '../contracts/index.ts';
 import type { NoticeKind } from './types.ts';
@@ -121,6 +124,9 @@ export interface Owed {
   dueMs: number;
 }
 
+/** Rules announced even when they were over before their firing could be sent. */
+const ANNOUNCED_WHEN_OVER: ReadonlySet<string> = new Set(['failover']);
+
 /** The message this state is owed, possibly in the future; null when the channel is up to date. */
 export function owedNotice(s: AlertState, t: Timing): Owed | null {
   if (s.status === 'firing') {
@@ -129,6 +135,10 @@ export function owedNotice(s: AlertState, t: Timing): Owed | null {
       return { kind: 'firing', dueMs: Math.max(s.changedAtMs, s.lastNotifiedMs + t.cooldownMs) };
     return { kind: 'firing', dueMs: s.changedAtMs };
   }
+  // It fired and is over, and the channel never heard of it (not a resolved-unknown: that
+  // one never fired, firingSinceMs = resolvedAtMs).
+  if (s.notifiedStatus === 'none' && ANNOUNCED_WHEN_OVER.has(s.event.rule) && s.resolvedAtMs > s.firingSinceMs)
+    return { kind: 'resolved', dueMs: s.changedAtMs };
   // Resolved: worth a message only if the channel still believes it is firing.
   if (s.notifiedStatus === 'firing')
     return {
