@@ -14,3 +14,4 @@ export * from './dead-letter.ts';
 export * from './validate.ts';
 export * from './alert.ts';
 export * from './notification.ts';
+export * from './silence.ts';
