@@ -1,8 +1,8 @@
 // Versioned schema migrations, applied at start by the stream processor (and the API,
 // which only waits for them). Files are `NNNN_name.sql` in ./migrations, statements
 // separated by `;` at the end of a line, `{db}` standing for the database identifier.
-// Every statement is idempotent (IF NOT EXISTS), so two processors starting at once
-// are harmless; `schema_migrations` records what was applied and when.
+// Every statement is idempotent (IF NOT EXISTS; an ADD COLUMN that finds its column is
+// taken as done, see alreadyAdded), so two processors starting at once are harmless; `schema_migrations` records what was applied and when.
 import { readdirSync, readFileSync } from 'node:fs';
 import { identifier, sql } from '../common/sql.ts';
 import type { ClickHouseClient } from '../common/clickhouse.ts';
@@ -42,6 +42,17 @@ export function splitStatements(text: string): string[] {
     .filter((s) => s !== '');
 }
 
+/**
+ * ClickHouse 18.16 has no `ADD COLUMN IF NOT EXISTS`: an ADD COLUMN that fails because the
+ * column exists was applied by another process starting at the same time (or by a run
+ * that stopped before recording the migration), and counts as done.
+ */
+function alreadyAdded(statement: string, err: unknown): boolean {
+  return (
+    /^ALTER\s+TABLE\s[^;]*\bADD\s+COLUMN\b/i.test(statement) && /already exists/i.test(String((err as Error)?.message))
+  );
+}
+
 export async function migrate(client: ClickHouseClient, database: string): Promise<{ applied: number[] }> {
   const db = identifier(database);
   await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${db.text}` });
@@ -56,7 +67,13 @@ export async function migrate(client: ClickHouseClient, database: string): Promi
   const now: number[] = [];
   for (const m of loadMigrations(database)) {
     if (applied.has(m.version)) continue;
-    for (const statement of m.statements) await client.command({ query: statement });
+    for (const statement of m.statements) {
+      try {
+        await client.command({ query: statement });
+      } catch (err) {
+        if (!alreadyAdded(statement, err)) throw err;
+      }
+    }
     const table = identifier(`${database}.schema_migrations`);
     await client.command({
       query: sql`INSERT INTO ${table} (version, name, applied_at) VALUES (${m.version}, ${m.name}, now())`.text,
