@@ -8,6 +8,18 @@ const Enabled = Type.Boolean({ default: true });
 
 export const DetectorsConfig = Type.Object(
   {
+    /**
+     * Failovers: a command (or fork) is named as the cause only if it overlaps the stall and
+     * lasted at least causeMinShare × cluster-node-timeout; a cause is looked for until
+     * causeSearchMs after the promotion (the slowlog of a blocked node is read once it answers).
+     */
+    failover: Type.Object(
+      {
+        causeMinShare: Type.Number({ exclusiveMinimum: 0, maximum: 1 }),
+        causeSearchMs: Ms(180_000),
+      },
+      { additionalProperties: false },
+    ),
     nonExpiringKeys: Type.Object(
       {
         enabled: Enabled,
@@ -78,6 +90,7 @@ export type DetectorsConfig = Static<typeof DetectorsConfig>;
 
 export function defaultDetectorsConfig(): DetectorsConfig {
   return {
+    failover: { causeMinShare: 0.5, causeSearchMs: 180_000 },
     nonExpiringKeys: { enabled: true, growthKeys: 10_000, windowMs: 600_000, newPatternMinKeys: 1000 },
     memory: { enabled: true, usedRatio: 0.9, forMs: 30_000 },
     evictions: { enabled: true, perSecond: 0, quietMs: 300_000 },
