@@ -97,7 +97,8 @@ export function observeEvidence(ev: ClusterEvidence, m: EvidenceSample): Cluster
   }
   switch (m.kind) {
     case 'topology': {
-      const failing = (ev.failing ??= {});
+      ev.failing ??= {};
+      const failing = ev.failing;
       for (const node of m.nodes) {
         if (node.pongRecvMs > (ev.pongs[node.id] ?? 0) && !node.flags.includes('myself'))
           ev.pongs[node.id] = node.pongRecvMs;
