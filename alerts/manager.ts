@@ -22,9 +22,10 @@ import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { AlertsConfig } from '../common/config-alerts.ts';
 import { errorMessage } from '../common/errors.ts';
 import type { Logger } from '../common/log.ts';
-import { TOPICS, type DeadLetterV1 } from '../contracts/index.ts';
+import { TOPICS, WATCHDOG_RULE, type DeadLetterV1, type NotificationV1 } from '../contracts/index.ts';
 import { compose, type SilencedItem } from './compose.ts';
 import { deadLetter, decodeAlertEvent } from './decode-event.ts';
+import { Heartbeat } from './heartbeat.ts';
 import { applyEvent, isIdle, lifecycleOf, markNotified } from './lifecycle.ts';
 import { AbortedError, retryThrowing, type BackoffPolicy } from './retry.ts';
 import { ActiveSilences } from './silences.ts';
@@ -78,6 +79,7 @@ export class AlertManager {
   private readonly silencedRecorded = new Set<string>();
   private readonly silences = new ActiveSilences();
   private readonly records: WriteBehind;
+  private readonly heartbeat: Heartbeat;
   private lock: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
   private timerAtMs = Infinity;
@@ -105,6 +107,7 @@ export class AlertManager {
       this.assign(e.payload.memberAssignment[TOPICS.alerts] ?? []);
       this.joined();
     });
+    this.heartbeat = new Heartbeat(config);
     this.records = new WriteBehind({
       name: 'alert manager',
       policy: STORE_RETRY,
@@ -223,6 +226,10 @@ export class AlertManager {
         }
         const event = decoded.value;
         this.stats.events++;
+        if (event.rule === WATCHDOG_RULE) {
+          this.heartbeat.noteWatchdog(event, nowMs);
+          continue;
+        }
         const { state, transition } = applyEvent(this.states.get(event.fingerprint), event, nowMs);
         const owned: OwnedState = { ...state, partition: batch.partition };
         this.states.set(owned.fingerprint, owned);
@@ -244,6 +251,8 @@ export class AlertManager {
             }),
           ),
         );
+      const beat = this.heartbeat.due(nowMs, [...this.states.values()].filter((s) => s.status === 'firing').length);
+      if (beat) await this.withHeartbeat(heartbeat, () => this.sendHeartbeat(beat));
       const last = batch.lastOffset();
       resolveOffset(last);
       this.records.enqueue(
@@ -254,6 +263,17 @@ export class AlertManager {
       this.stats.recordsPending = this.records.pending;
     });
     this.wake(Date.now());
+  }
+
+  private async sendHeartbeat(n: NotificationV1): Promise<void> {
+    await this.retryKafka(() =>
+      this.producer.send({
+        topic: TOPICS.notifications,
+        acks: -1,
+        messages: [{ key: n.receiver, value: JSON.stringify(n) }],
+      }),
+    );
+    this.log.info({ receiver: n.receiver, notification: n.id }, 'heartbeat message queued for delivery');
   }
 
   private async retryKafka<T>(fn: () => Promise<T>): Promise<T> {

@@ -49,3 +49,9 @@ export type AlertLifecycle = NonNullable<AlertEventV1['lifecycle']>;
 
 /** The label an event-like alert carries once its cause is known (sent as a follow-up when it arrives late). */
 export const CAUSE_LABEL = 'cause';
+
+/**
+ * The stream processor's "alive" event (every detectors.watchdog.everyMs): never an alert,
+ * it drives the alert manager's optional heartbeat message (alerts.heartbeat).
+ */
+export const WATCHDOG_RULE = 'watchdog';

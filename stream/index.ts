@@ -58,6 +58,7 @@ export async function startStream(config: Config, log: Logger): Promise<RunningS
     detectors,
   );
   await processor.start();
+  detectors.startTicking();
   log.info({ groupId: config.stream.groupId }, 'stream processor started');
   // Retention: a minute after start, then every retention.everyMs.
   const retain = () =>
@@ -79,6 +80,7 @@ export async function startStream(config: Config, log: Logger): Promise<RunningS
     async stop() {
       clearTimeout(firstRetention);
       clearInterval(retentionTimer);
+      detectors.stopTicking();
       await processor.stop();
       await writer.stop();
       await producer.disconnect();

@@ -4,9 +4,7 @@
 // heartbeat reaching its receiver proves collector → Kafka → processor → manager → chat
 // all work, like Alertmanager's Watchdog alert; a dead man's switch on the receiving end
 // notices when it stops. Never routed as an alert itself.
-import type { AlertEventV1 } from '../../contracts/index.ts';
-
-export const WATCHDOG_RULE = 'watchdog';
+import { WATCHDOG_RULE, type AlertEventV1 } from '../../contracts/index.ts';
 
 export function watchdogEvent(s: {
   nowMs: number;
