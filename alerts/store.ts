@@ -183,7 +183,7 @@ export class AlertStore {
 
   /** Silences active or pending at `nowMs`. */
   async openSilences(nowMs: number): Promise<SilenceV1[]> {
-    const rs = await this.client.query({ query: openSilencesSql(this.database, nowMs), format: 'JSONEachRow' });
+    const rs = await this.client.query({ query: openSilencesSql(this.database, nowMs).text, format: 'JSONEachRow' });
     return (await rs.json<Record<string, unknown>>()).map(silenceFromRow).filter((s): s is SilenceV1 => s !== null);
   }
 

@@ -2,7 +2,7 @@
 // manager (silences in force) and the API (list, one, insert) run on it. One row per
 // change; FINAL keeps the newest version of each id.
 import Type from 'typebox';
-import { identifier, sql } from '../common/sql.ts';
+import { identifier, sql, type SqlFragment } from '../common/sql.ts';
 import { SilenceMatcher, type SilenceV1, validator } from '../contracts/index.ts';
 
 export interface SilenceRow {
@@ -20,18 +20,17 @@ export interface SilenceRow {
 const table = (database: string) => identifier(`${database}.silences`);
 
 /** Silences not yet over at `nowMs` (active or pending). */
-export function openSilencesSql(database: string, nowMs: number): string {
-  return sql`SELECT * FROM ${table(database)} FINAL WHERE ends_at_ms > ${Math.trunc(nowMs)}`.text;
+export function openSilencesSql(database: string, nowMs: number): SqlFragment {
+  return sql`SELECT * FROM ${table(database)} FINAL WHERE ends_at_ms > ${Math.trunc(nowMs)}`;
 }
 
 /** Silences still open or ended after `endedAfterMs`, the latest ending first. */
-export function silencesSql(database: string, endedAfterMs: number, limit: number): string {
-  return sql`SELECT * FROM ${table(database)} FINAL WHERE ends_at_ms > ${Math.trunc(endedAfterMs)} ORDER BY ends_at_ms DESC, id LIMIT ${Math.trunc(limit)}`
-    .text;
+export function silencesSql(database: string, endedAfterMs: number, limit: number): SqlFragment {
+  return sql`SELECT * FROM ${table(database)} FINAL WHERE ends_at_ms > ${Math.trunc(endedAfterMs)} ORDER BY ends_at_ms DESC, id LIMIT ${Math.trunc(limit)}`;
 }
 
-export function silenceByIdSql(database: string, id: string): string {
-  return sql`SELECT * FROM ${table(database)} FINAL WHERE id = ${id}`.text;
+export function silenceByIdSql(database: string, id: string): SqlFragment {
+  return sql`SELECT * FROM ${table(database)} FINAL WHERE id = ${id}`;
 }
 
 export function silencesTable(database: string): string {

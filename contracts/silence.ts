@@ -36,3 +36,65 @@ export const SilenceV1 = Type.Object(
   { additionalProperties: false },
 );
 export type SilenceV1 = Static<typeof SilenceV1>;
+
+// Matching and checks shared by the alert manager, the API and the CLI. Regular
+// expressions match the whole value (anchored), as in Alertmanager.
+
+const compiled = new Map<string, RegExp>();
+function anchored(pattern: string): RegExp {
+  let re = compiled.get(pattern);
+  if (!re) {
+    re = new RegExp(`^(?:${pattern})$`, 'u');
+    if (compiled.size > 1000) compiled.clear();
+    compiled.set(pattern, re);
+  }
+  return re;
+}
+
+export function matcherMatches(m: SilenceMatcher, labels: Readonly<Record<string, string>>): boolean {
+  const v = labels[m.name] ?? '';
+  switch (m.op) {
+    case '=':
+      return v === m.value;
+    case '!=':
+      return v !== m.value;
+    case '=~':
+      return anchored(m.value).test(v);
+    case '!~':
+      return !anchored(m.value).test(v);
+  }
+}
+
+export function silenceState(
+  s: Pick<SilenceV1, 'startsAtMs' | 'endsAtMs'>,
+  nowMs: number,
+): 'pending' | 'active' | 'expired' {
+  if (nowMs >= s.endsAtMs) return 'expired';
+  return nowMs < s.startsAtMs ? 'pending' : 'active';
+}
+
+/** What the schema cannot say: a valid regular expression, an end after the start. */
+export function silenceProblems(s: Pick<SilenceV1, 'matchers' | 'startsAtMs' | 'endsAtMs'>): string[] {
+  const problems: string[] = [];
+  s.matchers.forEach((m, i) => {
+    if (m.op !== '=~' && m.op !== '!~') return;
+    try {
+      anchored(m.value);
+    } catch (err) {
+      problems.push(`matchers/${i}/value: not a valid regular expression (${(err as Error).message})`);
+    }
+  });
+  if (s.endsAtMs <= s.startsAtMs) problems.push('endsAt: must be after startsAt');
+  return problems;
+}
+
+/** `name=value`, `name!=value`, `name=~regex`, `name!~regex` (the CLI's --match). */
+export function parseMatcher(text: string): SilenceMatcher {
+  const m = /^([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)\s*(.*)$/su.exec(text);
+  if (!m) throw new Error(`${JSON.stringify(text)}: expected name=value, name!=value, name=~regex or name!~regex`);
+  return { name: m[1]!, op: m[2] as SilenceMatcher['op'], value: m[3]! };
+}
+
+export function formatMatcher(m: SilenceMatcher): string {
+  return `${m.name}${m.op}${JSON.stringify(m.value)}`;
+}

@@ -148,8 +148,8 @@ describe('alerts tables', () => {
         deliveryRecord(notification, null, { outcome: 'failed', attempts: 3, httpStatus: 404, reason: 'gone' }, 3000),
       ),
       insert('silences', silenceRow(silence)),
-      `SELECT count() FROM (${openSilencesSql('redscope_alerts', 1_700_000_100_000)})`,
-      `SELECT count() FROM (${silencesSql('redscope_alerts', 0, 10)})`,
+      `SELECT count() FROM (${openSilencesSql('redscope_alerts', 1_700_000_100_000).text})`,
+      `SELECT count() FROM (${silencesSql('redscope_alerts', 0, 10).text})`,
       `SELECT version, notified_status FROM (${loadStatesSql('redscope_alerts', [3])})`,
       settledIdsSql('redscope_alerts', ['n-1', 'n-9']),
     ]);
