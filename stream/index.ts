@@ -82,6 +82,7 @@ export async function startStream(config: Config, log: Logger): Promise<RunningS
       clearInterval(retentionTimer);
       detectors.stopTicking();
       await processor.stop();
+      detectors.stopPublishing();
       await writer.stop();
       await producer.disconnect();
       await clickhouse.close();

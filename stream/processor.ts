@@ -202,10 +202,7 @@ export class StreamProcessor {
   }
 
   /** Runs the detectors on a batch that is not stored now, and publishes their alerts. */
-  private async detectOnly(
-    { batch, heartbeat, isRunning }: EachBatchPayload,
-    wm: PartitionWatermarks | null,
-  ): Promise<void> {
+  private async detectOnly({ batch, heartbeat }: EachBatchPayload, wm: PartitionWatermarks | null): Promise<void> {
     const handler = handlerFor(batch.topic);
     if (!handler || !this.detectors) return;
     const tp = `${batch.topic}/${batch.partition}`;
@@ -220,17 +217,12 @@ export class StreamProcessor {
       const message = decoded.message as { ts: number };
       alerts.push(...this.detectors.observe(batch.topic, message, message.ts, batch.partition));
     }
-    // These messages will not be offered to the detectors again: publish until it works.
-    for (let delayMs = 200; ; delayMs = Math.min(delayMs * 2, 5000)) {
-      try {
-        await this.detectors.publish(alerts);
-        return;
-      } catch (err) {
-        if (!isRunning()) throw err;
-        this.log.warn({ err: errorMessage(err), retryInMs: delayMs }, 'publishing alert events failed; retrying');
-        await heartbeat().catch(() => {});
-        await new Promise((r) => setTimeout(r, delayMs));
-      }
+    // These messages will not be offered to the detectors again: the runner retries until Kafka has them.
+    const beat = setInterval(() => void heartbeat().catch(() => {}), 3000);
+    try {
+      await this.detectors.publish(alerts);
+    } finally {
+      clearInterval(beat);
     }
   }
 
@@ -285,21 +277,18 @@ export class StreamProcessor {
         );
     }
 
-    // Alerts go out now, in parallel with the insert: chat should not wait for a flush.
+    // Alerts go out now, in parallel with the insert (and retried on their own until Kafka
+    // has them): chat never waits for a flush. The commit below waits for both.
     const detectors = this.detectors;
-    let published = detectors
-      ? detectors.publish(alerts).then(
-          () => true,
-          () => false,
-        )
-      : Promise.resolve(true);
+    const published = detectors ? detectors.publish(alerts) : Promise.resolve();
+    published.catch(() => {}); // awaited in afterStore
     const last = batch.lastOffset();
     const count = batch.messages.length;
     const lastTs = Number(batch.messages[count - 1]!.timestamp);
 
     // Runs inside the flush, after the insert: only then is the batch done.
     const afterStore = async () => {
-      if (!(await published)) published = detectors!.publish(alerts).then(() => true); // throws → the flush retries
+      await published; // rejects only when stopping: then the flush fails and nothing is committed
       await sendDeadLetters(this.producer, letters);
       for (const [table, list] of rows) {
         const max = list.reduce((m, r) => Math.max(m, Number(r.kafka_offset)), -1);

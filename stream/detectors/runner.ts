@@ -11,7 +11,7 @@ import type { DetectorsConfig } from '../../common/config-detectors.ts';
 import type { ClickHouseClient } from '../../common/clickhouse.ts';
 import { errorMessage } from '../../common/errors.ts';
 import type { Logger } from '../../common/log.ts';
-import { TOPICS, type AlertEventV1 } from '../../contracts/index.ts';
+import { TOPICS, WATCHDOG_RULE, type AlertEventV1 } from '../../contracts/index.ts';
 import type { Detector } from './detector.ts';
 import { loadStates, saveStates, type StoredState } from './state-store.ts';
 import { watchdogEvent } from './watchdog.ts';
@@ -31,6 +31,8 @@ export class DetectorRunner {
   private lastWatchdogMs = 0;
   private newestSampleMs = 0;
   private observedSinceWatchdog = 0;
+  private sending: Promise<void> = Promise.resolve();
+  private stopped = false;
   readonly stats = { observed: 0, events: 0, failures: 0, ticks: 0 };
 
   constructor(
@@ -142,18 +144,46 @@ export class DetectorRunner {
     this.ticker = null;
   }
 
-  /** Enriches (bounded by a timeout) and publishes events, keyed by fingerprint. */
-  async publish(events: readonly AlertEventV1[]): Promise<void> {
-    if (events.length === 0) return;
-    const enriched = await Promise.all(events.map((e) => this.enrich(e)));
-    await this.producer.send({
-      topic: TOPICS.alerts,
-      acks: -1,
-      messages: enriched.map((e) => ({ key: e.fingerprint, value: JSON.stringify(e) })),
-    });
+  /**
+   * Enriches (bounded by a timeout) and publishes events, keyed by fingerprint. Sends go
+   * out one after another in the order they were asked for — a failover's firing before
+   * its resolved, even when two partitions' batches publish at once — and each is retried
+   * until Kafka takes it (or the runner stops): never left to wait for a ClickHouse insert.
+   */
+  publish(events: readonly AlertEventV1[]): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
+    const enriched = Promise.all(events.map((e) => this.enrich(e)));
+    const sent = this.sending.then(async () => this.sendUntilDone(await enriched));
+    this.sending = sent.catch(() => {});
+    return sent;
+  }
+
+  /** Stops retrying sends (at shutdown): what is not sent is published again after the restart (uncommitted). */
+  stopPublishing(): void {
+    this.stopped = true;
+  }
+
+  private async sendUntilDone(events: AlertEventV1[]): Promise<void> {
+    for (let delayMs = 200; ; delayMs = Math.min(delayMs * 2, 5000)) {
+      try {
+        await this.producer.send({
+          topic: TOPICS.alerts,
+          acks: -1,
+          messages: events.map((e) => ({ key: e.fingerprint, value: JSON.stringify(e) })),
+        });
+        break;
+      } catch (err) {
+        if (this.stopped) throw err;
+        this.log.warn(
+          { err: errorMessage(err), events: events.length, retryInMs: delayMs },
+          'publishing alert events failed; retrying',
+        );
+        await new Promise((r) => setTimeout(r, delayMs));
+      }
+    }
     this.stats.events += events.length;
-    for (const e of enriched)
-      if (e.rule !== 'watchdog')
+    for (const e of events)
+      if (e.rule !== WATCHDOG_RULE)
         this.log.info({ rule: e.rule, status: e.status, cluster: e.cluster, instance: e.instance }, e.summary);
   }
 
