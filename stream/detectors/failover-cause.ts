@@ -30,6 +30,8 @@ export interface CauseInput {
   promotedAtMs: number;
   nowMs: number;
   minShare: number;
+  /** The search is ending: a latency spike may be named without waiting for the slowlog. */
+  final?: boolean;
 }
 
 export function timeOfDay(ms: number): string {
@@ -56,8 +58,12 @@ export function findCause(input: CauseInput): string | null {
   const { node, stall } = input;
   if (!node) return null;
   const timeout = nodeTimeoutOf(input);
+  // A latency spike says only "a command" (or a fork); until the old master's slowlog has
+  // been read after the stall, the slowlog may still name the command — wait for it.
+  const slowlogKnown = input.final || slowlogReadAfterStall(node, stall);
   const causes = node.candidates
     .filter((c) => overlaps(c, stall, input.nowMs) && c.durationMs >= input.minShare * timeout.ms)
+    .filter((c) => c.source === 'slowlog' || slowlogKnown)
     // A slowlog entry names the command; a latency spike of the same stall only says "a command".
     .sort((a, b) => Number(b.source === 'slowlog') - Number(a.source === 'slowlog') || b.durationMs - a.durationMs);
   const c = causes[0];

@@ -63,6 +63,12 @@ export function emptyEvidence(): ClusterEvidence {
   return { nodes: {}, pongs: {} };
 }
 
+/** `DEL user:1`, `EVAL local t0 = redis.call('TIME') while…`: one line, short enough for a chat message. */
+function commandText(command: string, args: readonly string[]): string {
+  const text = `${command.toUpperCase()} ${args.join(' ')}`.replace(/\s+/g, ' ').trim();
+  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
+}
+
 function nodeOf(ev: ClusterEvidence, addr: string): NodeEvidence {
   let n = ev.nodes[addr];
   if (!n) {
@@ -118,7 +124,7 @@ export function observeEvidence(ev: ClusterEvidence, m: EvidenceSample): Cluster
         m.entries.map((e) => ({
           endMs: e.loggedAtS * 1000,
           durationMs: Math.round(e.durationUs / 1000),
-          what: `${e.command.toUpperCase()} ${e.args.join(' ')}`.trim().slice(0, 200),
+          what: commandText(e.command, e.args),
           source: 'slowlog' as const,
         })),
         m.ts,
@@ -163,16 +169,21 @@ export function stallOf(
   const lastAnswer = Math.max(n?.lastAnswerMs ?? 0, pong);
   // Silent now: since its last answer.
   if (lastAnswer > 0 && atMs - lastAnswer > GAP_MS) return { stoppedAtMs: lastAnswer, answeredAgainMs: null };
-  // Answering again already: the last silence between its samples.
-  const gap = n && [...n.gaps].reverse().find(([from]) => from <= atMs && from >= atMs - 60_000);
-  if (gap) return { stoppedAtMs: gap[0], answeredAgainMs: gap[1] };
-  // A stall shorter than the samplers' interval: the cluster flagged it failing, which it
-  // does after cluster-node-timeout without a PONG — so it stopped answering about then.
+  // Answering again already. The cluster flagged it failing (pfail/fail) while it was
+  // silent, so the stall is the silence around that moment — not an older one.
   const failing = ev.failing?.[nodeId];
-  if (failing && failing.firstMs >= atMs - 60_000 && failing.firstMs <= atMs)
-    return {
-      stoppedAtMs: failing.firstMs - (n?.nodeTimeoutMs ?? 0),
-      answeredAgainMs: n && n.lastAnswerMs > failing.firstMs - (n.nodeTimeoutMs ?? 0) ? n.lastAnswerMs : null,
-    };
+  const flaggedMs = failing && failing.firstMs >= atMs - 60_000 && failing.firstMs <= atMs ? failing.firstMs : null;
+  const gaps = [...(n?.gaps ?? [])].reverse();
+  const gap =
+    flaggedMs !== null
+      ? gaps.find(([from, to]) => from <= flaggedMs && to + 1000 >= flaggedMs)
+      : gaps.find(([from]) => from <= atMs && from >= atMs - 60_000);
+  if (gap) return { stoppedAtMs: gap[0], answeredAgainMs: gap[1] };
+  // A stall shorter than the samplers' interval: flagged failing after cluster-node-timeout
+  // without a PONG — so it stopped answering about that long before.
+  if (flaggedMs !== null) {
+    const stoppedAtMs = flaggedMs - (n?.nodeTimeoutMs ?? 0);
+    return { stoppedAtMs, answeredAgainMs: n && n.lastAnswerMs > stoppedAtMs ? n.lastAnswerMs : null };
+  }
   return null;
 }

@@ -365,8 +365,52 @@ describe('failover causes', () => {
       },
       events: [{ event: 'fork', atS: 13, latencyMs: 3200 }],
     } as LatencySampleV1;
-    const events = run([audit(7000, 1000, 2000), ...answers(1000, 10_000, 13_300, 16_000), promoted(14_000), latency]);
-    expect(events.at(-1)!.labels.cause).toMatch(/^latency monitor: fork ran 3,200 ms/);
+    // Named once the slowlog, read after the stall, has nothing better.
+    const events = run([
+      audit(7000, 1000, 2000),
+      ...answers(1000, 10_000, 13_300, 16_000),
+      promoted(14_000),
+      latency,
+      slowlog(7000, 16_500, []),
+    ]);
+    expect(events.map((e) => e.labels.cause ?? '')).toEqual([
+      '',
+      expect.stringMatching(/^latency monitor: fork ran 3,200 ms/),
+    ]);
+  });
+
+  it('a latency spike of a command waits for the slowlog entry that names the command: one cause, not two', () => {
+    const latency = {
+      v: 1,
+      kind: 'latency',
+      ts: 18_500,
+      instance: ref(7000),
+      collector: 'c',
+      probe: {
+        count: 10,
+        failed: 0,
+        minUs: 1,
+        maxUs: 1,
+        meanUs: 1,
+        p50Us: 1,
+        p90Us: 1,
+        p99Us: 1,
+        p999Us: 1,
+        buckets: [],
+      },
+      events: [{ event: 'command', atS: 18, latencyMs: 8000 }],
+    } as LatencySampleV1;
+    const events = run([
+      audit(7000, 1000, 2000),
+      ...answers(1000, 10_000, 18_200, 22_000),
+      promoted(14_000),
+      latency,
+      slowlog(7000, 19_500, [[18_000, 8000, 'debug', ['SLEEP', '?']]]),
+    ]);
+    expect(events.map((e) => e.labels.cause ?? '')).toEqual([
+      '',
+      expect.stringMatching(/^DEBUG SLEEP \? ran 8,000 ms/),
+    ]);
   });
 
   it('a manual failover (the old master never stopped answering) says so and names no cause', () => {

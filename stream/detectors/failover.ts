@@ -246,16 +246,17 @@ export const failoverDetector: Detector<EvidenceSample, FailoverState> = {
         const gap = node.gaps.find(([from, to]) => to > stall.stoppedAtMs && from <= stall.stoppedAtMs + GAP_MS);
         stall = { ...stall, answeredAgainMs: gap ? gap[1] : node.lastAnswerMs };
       }
-      const cause = findCause({ addr: f.oldAddr, node, stall, promotedAtMs: f.firedAt, nowMs: ctx.now, minShare });
-      const next: Failover = {
-        ...f,
+      const ending = slowlogReadAfterStall(node, stall) || ctx.now - f.firedAt > ctx.settings.failover.causeSearchMs;
+      const cause = findCause({
+        addr: f.oldAddr,
+        node,
         stall,
-        cause,
-        searched:
-          cause !== null ||
-          slowlogReadAfterStall(node, stall) ||
-          ctx.now - f.firedAt > ctx.settings.failover.causeSearchMs,
-      };
+        promotedAtMs: f.firedAt,
+        nowMs: ctx.now,
+        minShare,
+        final: ending,
+      });
+      const next: Failover = { ...f, stall, cause, searched: cause !== null || ending };
       if (cause)
         events.push(failoverEvent(cluster, next, next.resolvedAt === null ? 'firing' : 'resolved', evidence, ctx));
       return next;
