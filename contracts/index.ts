@@ -13,5 +13,6 @@ export * from './hotkeys.ts';
 export * from './dead-letter.ts';
 export * from './validate.ts';
 export * from './alert.ts';
+export * from './alert-rules.ts';
 export * from './notification.ts';
 export * from './silence.ts';

@@ -1,6 +1,5 @@
 // The alerts tables (migrations 0008 and 0020) and the store's queries work on the local
 // ClickHouse 18.16 and on current ClickHouse (chDB), and state survives as the latest version.
-import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyEvent, markNotified } from '../alerts/lifecycle.ts';
 import { AlertStore, historyRow, loadStatesSql, settledIdsSql, stateRow, type OwnedState } from '../alerts/store.ts';
@@ -9,7 +8,7 @@ import { createClickHouse } from '../common/clickhouse.ts';
 import { identifier } from '../common/sql.ts';
 import type { AlertEventV1, NotificationV1, SilenceV1 } from '../contracts/index.ts';
 import { openSilencesSql, silenceRow, silencesSql } from '../clickhouse/silences.ts';
-import { splitStatements } from '../clickhouse/migrate.ts';
+import { expandMigrations, singleServer } from '../clickhouse/migrate.ts';
 import { runOnCurrentClickHouse } from '../stack/chdb.ts';
 import { dropDatabase, testConfig } from './support/pipeline.ts';
 
@@ -18,11 +17,9 @@ const db = config.clickhouse.database;
 afterAll(() => dropDatabase(config));
 
 const migration = (database: string) =>
-  ['0008_alerts.sql', '0020_alert_events_silences.sql'].flatMap((file) =>
-    splitStatements(readFileSync(new URL(`../clickhouse/migrations/${file}`, import.meta.url), 'utf8')).map((s) =>
-      s.replaceAll('{db}', identifier(database).text),
-    ),
-  );
+  expandMigrations(singleServer(database))
+    .filter((m) => m.version === 8 || m.version === 20)
+    .flatMap((m) => m.statements);
 
 const silence: SilenceV1 = {
   id: 'silence-1',

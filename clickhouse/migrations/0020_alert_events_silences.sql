@@ -1,13 +1,12 @@
 -- Stage 5 alerts: what the channel was told about an event's cause (a cause found after a
 -- failover was announced is sent as a follow-up), and silences.
--- ClickHouse 18.16 has no ADD COLUMN IF NOT EXISTS; migrate.ts treats "column with this
--- name already exists" from an ADD COLUMN as done (another process applied it first).
-ALTER TABLE {db}.alert_state ADD COLUMN notified_cause String DEFAULT '' AFTER notified_flapping;
-ALTER TABLE {db}.alert_state ADD COLUMN cause_at_ms UInt64 DEFAULT 0 AFTER notified_cause;
+
+ALTER TABLE {table:alert_state} ADD COLUMN notified_cause String DEFAULT '' AFTER notified_flapping;
+ALTER TABLE {table:alert_state} ADD COLUMN cause_at_ms UInt64 DEFAULT 0 AFTER notified_cause;
 
 -- Silences (contracts/silence.ts): one row per change, the newest version of each id wins
 -- (FINAL). Small: kept whole, no partitions, no retention.
-CREATE TABLE IF NOT EXISTS {db}.silences
+CREATE TABLE IF NOT EXISTS {table:silences}
 (
     id String,
     version UInt64,
@@ -19,5 +18,5 @@ CREATE TABLE IF NOT EXISTS {db}.silences
     created_at_ms UInt64,
     updated_at_ms UInt64
 )
-ENGINE = ReplacingMergeTree(version)
+ENGINE = {engine:ReplacingMergeTree(version)}
 ORDER BY id;

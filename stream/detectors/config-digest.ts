@@ -115,7 +115,7 @@ function report(
   severity: Severity,
 ) {
   const base = {
-    rule: 'config-audit',
+    rule: 'config-audit' as const,
     severity,
     cluster: state.cluster,
     subject: [kind, String(nowMs)],

@@ -105,7 +105,7 @@ function failoverEvent(
 ): AlertEventV1 {
   const minShare = ctx.settings.failover.causeMinShare;
   const base = {
-    rule: 'failover',
+    rule: 'failover' as const,
     severity: 'critical' as const,
     cluster,
     instance: f.oldAddr,
