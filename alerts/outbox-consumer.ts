@@ -28,6 +28,8 @@ const STORE_RETRY: BackoffPolicy = { initialMs: 200, maxMs: 10_000 };
 const RECENT_IDS = 10_000;
 /** How long the "already delivered?" question may wait for ClickHouse before delivery goes on without it. */
 const SETTLED_CHECK_MS = 1500;
+/** After a check that ClickHouse did not answer in time, this long without asking again. */
+const SETTLED_RECHECK_MS = 10_000;
 /** At stop, how long queued outcomes may take to reach ClickHouse. */
 const STOP_DRAIN_MS = 3000;
 
@@ -57,6 +59,7 @@ export class ChatDelivery {
   private readonly recent = new Set<string>();
   private readonly abort = new AbortController();
   private readonly records: WriteBehind;
+  private settledCheckFailedAt = 0;
   private joined!: () => void;
   private readonly joinedOnce = new Promise<void>((resolve) => (this.joined = resolve));
 
@@ -145,6 +148,11 @@ export class ChatDelivery {
   /** Ids that already have an outcome, as far as ClickHouse can tell within SETTLED_CHECK_MS. */
   private async settledIds(ids: string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
+    // ClickHouse just failed to answer: do not make every message of the outage wait again.
+    if (Date.now() - this.settledCheckFailedAt < SETTLED_RECHECK_MS) {
+      this.stats.settledCheckSkipped++;
+      return new Set();
+    }
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<null>((r) => (timer = setTimeout(() => r(null), SETTLED_CHECK_MS)));
     try {
@@ -154,6 +162,7 @@ export class ChatDelivery {
       clearTimeout(timer);
     }
     this.stats.settledCheckSkipped++;
+    this.settledCheckFailedAt = Date.now();
     this.log.warn(
       { messages: ids.length },
       'ClickHouse did not say in time which outbox messages were already delivered; sending, guarded by this process’s memory only',
