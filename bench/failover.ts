@@ -130,37 +130,39 @@ function summary(measured: Measured[]) {
 export default async function run(): Promise<BenchResult> {
   say('starting the benchmark stack…');
   const { endpoints } = await stackUp({ ports: BENCH_PORTS, dataDir: BENCH_STACK_DIR, log: () => {} });
-  const chPid = clickhousePid(BENCH_STACK_DIR);
-  if (!chPid)
-    throw new Error(`no clickhouse-server pid under ${BENCH_STACK_DIR}: the benchmark freezes its own ClickHouse`);
   const chat = await startChatEndpoint();
-  const base = defaultConfig();
-  const id = Date.now();
-  const config: Config = {
-    ...base,
-    kafka: { ...base.kafka, brokers: endpoints.kafkaBrokers },
-    clickhouse: { ...base.clickhouse, url: endpoints.clickhouseUrl, database: `bench_failover_${id}` },
-    collector: { ...base.collector, clusters: [{ name: 'bench', seeds: endpoints.redisSeeds.slice(0, 1) }] },
-    stream: { ...base.stream, groupId: `bench-stream-${id}` },
-    alerts: {
-      ...base.alerts, // default group wait, group interval and cooldown
-      managerGroupId: `bench-alerts-${id}`,
-      deliveryGroupId: `bench-delivery-${id}`,
-      routes: [{ match: { rule: 'failover' }, receiver: 'chat' }],
-      receivers: [{ name: 'chat', type: 'webhook', url: chat.url }],
-    },
-  };
-  await startGroupsAtEnd(config, [config.stream.groupId], [...SAMPLE_TOPICS]);
-  await startGroupsAtEnd(config, [config.alerts.managerGroupId], [TOPICS.alerts]);
-  await startGroupsAtEnd(config, [config.alerts.deliveryGroupId], [TOPICS.notifications]);
-  const stream = await startStream(config, log);
-  const alerts = await startAlerts(config, log);
-  const collector = await startCollector(config, log);
-  const taken = new Set<string>();
+  const running: Array<{ stop(): Promise<void> }> = [];
   let up: Awaited<ReturnType<typeof phase>>;
   let frozen: Awaited<ReturnType<typeof phase>>;
   let readAhead = 0;
+  const taken = new Set<string>();
   try {
+    const chPid = clickhousePid(BENCH_STACK_DIR);
+    if (!chPid)
+      throw new Error(`no clickhouse-server pid under ${BENCH_STACK_DIR}: the benchmark freezes its own ClickHouse`);
+    const base = defaultConfig();
+    const id = Date.now();
+    const config: Config = {
+      ...base,
+      kafka: { ...base.kafka, brokers: endpoints.kafkaBrokers },
+      clickhouse: { ...base.clickhouse, url: endpoints.clickhouseUrl, database: `bench_failover_${id}` },
+      collector: { ...base.collector, clusters: [{ name: 'bench', seeds: endpoints.redisSeeds.slice(0, 1) }] },
+      stream: { ...base.stream, groupId: `bench-stream-${id}` },
+      alerts: {
+        ...base.alerts, // default group wait, group interval and cooldown
+        managerGroupId: `bench-alerts-${id}`,
+        deliveryGroupId: `bench-delivery-${id}`,
+        routes: [{ match: { rule: 'failover' }, receiver: 'chat' }],
+        receivers: [{ name: 'chat', type: 'webhook', url: chat.url }],
+      },
+    };
+    await startGroupsAtEnd(config, [config.stream.groupId], [...SAMPLE_TOPICS]);
+    await startGroupsAtEnd(config, [config.alerts.managerGroupId], [TOPICS.alerts]);
+    await startGroupsAtEnd(config, [config.alerts.deliveryGroupId], [TOPICS.notifications]);
+    const stream = await startStream(config, log);
+    running.push(stream);
+    running.unshift(await startAlerts(config, log));
+    running.unshift(await startCollector(config, log));
     await sleep(3000); // the collector's first views of the cluster
     say(`phase 1: ${RUNS} back-to-back failovers, ClickHouse up`);
     up = await phase('up', endpoints.redisSeeds, chat, taken);
@@ -177,9 +179,7 @@ export default async function run(): Promise<BenchResult> {
     }
     await sleep(5000); // duplicates, if any, would arrive now
   } finally {
-    await collector.stop();
-    await stream.stop();
-    await alerts.stop();
+    for (const r of running) await r.stop().catch(() => {});
     await chat.close();
     if (process.env.BENCH_KEEP_STACK !== '1')
       await stackDown({ ports: BENCH_PORTS, dataDir: BENCH_STACK_DIR, log: () => {} });
