@@ -27,9 +27,9 @@ const STORE_RETRY: BackoffPolicy = { initialMs: 200, maxMs: 10_000 };
 /** Ids delivered by this process, checked before ClickHouse is asked. */
 const RECENT_IDS = 10_000;
 /** How long the "already delivered?" question may wait for ClickHouse before delivery goes on without it. */
-const SETTLED_CHECK_MS = 1500;
+const SETTLED_CHECK_MS = 1000;
 /** After a check that ClickHouse did not answer in time, this long without asking again. */
-const SETTLED_RECHECK_MS = 10_000;
+const SETTLED_RECHECK_MS = 30_000;
 /** At stop, how long queued outcomes may take to reach ClickHouse. */
 const STOP_DRAIN_MS = 3000;
 
