@@ -66,7 +66,7 @@ describe('alert lifecycle', () => {
   it('a new firing alert is owed a firing message at once', () => {
     const { state, transition } = applyEvent(undefined, event('firing', 1000), 5000);
     expect(transition).toBe('fired');
-    expect(owedNotice(state, timing)).toEqual({ kind: 'firing', dueMs: 5000 });
+    expect(owedNotice(state, timing)).toEqual({ kind: 'firing', dueMs: 5000, urgent: false });
   });
 
   it('the same firing again is a duplicate and owes nothing new', () => {
@@ -74,7 +74,11 @@ describe('alert lifecycle', () => {
     s = markNotified(s, 'firing', 1200);
     const again = applyEvent(s, event('firing', 2000), 2000);
     expect(again.transition).toBe('duplicate');
-    expect(owedNotice(again.state, timing)).toEqual({ kind: 'repeat', dueMs: 1200 + timing.repeatIntervalMs });
+    expect(owedNotice(again.state, timing)).toEqual({
+      kind: 'repeat',
+      dueMs: 1200 + timing.repeatIntervalMs,
+      urgent: false,
+    });
   });
 
   it('a firing with new content is an update: stored, not sent', () => {
@@ -102,7 +106,7 @@ describe('alert lifecycle', () => {
     s = markNotified(s, 'firing', 1100);
     const resolved = applyEvent(s, event('resolved', 2000), 2000);
     expect(resolved.transition).toBe('resolved');
-    expect(owedNotice(resolved.state, timing)).toEqual({ kind: 'resolved', dueMs: 2000 });
+    expect(owedNotice(resolved.state, timing)).toEqual({ kind: 'resolved', dueMs: 2000, urgent: false });
   });
 
   it('a resolved for an unknown fingerprint is recorded but owes nothing', () => {
@@ -255,6 +259,11 @@ describe('grouping', () => {
       receivers: [{ name: 'ops', type: 'slack' as const, url: 'https://h/x' }],
     };
     const s = applyEvent(undefined, event('firing', 0, { cluster: 'staging' }), 0).state;
-    expect(compose([s], new Map(), 1000, config)).toEqual({ messages: [], nextWakeMs: null, unrouted: ['fp-1'] });
+    expect(compose([s], new Map(), 1000, config)).toEqual({
+      messages: [],
+      nextWakeMs: null,
+      unrouted: ['fp-1'],
+      silenced: [],
+    });
   });
 });

@@ -4,8 +4,12 @@ import type { ReceiverConfig, ReceiverType } from '../common/config-alerts.ts';
 
 export type { ReceiverConfig, ReceiverType };
 
-/** Why an alert is in a message: it started, it is still firing (reminder), or it ended. */
-export type NoticeKind = 'firing' | 'repeat' | 'resolved';
+/**
+ * Why an alert is in a message: it started (for events and reports possibly already over:
+ * then `resolvedAtMs` is set and the message says both), it is still firing (reminder),
+ * it ended, or its cause became known after it was announced (events).
+ */
+export type NoticeKind = 'firing' | 'repeat' | 'resolved' | 'follow-up';
 
 export interface GroupedAlert {
   /** The latest event for this fingerprint (summary, instance, hints…). */

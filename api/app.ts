@@ -16,6 +16,7 @@ import swaggerPlugin from './plugins/swagger.ts';
 import { TokenTable } from './plugins/tokens.ts';
 import adminRoutes from './routes/admin/admin.ts';
 import alertRoutes from './routes/alerts/events.ts';
+import silenceRoutes from './routes/silences/silences.ts';
 import inventoryRoutes from './routes/clusters/inventory.ts';
 import topologyRoutes from './routes/clusters/topology.ts';
 import freshnessRoutes from './routes/freshness.ts';
@@ -92,6 +93,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       await v1.register(hotKeyRoutes);
       await v1.register(keyPatternRoutes);
       await v1.register(alertRoutes);
+      await v1.register(silenceRoutes);
     },
     { prefix: '/v1' },
   );

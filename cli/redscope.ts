@@ -7,6 +7,7 @@ import { createLogger } from '../common/log.ts';
 import { registerAlertCommands } from '../alerts/cli.ts';
 import { registerApiClientCommands } from './api-client.ts';
 import { registerScanCommand } from './scan.ts';
+import { registerSilenceCommands } from './silence.ts';
 import { registerStackCommands } from '../stack/cli.ts';
 import { runDev } from './dev.ts';
 import { runUntilSignal } from '../common/signals.ts';
@@ -98,6 +99,7 @@ program
 registerAlertCommands(program);
 registerApiClientCommands(program);
 registerScanCommand(program);
+registerSilenceCommands(program);
 registerStackCommands(program);
 
 program.parseAsync().catch((err: unknown) => {

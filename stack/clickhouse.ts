@@ -106,6 +106,11 @@ const USERS_XML = `<?xml version="1.0"?>
 </yandex>
 `;
 
+/** The pid of the clickhouse-server this stack started (tests freeze it with SIGSTOP); undefined when not ours or not running. */
+export function clickhousePid(dataDir: string): number | undefined {
+  return livePidFromFile(paths(dataDir).pidFile, PROCESS_HINT);
+}
+
 export function clickhouseUrl(httpPort: number): string {
   return `http://${HOST}:${httpPort}`;
 }

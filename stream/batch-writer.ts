@@ -48,6 +48,7 @@ export class BatchWriter {
   private stopped = false;
   /** Messages added but not yet stored (waiting or being inserted). */
   private unstored = 0;
+  private writingSince: number | null = null;
   readonly stats: BatchWriterStats = {
     flushes: 0,
     rowsInserted: {},
@@ -65,6 +66,11 @@ export class BatchWriter {
 
   get unstoredMessages(): number {
     return this.unstored;
+  }
+
+  /** How long the insert in progress has been going (retries included); 0 when none is. */
+  pendingForMs(nowMs = Date.now()): number {
+    return this.writingSince === null ? 0 : nowMs - this.writingSince;
   }
 
   /**
@@ -138,6 +144,15 @@ export class BatchWriter {
 
   private async write(p: Pending): Promise<void> {
     const started = Date.now();
+    this.writingSince = started;
+    try {
+      await this.writeWithRetry(p, started);
+    } finally {
+      this.writingSince = null;
+    }
+  }
+
+  private async writeWithRetry(p: Pending, started: number): Promise<void> {
     let backoffMs = 200;
     for (;;) {
       try {

@@ -57,6 +57,7 @@ export async function startStream(config: Config, log: Logger): Promise<RunningS
     detectors,
   );
   await processor.start();
+  detectors.startTicking();
   log.info({ groupId: config.stream.groupId }, 'stream processor started');
   // Retention: a minute after start, then every retention.everyMs.
   const retain = () =>
@@ -78,7 +79,9 @@ export async function startStream(config: Config, log: Logger): Promise<RunningS
     async stop() {
       clearTimeout(firstRetention);
       clearInterval(retentionTimer);
+      detectors.stopTicking();
       await processor.stop();
+      detectors.stopPublishing();
       await writer.stop();
       await producer.disconnect();
       await clickhouse.close();

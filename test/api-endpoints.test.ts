@@ -314,6 +314,8 @@ beforeAll(async () => {
     lastNotifiedMs: failover.ts,
     flaps: 0,
     notifiedFlapping: false,
+    notifiedCause: '',
+    causeAtMs: 0,
     version: 1,
   };
   await clickhouse.insert({

@@ -12,7 +12,8 @@ import { clusterHealthDetector } from './cluster-health.ts';
 import { failoverDetector } from './failover.ts';
 import { instanceDownDetector } from './instance-down.ts';
 import { blockingCommandDetector, slowlogStormDetector } from './slowlog-detectors.ts';
-import { configFindingsDetector } from './config-findings.ts';
+import { configDigestDetector } from './config-digest.ts';
+import { clusterBlindDetector, collectorBlindDetector } from './monitoring-blind.ts';
 import { bigKeyDetector, hotKeyDetector, newPatternWithoutTtlDetector } from './keyspace-detectors.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: each detector has its own message and state types; the runner routes by topic.
@@ -28,7 +29,9 @@ export const DETECTORS: readonly Detector<any, any>[] = [
   redirectStormDetector,
   slowlogStormDetector,
   blockingCommandDetector,
-  configFindingsDetector,
+  configDigestDetector,
+  clusterBlindDetector,
+  collectorBlindDetector,
   newPatternWithoutTtlDetector,
   bigKeyDetector,
   hotKeyDetector,

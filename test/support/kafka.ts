@@ -28,6 +28,21 @@ export async function produceRaw(
 }
 
 /**
+ * Right after a topic is created (a fresh stack) its partitions' leaders are still being
+ * elected and the broker answers NOT_LEADER_FOR_PARTITION: a retriable kafkajs error.
+ */
+async function retriable<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (attempt >= 20 || !(err as { retriable?: boolean }).retriable) throw err;
+      await new Promise((r) => setTimeout(r, 250 * Math.min(attempt, 8)));
+    }
+  }
+}
+
+/**
  * Sets new consumer groups to start at the current end of the given topics, so a test
  * sees only what happens after it started, not what earlier runs left in shared topics.
  */
@@ -42,7 +57,7 @@ export async function startGroupsAtEnd(
   await admin.connect();
   try {
     for (const topic of topics) {
-      const ends = await admin.fetchTopicOffsets(topic);
+      const ends = await retriable(() => admin.fetchTopicOffsets(topic));
       for (const groupId of groupIds)
         await admin.setOffsets({
           groupId,

@@ -24,7 +24,6 @@ import { slowlogEntriesSql, slowlogGroupsSql } from '../../api/queries/slowlog.t
 import { topologyChangesSql } from '../../api/queries/topology.ts';
 import type { SqlFragment } from '../../common/sql.ts';
 import { watermarksSql } from '../../clickhouse/watermarks.ts';
-import { failoverInfoSql, failoverSlowlogSql } from '../../stream/detectors/failover-hints.ts';
 import { loadStatesSql } from '../../stream/detectors/state-store.ts';
 import { patternsWithoutTtlSql } from '../../stream/detectors/non-expiring-keys.ts';
 
@@ -39,8 +38,6 @@ export const QUERY_SHAPES: QueryShape[] = [
   { name: 'ingest watermarks', build: (db) => watermarksSql(db, 'redscope.info.v1', 0) },
   { name: 'detector state', build: (db) => loadStatesSql(db) },
   { name: 'non-expiring keys: patterns without TTL', build: (db) => patternsWithoutTtlSql(db, "orders'x") },
-  { name: 'failover hints: INFO before', build: (db) => failoverInfoSql(db, 'orders', '10.0.0.1:7000', now) },
-  { name: 'failover hints: slowlog around', build: (db) => failoverSlowlogSql(db, 'orders', '10.0.0.1:7000', now) },
   {
     name: 'instance metrics',
     build: (db) =>
