@@ -16,7 +16,7 @@
 import { createClient } from '@clickhouse/client';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadMigrations, migrate } from '../clickhouse/migrate.ts';
+import { migrate, schemaStatements, singleServer } from '../clickhouse/migrate.ts';
 import { createClickHouse } from '../common/clickhouse.ts';
 import type { VariableValue } from '../dashboards/macros.ts';
 import { renderDashboards } from '../dashboards/index.ts';
@@ -54,7 +54,7 @@ const runs: QueryRun[] = [];
 
 /** Each materialized view as `INSERT INTO target SELECT …`: what it would have written for the whole hour. */
 function viewInserts(): string[] {
-  const statements = loadMigrations(db).flatMap((m) => m.statements);
+  const statements = schemaStatements(singleServer(db));
   return statements.flatMap((s) => {
     const view = /^CREATE MATERIALIZED VIEW IF NOT EXISTS (\S+) TO (\S+) AS\s+(SELECT[\s\S]+)$/.exec(s);
     if (!view || /ingest_watermarks/.test(view[2]!)) return [];
