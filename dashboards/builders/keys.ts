@@ -30,8 +30,7 @@ const laterOnSameNodes = `tupleElement(s, 3) > scan_ms AND (tupleElement(s, 1) =
  * \`scan_node != ''\` (always true) is there for 18.16, which drops a subquery column that
  * only a lambda reads ("Unknown identifier: scan_node").
  */
-const latestScans = (table: string) => `(instance, ts_ms) IN (
-    SELECT instance, scan_ms
+const latestScanSet = (table: string) => `SELECT instance, scan_ms
     FROM (
         SELECT instance, scan_ms, scan_node, arrayExists(s -> ${laterOnSameNodes}, (
             SELECT groupArray((instance, scanned_on, last_ms))
@@ -42,7 +41,10 @@ const latestScans = (table: string) => `(instance, ts_ms) IN (
             FROM ${table} WHERE ${selected} GROUP BY instance
         )
     )
-    WHERE superseded = 0 AND scan_node != ''
+    WHERE superseded = 0 AND scan_node != ''`;
+
+const latestScans = (table: string) => `(instance, ts_ms) IN (
+    ${latestScanSet(table)}
 )`;
 
 const bigKeys = (ranking: 'bytes' | 'length') => `SELECT key, instance, type, bytes, length AS elements,
@@ -215,7 +217,7 @@ LIMIT 50`,
         title: 'Fastest-growing patterns',
         width: 24,
         description:
-          'Change between the first and the last scan of each instance in the range, summed per pattern (instances scanned once count 0).',
+          'Change between the first and the last scan of each instance in the range, summed per pattern (instances scanned once count 0); bytes now and instances from each shard’s latest scan.',
         columns: {
           pattern: 'Pattern',
           bytes_growth: 'Bytes +',
@@ -225,15 +227,21 @@ LIMIT 50`,
           instances: 'Instances',
         },
         sql: `SELECT pattern, sum(b_last - b_first) AS bytes_growth, sum(k_last - k_first) AS keys_growth,
-       sum(n_last - n_first) AS no_ttl_growth, sum(b_last) AS bytes_now, uniqExact(instance) AS instances
+       sum(n_last - n_first) AS no_ttl_growth, sumIf(b_last, current) AS bytes_now, uniqExactIf(instance, current) AS instances
 FROM (
-    SELECT instance, pattern,
-           toInt64(argMin(bytes, ts_ms)) AS b_first, toInt64(argMax(bytes, ts_ms)) AS b_last,
-           toInt64(argMin(keys, ts_ms)) AS k_first, toInt64(argMax(keys, ts_ms)) AS k_last,
-           toInt64(argMin(no_ttl, ts_ms)) AS n_first, toInt64(argMax(no_ttl, ts_ms)) AS n_last
-    FROM key_patterns
-    WHERE ${selected}
-    GROUP BY instance, pattern
+    SELECT instance, pattern, b_first, b_last, k_first, k_last, n_first, n_last,
+           (instance, last_ms) IN (
+    ${latestScanSet('key_patterns')}
+           ) AS current
+    FROM (
+        SELECT instance, pattern, max(ts_ms) AS last_ms,
+               toInt64(argMin(bytes, ts_ms)) AS b_first, toInt64(argMax(bytes, ts_ms)) AS b_last,
+               toInt64(argMin(keys, ts_ms)) AS k_first, toInt64(argMax(keys, ts_ms)) AS k_last,
+               toInt64(argMin(no_ttl, ts_ms)) AS n_first, toInt64(argMax(no_ttl, ts_ms)) AS n_last
+        FROM key_patterns
+        WHERE ${selected}
+        GROUP BY instance, pattern
+    )
 )
 GROUP BY pattern
 ORDER BY bytes_growth DESC, keys_growth DESC
