@@ -6,7 +6,7 @@ import type { Logger } from '../common/log.ts';
 import { SAMPLE_TOPICS } from '../contracts/index.ts';
 import { Collector } from './collector.ts';
 import { DiskSpill } from './disk-spill.ts';
-import { KafkaSink } from './kafka-sink.ts';
+import { KafkaSink, type SampleProducer } from './kafka-sink.ts';
 import { startHealthServer } from './health-server.ts';
 import { buildSamplers } from './samplers/index.ts';
 
@@ -21,7 +21,12 @@ export interface RunningCollector {
   stop(): Promise<void>;
 }
 
-export async function startCollector(config: Config, log: Logger): Promise<RunningCollector> {
+/** `newProducer`: another Kafka client's producer than kafkajs's (the collector benchmark compares one). */
+export async function startCollector(
+  config: Config,
+  log: Logger,
+  newProducer?: () => SampleProducer,
+): Promise<RunningCollector> {
   // The sink retries on its own (backoff ≤ 5 s, samples kept meanwhile): a short client chain.
   const kafka = createKafka(config.kafka, log, { initialRetryTime: 200, retries: 2, maxRetryTime: 2000 });
   const { dir: spillDir, maxBytes: spillMaxBytes } = config.collector.spill;
@@ -36,6 +41,7 @@ export async function startCollector(config: Config, log: Logger): Promise<Runni
     lingerMs: config.collector.sendLingerMs,
     topics: SAMPLE_TOPICS,
     topicPartitions: topicSettings(config.kafka),
+    ...(newProducer ? { newProducer } : {}),
   });
   await sink.start();
   const collector = new Collector(config.collector, buildSamplers(config.collector), sink, log);

@@ -95,6 +95,8 @@ export function defaultConfig(): Config {
         // to an hour in the last day), hour rollups for long ranges (api/queries/latency-tier.ts).
         command_histograms_1s: 1,
         command_histograms_1h: 400,
+        // Late INSERTs the API's caches check (0033_info_arrivals.sql): minutes are read.
+        info_arrivals: 1,
         ping_probes_1h: 400,
       },
       everyMs: 3_600_000,

@@ -12,6 +12,7 @@ import {
   topologyViewSql,
 } from '../../api/queries/inventory.ts';
 import { bigKeysSql, hotKeysSql, keyPatternsSql, patternGrowthSql } from '../../api/queries/keys.ts';
+import { lateArrivalsSql } from '../../api/late-data.ts';
 import { pieceSql } from '../../api/latency-pieces.ts';
 import { planSeries, planSummary } from '../../api/queries/latency-tier.ts';
 import {
@@ -81,6 +82,7 @@ export const QUERY_SHAPES: QueryShape[] = [
     ];
   }),
   { name: 'latency piece: a day of hour rows', build: (db) => pieceSql(db, "c'1", '', 'hour', now - 86400) },
+  { name: 'late arrivals of info samples (API caches)', build: (db) => lateArrivalsSql(db) },
   {
     name: 'latency piece: an hour of minute rows',
     build: (db) => pieceSql(db, 'compat', '10.0.0.1:7000', 'minute', now),
