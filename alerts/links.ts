@@ -6,8 +6,18 @@ import type { GroupedAlert } from './types.ts';
 // The committed dashboards (dashboards/json); a test checks these UIDs exist there.
 export const DASHBOARD_UIDS = { cluster: 'redscope-fleet-overview', instance: 'redscope-instance-detail' } as const;
 
-/** Dashboards open on the quarter hour before the alert began, up to now. */
+/** Dashboards open on the quarter hour before the alert began, up to now… */
 const LOOKBACK_MS = 15 * 60_000;
+
+/**
+ * …unless the rule's evidence has another time scale or one panel shows it. `panel` is the
+ * instance-detail dashboard's panel id (`viewPanel`); alerts/links.test.ts checks its title.
+ */
+export const RULE_VIEWS: Readonly<Record<string, { lookbackMs?: number; panel?: { id: number; title: string } }>> = {
+  // The forecast is fitted over hours (detectors.memoryForecast.windowMs, 6 h by default).
+  'memory-forecast': { lookbackMs: 6 * 3_600_000, panel: { id: 2, title: 'Memory' } },
+  'memory-near-maxmemory': { panel: { id: 2, title: 'Memory' } },
+};
 
 function join(base: string, path: string, query: Record<string, string>): string {
   const url = new URL(base.replace(/\/+$/, '') + path);
@@ -22,7 +32,8 @@ export function groupLinks(
   alerts: readonly GroupedAlert[],
 ): { dashboard: string; api: string } {
   const instances = new Set(alerts.map((a) => a.event.instance).filter((i): i is string => !!i));
-  const from = String(Math.min(...alerts.map((a) => a.firingSinceMs)) - LOOKBACK_MS);
+  const view = RULE_VIEWS[rule];
+  const from = String(Math.min(...alerts.map((a) => a.firingSinceMs)) - (view?.lookbackMs ?? LOOKBACK_MS));
   const single = instances.size === 1 ? [...instances][0]! : null;
   const dashboard = single
     ? join(bases.grafanaUrl, `/d/${DASHBOARD_UIDS.instance}`, {
@@ -30,6 +41,7 @@ export function groupLinks(
         'var-instance': single,
         from,
         to: 'now',
+        ...(view?.panel ? { viewPanel: String(view.panel.id) } : {}),
       })
     : join(bases.grafanaUrl, `/d/${DASHBOARD_UIDS.cluster}`, { 'var-cluster': cluster, from, to: 'now' });
   const api =
