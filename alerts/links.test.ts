@@ -1,56 +1,95 @@
-import { readFileSync } from 'node:fs';
+// Every alert rule the code emits links to a dashboard that exists, has the variables the
+// link sets, and reads the table holding what the rule's detector saw (or a rollup of it).
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { AlertEventV1 } from '../contracts/index.ts';
-import { DASHBOARD_UIDS, groupLinks, RULE_VIEWS } from './links.ts';
+import { ALERT_RULES } from '../contracts/index.ts';
+import { loadMigrations } from '../clickhouse/migrate.ts';
+import { renderDashboards } from '../dashboards/index.ts';
+import { dashboardQueries } from '../dashboards/queries.ts';
+import { groupLinks, RULE_DASHBOARDS } from './links.ts';
 import type { GroupedAlert } from './types.ts';
 
-const bases = { grafanaUrl: 'http://grafana:3000', apiUrl: 'http://api:8080' };
-const FIRED = 1_700_000_000_000;
+const dashboards = new Map(renderDashboards().map((d) => [d.uid, d.dashboard]));
 
-function alert(rule: string, instance: string): GroupedAlert {
-  const event = {
-    v: 1,
-    kind: 'alert',
-    ts: FIRED,
-    fingerprint: `fp-${rule}-${instance}`,
-    rule,
-    status: 'firing',
-    severity: 'critical',
-    cluster: 'orders',
-    instance,
-    labels: {},
-    summary: 's',
-    details: '',
-    hints: [],
-  } as AlertEventV1;
-  return { event, kind: 'firing', firingSinceMs: FIRED, resolvedAtMs: 0, flaps: 0 } as GroupedAlert;
+/** Tables each table feeds through materialized views (`… TO db.rollup AS SELECT … FROM db.source`). */
+function rollupsOf(): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const m of loadMigrations('db'))
+    for (const s of m.statements) {
+      const view = /MATERIALIZED VIEW[\s\S]*?\bTO `?db`?\.(\w+)\s+AS[\s\S]*?\bFROM `?db`?\.(\w+)/.exec(s);
+      if (view) out.set(view[2]!, [...(out.get(view[2]!) ?? []), view[1]!]);
+    }
+  return out;
 }
 
-describe('alert links', () => {
-  it('opens the instance dashboard on the quarter hour before a one-instance alert', () => {
-    const url = new URL(groupLinks(bases, 'orders', 'evictions', [alert('evictions', '10.0.0.1:7000')]).dashboard);
-    expect(url.pathname).toBe(`/d/${DASHBOARD_UIDS.instance}`);
-    expect(url.searchParams.get('var-instance')).toBe('10.0.0.1:7000');
-    expect(url.searchParams.get('from')).toBe(String(FIRED - 15 * 60_000));
-    expect(url.searchParams.get('viewPanel')).toBeNull();
-  });
+const reads = (sql: string, table: string) => new RegExp(`\\b(FROM|JOIN)\\s+${table}\\b`).test(sql);
 
-  it('opens a memory forecast on its memory panel over the hours the trend was fitted on', () => {
-    const url = new URL(
-      groupLinks(bases, 'orders', 'memory-forecast', [alert('memory-forecast', '10.0.0.1:7000')]).dashboard,
-    );
-    expect(url.searchParams.get('from')).toBe(String(FIRED - 6 * 3_600_000));
-    expect(url.searchParams.get('viewPanel')).toBe('2');
-  });
-
-  it('points every rule view at a panel of the committed instance dashboard with that title', () => {
-    const dashboard = JSON.parse(
-      readFileSync(new URL(`../dashboards/json/${DASHBOARD_UIDS.instance}.json`, import.meta.url), 'utf8'),
-    ) as { panels: Array<{ id: number; title: string }> };
-    for (const [rule, view] of Object.entries(RULE_VIEWS)) {
-      if (!view.panel) continue;
-      const panel = dashboard.panels.find((p) => p.id === view.panel!.id);
-      expect([rule, panel?.title]).toEqual([rule, view.panel.title]);
+/** `rule: 'name'` in the detectors and the alert manager: every rule written in the code. */
+function rulesInSource(): string[] {
+  const found = new Set<string>();
+  for (const dir of ['stream/detectors', 'alerts', 'stream']) {
+    const url = new URL(`../${dir}/`, import.meta.url);
+    for (const f of readdirSync(url).filter((n) => n.endsWith('.ts') && !n.endsWith('.test.ts'))) {
+      for (const m of readFileSync(new URL(f, url), 'utf8').matchAll(/\brule: '([a-z][a-z0-9-]*)'/g)) found.add(m[1]!);
     }
+  }
+  return [...found].sort();
+}
+
+describe('alert rule → dashboard links', () => {
+  it('every rule written in the detectors and the alert manager is in ALERT_RULES', () => {
+    // 'test': the message of `redscope alerts test`, not an alert.
+    const known = new Set<string>([...ALERT_RULES, 'test']);
+    expect(rulesInSource().filter((r) => !known.has(r))).toEqual([]);
+  });
+
+  it.each([...ALERT_RULES])('%s links to an existing dashboard that reads its table, with its variables', (rule) => {
+    const target = RULE_DASHBOARDS[rule];
+    const d = dashboards.get(target.uid);
+    expect(d, `${rule} → ${target.uid}`).toBeDefined();
+    const names = (d!.templating?.list ?? []).map((v) => v.name);
+    for (const v of target.vars) expect(names, `${target.uid} has $${v}`).toContain(v);
+    const tables = [target.table, ...(rollupsOf().get(target.table) ?? [])];
+    const readers = dashboardQueries(d!).filter((q) => tables.some((t) => reads(q.sql, t)));
+    expect(
+      readers.map((q) => q.where),
+      `${target.uid} reads one of ${tables.join(', ')}`,
+    ).not.toEqual([]);
+  });
+
+  it('a rule that opens one panel names a panel of its dashboard with that title', () => {
+    for (const [rule, target] of Object.entries(RULE_DASHBOARDS)) {
+      if (!target.panel) continue;
+      const panels = (dashboards.get(target.uid)?.panels ?? []) as Array<{ id?: number; title?: string }>;
+      expect([rule, panels.find((p) => p.id === target.panel!.id)?.title]).toEqual([rule, target.panel.title]);
+    }
+  });
+
+  it('a link opens the dashboard on the cluster, the instance(s) and the time before the alert', () => {
+    const alert = (instance: string): GroupedAlert =>
+      ({ firingSinceMs: 1_000_000_000, event: { fingerprint: instance, instance } }) as unknown as GroupedAlert;
+    const bases = { grafanaUrl: 'https://grafana.example/', apiUrl: 'https://api.example' };
+    const slow = new URL(groupLinks(bases, 'orders', 'blocking-command', [alert('a:1'), alert('b:2')]).dashboard);
+    expect(slow.pathname).toBe('/d/redscope-slowlog');
+    expect(slow.searchParams.get('var-cluster')).toBe('orders');
+    expect(slow.searchParams.getAll('var-instance')).toEqual(['a:1', 'b:2']);
+    expect(slow.searchParams.get('from')).toBe(String(1_000_000_000 - 15 * 60_000));
+    expect(slow.searchParams.get('to')).toBe('now');
+    const failover = new URL(groupLinks(bases, 'orders', 'failover', [alert('a:1')]).dashboard);
+    expect(failover.pathname).toBe('/d/redscope-cluster-health');
+    expect(failover.searchParams.has('var-instance')).toBe(false);
+    const memory = new URL(
+      groupLinks(bases, 'orders', 'memory-near-maxmemory', [alert('a:1'), alert('b:2')]).dashboard,
+    );
+    expect(memory.searchParams.getAll('var-instance')).toEqual(['a:1']);
+    // A forecast opens the Memory panel over the hours its trend was fitted on.
+    const forecast = new URL(groupLinks(bases, 'orders', 'memory-forecast', [alert('a:1')]).dashboard);
+    expect(forecast.pathname).toBe('/d/redscope-instance-detail');
+    expect(forecast.searchParams.get('from')).toBe(String(1_000_000_000 - 6 * 3_600_000));
+    expect(forecast.searchParams.get('viewPanel')).toBe('2');
+    const unknown = new URL(
+      groupLinks(bases, 'orders', 'from-a-newer-producer', [alert('a:1'), alert('b:2')]).dashboard,
+    );
+    expect(unknown.pathname).toBe('/d/redscope-fleet-overview');
   });
 });

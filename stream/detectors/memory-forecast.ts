@@ -18,7 +18,7 @@ import type { Detector } from './detector.ts';
 import { alertEvent, formatBytes } from './events.ts';
 import { fitTrend, type Point } from './trend.ts';
 
-const RULE = 'memory-forecast';
+const RULE = 'memory-forecast' as const;
 /** The line must explain this share of the variance… */
 const MIN_R2 = 0.6;
 /** …and each third of the window must grow at this share of the overall slope. */
@@ -81,7 +81,7 @@ export const memoryForecastDetector: Detector<InfoSampleV1, MemoryForecastState>
     next.streak = 0;
     const policy = m.text.maxmemory_policy ?? '?';
     const base = {
-      rule: RULE,
+      rule: 'memory-forecast' as const,
       severity: severityOf(policy, p),
       cluster: m.instance.cluster,
       instance: m.instance.id,
