@@ -43,8 +43,11 @@ describe('memory forecast through the pipeline', () => {
         ...config.collector,
         clusters: [],
         instances: [{ address, cluster: 'forecast' }],
-        infoEveryMs: 250,
+        infoEveryMs: 500,
       },
+      // Fewer, larger inserts: a two-minute run at the test default (200 ms) leaves so many
+      // parts merging that DROP DATABASE timed out afterwards on a loaded machine.
+      stream: { ...config.stream, lingerMs: 1000 },
       detectors: {
         ...config.detectors,
         // Seconds instead of hours: 1 s points, a 24 s window, 12 s of history before judging.
