@@ -3,10 +3,10 @@
 import { Partitioners } from 'kafkajs';
 import { createClickHouse } from '../common/clickhouse.ts';
 import type { Config } from '../common/config.ts';
-import { createKafka, ensureTopics } from '../common/kafka.ts';
+import { createKafka, ensureTopics, topicSettings } from '../common/kafka.ts';
 import type { Logger } from '../common/log.ts';
 import { TOPICS } from '../contracts/index.ts';
-import { migrate } from '../clickhouse/migrate.ts';
+import { migrateSchema } from '../clickhouse/migration-leader.ts';
 import { ChatDelivery } from './outbox-consumer.ts';
 import { AlertManager } from './manager.ts';
 import { AlertStore } from './store.ts';
@@ -26,10 +26,9 @@ export interface RunningAlerts {
 
 export async function startAlerts(config: Config, log: Logger): Promise<RunningAlerts> {
   const clickhouse = createClickHouse(config.clickhouse);
-  const { applied } = await migrate(clickhouse, config.clickhouse.database);
-  if (applied.length > 0) log.info({ applied }, 'ClickHouse migrations applied');
+  await migrateSchema(clickhouse, config, log);
   const kafka = createKafka(config.kafka, log);
-  await ensureTopics(kafka, ALERT_TOPICS, config.kafka.topicPartitions);
+  await ensureTopics(kafka, ALERT_TOPICS, topicSettings(config.kafka));
   const producer = kafka.producer({
     allowAutoTopicCreation: false,
     createPartitioner: Partitioners.DefaultPartitioner,

@@ -177,6 +177,12 @@ export const Config = Type.Object(
         clientId: Type.String({ minLength: 1 }),
         /** Partitions for topics redscope creates; more partitions let more stream processors share the load. */
         topicPartitions: Type.Integer({ minimum: 1, maximum: 10_000 }),
+        /** Replicas of each topic redscope creates; -1 takes the brokers' default.replication.factor. Production: 3. */
+        replicationFactor: Type.Union([Type.Literal(-1), Type.Integer({ minimum: 1, maximum: 32 })]),
+        /** min.insync.replicas of topics redscope creates (null: the brokers' setting). Production: 2 with 3 replicas. */
+        minInsyncReplicas: Type.Union([Type.Integer({ minimum: 1, maximum: 32 }), Type.Null()]),
+        /** retention.ms of topics redscope creates (null: the brokers' log.retention.*, 7 days by default). */
+        retentionMs: Type.Union([Type.Integer({ minimum: 60_000 }), Type.Null()]),
       },
       { additionalProperties: false },
     ),
@@ -186,6 +192,12 @@ export const Config = Type.Object(
         database: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }),
         username: Type.String(),
         password: Type.String(),
+        /**
+         * Name of a cluster in the servers' `remote_servers` (null: one server). Migrations then
+         * create Replicated tables with a Distributed table of the same name ON CLUSTER, and
+         * inserts through it are synchronous. See README "ClickHouse cluster".
+         */
+        cluster: Type.Union([Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Type.Null()]),
       },
       { additionalProperties: false },
     ),

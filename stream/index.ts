@@ -1,12 +1,12 @@
 // Starts a stream processor: migrations → Kafka consumer → ClickHouse.
 import { Partitioners } from 'kafkajs';
 import type { Config } from '../common/config.ts';
-import { createKafka, ensureTopics } from '../common/kafka.ts';
+import { createKafka, ensureTopics, topicSettings } from '../common/kafka.ts';
 import type { Logger } from '../common/log.ts';
 import { SAMPLE_TOPICS, TOPICS } from '../contracts/index.ts';
 import { BatchWriter } from './batch-writer.ts';
 import { createClickHouse } from '../common/clickhouse.ts';
-import { migrate } from '../clickhouse/migrate.ts';
+import { migrateSchema } from '../clickhouse/migration-leader.ts';
 import { applyRetention } from '../clickhouse/retention.ts';
 import { errorMessage } from '../common/errors.ts';
 import { DETECTORS, DetectorRunner } from './detectors/index.ts';
@@ -23,10 +23,9 @@ export interface RunningStream {
 
 export async function startStream(config: Config, log: Logger): Promise<RunningStream> {
   const clickhouse = createClickHouse(config.clickhouse);
-  const { applied } = await migrate(clickhouse, config.clickhouse.database);
-  if (applied.length > 0) log.info({ applied }, 'ClickHouse migrations applied');
+  await migrateSchema(clickhouse, config, log);
   const kafka = createKafka(config.kafka, log);
-  await ensureTopics(kafka, [...SAMPLE_TOPICS, TOPICS.deadLetter, TOPICS.alerts], config.kafka.topicPartitions);
+  await ensureTopics(kafka, [...SAMPLE_TOPICS, TOPICS.deadLetter, TOPICS.alerts], topicSettings(config.kafka));
   const producer = kafka.producer({
     allowAutoTopicCreation: false,
     createPartitioner: Partitioners.DefaultPartitioner,
