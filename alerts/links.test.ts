@@ -56,6 +56,14 @@ describe('alert rule → dashboard links', () => {
     ).not.toEqual([]);
   });
 
+  it('a rule that opens one panel names a panel of its dashboard with that title', () => {
+    for (const [rule, target] of Object.entries(RULE_DASHBOARDS)) {
+      if (!target.panel) continue;
+      const panels = (dashboards.get(target.uid)?.panels ?? []) as Array<{ id?: number; title?: string }>;
+      expect([rule, panels.find((p) => p.id === target.panel!.id)?.title]).toEqual([rule, target.panel.title]);
+    }
+  });
+
   it('a link opens the dashboard on the cluster, the instance(s) and the time before the alert', () => {
     const alert = (instance: string): GroupedAlert =>
       ({ firingSinceMs: 1_000_000_000, event: { fingerprint: instance, instance } }) as unknown as GroupedAlert;
@@ -73,6 +81,11 @@ describe('alert rule → dashboard links', () => {
       groupLinks(bases, 'orders', 'memory-near-maxmemory', [alert('a:1'), alert('b:2')]).dashboard,
     );
     expect(memory.searchParams.getAll('var-instance')).toEqual(['a:1']);
+    // A forecast opens the Memory panel over the hours its trend was fitted on.
+    const forecast = new URL(groupLinks(bases, 'orders', 'memory-forecast', [alert('a:1')]).dashboard);
+    expect(forecast.pathname).toBe('/d/redscope-instance-detail');
+    expect(forecast.searchParams.get('from')).toBe(String(1_000_000_000 - 6 * 3_600_000));
+    expect(forecast.searchParams.get('viewPanel')).toBe('2');
     const unknown = new URL(
       groupLinks(bases, 'orders', 'from-a-newer-producer', [alert('a:1'), alert('b:2')]).dashboard,
     );

@@ -42,6 +42,23 @@ export const DetectorsConfig = Type.Object(
       { enabled: Enabled, usedRatio: Type.Number({ exclusiveMinimum: 0, maximum: 1 }), forMs: Ms(30_000) },
       { additionalProperties: false },
     ),
+    /** Time to maxmemory (or, with maxmemory 0, to the host's memory) from the growth trend. */
+    memoryForecast: Type.Object(
+      {
+        enabled: Enabled,
+        /** Fire when the limit is projected to be reached within this… */
+        horizonMs: Ms(21_600_000),
+        /** …from the trend over this much recent history… */
+        windowMs: Type.Integer({ minimum: 60_000, maximum: 7 * 86_400_000, default: 21_600_000 }),
+        /** …one point per bucket (at least 6 points per window are needed)… */
+        bucketMs: Type.Integer({ minimum: 1000, maximum: 86_400_000, default: 300_000 }),
+        /** …once at least this much history is there… */
+        minHistoryMs: Ms(3_600_000),
+        /** …and only for growth at least this fast (bytes per hour). */
+        minGrowthBytesPerHour: Type.Integer({ minimum: 0 }),
+      },
+      { additionalProperties: false },
+    ),
     evictions: Type.Object(
       { enabled: Enabled, perSecond: Type.Number({ minimum: 0 }), quietMs: Ms(300_000) },
       { additionalProperties: false },
@@ -109,6 +126,14 @@ export function defaultDetectorsConfig(): DetectorsConfig {
     failover: { causeMinShare: 0.5, causeSearchMs: 180_000 },
     nonExpiringKeys: { enabled: true, growthKeys: 10_000, windowMs: 600_000, newPatternMinKeys: 1000 },
     memory: { enabled: true, usedRatio: 0.9, forMs: 30_000 },
+    memoryForecast: {
+      enabled: true,
+      horizonMs: 6 * 3_600_000,
+      windowMs: 6 * 3_600_000,
+      bucketMs: 300_000,
+      minHistoryMs: 3_600_000,
+      minGrowthBytesPerHour: 1024 * 1024,
+    },
     evictions: { enabled: true, perSecond: 0, quietMs: 300_000 },
     rejectedConnections: { enabled: true, quietMs: 300_000 },
     replicationLink: { enabled: true, forMs: 10_000 },

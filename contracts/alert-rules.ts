@@ -11,6 +11,7 @@ export const ALERT_RULES = [
   'instance-down',
   'non-expiring-keys',
   'memory-near-maxmemory',
+  'memory-forecast',
   'evictions',
   'rejected-connections',
   'replication-link-down',

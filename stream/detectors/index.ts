@@ -7,6 +7,7 @@ import {
   rejectedConnectionsDetector,
   replicationLinkDetector,
 } from './info-detectors.ts';
+import { memoryForecastDetector } from './memory-forecast.ts';
 import { nonExpiringKeysDetector } from './non-expiring-keys.ts';
 import { clusterHealthDetector } from './cluster-health.ts';
 import { failoverDetector } from './failover.ts';
@@ -23,6 +24,7 @@ export const DETECTORS: readonly Detector<any, any>[] = [
   instanceDownDetector,
   nonExpiringKeysDetector,
   memoryPressureDetector,
+  memoryForecastDetector,
   evictionsDetector,
   rejectedConnectionsDetector,
   replicationLinkDetector,

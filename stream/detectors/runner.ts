@@ -61,14 +61,19 @@ export class DetectorRunner {
         const subject = d.subject(message);
         if (subject === undefined) continue;
         const k = key(d.name, subject);
-        const { state, events: out } = d.observe(message, this.states.get(k)?.state, {
+        const before = this.states.get(k)?.state;
+        const { state, events: out } = d.observe(message, before, {
           now: ts,
           settings: this.settings,
           receivedMs,
           source,
         });
-        this.states.set(k, { detector: d.name, subject, state });
-        this.dirty.add(k);
+        // A detector that returns its state object unchanged has nothing new to persist
+        // (memory-forecast keeps one point per 5 min, not one per INFO sample).
+        if (state !== before || !this.states.has(k)) {
+          this.states.set(k, { detector: d.name, subject, state });
+          this.dirty.add(k);
+        }
         events.push(...out);
       } catch (err) {
         this.stats.failures++;
