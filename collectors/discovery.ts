@@ -3,6 +3,7 @@
 import type { InstanceRef } from '../contracts/index.ts';
 import type { ClusterTarget, StandaloneTarget } from '../common/config.ts';
 import { errorMessage } from '../common/errors.ts';
+import { withTlsHint } from '../common/tls.ts';
 import { connectRedis, splitAddress, type RedisEndpoint } from './redis-connection.ts';
 import { parseClusterNodes } from './samplers/topology/parse-cluster-nodes.ts';
 
@@ -19,7 +20,7 @@ function auth(t: ClusterTarget | StandaloneTarget): Omit<RedisEndpoint, 'host' |
   return {
     ...(t.username ? { username: t.username } : {}),
     ...(t.password ? { password: t.password } : {}),
-    ...(t.tls ? { tls: true } : {}),
+    ...(t.tls ? { tls: t.tls } : {}),
   };
 }
 
@@ -68,7 +69,7 @@ export async function discoverCluster(target: ClusterTarget, timeoutMs: number):
           })
       );
     } catch (err) {
-      problems.push(`${seed}: ${errorMessage(err)}`);
+      problems.push(`${seed}: ${withTlsHint(errorMessage(err), err)}`);
     }
   }
   throw new DiscoveryError(`cluster ${target.name}: no seed answered CLUSTER NODES (${problems.join('; ')})`);

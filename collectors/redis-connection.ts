@@ -1,14 +1,31 @@
 // One ioredis connection per instance, tuned for monitoring rather than for an app:
 // commands fail fast instead of queueing while the instance is down (the collector
 // reports it as down and tries again on the next tick), and reconnects back off.
+//
+// TLS: the server's certificate is verified against tls.caFile (or the system's CAs) and
+// must name the host connected to — for cluster nodes discovered by IP (CLUSTER NODES
+// announces addresses, not names) that means IP addresses in the certificates, or one
+// name they all carry set as tls.serverName (sent as SNI and checked instead of the IP).
+import type { ConnectionOptions } from 'node:tls';
 import { Redis } from 'ioredis';
+import type { TlsSetting } from '../common/config-security.ts';
+import { tlsOptions } from '../common/tls.ts';
 
 export interface RedisEndpoint {
   host: string;
   port: number;
   username?: string;
   password?: string;
-  tls?: boolean;
+  tls?: TlsSetting;
+}
+
+// Files are read once per setting (the collector connects to every discovered node with the same one).
+const loadedTls = new WeakMap<object, ConnectionOptions | undefined>();
+
+function redisTls(setting: TlsSetting | undefined): ConnectionOptions | undefined {
+  if (typeof setting !== 'object') return tlsOptions(setting, 'tls');
+  if (!loadedTls.has(setting)) loadedTls.set(setting, tlsOptions(setting, 'tls'));
+  return loadedTls.get(setting);
 }
 
 export function connectRedis(ep: RedisEndpoint, timeoutMs: number): Redis {
@@ -17,7 +34,7 @@ export function connectRedis(ep: RedisEndpoint, timeoutMs: number): Redis {
     port: ep.port,
     ...(ep.username ? { username: ep.username } : {}),
     ...(ep.password ? { password: ep.password } : {}),
-    ...(ep.tls ? { tls: {} } : {}),
+    ...(ep.tls ? { tls: redisTls(ep.tls) } : {}),
     connectionName: 'redscope-collector',
     connectTimeout: timeoutMs,
     commandTimeout: timeoutMs,
