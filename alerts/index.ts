@@ -6,7 +6,7 @@ import type { Config } from '../common/config.ts';
 import { createKafka, ensureTopics } from '../common/kafka.ts';
 import type { Logger } from '../common/log.ts';
 import { TOPICS } from '../contracts/index.ts';
-import { migrate } from '../clickhouse/migrate.ts';
+import { prepareSchema } from '../clickhouse/schema-check.ts';
 import { ChatDelivery } from './outbox-consumer.ts';
 import { AlertManager } from './manager.ts';
 import { AlertStore } from './store.ts';
@@ -25,8 +25,14 @@ export interface RunningAlerts {
 }
 
 export async function startAlerts(config: Config, log: Logger): Promise<RunningAlerts> {
-  const clickhouse = createClickHouse(config.clickhouse);
-  const { applied } = await migrate(clickhouse, config.clickhouse.database);
+  // Alert state and deliveries as the writer; migrations (if this process runs them) as the migrator.
+  const clickhouse = createClickHouse(config.clickhouse, { role: 'writer' });
+  const applied = await prepareSchema(
+    () => createClickHouse(config.clickhouse, { role: 'migrator' }),
+    clickhouse,
+    config.clickhouse.database,
+    config.clickhouse.migrateOnStart ?? true,
+  );
   if (applied.length > 0) log.info({ applied }, 'ClickHouse migrations applied');
   const kafka = createKafka(config.kafka, log);
   await ensureTopics(kafka, ALERT_TOPICS, config.kafka.topicPartitions);

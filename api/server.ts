@@ -8,7 +8,8 @@ export const AUTH_OFF_WARNING =
   "API AUTH IS OFF: no api.tokens configured (nor REDSCOPE_API_TOKENS), so anyone who can reach this port can read every cluster's data. Configure tokens before exposing it.";
 
 export async function startApi(config: Config, log: Logger): Promise<{ url: string; stop(): Promise<void> }> {
-  const clickhouse = createClickHouse(config.clickhouse, { requestTimeoutMs: 15_000 });
+  // The reader: the API never writes, so its credentials cannot (clickhouse.users.reader).
+  const clickhouse = createClickHouse(config.clickhouse, { requestTimeoutMs: 15_000, role: 'reader' });
   const app = buildApp({
     clickhouse,
     database: config.clickhouse.database,

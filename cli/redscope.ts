@@ -60,7 +60,7 @@ program
     const cfg = config();
     const { createClickHouse } = await import('../common/clickhouse.ts');
     const { migrate } = await import('../clickhouse/migrate.ts');
-    const client = createClickHouse(cfg.clickhouse);
+    const client = createClickHouse(cfg.clickhouse, { role: 'migrator' });
     const { applied } = await migrate(client, cfg.clickhouse.database);
     console.log(applied.length ? `applied migrations ${applied.join(', ')}` : 'schema is up to date');
     await client.close();

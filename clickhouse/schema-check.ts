@@ -1,0 +1,50 @@
+// For processes that do not migrate at start (clickhouse.migrateOnStart: false, so they
+// need no DDL rights): check that `redscope migrate` has brought the schema up to what
+// this build expects, and say so plainly when it has not.
+import type { ClickHouseClient } from '../common/clickhouse.ts';
+import { identifier } from '../common/sql.ts';
+import { loadMigrations, migrate } from './migrate.ts';
+
+export class SchemaNotReadyError extends Error {
+  override name = 'SchemaNotReadyError';
+}
+
+/** Throws SchemaNotReadyError naming the missing migrations. */
+export async function requireCurrentSchema(client: ClickHouseClient, database: string): Promise<void> {
+  const wanted = loadMigrations(database).map((m) => m.version);
+  let applied = new Set<number>();
+  try {
+    const rs = await client.query({
+      query: `SELECT DISTINCT version FROM ${identifier(`${database}.schema_migrations`).text}`,
+      format: 'JSONEachRow',
+    });
+    applied = new Set((await rs.json<{ version: number }>()).map((r) => Number(r.version)));
+  } catch (err) {
+    // No schema_migrations table (or database) yet: nothing applied.
+    if (!/\b(60|81)\b|doesn't exist|does not exist/.test(String((err as { code?: string }).code ?? err))) throw err;
+  }
+  const missing = wanted.filter((v) => !applied.has(v));
+  if (missing.length > 0)
+    throw new SchemaNotReadyError(
+      `ClickHouse database ${database} lacks migrations ${missing.join(', ')}; run \`redscope migrate\` (as the migrator user) first, or set clickhouse.migrateOnStart: true`,
+    );
+}
+
+/** At start: migrate (as the migrator) or, with migrateOnStart false, only check the schema. */
+export async function prepareSchema(
+  migrator: () => ClickHouseClient,
+  checker: ClickHouseClient,
+  database: string,
+  migrateOnStart: boolean,
+): Promise<number[]> {
+  if (!migrateOnStart) {
+    await requireCurrentSchema(checker, database);
+    return [];
+  }
+  const client = migrator();
+  try {
+    return (await migrate(client, database)).applied;
+  } finally {
+    await client.close();
+  }
+}
