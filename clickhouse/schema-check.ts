@@ -1,7 +1,7 @@
 // For processes that do not migrate at start (clickhouse.migrateOnStart: false, so they
 // need no DDL rights): check that `redscope migrate` has brought the schema up to what
 // this build expects, and say so plainly when it has not.
-import type { ClickHouseClient } from '../common/clickhouse.ts';
+import { clickhouseErrorCode, type ClickHouseClient } from '../common/clickhouse.ts';
 import { identifier } from '../common/sql.ts';
 import { loadMigrations, migrate } from './migrate.ts';
 
@@ -21,7 +21,7 @@ export async function requireCurrentSchema(client: ClickHouseClient, database: s
     applied = new Set((await rs.json<{ version: number }>()).map((r) => Number(r.version)));
   } catch (err) {
     // No schema_migrations table (or database) yet: nothing applied.
-    if (!/\b(60|81)\b|doesn't exist|does not exist/.test(String((err as { code?: string }).code ?? err))) throw err;
+    if (!['60', '81'].includes(clickhouseErrorCode(err) ?? '')) throw err; // UNKNOWN_TABLE, UNKNOWN_DATABASE
   }
   const missing = wanted.filter((v) => !applied.has(v));
   if (missing.length > 0)

@@ -12,6 +12,16 @@ import { tlsOptions } from './tls.ts';
 
 export type { ClickHouseClient, ClickHouseRole };
 
+/**
+ * A ClickHouse error's code ('193'), or undefined. @clickhouse/client parses it from
+ * current servers' messages only; 18.16 answers `Code: 193, e.displayText() = …`.
+ */
+export function clickhouseErrorCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && /^\d+$/.test(code)) return code;
+  return /^Code: (\d+)[,.]/.exec(err instanceof Error ? err.message : '')?.[1];
+}
+
 /** The user and password a role connects with. */
 export function clickhouseCredentials(config: Config['clickhouse'], role: ClickHouseRole): ClickHouseCredentials {
   return config.users?.[role] ?? { username: config.username, password: config.password };

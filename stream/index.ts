@@ -5,7 +5,7 @@ import { createKafka, ensureTopics } from '../common/kafka.ts';
 import type { Logger } from '../common/log.ts';
 import { SAMPLE_TOPICS, TOPICS } from '../contracts/index.ts';
 import { BatchWriter } from './batch-writer.ts';
-import { createClickHouse } from '../common/clickhouse.ts';
+import { clickhouseErrorCode, createClickHouse } from '../common/clickhouse.ts';
 import { applyRetention } from '../clickhouse/retention.ts';
 import { prepareSchema } from '../clickhouse/schema-check.ts';
 import { errorMessage } from '../common/errors.ts';
@@ -15,7 +15,7 @@ import { StreamProcessor } from './processor.ts';
 export { migrate } from '../clickhouse/migrate.ts';
 
 /** ClickHouse refused a DDL statement: the user is readonly or has allow_ddl = 0. */
-const isDdlRefused = (err: unknown) => ['392', '164'].includes(String((err as { code?: string }).code));
+const isDdlRefused = (err: unknown) => ['392', '164'].includes(clickhouseErrorCode(err) ?? '');
 
 export interface RunningStream {
   processor: StreamProcessor;
