@@ -46,8 +46,13 @@ program
 program
   .command('api')
   .description('serve the HTTP API')
-  .action(async () => {
-    const cfg = config();
+  .option(
+    '--allow-no-auth',
+    'serve without tokens on a non-loopback address (api.allowNoAuth): an open API, on purpose',
+  )
+  .action(async (opts: { allowNoAuth?: boolean }) => {
+    const base = config();
+    const cfg = opts.allowNoAuth ? { ...base, api: { ...base.api, allowNoAuth: true } } : base;
     const log = createLogger('api');
     const { startApi } = await import('../api/server.ts');
     await runUntilSignal(log, await startApi(cfg, log));
