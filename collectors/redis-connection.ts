@@ -9,7 +9,8 @@
 import type { ConnectionOptions } from 'node:tls';
 import { Redis } from 'ioredis';
 import type { TlsSetting } from '../common/config-security.ts';
-import { tlsOptions } from '../common/tls.ts';
+import { errorMessage } from '../common/errors.ts';
+import { tlsOptions, withTlsHint } from '../common/tls.ts';
 
 export interface RedisEndpoint {
   host: string;
@@ -44,6 +45,30 @@ export function connectRedis(ep: RedisEndpoint, timeoutMs: number): Redis {
     // Reconnect quickly at first, then at most every 5 s, forever: an instance that comes back is picked up.
     retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 6), 5000),
   });
+}
+
+export class RedisConnectError extends Error {
+  override name = 'RedisConnectError';
+}
+
+/**
+ * Connects, and when that fails says why: ioredis rejects with "Connection is closed." and
+ * reports the cause (refused, TLS, auth) only as an 'error' event, which this captures.
+ */
+export async function connectWithReason(redis: Redis): Promise<void> {
+  let cause: unknown;
+  const onError = (err: unknown) => {
+    cause ??= err;
+  };
+  redis.on('error', onError);
+  try {
+    await redis.connect();
+  } catch (err) {
+    const why = cause ?? err;
+    throw new RedisConnectError(withTlsHint(errorMessage(why), why), { cause: why });
+  } finally {
+    redis.off('error', onError);
+  }
 }
 
 /** "host:port" → parts; ports validated by the config schema already. */

@@ -136,6 +136,11 @@ function tlsVars(env: NodeJS.ProcessEnv, prefix: string): TlsSetting | undefined
   return on;
 }
 
+/** REDSCOPE_REDIS_TLS* as a TLS setting, for commands that take Redis credentials from the environment (`redscope scan`). */
+export function redisTlsFromEnv(env: NodeJS.ProcessEnv = process.env): TlsSetting | undefined {
+  return tlsVars(env, 'REDSCOPE_REDIS');
+}
+
 /** Secret variables that may instead name a file holding the value (`…_FILE`: Docker and Kubernetes secrets). */
 const FILE_VARIABLES =
   /^REDSCOPE_(CLICKHOUSE_(MIGRATOR_|WRITER_|READER_)?PASSWORD|REDIS_PASSWORD|KAFKA_PASSWORD|API_TOKENS)$/;
