@@ -13,4 +13,5 @@ export * from './hotkeys.ts';
 export * from './dead-letter.ts';
 export * from './validate.ts';
 export * from './alert.ts';
+export * from './alert-rules.ts';
 export * from './notification.ts';

@@ -1,11 +1,25 @@
 // Every dashboard redscope ships, in one list: a new dashboard is a file in builders/ and
 // one line here. renderDashboards() is pure, so the test can compare it with the committed JSON.
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { alertsEvents } from './builders/alerts-events.ts';
+import { clusterHealth } from './builders/cluster-health.ts';
 import { commandLatency } from './builders/command-latency.ts';
+import { configClients } from './builders/config-clients.ts';
 import { fleetOverview } from './builders/fleet-overview.ts';
 import { instanceDetail } from './builders/instance-detail.ts';
+import { keys } from './builders/keys.ts';
+import { slowlogBlocking } from './builders/slowlog.ts';
 
-export const DASHBOARDS: ReadonlyArray<() => Dashboard> = [fleetOverview, commandLatency, instanceDetail];
+export const DASHBOARDS: ReadonlyArray<() => Dashboard> = [
+  fleetOverview,
+  clusterHealth,
+  slowlogBlocking,
+  keys,
+  configClients,
+  alertsEvents,
+  commandLatency,
+  instanceDetail,
+];
 
 /** Where Grafana's file provider reads the dashboards (provisioning/dashboards/redscope.yaml). */
 export const JSON_DIR = new URL('./json/', import.meta.url);

@@ -144,7 +144,7 @@ describe('alerts to chat', () => {
     expect(firing).toContain(summary);
     expect(firing).toContain('Instance: 127.0.0.1:7000');
     expect(firing).toContain('• SLOWLOG: KEYS * took 2.1 s just before');
-    expect(firing).toMatch(/<https:\/\/grafana\.example\/d\/redscope-instance-detail\?var-cluster=[^|]+\|Dashboard>/);
+    expect(firing).toMatch(/<https:\/\/grafana\.example\/d\/redscope-cluster-health\?var-cluster=[^|]+\|Dashboard>/);
     expect(firing).toContain(`<https://redscope-api.example/v1/alerts/${fp}|API>`);
 
     await publishAlertEvents(producer, [alertEvent(fp, 'failover', 'firing', summary)]);

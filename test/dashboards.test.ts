@@ -3,20 +3,24 @@
 // macros expanded as the plugin would — runs on the local ClickHouse 18.16 and on current
 // ClickHouse (chDB), returning rows for a small synthetic fleet.
 import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createClient } from '@clickhouse/client';
 import type { Dashboard, Panel, VariableModel } from '@grafana/grafana-foundation-sdk/dashboard';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InfoSampleV1 } from '../contracts/index.ts';
 import { JSON_DIR, renderDashboards } from '../dashboards/index.ts';
 import { createClickHouse } from '../common/clickhouse.ts';
 import { CLICKHOUSE_DATASOURCE } from '../dashboards/lib/datasource.ts';
 import { expandMacros, type MacroContext, type VariableValue } from '../dashboards/macros.ts';
 import { runOnCurrentClickHouse, type ChdbRun } from '../stack/chdb.ts';
 import { loadMigrations, migrate } from '../clickhouse/migrate.ts';
-import { infoRows } from '../stream/rows/info-rows.ts';
+import { checkFrames, checkSchema } from '../dashboards/check/index.ts';
+import { dashboardQueries, type DashboardQuery } from '../dashboards/queries.ts';
+import { shapeProblems, type QueryResult } from '../dashboards/shape.ts';
+import { ALL_INSTANCES, CLUSTERS, fleetRows, REPLICA } from './support/dashboard-fleet.ts';
 import { dropDatabase, testConfig } from './support/pipeline.ts';
-import { syntheticInfo } from './support/synthetic.ts';
+
+const NOW_S = Math.floor(Date.now() / 1000);
 
 const committed = readdirSync(JSON_DIR).filter((f) => f.endsWith('.json'));
 const dashboards = committed.map((f) => JSON.parse(readFileSync(new URL(f, JSON_DIR), 'utf8')) as Dashboard);
@@ -64,6 +68,12 @@ describe('dashboard JSON', () => {
     }
   });
 
+  it("validates strictly against Grafana's dashboard schema (Foundation SDK, Go: UnmarshalJSONStrict + Validate)", () => {
+    const results = checkSchema(committed.map((f) => fileURLToPath(new URL(f, JSON_DIR))));
+    expect(results.map((r) => r.uid).sort()).toEqual(dashboards.map((d) => d.uid).sort());
+    expect(results.filter((r) => r.error).map((r) => `${r.file}: ${r.error}`)).toEqual([]);
+  });
+
   it('is what Grafana is provisioned with: the datasource uid the panels use, the folder docker-compose mounts the JSON into', () => {
     const ds = parseYaml(
       readFileSync(new URL('../dashboards/provisioning/datasources/clickhouse.yaml', import.meta.url), 'utf8'),
@@ -71,6 +81,8 @@ describe('dashboard JSON', () => {
     expect(ds.datasources).toEqual([
       expect.objectContaining({ type: CLICKHOUSE_DATASOURCE.type, uid: CLICKHOUSE_DATASOURCE.uid }),
     ]);
+    // Dashboards read as the read-only user, never as the writer or an admin.
+    expect(ds.datasources[0].jsonData.username).toBe('redscope_reader');
     const provider = parseYaml(
       readFileSync(new URL('../dashboards/provisioning/dashboards/redscope.yaml', import.meta.url), 'utf8'),
     ).providers[0];
@@ -79,89 +91,11 @@ describe('dashboard JSON', () => {
   });
 });
 
-// ---- a small fleet: 2 clusters × (2 masters + 1 replica), one INFO sample every 5 s for 10 min ----
-
-const NOW_S = Math.floor(Date.now() / 1000);
-const CLUSTERS = ['alpha', 'beta'];
-const REPLICA = '10.0.1.3:6379'; // replica of 10.0.1.1:6379 in alpha
-
-function sampleOf(cluster: string, node: 1 | 2 | 3, k: number): InfoSampleV1 {
-  const base = syntheticInfo(cluster, k);
-  const net = `10.0.${CLUSTERS.indexOf(cluster) + 1}`;
-  const replica = node === 3;
-  const offset = k * 1000;
-  return {
-    ...base,
-    ts: (NOW_S - 600 + k * 5) * 1000,
-    instance: { id: `${net}.${node}:6379`, host: `${net}.${node}`, port: 6379, cluster },
-    role: replica ? 'replica' : 'master',
-    fields: {
-      ...base.fields,
-      maxmemory: 2 ** 30,
-      used_memory_rss: 1_300_000 + k,
-      mem_fragmentation_ratio: 1.3,
-      blocked_clients: k % 2,
-      instantaneous_ops_per_sec: 100 + k,
-      evicted_keys: 2 * k,
-      expired_keys: 3 * k,
-      rejected_connections: k,
-      keyspace_hits: 90 * k,
-      keyspace_misses: 10 * k,
-      uptime_in_seconds: 1000 + 5 * k,
-      aof_enabled: 0,
-      rdb_changes_since_last_save: k,
-      rdb_bgsave_in_progress: 0,
-      aof_rewrite_in_progress: 0,
-      master_repl_offset: offset,
-      ...(replica ? { master_port: 6379, slave_repl_offset: offset - 700 } : {}),
-    },
-    text: {
-      ...base.text,
-      role: replica ? 'slave' : 'master',
-      rdb_last_bgsave_status: 'ok',
-      aof_last_write_status: 'ok',
-      ...(replica ? { master_host: `${net}.1`, master_link_status: 'up' } : {}),
-    },
-    errors: [
-      { error: 'MOVED', count: k, countDelta: 1 },
-      { error: 'ASK', count: k, countDelta: k % 2 },
-    ],
-  };
-}
-
-/** Rows by table, through the same infoRows the stream processor uses. */
-function fleetRows(): Map<string, Record<string, unknown>[]> {
-  const out = new Map<string, Record<string, unknown>[]>();
-  let offset = 0;
-  for (const cluster of CLUSTERS) {
-    for (const node of [1, 2, 3] as const) {
-      for (let k = 0; k < 120; k++) {
-        for (const [table, rows] of infoRows(sampleOf(cluster, node, k), {
-          topic: 'redscope.info.v1',
-          partition: 0,
-          offset: offset++,
-        })) {
-          if (!out.has(table)) out.set(table, []);
-          out.get(table)!.push(...rows);
-        }
-      }
-    }
-  }
-  return out;
-}
-
 // ---- every query of every dashboard, expanded for two selections ----
-
-interface Check {
-  where: string;
-  sql: string;
-}
 
 function variablesOf(d: Dashboard): VariableModel[] {
   return (d.templating?.list ?? []).filter((v) => v.type === 'query');
 }
-
-const ALL_INSTANCES = CLUSTERS.flatMap((_, c) => [1, 2, 3].map((n) => `10.0.${c + 1}.${n}:6379`));
 
 /** "All" where a variable allows it, else one replica of alpha; then everything narrowed to that replica. */
 function selections(d: Dashboard): Array<{ name: string; variables: Record<string, VariableValue> }> {
@@ -179,16 +113,24 @@ function selections(d: Dashboard): Array<{ name: string; variables: Record<strin
   }));
 }
 
+interface Check extends DashboardQuery {
+  expanded: string;
+}
+
+/** Queries that may be empty for a one-replica selection: what the replica has none of. */
+const EMPTY_FOR_ONE_REPLICA = [
+  / \/ Keys without TTL per instance \(INFO, masters\)$/,
+  / \/ Replication lag$/, // lag needs the replica's master, outside the selection only for masters
+];
+
 function checks(): Check[] {
   const out: Check[] = [];
   for (const d of dashboards) {
     for (const sel of selections(d)) {
       const ctx: MacroContext = { fromSec: NOW_S - 900, toSec: NOW_S, intervalSec: 60, variables: sel.variables };
-      for (const v of variablesOf(d))
-        out.push({ where: `${d.title} / $${v.name} [${sel.name}]`, sql: expandMacros(String(v.query), ctx) });
-      for (const p of (d.panels ?? []) as Panel[]) {
-        for (const t of p.targets as unknown as Array<{ rawSql: string }>)
-          out.push({ where: `${d.title} / ${p.title} [${sel.name}]`, sql: expandMacros(t.rawSql, ctx) });
+      for (const q of dashboardQueries(d)) {
+        if (sel.name !== 'All' && EMPTY_FOR_ONE_REPLICA.some((re) => re.test(q.where))) continue;
+        out.push({ ...q, where: `${q.where} [${sel.name}]`, expanded: expandMacros(q.sql, ctx) });
       }
     }
   }
@@ -205,7 +147,7 @@ describe('dashboard queries on ClickHouse 18.16', () => {
     const admin = createClickHouse(config.clickhouse);
     try {
       await migrate(admin, db);
-      for (const [table, values] of fleetRows())
+      for (const [table, values] of fleetRows(NOW_S))
         await admin.insert({ table: `${db}.${table}`, values, format: 'JSONEachRow' });
     } finally {
       await admin.close();
@@ -217,19 +159,35 @@ describe('dashboard queries on ClickHouse 18.16', () => {
     await dropDatabase(config);
   });
 
-  it('every panel and variable query runs and returns rows for the sample fleet', async () => {
+  it('every panel, annotation and variable query runs, returns rows, and has the shape its panel needs', async () => {
     const failed: string[] = [];
     const empty: string[] = [];
+    const results: Array<{ check: Check; result: QueryResult }> = [];
     for (const c of checks()) {
       try {
-        const rows = await (await ch.query({ query: c.sql, format: 'JSONEachRow' })).json();
-        if (rows.length === 0) empty.push(c.where);
+        const result = (await (
+          await ch.query({ query: c.expanded, format: 'JSONCompact' })
+        ).json()) as unknown as QueryResult;
+        if (result.data.length === 0) empty.push(c.where);
+        else results.push({ check: c, result });
       } catch (err) {
-        failed.push(`${c.where}: ${(err as Error).message.split('\n')[0]}\n${c.sql}`);
+        failed.push(`${c.where}: ${(err as Error).message.split('\n')[0]}\n${c.expanded}`);
       }
     }
     expect(failed).toEqual([]);
     expect(empty).toEqual([]);
+    const frames = checkFrames(
+      results.map(({ check, result }, i) => ({
+        id: String(i),
+        format: check.kind === 'timeseries' ? 'timeseries' : 'table',
+        meta: result.meta,
+        data: result.data,
+      })),
+    );
+    const wrong = results.flatMap(({ check, result }, i) =>
+      shapeProblems(check, result, frames[i]).map((p) => `${check.where}: ${p}`),
+    );
+    expect(wrong).toEqual([]);
   });
 });
 
@@ -242,14 +200,14 @@ describe('dashboard queries on current ClickHouse (chDB)', () => {
 
   beforeAll(async () => {
     schema = [`CREATE DATABASE ${db}`, ...loadMigrations(db).flatMap((m) => m.statements)];
-    inserts = [...fleetRows()].map(
+    inserts = [...fleetRows(NOW_S)].map(
       ([table, rows]) =>
         `INSERT INTO ${db}.${table} FORMAT JSONEachRow\n${rows.map((r) => JSON.stringify(r)).join('\n')}`,
     );
-    run = await runOnCurrentClickHouse([...schema, ...inserts, `USE ${db}`, ...all.map((c) => c.sql)]);
+    run = await runOnCurrentClickHouse([...schema, ...inserts, `USE ${db}`, ...all.map((c) => c.expanded)]);
   });
 
-  it('every panel and variable query runs and returns rows for the sample fleet', () => {
+  it('every panel, annotation and variable query runs and returns rows for the sample fleet', () => {
     const [ddl, loaded, queries] = [
       run.results.slice(0, schema.length),
       run.results.slice(schema.length, -all.length),

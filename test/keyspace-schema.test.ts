@@ -4,95 +4,20 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClickHouse } from '../common/clickhouse.ts';
 import { identifier, sql } from '../common/sql.ts';
-import { TOPICS, type HotKeysV1, type KeyspaceScanV1 } from '../contracts/index.ts';
+import { TOPICS } from '../contracts/index.ts';
 import { runOnCurrentClickHouse } from '../stack/chdb.ts';
 import { loadMigrations, migrate } from '../clickhouse/migrate.ts';
 import { handlerFor } from '../stream/handlers.ts';
 import { dropDatabase, testConfig } from './support/pipeline.ts';
+import { hotkeysFixture, keyspaceFixture } from './support/sample-fixtures.ts';
 
 const config = testConfig();
 const db = config.clickhouse.database;
 afterAll(() => dropDatabase(config));
 
-const TS = 1_795_600_000_000;
-const instance = { id: '10.0.0.1:7000', host: '10.0.0.1', port: 7000, cluster: 'schema', nodeId: 'a'.repeat(40) };
-const histogram = { none: 7, lt1m: 0, lt1h: 1, lt1d: 1, lt7d: 1, ge7d: 0 };
-
-function scanFixture(i: number): KeyspaceScanV1 {
-  return {
-    v: 1,
-    kind: 'keyspace',
-    ts: TS + i * 21_600_000,
-    instance,
-    scannedOn: { id: '10.0.0.2:7003', role: 'replica' },
-    collector: 'fixture',
-    patterns: [
-      {
-        pattern: 'user:*:cart',
-        type: 'hash',
-        keys: 10,
-        bytes: 10_000 + i,
-        elements: 1000,
-        noTtl: 7,
-        ttlHistogram: histogram,
-        maxBytes: 2000,
-        exampleKey: 'user:1:cart',
-      },
-      {
-        pattern: '(other)',
-        type: 'mixed',
-        keys: 3,
-        bytes: 30,
-        elements: 3,
-        noTtl: 3,
-        ttlHistogram: { ...histogram, none: 3, lt1h: 0, lt1d: 0, lt7d: 0 },
-        maxBytes: 10,
-        exampleKey: 'x',
-      },
-    ],
-    topKeysByBytes: [{ key: 'user:1:cart', pattern: 'user:*:cart', type: 'hash', bytes: 2000, length: 100, ttlMs: -1 }],
-    topKeysByLength: [
-      { key: 'user:1:cart', pattern: 'user:*:cart', type: 'hash', bytes: 2000, length: 100, ttlMs: 5000 },
-    ],
-    stats: {
-      keysScanned: 13,
-      dbsizeAtStart: 13,
-      vanished: 0,
-      durationMs: 12,
-      pausedMs: 0,
-      mode: 'lua',
-      batches: 1,
-      probeBaselineUs: 90,
-      probeMaxUs: 120,
-      keysPerSecond: 100_000,
-      ttlRead: true,
-    },
-  };
-}
-
-function hotFixture(i: number): HotKeysV1 {
-  return {
-    v: 1,
-    kind: 'hotkeys',
-    ts: TS + i * 300_000,
-    instance,
-    observedOn: instance.id,
-    collector: 'fixture',
-    method: i % 2 ? 'monitor' : 'hotkeys',
-    windowMs: 1000,
-    keys: [
-      { key: 'user:1', pattern: 'user:*', metric: 'cpu-us', score: 900 },
-      { key: 'user:2', pattern: 'user:*', metric: 'cpu-us', score: 100 },
-      { key: 'user:1', pattern: 'user:*', metric: 'net-bytes', score: 4000 },
-    ],
-    slots: [{ slot: 12426, keyCount: 45, cpuUs: 1200 }],
-    ...(i % 2 ? { commandsSeen: 10, bytesSeen: 900, truncated: false } : {}),
-  };
-}
-
 const FIXTURES = [
-  { topic: TOPICS.keyspace, build: scanFixture },
-  { topic: TOPICS.hotkeys, build: hotFixture },
+  { topic: TOPICS.keyspace, build: keyspaceFixture },
+  { topic: TOPICS.hotkeys, build: hotkeysFixture },
 ];
 
 /** Rows of 3 messages of each fixture, by table. */
@@ -101,9 +26,9 @@ function fixtureRows(): Map<string, Record<string, unknown>[]> {
   for (const { topic, build } of FIXTURES) {
     const handler = handlerFor(topic)!;
     for (let i = 0; i < 3; i++) {
-      const valid = handler.validate(build(i));
+      const valid = handler.validate(build('schema', i));
       expect(valid.ok ? 'valid' : valid.reason, topic).toBe('valid');
-      for (const [table, rows] of handler.toRows(build(i), { topic, partition: 0, offset: 100 + i }))
+      for (const [table, rows] of handler.toRows(build('schema', i), { topic, partition: 0, offset: 100 + i }))
         all.set(table, [...(all.get(table) ?? []), ...rows]);
     }
   }

@@ -66,7 +66,24 @@ export function instanceDetail(): Dashboard {
       'INFO of one Redis instance over time: memory, fragmentation, clients, load, hit ratio, replication and persistence.',
     variables: [clusterVariable(), instanceVariable(false)],
     panels: [
-      sqlPanel({ kind: 'table', title: 'Status (latest sample)', width: 24, height: 4, sql: status }),
+      sqlPanel({
+        kind: 'table',
+        title: 'Status (latest sample)',
+        width: 24,
+        height: 4,
+        columns: {
+          current_role: 'Role',
+          redis_version: 'Version',
+          uptime_s: 'Uptime (s)',
+          master_link: 'Master link',
+          rdb_last_bgsave: 'Last BGSAVE',
+          rdb_unsaved_changes: 'Unsaved changes',
+          aof_enabled: 'AOF',
+          aof_last_write: 'AOF last write',
+          last_sample: 'Last sample',
+        },
+        sql: status,
+      }),
       sqlPanel({
         kind: 'timeseries',
         title: 'Memory',
@@ -121,6 +138,20 @@ export function instanceDetail(): Dashboard {
           fields: ['rdb_changes_since_last_save', 'rdb_bgsave_in_progress', 'aof_rewrite_in_progress'],
           per: 'avg',
         }),
+      }),
+      sqlPanel({
+        kind: 'timeseries',
+        title: 'Error replies /s by type',
+        unit: 'short',
+        legend: '${__field.labels.error}',
+        width: 24,
+        description:
+          'errorstats: replies per second by error prefix (MOVED/ASK redirects, OOM when maxmemory is hit, NOSCRIPT, WRONGTYPE, NOAUTH …).',
+        sql: `SELECT ${bucket} AS t, error, sum(count_delta) / $__interval_s AS per_second
+FROM error_stats
+WHERE $__timeFilter(ts) AND ${oneInstance}
+GROUP BY t, error
+ORDER BY t`,
       }),
     ],
   });

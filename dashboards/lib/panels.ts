@@ -1,5 +1,7 @@
 // sqlPanel: one ClickHouse query shown as a time series, a table or a single stat. A new
 // panel is one call; layout is automatic (panels flow left to right, 24 columns wide).
+// A table declares its columns (SQL name → header): they become Grafana's "organize"
+// transformation (order and headers), and the tests check the query returns exactly them.
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import {
   BigValueGraphMode,
@@ -33,10 +35,22 @@ export interface SqlPanel {
   /** Series name template, e.g. '${__field.labels.cluster}' for one series per cluster. */
   legend?: string;
   decimals?: number;
+  /** Tables: the columns the query returns, in order, with their headers. */
+  columns?: Readonly<Record<string, string>>;
+  /**
+   * Time series: the smallest bucket Grafana may ask for ($__interval_s). Panels on the
+   * minute rollups use '1m'; raw per-second samples '10s' (the default).
+   */
+  minInterval?: string;
 }
+
+/** The transformation that carries a table's declared columns (see `columns`). */
+export const ORGANIZE = 'organize';
 
 export function sqlPanel(p: SqlPanel): cog.Builder<dashboard.Panel> {
   const isStat = p.kind === 'stat';
+  if ((p.kind === 'table') !== (p.columns !== undefined))
+    throw new Error(`${p.title}: tables and only tables declare their columns`);
   const panel = build(p)
     .title(p.title)
     .datasource({ ...CLICKHOUSE_DATASOURCE })
@@ -48,6 +62,17 @@ export function sqlPanel(p: SqlPanel): cog.Builder<dashboard.Panel> {
   if (p.unit) panel.unit(p.unit);
   if (p.legend) panel.displayName(p.legend);
   if (p.decimals !== undefined) panel.decimals(p.decimals);
+  if (p.columns) {
+    const names = Object.keys(p.columns);
+    panel.withTransformation({
+      id: ORGANIZE,
+      options: {
+        excludeByName: {},
+        indexByName: Object.fromEntries(names.map((n, i) => [n, i])),
+        renameByName: { ...p.columns },
+      },
+    });
+  }
   return panel;
 }
 
@@ -57,7 +82,7 @@ function build(p: SqlPanel) {
       return (
         new TimeseriesPanelBuilder()
           // Samples arrive every second; smaller buckets only add points nobody can see.
-          .interval('10s')
+          .interval(p.minInterval ?? '10s')
           .legend(
             new VizLegendOptionsBuilder()
               .showLegend(true)

@@ -1,6 +1,6 @@
 // Building alert events: stable fingerprints and the fields every event shares.
 import { createHash } from 'node:crypto';
-import type { AlertEventV1, Severity } from '../../contracts/index.ts';
+import type { AlertEventV1, AlertRule, Severity } from '../../contracts/index.ts';
 
 /** Same rule + same subject parts → same fingerprint, across processes and restarts. */
 export function fingerprint(rule: string, ...parts: string[]): string {
@@ -10,7 +10,7 @@ export function fingerprint(rule: string, ...parts: string[]): string {
 }
 
 export function alertEvent(e: {
-  rule: string;
+  rule: AlertRule;
   status: 'firing' | 'resolved';
   severity: Severity;
   cluster: string;

@@ -2,7 +2,7 @@
 // Each supplies `evaluate` (is the condition true now, and what to say) and timings;
 // this module does the state bookkeeping and event building once for all of them.
 import type { DetectorsConfig } from '../../common/config-detectors.ts';
-import { TOPICS, type InfoSampleV1, type Severity } from '../../contracts/index.ts';
+import { TOPICS, type AlertRule, type InfoSampleV1, type Severity } from '../../contracts/index.ts';
 import { initialCondition, stepCondition, type ConditionState } from './condition.ts';
 import type { Detector } from './detector.ts';
 import { alertEvent } from './events.ts';
@@ -21,7 +21,7 @@ export interface Evaluation {
 }
 
 export interface InfoThresholdSpec {
-  rule: string;
+  rule: AlertRule;
   severity: Severity;
   enabled(s: DetectorsConfig): boolean;
   timings(s: DetectorsConfig): { forMs: number; clearForMs: number };

@@ -20,7 +20,7 @@ export const instanceDownDetector: Detector<InstanceStatusV1, InstanceDownState>
   observe(m, state, ctx) {
     const s = state ?? { downSince: null, firing: false };
     const base = {
-      rule: 'instance-down',
+      rule: 'instance-down' as const,
       severity: 'critical' as const,
       cluster: m.instance.cluster,
       instance: m.instance.id,

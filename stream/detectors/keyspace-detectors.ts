@@ -23,7 +23,7 @@ export const newPatternWithoutTtlDetector: Detector<KeyspaceScanV1, PatternState
     if (!state) return { state: { noTtl }, events: [] }; // the first scan is the baseline
     const events = [];
     const base = {
-      rule: 'non-expiring-pattern',
+      rule: 'non-expiring-pattern' as const,
       severity: 'warning' as const,
       cluster: m.instance.cluster,
       instance: m.instance.id,
@@ -87,7 +87,7 @@ export const bigKeyDetector: Detector<KeyspaceScanV1, BigKeyState> = {
     if (!state) return { state: { big }, events: [] };
     const events = [];
     const base = {
-      rule: 'big-key',
+      rule: 'big-key' as const,
       severity: 'warning' as const,
       cluster: m.instance.cluster,
       instance: m.instance.id,
@@ -154,7 +154,7 @@ export const hotKeyDetector: Detector<HotKeysV1, HotKeyState> = {
     }
     const events = [];
     const base = {
-      rule: 'hot-key',
+      rule: 'hot-key' as const,
       severity: 'warning' as const,
       cluster: m.instance.cluster,
       instance: m.instance.id,

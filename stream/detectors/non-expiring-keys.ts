@@ -42,7 +42,7 @@ export const nonExpiringKeysDetector: Detector<InfoSampleV1, NonExpiringState> =
     });
     const minutes = Math.round(s.windowMs / 60_000);
     const base = {
-      rule: 'non-expiring-keys',
+      rule: 'non-expiring-keys' as const,
       cluster: m.instance.cluster,
       instance: m.instance.id,
       subject: [m.instance.id],

@@ -25,7 +25,7 @@ export const slowlogStormDetector: Detector<SlowlogSampleV1, SlowlogStormState> 
       .slice(-10_000);
     const lastSeen = m.entries.length > 0 ? now : (state?.lastSeen ?? 0);
     const base = {
-      rule: 'slowlog-storm',
+      rule: 'slowlog-storm' as const,
       severity: 'warning' as const,
       cluster: m.instance.cluster,
       instance: m.instance.id,
@@ -90,7 +90,7 @@ export const blockingCommandDetector: Detector<SlowlogSampleV1, BlockingState> =
       if (!isNew) continue;
       events.push(
         alertEvent({
-          rule: 'blocking-command',
+          rule: 'blocking-command' as const,
           status: 'firing',
           severity: 'warning',
           cluster: m.instance.cluster,
@@ -115,7 +115,7 @@ export const blockingCommandDetector: Detector<SlowlogSampleV1, BlockingState> =
       delete firing[command];
       events.push(
         alertEvent({
-          rule: 'blocking-command',
+          rule: 'blocking-command' as const,
           status: 'resolved',
           severity: 'warning',
           cluster: m.instance.cluster,

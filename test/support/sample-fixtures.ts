@@ -1,6 +1,8 @@
 // Valid sample messages with made-up values (one per contract), for schema and SQL tests.
 import type {
   ClientsSampleV1,
+  HotKeysV1,
+  KeyspaceScanV1,
   ConfigAuditSampleV1,
   InstanceRef,
   LatencySampleV1,
@@ -193,6 +195,80 @@ export function configAuditFixture(cluster: string, i: number): ConfigAuditSampl
         message: "timeout is 0: it's never closed",
       },
     ],
+  };
+}
+
+const histogram = { none: 7, lt1m: 0, lt1h: 1, lt1d: 1, lt7d: 1, ge7d: 0 };
+
+export function keyspaceFixture(cluster: string, i: number): KeyspaceScanV1 {
+  return {
+    v: 1,
+    kind: 'keyspace',
+    ts: TS + i * 21_600_000,
+    instance: instance(cluster),
+    scannedOn: { id: '10.0.0.2:7003', role: 'replica' },
+    collector: 'fixture',
+    patterns: [
+      {
+        pattern: 'user:*:cart',
+        type: 'hash',
+        keys: 10,
+        bytes: 10_000 + i,
+        elements: 1000,
+        noTtl: 7,
+        ttlHistogram: histogram,
+        maxBytes: 2000,
+        exampleKey: 'user:1:cart',
+      },
+      {
+        pattern: '(other)',
+        type: 'mixed',
+        keys: 3,
+        bytes: 30,
+        elements: 3,
+        noTtl: 3,
+        ttlHistogram: { ...histogram, none: 3, lt1h: 0, lt1d: 0, lt7d: 0 },
+        maxBytes: 10,
+        exampleKey: 'x',
+      },
+    ],
+    topKeysByBytes: [{ key: 'user:1:cart', pattern: 'user:*:cart', type: 'hash', bytes: 2000, length: 100, ttlMs: -1 }],
+    topKeysByLength: [
+      { key: 'user:1:cart', pattern: 'user:*:cart', type: 'hash', bytes: 2000, length: 100, ttlMs: 5000 },
+    ],
+    stats: {
+      keysScanned: 13,
+      dbsizeAtStart: 13,
+      vanished: 0,
+      durationMs: 12,
+      pausedMs: 0,
+      mode: 'lua',
+      batches: 1,
+      probeBaselineUs: 90,
+      probeMaxUs: 120,
+      keysPerSecond: 100_000,
+      ttlRead: true,
+    },
+  };
+}
+
+export function hotkeysFixture(cluster: string, i: number): HotKeysV1 {
+  return {
+    v: 1,
+    kind: 'hotkeys',
+    ts: TS + i * 300_000,
+    instance: instance(cluster),
+    observedOn: '10.0.0.1:7000',
+    collector: 'fixture',
+    method: i % 2 ? 'monitor' : 'hotkeys',
+    windowMs: 1000,
+    keys: [
+      { key: 'user:1', pattern: 'user:*', metric: 'cpu-us', score: 900 },
+      { key: 'user:2', pattern: 'user:*', metric: 'cpu-us', score: 100 },
+      { key: 'user:1', pattern: 'user:*', metric: 'net-bytes', score: 4000 },
+    ],
+    slots: [{ slot: 12426, keyCount: 45, cpuUs: 1200 }],
+    ...(i % 2 ? { commandsSeen: 10, bytesSeen: 900, truncated: false } : {}),
   };
 }
 
