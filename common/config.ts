@@ -192,13 +192,15 @@ function fromEnv(rawEnv: NodeJS.ProcessEnv): Json {
   set('clickhouse', 'username', env.REDSCOPE_CLICKHOUSE_USER);
   set('clickhouse', 'password', env.REDSCOPE_CLICKHOUSE_PASSWORD);
   const users: Json = {};
-  for (const role of ['migrator', 'writer', 'reader']) {
-    const prefix = `REDSCOPE_CLICKHOUSE_${role.toUpperCase()}`;
+  const role = (name: string, username: string | undefined, password: string | undefined) => {
     const user: Json = {};
-    if (env[`${prefix}_USER`]) user.username = env[`${prefix}_USER`];
-    if (env[`${prefix}_PASSWORD`] !== undefined) user.password = env[`${prefix}_PASSWORD`];
-    if (Object.keys(user).length > 0) users[role] = user;
-  }
+    if (username) user.username = username;
+    if (password !== undefined) user.password = password;
+    if (Object.keys(user).length > 0) users[name] = user;
+  };
+  role('migrator', env.REDSCOPE_CLICKHOUSE_MIGRATOR_USER, env.REDSCOPE_CLICKHOUSE_MIGRATOR_PASSWORD);
+  role('writer', env.REDSCOPE_CLICKHOUSE_WRITER_USER, env.REDSCOPE_CLICKHOUSE_WRITER_PASSWORD);
+  role('reader', env.REDSCOPE_CLICKHOUSE_READER_USER, env.REDSCOPE_CLICKHOUSE_READER_PASSWORD);
   if (Object.keys(users).length > 0) set('clickhouse', 'users', users);
   set('clickhouse', 'tls', tlsVars(env, 'REDSCOPE_CLICKHOUSE'));
   set('clickhouse', 'migrateOnStart', boolVar(env, 'REDSCOPE_CLICKHOUSE_MIGRATE_ON_START'));
