@@ -11,7 +11,7 @@ import type { StackCredentials } from './credentials.ts';
 import { runCommand, writePrivateFile, type Log } from './processes.ts';
 import type { StackTls } from './tls.ts';
 
-const { Kafka, logLevel, AclResourceTypes, AclPermissionTypes, ResourcePatternTypes } = kafkajs;
+const { Kafka, logLevel, AclOperationTypes, AclResourceTypes, AclPermissionTypes, ResourcePatternTypes } = kafkajs;
 
 export interface KafkaSecurity {
   /** Port of the SASL_SSL listener. */
@@ -127,7 +127,11 @@ export async function ensureScramUsers(opts: {
     throw new Error(`SASL users created, but ${security.credentials.kafka.admin.username} still cannot log in`);
 }
 
-/** The role users' ACLs (common/kafka-acls.ts), granted through the PLAINTEXT listener; creating one twice is a no-op. */
+/**
+ * The role users get exactly their ACLs (common/kafka-acls.ts), through the PLAINTEXT
+ * listener: missing ones are created, any other ACL of a role user is deleted (a grant an
+ * older version needed, or a test left behind).
+ */
 export async function grantRoleAcls(host: string, plaintextPort: number, s: KafkaSecurity): Promise<void> {
   const kafka = new Kafka({
     clientId: 'redscope-stack',
@@ -138,11 +142,28 @@ export async function grantRoleAcls(host: string, plaintextPort: number, s: Kafk
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createAcls({
-      acl: KAFKA_ROLES.flatMap((role) =>
-        aclBindings(s.credentials.kafka[role].username, kafkaAcls(role, STACK_GROUP_NAMES, { create: true })),
-      ),
-    });
+    const wanted = KAFKA_ROLES.flatMap((role) =>
+      aclBindings(s.credentials.kafka[role].username, kafkaAcls(role, STACK_GROUP_NAMES, { create: true })),
+    );
+    const key = (b: { resourceType: number; resourceName: string; principal: string; operation: number }) =>
+      `${b.principal} ${b.resourceType} ${b.resourceName} ${b.operation}`;
+    const wantedKeys = new Set(wanted.map(key));
+    const extra = [];
+    for (const role of KAFKA_ROLES) {
+      const { resources } = await admin.describeAcls({
+        resourceType: AclResourceTypes.ANY,
+        resourcePatternType: ResourcePatternTypes.ANY,
+        principal: `User:${s.credentials.kafka[role].username}`,
+        operation: AclOperationTypes.ANY,
+        permissionType: AclPermissionTypes.ANY,
+      });
+      for (const r of resources)
+        for (const a of r.acls)
+          if (!wantedKeys.has(key({ ...r, ...a })))
+            extra.push({ ...r, ...a, resourcePatternType: r.resourcePatternType });
+    }
+    if (extra.length > 0) await admin.deleteAcls({ filters: extra });
+    await admin.createAcls({ acl: wanted });
   } finally {
     await admin.disconnect();
   }
