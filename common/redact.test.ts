@@ -36,7 +36,13 @@ describe('the process-wide registry', () => {
   it('scrubs registered secrets from every log line, whatever field or message carries them', () => {
     registerSecrets(['Sup3r-Secret-Pw', 'x']);
     let out = '';
-    const log = createLogger('t', 'info', new Writable({ write: (c, _e, done) => ((out += String(c)), done()) }));
+    const sink = new Writable({
+      write: (chunk, _enc, done) => {
+        out += String(chunk);
+        done();
+      },
+    });
+    const log = createLogger('t', 'info', sink);
     log.info({ detail: 'auth failed for Sup3r-Secret-Pw' }, 'connect with Sup3r-Secret-Pw failed');
     log.info('x marks nothing: too short to register');
     expect(out).toContain('connect with [redacted] failed');
