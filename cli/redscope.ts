@@ -6,6 +6,7 @@ import { loadConfig, type Config } from '../common/config.ts';
 import { createLogger } from '../common/log.ts';
 import { registerAlertCommands } from '../alerts/cli.ts';
 import { registerApiClientCommands } from './api-client.ts';
+import { registerDoctorCommand } from './doctor/index.ts';
 import { registerScanCommand } from './scan.ts';
 import { registerStackCommands } from '../stack/cli.ts';
 import { runDev } from './dev.ts';
@@ -82,6 +83,7 @@ program
   });
 
 registerAlertCommands(program);
+registerDoctorCommand(program, config);
 registerApiClientCommands(program);
 registerScanCommand(program);
 registerStackCommands(program);

@@ -5,7 +5,7 @@
 // certificate is verified (clickhouse.tls.caFile for a private CA; a client certificate
 // for mutual TLS).
 import { Agent } from 'node:https';
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { Config } from './config.ts';
 import type { ClickHouseCredentials, ClickHouseRole } from './config-security.ts';
 import { tlsOptions } from './tls.ts';
@@ -29,7 +29,7 @@ export function clickhouseCredentials(config: Config['clickhouse'], role: ClickH
 
 export function createClickHouse(
   config: Config['clickhouse'],
-  opts: { requestTimeoutMs?: number; role?: ClickHouseRole } = {},
+  opts: { requestTimeoutMs?: number; role?: ClickHouseRole; quiet?: boolean } = {},
 ): ClickHouseClient {
   const { username, password } = opts.role
     ? clickhouseCredentials(config, opts.role)
@@ -41,6 +41,8 @@ export function createClickHouse(
     password,
     request_timeout: opts.requestTimeoutMs ?? 60_000,
     application: 'redscope',
+    // quiet: the caller reports failures itself (the client logs each one with a stack trace).
+    ...(opts.quiet ? { log: { level: ClickHouseLogLevel.OFF } } : {}),
     // ClickHouse closes idle keep-alive sockets after 3 s (18.16 default); reusing one
     // past that fails with EPIPE. Drop them a little earlier on our side.
     keep_alive: { enabled: true, idle_socket_ttl: 2000, eagerly_destroy_stale_sockets: true },
