@@ -67,3 +67,28 @@ export function aclCommand(username: string, grant: AclGrant): string {
   const ops = grant.operations.map((o) => `--operation ${o[0]}${o.slice(1).toLowerCase()}`).join(' ');
   return `kafka-acls.sh --bootstrap-server $BROKER --command-config admin.properties --add --allow-principal User:${username} ${ops} --${grant.resource} ${grant.name}`;
 }
+
+/** The README's table of what each role's user needs, for redscope's default group ids (a test keeps it current). */
+export function readmeAclTable(): string {
+  const names = {
+    streamGroupId: 'redscope-stream',
+    managerGroupId: 'redscope-alerts',
+    deliveryGroupId: 'redscope-delivery',
+  };
+  const list = (grants: AclGrant[], op: AclOperation) =>
+    grants
+      .filter((g) => g.operations.includes(op))
+      .map((g) => `\`${g.name}\``)
+      .join(', ') || '—';
+  const rows = KAFKA_ROLES.map((role) => {
+    const grants = kafkaAcls(role, names, { create: false });
+    const topics = grants.filter((g) => g.resource === 'topic');
+    const groups = grants.filter((g) => g.resource === 'group');
+    return `| ${role} | ${list(topics, 'WRITE')} | ${list(topics, 'READ')} | ${list(groups, 'READ')} |`;
+  });
+  return [
+    '| role | WRITE + DESCRIBE on topics | READ + DESCRIBE on topics | READ on consumer groups |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+}
