@@ -3,7 +3,7 @@
 import { Partitioners } from 'kafkajs';
 import { createClickHouse } from '../common/clickhouse.ts';
 import type { Config } from '../common/config.ts';
-import { createKafka, ensureTopics } from '../common/kafka.ts';
+import { createKafka, ensureTopics, topicSettings } from '../common/kafka.ts';
 import type { Logger } from '../common/log.ts';
 import { TOPICS } from '../contracts/index.ts';
 import { prepareSchema } from '../clickhouse/schema-check.ts';
@@ -27,15 +27,9 @@ export interface RunningAlerts {
 export async function startAlerts(config: Config, log: Logger): Promise<RunningAlerts> {
   // Alert state and deliveries as the writer; migrations (if this process runs them) as the migrator.
   const clickhouse = createClickHouse(config.clickhouse, { role: 'writer' });
-  const applied = await prepareSchema(
-    () => createClickHouse(config.clickhouse, { role: 'migrator' }),
-    clickhouse,
-    config.clickhouse.database,
-    config.clickhouse.migrateOnStart ?? true,
-  );
-  if (applied.length > 0) log.info({ applied }, 'ClickHouse migrations applied');
+  await prepareSchema(config, log, clickhouse, () => createClickHouse(config.clickhouse, { role: 'migrator' }));
   const kafka = createKafka(config.kafka, log);
-  await ensureTopics(kafka, ALERT_TOPICS, config.kafka.topicPartitions);
+  await ensureTopics(kafka, ALERT_TOPICS, topicSettings(config.kafka));
   const producer = kafka.producer({
     allowAutoTopicCreation: false,
     createPartitioner: Partitioners.DefaultPartitioner,

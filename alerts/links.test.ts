@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ALERT_RULES } from '../contracts/index.ts';
-import { loadMigrations } from '../clickhouse/migrate.ts';
+import { schemaStatements, singleServer } from '../clickhouse/migrate.ts';
 import { renderDashboards } from '../dashboards/index.ts';
 import { dashboardQueries } from '../dashboards/queries.ts';
 import { groupLinks, RULE_DASHBOARDS } from './links.ts';
@@ -14,11 +14,10 @@ const dashboards = new Map(renderDashboards().map((d) => [d.uid, d.dashboard]));
 /** Tables each table feeds through materialized views (`… TO db.rollup AS SELECT … FROM db.source`). */
 function rollupsOf(): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const m of loadMigrations('db'))
-    for (const s of m.statements) {
-      const view = /MATERIALIZED VIEW[\s\S]*?\bTO `?db`?\.(\w+)\s+AS[\s\S]*?\bFROM `?db`?\.(\w+)/.exec(s);
-      if (view) out.set(view[2]!, [...(out.get(view[2]!) ?? []), view[1]!]);
-    }
+  for (const s of schemaStatements(singleServer('db'))) {
+    const view = /MATERIALIZED VIEW[\s\S]*?\bTO `?db`?\.`?(\w+)`?\s+AS[\s\S]*?\bFROM `?db`?\.`?(\w+)/.exec(s);
+    if (view) out.set(view[2]!, [...(out.get(view[2]!) ?? []), view[1]!]);
+  }
   return out;
 }
 

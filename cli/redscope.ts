@@ -62,14 +62,33 @@ program
 program
   .command('migrate')
   .description('apply ClickHouse schema migrations and exit')
-  .action(async () => {
+  .option(
+    '--accept-edited <versions>',
+    'record the current checksum of these applied migrations (comma-separated versions) after an intended edit',
+  )
+  .action(async (opts: { acceptEdited?: string }) => {
     const cfg = config();
+    const acceptEdited = (opts.acceptEdited ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((v) => {
+        if (!/^\d+$/.test(v.trim())) throw new Error(`--accept-edited: not a migration version: ${JSON.stringify(v)}`);
+        return Number(v);
+      });
     const { createClickHouse } = await import('../common/clickhouse.ts');
-    const { migrate } = await import('../clickhouse/migrate.ts');
+    const { migrateSchema } = await import('../clickhouse/migration-leader.ts');
     const client = createClickHouse(cfg.clickhouse, { role: 'migrator' });
-    const { applied } = await migrate(client, cfg.clickhouse.database);
-    console.log(applied.length ? `applied migrations ${applied.join(', ')}` : 'schema is up to date');
-    await client.close();
+    try {
+      const r = await migrateSchema(client, cfg, createLogger('migrate', 'warn'), { acceptEdited });
+      const done = [
+        r.applied.length > 0 ? `applied migrations ${r.applied.join(', ')}` : '',
+        r.derived.length > 0 ? `created ${r.derived.join(', ')}` : '',
+        r.backfilled.length > 0 ? `recorded checksums of ${r.backfilled.join(', ')}` : '',
+      ].filter(Boolean);
+      console.log(done.length > 0 ? done.join('; ') : 'schema is up to date');
+    } finally {
+      await client.close();
+    }
   });
 
 program

@@ -1,9 +1,12 @@
 // For processes that do not migrate at start (clickhouse.migrateOnStart: false, so they
 // need no DDL rights): check that `redscope migrate` has brought the schema up to what
 // this build expects, and say so plainly when it has not.
+import type { Config } from '../common/config.ts';
 import { clickhouseErrorCode, type ClickHouseClient } from '../common/clickhouse.ts';
+import type { Logger } from '../common/log.ts';
 import { identifier } from '../common/sql.ts';
-import { loadMigrations, migrate } from './migrate.ts';
+import { loadMigrations } from './migrate.ts';
+import { migrateSchema } from './migration-leader.ts';
 
 export class SchemaNotReadyError extends Error {
   override name = 'SchemaNotReadyError';
@@ -11,7 +14,7 @@ export class SchemaNotReadyError extends Error {
 
 /** Throws SchemaNotReadyError naming the missing migrations. */
 export async function requireCurrentSchema(client: ClickHouseClient, database: string): Promise<void> {
-  const wanted = loadMigrations(database).map((m) => m.version);
+  const wanted = loadMigrations().map((m) => m.version);
   let applied = new Set<number>();
   try {
     const rs = await client.query({
@@ -30,20 +33,24 @@ export async function requireCurrentSchema(client: ClickHouseClient, database: s
     );
 }
 
-/** At start: migrate (as the migrator) or, with migrateOnStart false, only check the schema. */
+/**
+ * At start: migrate as the migrator (one leader among the processes starting at once,
+ * migration-leader.ts) or, with clickhouse.migrateOnStart false, only check the schema
+ * with `checker` (the process's own, DDL-less user).
+ */
 export async function prepareSchema(
-  migrator: () => ClickHouseClient,
+  config: Config,
+  log: Logger,
   checker: ClickHouseClient,
-  database: string,
-  migrateOnStart: boolean,
-): Promise<number[]> {
-  if (!migrateOnStart) {
-    await requireCurrentSchema(checker, database);
-    return [];
+  migrator: () => ClickHouseClient,
+): Promise<void> {
+  if (config.clickhouse.migrateOnStart === false) {
+    await requireCurrentSchema(checker, config.clickhouse.database);
+    return;
   }
   const client = migrator();
   try {
-    return (await migrate(client, database)).applied;
+    await migrateSchema(client, config, log);
   } finally {
     await client.close();
   }

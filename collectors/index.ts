@@ -1,7 +1,7 @@
 // Starts a collector process: config → samplers → Kafka sink → runtime.
 import type { Config } from '../common/config.ts';
 import { errorMessage } from '../common/errors.ts';
-import { createKafka } from '../common/kafka.ts';
+import { createKafka, topicSettings } from '../common/kafka.ts';
 import { tlsOptions } from '../common/tls.ts';
 import type { Logger } from '../common/log.ts';
 import { SAMPLE_TOPICS } from '../contracts/index.ts';
@@ -39,7 +39,7 @@ export async function startCollector(config: Config, log: Logger): Promise<Runni
     spill,
     lingerMs: config.collector.sendLingerMs,
     topics: SAMPLE_TOPICS,
-    topicPartitions: config.kafka.topicPartitions,
+    topicPartitions: topicSettings(config.kafka),
   });
   await sink.start();
   const collector = new Collector(config.collector, buildSamplers(config.collector), sink, log);

@@ -5,7 +5,7 @@
 // (`dropped`), never an unbounded heap.
 import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { errorMessage } from '../common/errors.ts';
-import { ensureTopics } from '../common/kafka.ts';
+import { ensureTopics, type TopicSettings } from '../common/kafka.ts';
 import type { Logger } from '../common/log.ts';
 import { DeliveryBuffer, type DeliveryBufferStats, type OutgoingMessage } from './delivery-buffer.ts';
 import type { DiskSpill } from './disk-spill.ts';
@@ -40,7 +40,8 @@ export class KafkaSink {
       batchBytes?: number;
       lingerMs?: number;
       topics: readonly string[];
-      topicPartitions: number;
+      /** Partitions, or every setting, for topics created on first use. */
+      topicPartitions: number | TopicSettings;
     },
   ) {
     this.buffer = new DeliveryBuffer(opts.maxMessages, opts.spill ?? null, log);

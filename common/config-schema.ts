@@ -183,6 +183,12 @@ export const Config = Type.Object(
         tls: Type.Optional(TlsSetting),
         /** SASL credentials of this process (each role its own user; README lists their ACLs). */
         sasl: Type.Optional(Type.Union([KafkaSasl, Type.Null()])),
+        /** Replicas of each topic redscope creates; -1 takes the brokers' default.replication.factor. Production: 3. */
+        replicationFactor: Type.Union([Type.Literal(-1), Type.Integer({ minimum: 1, maximum: 32 })]),
+        /** min.insync.replicas of topics redscope creates (null: the brokers' setting). Production: 2 with 3 replicas. */
+        minInsyncReplicas: Type.Union([Type.Integer({ minimum: 1, maximum: 32 }), Type.Null()]),
+        /** retention.ms of topics redscope creates (null: the brokers' log.retention.*, 7 days by default). */
+        retentionMs: Type.Union([Type.Integer({ minimum: 60_000 }), Type.Null()]),
       },
       { additionalProperties: false },
     ),
@@ -204,6 +210,12 @@ export const Config = Type.Object(
          * they need no DDL rights.
          */
         migrateOnStart: Type.Optional(Type.Boolean()),
+        /**
+         * Name of a cluster in the servers' `remote_servers` (null: one server). Migrations then
+         * create Replicated tables with a Distributed table of the same name ON CLUSTER, and
+         * inserts through it are synchronous. See README "ClickHouse cluster".
+         */
+        cluster: Type.Union([Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Type.Null()]),
       },
       { additionalProperties: false },
     ),

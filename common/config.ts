@@ -20,8 +20,21 @@ export class ConfigError extends Error {
 
 export function defaultConfig(): Config {
   return {
-    kafka: { brokers: ['127.0.0.1:19092'], clientId: 'redscope', topicPartitions: 6 },
-    clickhouse: { url: 'http://127.0.0.1:18123', database: 'redscope', username: 'default', password: '' },
+    kafka: {
+      brokers: ['127.0.0.1:19092'],
+      clientId: 'redscope',
+      topicPartitions: 6,
+      replicationFactor: -1,
+      minInsyncReplicas: null,
+      retentionMs: null,
+    },
+    clickhouse: {
+      url: 'http://127.0.0.1:18123',
+      database: 'redscope',
+      username: 'default',
+      password: '',
+      cluster: null,
+    },
     collector: {
       name: hostname(),
       clusters: [{ name: 'local', seeds: ['127.0.0.1:7000'] }],
@@ -211,6 +224,7 @@ function fromEnv(rawEnv: NodeJS.ProcessEnv): Json {
       username: env.REDSCOPE_KAFKA_USERNAME,
       password: env.REDSCOPE_KAFKA_PASSWORD,
     });
+  set('clickhouse', 'cluster', env.REDSCOPE_CLICKHOUSE_CLUSTER);
   set('collector', 'name', env.REDSCOPE_COLLECTOR_NAME);
   set('collector', 'infoEveryMs', intVar(env, 'REDSCOPE_INFO_EVERY_MS'));
   if (env.REDSCOPE_COLLECTOR_SPILL_DIR) set('collector', 'spill', { dir: env.REDSCOPE_COLLECTOR_SPILL_DIR });

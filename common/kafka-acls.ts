@@ -3,6 +3,7 @@
 // produces the chat outbox. One list, used by the README (`kafka-acls.sh` lines, checked
 // by a test), the local stack (its SASL users get exactly these), the SASL pipeline test,
 // and `redscope doctor` (which compares them with what the broker grants).
+import { MIGRATION_LOCK_TOPIC } from '../clickhouse/migration-leader.ts';
 import { SAMPLE_TOPICS, TOPICS } from '../contracts/index.ts';
 
 export type KafkaRole = 'collector' | 'stream' | 'alerts';
@@ -27,8 +28,15 @@ export interface KafkaRoleNames {
 /**
  * What a role needs. `create`: also CREATE on its topics, for a deployment where redscope
  * creates its own topics at start (topics an admin created beforehand need no CREATE).
+ * `migrate` (default true): the stream processor and alert manager apply migrations at
+ * start, one leader at a time through a consumer group on a lock topic
+ * (clickhouse/migration-leader.ts); with clickhouse.migrateOnStart false they do not.
  */
-export function kafkaAcls(role: KafkaRole, names: KafkaRoleNames, opts: { create: boolean }): AclGrant[] {
+export function kafkaAcls(
+  role: KafkaRole,
+  names: KafkaRoleNames,
+  opts: { create: boolean; migrate?: boolean },
+): AclGrant[] {
   const produce = (name: string): AclGrant => ({
     resource: 'topic',
     name,
@@ -40,6 +48,8 @@ export function kafkaAcls(role: KafkaRole, names: KafkaRoleNames, opts: { create
     operations: opts.create ? ['READ', 'DESCRIBE', 'CREATE'] : ['READ', 'DESCRIBE'],
   });
   const group = (name: string): AclGrant => ({ resource: 'group', name, operations: ['READ'] });
+  const migrations =
+    opts.migrate === false ? [] : [consume(MIGRATION_LOCK_TOPIC), group(`${names.streamGroupId}-migrations`)];
   switch (role) {
     case 'collector':
       return SAMPLE_TOPICS.map(produce);
@@ -49,6 +59,7 @@ export function kafkaAcls(role: KafkaRole, names: KafkaRoleNames, opts: { create
         group(names.streamGroupId),
         produce(TOPICS.alerts),
         produce(TOPICS.deadLetter),
+        ...migrations,
       ];
     case 'alerts':
       return [
@@ -58,6 +69,7 @@ export function kafkaAcls(role: KafkaRole, names: KafkaRoleNames, opts: { create
         { ...produce(TOPICS.notifications), operations: [...produce(TOPICS.notifications).operations, 'READ'] },
         group(names.deliveryGroupId),
         produce(TOPICS.deadLetter),
+        ...migrations,
       ];
   }
 }

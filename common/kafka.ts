@@ -88,18 +88,53 @@ export function createKafka(
   });
 }
 
-/** Creates the topics if missing. Safe to call from every process at start. */
-export async function ensureTopics(kafka: Kafka, topics: readonly string[], partitions: number): Promise<void> {
+/** How redscope creates a topic (kafka.* config); existing topics are never changed. */
+export interface TopicSettings {
+  partitions: number;
+  /** -1: the brokers' default.replication.factor. */
+  replicationFactor?: number;
+  /** null: the brokers' min.insync.replicas. With acks=all, a write needs this many replicas. */
+  minInsyncReplicas?: number | null;
+  /** null: the brokers' log.retention.*. */
+  retentionMs?: number | null;
+}
+
+export function topicSettings(kafka: Config['kafka']): TopicSettings {
+  return {
+    partitions: kafka.topicPartitions,
+    replicationFactor: kafka.replicationFactor,
+    minInsyncReplicas: kafka.minInsyncReplicas,
+    retentionMs: kafka.retentionMs,
+  };
+}
+
+/** The createTopics request for one topic. Pure. */
+export function topicRequest(topic: string, s: TopicSettings) {
+  const configEntries: Array<{ name: string; value: string }> = [];
+  if (s.minInsyncReplicas != null)
+    configEntries.push({ name: 'min.insync.replicas', value: String(s.minInsyncReplicas) });
+  if (s.retentionMs != null) configEntries.push({ name: 'retention.ms', value: String(s.retentionMs) });
+  return { topic, numPartitions: s.partitions, replicationFactor: s.replicationFactor ?? -1, configEntries };
+}
+
+/**
+ * Creates the topics if missing, with `settings` (a bare number: partitions, broker defaults
+ * otherwise). Safe to call from every process at start; a topic another process created in
+ * the meantime is fine.
+ */
+export async function ensureTopics(
+  kafka: Kafka,
+  topics: readonly string[],
+  settings: number | TopicSettings,
+): Promise<void> {
+  const s = typeof settings === 'number' ? { partitions: settings } : settings;
   const admin = kafka.admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t));
     if (missing.length > 0) {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: -1 })),
-      });
+      await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => topicRequest(topic, s)) });
     }
   } finally {
     await admin.disconnect();

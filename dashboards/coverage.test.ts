@@ -3,15 +3,15 @@
 // ("Tables no panel reads") with the reason.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadMigrations } from '../clickhouse/migrate.ts';
+import { schemaStatements, singleServer } from '../clickhouse/migrate.ts';
 import { renderDashboards } from './index.ts';
 import { dashboardQueries } from './queries.ts';
 
-const statements = loadMigrations('db').flatMap((m) => m.statements);
-const tables = statements.flatMap((s) => /^CREATE TABLE IF NOT EXISTS `?db`?\.(\w+)/.exec(s)?.[1] ?? []);
+const statements = schemaStatements(singleServer('db'));
+const tables = statements.flatMap((s) => /^CREATE TABLE IF NOT EXISTS `?db`?\.`?(\w+)/.exec(s)?.[1] ?? []);
 const feeds = new Map<string, string[]>();
 for (const s of statements) {
-  const view = /MATERIALIZED VIEW[\s\S]*?\bTO `?db`?\.(\w+)\s+AS[\s\S]*?\bFROM `?db`?\.(\w+)/.exec(s);
+  const view = /MATERIALIZED VIEW[\s\S]*?\bTO `?db`?\.`?(\w+)`?\s+AS[\s\S]*?\bFROM `?db`?\.`?(\w+)/.exec(s);
   if (view) feeds.set(view[2]!, [...(feeds.get(view[2]!) ?? []), view[1]!]);
 }
 const sql = renderDashboards()

@@ -1,7 +1,7 @@
 // Starts a stream processor: migrations → Kafka consumer → ClickHouse.
 import { Partitioners } from 'kafkajs';
 import type { Config } from '../common/config.ts';
-import { createKafka, ensureTopics } from '../common/kafka.ts';
+import { createKafka, ensureTopics, topicSettings } from '../common/kafka.ts';
 import type { Logger } from '../common/log.ts';
 import { SAMPLE_TOPICS, TOPICS } from '../contracts/index.ts';
 import { BatchWriter } from './batch-writer.ts';
@@ -28,15 +28,9 @@ export async function startStream(config: Config, log: Logger): Promise<RunningS
   // Inserts and detector state as the writer; migrations and retention (DDL) as the migrator.
   const clickhouse = createClickHouse(config.clickhouse, { role: 'writer' });
   const migrator = createClickHouse(config.clickhouse, { role: 'migrator' });
-  const applied = await prepareSchema(
-    () => createClickHouse(config.clickhouse, { role: 'migrator' }),
-    clickhouse,
-    config.clickhouse.database,
-    config.clickhouse.migrateOnStart ?? true,
-  );
-  if (applied.length > 0) log.info({ applied }, 'ClickHouse migrations applied');
+  await prepareSchema(config, log, clickhouse, () => createClickHouse(config.clickhouse, { role: 'migrator' }));
   const kafka = createKafka(config.kafka, log);
-  await ensureTopics(kafka, [...SAMPLE_TOPICS, TOPICS.deadLetter, TOPICS.alerts], config.kafka.topicPartitions);
+  await ensureTopics(kafka, [...SAMPLE_TOPICS, TOPICS.deadLetter, TOPICS.alerts], topicSettings(config.kafka));
   const producer = kafka.producer({
     allowAutoTopicCreation: false,
     createPartitioner: Partitioners.DefaultPartitioner,

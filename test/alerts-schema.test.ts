@@ -1,6 +1,3 @@
-// The alerts tables (migration 0008) and the store's queries work on the local ClickHouse
-// 18.16 and on current ClickHouse (chDB), and state survives as the latest version.
-import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyEvent, markNotified } from '../alerts/lifecycle.ts';
 import { AlertStore, historyRow, loadStatesSql, settledIdsSql, stateRow, type OwnedState } from '../alerts/store.ts';
@@ -8,7 +5,7 @@ import { deliveryRecord } from '../alerts/deliver-one.ts';
 import { createClickHouse } from '../common/clickhouse.ts';
 import { identifier } from '../common/sql.ts';
 import type { AlertEventV1, NotificationV1 } from '../contracts/index.ts';
-import { splitStatements } from '../clickhouse/migrate.ts';
+import { expandMigrations, singleServer } from '../clickhouse/migrate.ts';
 import { runOnCurrentClickHouse } from '../stack/chdb.ts';
 import { dropDatabase, testConfig } from './support/pipeline.ts';
 
@@ -17,9 +14,9 @@ const db = config.clickhouse.database;
 afterAll(() => dropDatabase(config));
 
 const migration = (database: string) =>
-  splitStatements(readFileSync(new URL('../clickhouse/migrations/0008_alerts.sql', import.meta.url), 'utf8')).map((s) =>
-    s.replaceAll('{db}', identifier(database).text),
-  );
+  expandMigrations(singleServer(database))
+    .filter((m) => m.version === 8)
+    .flatMap((m) => m.statements);
 
 const event: AlertEventV1 = {
   v: 1,

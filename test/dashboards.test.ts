@@ -13,7 +13,7 @@ import { createClickHouse } from '../common/clickhouse.ts';
 import { CLICKHOUSE_DATASOURCE } from '../dashboards/lib/datasource.ts';
 import { expandMacros, type MacroContext, type VariableValue } from '../dashboards/macros.ts';
 import { runOnCurrentClickHouse, type ChdbRun } from '../stack/chdb.ts';
-import { loadMigrations, migrate } from '../clickhouse/migrate.ts';
+import { migrate, schemaStatements, singleServer } from '../clickhouse/migrate.ts';
 import { checkFrames, checkSchema } from '../dashboards/check/index.ts';
 import { dashboardQueries, type DashboardQuery } from '../dashboards/queries.ts';
 import { shapeProblems, type QueryResult } from '../dashboards/shape.ts';
@@ -199,7 +199,7 @@ describe('dashboard queries on current ClickHouse (chDB)', () => {
   let inserts: string[];
 
   beforeAll(async () => {
-    schema = [`CREATE DATABASE ${db}`, ...loadMigrations(db).flatMap((m) => m.statements)];
+    schema = [`CREATE DATABASE ${db}`, ...schemaStatements(singleServer(db))];
     inserts = [...fleetRows(NOW_S)].map(
       ([table, rows]) =>
         `INSERT INTO ${db}.${table} FORMAT JSONEachRow\n${rows.map((r) => JSON.stringify(r)).join('\n')}`,

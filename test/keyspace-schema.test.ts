@@ -6,7 +6,7 @@ import { createClickHouse } from '../common/clickhouse.ts';
 import { identifier, sql } from '../common/sql.ts';
 import { TOPICS } from '../contracts/index.ts';
 import { runOnCurrentClickHouse } from '../stack/chdb.ts';
-import { loadMigrations, migrate } from '../clickhouse/migrate.ts';
+import { expandMigrations, loadMigrations, migrate, schemaStatements, singleServer } from '../clickhouse/migrate.ts';
 import { handlerFor } from '../stream/handlers.ts';
 import { dropDatabase, testConfig } from './support/pipeline.ts';
 import { hotkeysFixture, keyspaceFixture } from './support/sample-fixtures.ts';
@@ -63,8 +63,8 @@ function queries(database: string): string[] {
 describe('keyspace and hot-keys storage', () => {
   it('every row has exactly the columns of its table in migration 0007', () => {
     const columns = new Map<string, string[]>();
-    for (const statement of loadMigrations('x').find((m) => m.version === 7)!.statements) {
-      const create = /^CREATE TABLE IF NOT EXISTS `x`\.(\w+)\s*\(([\s\S]*?)\)\s*ENGINE/.exec(statement);
+    for (const statement of expandMigrations(singleServer('x')).find((m) => m.version === 7)!.statements) {
+      const create = /^CREATE TABLE IF NOT EXISTS `x`\.`(\w+)`\s*\(([\s\S]*?)\)\s*ENGINE/.exec(statement);
       if (create)
         columns.set(
           create[1]!,
@@ -100,10 +100,10 @@ describe('keyspace and hot-keys storage', () => {
   });
 
   it('runs the same migration, inserts and queries on current ClickHouse (chDB)', async () => {
-    const migrations = loadMigrations('ks').filter((m) => m.version === 2 || m.version === 7);
+    const migrations = loadMigrations().filter((m) => m.version === 2 || m.version === 7);
     const run = await runOnCurrentClickHouse([
       'CREATE DATABASE ks',
-      ...migrations.flatMap((m) => m.statements).filter((s) => !s.includes('info_samples')),
+      ...schemaStatements(singleServer('ks'), migrations),
       ...inserts('ks'),
       ...queries('ks'),
     ]);

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createClickHouse } from '../common/clickhouse.ts';
 import { identifier } from '../common/sql.ts';
 import { runOnCurrentClickHouse } from '../stack/chdb.ts';
-import { loadMigrations, migrate } from '../clickhouse/migrate.ts';
+import { expandMigrations, loadMigrations, migrate, schemaStatements, singleServer } from '../clickhouse/migrate.ts';
 import { handlerFor } from '../stream/handlers.ts';
 import { dropDatabase, testConfig } from './support/pipeline.ts';
 import { SAMPLE_FIXTURES } from './support/sample-fixtures.ts';
@@ -19,9 +19,9 @@ const SAMPLE_MIGRATIONS = [3, 4, 5, 6];
 /** Columns of each table created by a migration, in order. */
 function migrationColumns(): Map<string, string[]> {
   const tables = new Map<string, string[]>();
-  for (const m of loadMigrations('x')) {
+  for (const m of expandMigrations(singleServer('x'))) {
     for (const statement of m.statements) {
-      const create = /^CREATE TABLE IF NOT EXISTS `x`\.(\w+)\s*\(([\s\S]*?)\)\s*ENGINE/.exec(statement);
+      const create = /^CREATE TABLE IF NOT EXISTS `x`\.`(\w+)`\s*\(([\s\S]*?)\)\s*ENGINE/.exec(statement);
       if (!create) continue;
       tables.set(
         create[1]!,
@@ -126,10 +126,10 @@ describe('stage-2 schema', () => {
   });
 
   it('migrations, inserts and queries run on current ClickHouse (chDB)', async () => {
-    const migrations = loadMigrations(db).filter((m) => m.version <= 2 || SAMPLE_MIGRATIONS.includes(m.version));
+    const migrations = loadMigrations().filter((m) => m.version <= 2 || SAMPLE_MIGRATIONS.includes(m.version));
     const statements = [
       `CREATE DATABASE IF NOT EXISTS ${identifier(db).text}`,
-      ...migrations.flatMap((m) => m.statements),
+      ...schemaStatements(singleServer(db), migrations),
       ...inserts(db),
       ...queries(db),
     ];

@@ -35,7 +35,7 @@ function needs(config: Config, roles: readonly KafkaRole[]): AclGrant[] {
   };
   const merged = new Map<string, AclGrant>();
   for (const role of roles)
-    for (const g of kafkaAcls(role, names, { create: false })) {
+    for (const g of kafkaAcls(role, names, { create: false, migrate: config.clickhouse.migrateOnStart !== false })) {
       const key = `${g.resource} ${g.name}`;
       const prev = merged.get(key);
       merged.set(key, { ...g, operations: [...new Set([...(prev?.operations ?? []), ...g.operations])] });

@@ -5,18 +5,20 @@
 -- parallel arrays too, and materialized views below fan them out into per-command and
 -- per-error tables inside ClickHouse, in the same INSERT — the processor sends one row
 -- per sample, never thirty.
--- Must run on ClickHouse 18.16 and current releases: no TTL, CODEC, DateTime64 or query
--- parameters here; retention is by dropping daily partitions.
-CREATE TABLE IF NOT EXISTS {db}.info_samples
+-- Written for ClickHouse 18.16 and current releases with the placeholders of
+-- clickhouse/expand.ts: {lc:…} and {codec:…} become LowCardinality and CODEC only where the
+-- server has them; no DateTime64 or query parameters; retention drops daily partitions (and
+-- is a TTL where the server has one, clickhouse/retention.ts).
+CREATE TABLE IF NOT EXISTS {table:info_samples}
 (
-    ts DateTime,
-    ts_ms UInt64,
-    cluster String,
-    instance String,
+    ts DateTime {codec:DoubleDelta, LZ4},
+    ts_ms UInt64 {codec:DoubleDelta, LZ4},
+    cluster {lc:String},
+    instance {lc:String},
     host String,
     role String,
     version String,
-    collector String,
+    collector {lc:String},
     duration_us UInt32,
     interval_ms UInt32,
     metric_names Array(String),
@@ -36,11 +38,9 @@ CREATE TABLE IF NOT EXISTS {db}.info_samples
     error_names Array(String),
     error_counts Array(UInt64),
     error_count_deltas Array(UInt64),
-    kafka_topic String,
-    kafka_partition UInt32,
-    kafka_offset UInt64
+    {kafka_columns}
 )
-ENGINE = MergeTree
+ENGINE = {engine:MergeTree}
 PARTITION BY toYYYYMMDD(ts)
 ORDER BY (cluster, instance, ts);
 
@@ -49,13 +49,13 @@ ORDER BY (cluster, instance, ts);
 -- previous sample of the same instance (0 on the first sample; after a restart or
 -- CONFIG RESETSTAT, the new value). latencystats percentiles are Redis's own, cumulative
 -- since the server started or was reset; NULL where the server has no latencystats.
-CREATE TABLE IF NOT EXISTS {db}.command_stats
+CREATE TABLE IF NOT EXISTS {table:command_stats}
 (
-    ts DateTime,
-    ts_ms UInt64,
-    cluster String,
-    instance String,
-    command String,
+    ts DateTime {codec:DoubleDelta, LZ4},
+    ts_ms UInt64 {codec:DoubleDelta, LZ4},
+    cluster {lc:String},
+    instance {lc:String},
+    command {lc:String},
     calls UInt64,
     usec UInt64,
     rejected_calls UInt64,
@@ -67,13 +67,13 @@ CREATE TABLE IF NOT EXISTS {db}.command_stats
     p99_us Nullable(Float64),
     p999_us Nullable(Float64)
 )
-ENGINE = MergeTree
+ENGINE = {engine:MergeTree}
 PARTITION BY toYYYYMMDD(ts)
 ORDER BY (cluster, command, instance, ts);
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.command_stats_mv TO {db}.command_stats AS
+CREATE MATERIALIZED VIEW IF NOT EXISTS {view:command_stats_mv} TO {local:command_stats} AS
 SELECT ts, ts_ms, cluster, instance, command, calls, usec, rejected_calls, failed_calls, calls_delta, usec_delta, interval_ms, p50_us, p99_us, p999_us
-FROM {db}.info_samples
+FROM {local:info_samples}
 ARRAY JOIN
     command_names AS command,
     command_calls AS calls,
@@ -88,21 +88,21 @@ ARRAY JOIN
 
 -- errorstats per error prefix: MOVED and ASK here are the redirects clients suffer
 -- during resharding.
-CREATE TABLE IF NOT EXISTS {db}.error_stats
+CREATE TABLE IF NOT EXISTS {table:error_stats}
 (
-    ts DateTime,
-    ts_ms UInt64,
-    cluster String,
-    instance String,
-    error String,
+    ts DateTime {codec:DoubleDelta, LZ4},
+    ts_ms UInt64 {codec:DoubleDelta, LZ4},
+    cluster {lc:String},
+    instance {lc:String},
+    error {lc:String},
     count UInt64,
     count_delta UInt64
 )
-ENGINE = MergeTree
+ENGINE = {engine:MergeTree}
 PARTITION BY toYYYYMMDD(ts)
 ORDER BY (cluster, error, instance, ts);
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.error_stats_mv TO {db}.error_stats AS
+CREATE MATERIALIZED VIEW IF NOT EXISTS {view:error_stats_mv} TO {local:error_stats} AS
 SELECT ts, ts_ms, cluster, instance, error, count, count_delta
-FROM {db}.info_samples
+FROM {local:info_samples}
 ARRAY JOIN error_names AS error, error_counts AS count, error_count_deltas AS count_delta;

@@ -7,17 +7,12 @@
 -- restart or rebalance the processor reads these watermarks and skips, table by table,
 -- the messages already stored. ReplacingMergeTree(max_offset) keeps the largest offset
 -- per key on merge; readers use max() so unmerged parts do not matter.
-CREATE TABLE IF NOT EXISTS {db}.ingest_watermarks
+CREATE TABLE IF NOT EXISTS {table:ingest_watermarks}
 (
     table_name String,
     topic String,
     partition UInt32,
     max_offset UInt64
 )
-ENGINE = ReplacingMergeTree(max_offset)
+ENGINE = {engine:ReplacingMergeTree(max_offset)}
 ORDER BY (table_name, topic, partition);
-
-CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.info_samples_watermark TO {db}.ingest_watermarks AS
-SELECT 'info_samples' AS table_name, kafka_topic AS topic, kafka_partition AS partition, max(kafka_offset) AS max_offset
-FROM {db}.info_samples
-GROUP BY kafka_topic, kafka_partition;

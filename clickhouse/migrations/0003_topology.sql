@@ -15,15 +15,14 @@
 --   topology_changes  what changed between two consecutive views of an observer (role,
 --                     master, pfail/fail, epochs, slot owners, links): what the failover
 --                     detector and the API query, tiny.
--- 18.16-compatible: no TTL/CODEC/LowCardinality; retention by dropping daily partitions.
-CREATE TABLE IF NOT EXISTS {db}.topology_samples
+CREATE TABLE IF NOT EXISTS {table:topology_samples}
 (
-    ts DateTime,
-    ts_ms UInt64,
-    cluster String,
-    instance String,
+    ts DateTime {codec:DoubleDelta, LZ4},
+    ts_ms UInt64 {codec:DoubleDelta, LZ4},
+    cluster {lc:String},
+    instance {lc:String},
     node_id String,
-    collector String,
+    collector {lc:String},
     duration_us UInt32,
     cluster_state String,
     slots_assigned UInt16,
@@ -45,22 +44,20 @@ CREATE TABLE IF NOT EXISTS {db}.topology_samples
     view_changed UInt8,
     keyframe UInt8,
     changes UInt32,
-    kafka_topic String,
-    kafka_partition UInt32,
-    kafka_offset UInt64
+    {kafka_columns}
 )
-ENGINE = MergeTree
+ENGINE = {engine:MergeTree}
 PARTITION BY toYYYYMMDD(ts)
 ORDER BY (cluster, instance, ts);
 
 -- Slot ranges as parallel arrays (slot_starts[i]..slot_ends[i], inclusive): tuples in
 -- arrays are awkward to query on 18.16, plain arrays work with arrayJoin/ARRAY JOIN.
-CREATE TABLE IF NOT EXISTS {db}.topology_nodes
+CREATE TABLE IF NOT EXISTS {table:topology_nodes}
 (
-    ts DateTime,
-    ts_ms UInt64,
-    cluster String,
-    instance String,
+    ts DateTime {codec:DoubleDelta, LZ4},
+    ts_ms UInt64 {codec:DoubleDelta, LZ4},
+    cluster {lc:String},
+    instance {lc:String},
     view_hash String,
     node_id String,
     addr String,
@@ -85,11 +82,9 @@ CREATE TABLE IF NOT EXISTS {db}.topology_nodes
     importing_from Array(String),
     health String,
     replication_offset Nullable(UInt64),
-    kafka_topic String,
-    kafka_partition UInt32,
-    kafka_offset UInt64
+    {kafka_columns}
 )
-ENGINE = MergeTree
+ENGINE = {engine:MergeTree}
 PARTITION BY toYYYYMMDD(ts)
 ORDER BY (cluster, instance, ts, node_id);
 
@@ -97,12 +92,12 @@ ORDER BY (cluster, instance, ts, node_id);
 -- what lets the detector tell one node's opinion from the cluster's.
 -- from_value/to_value: roles, node ids, `none`/`pfail`/`fail`, epochs, slot lists.
 -- For kind = 'slots', node_id is the new owner of slot_start..slot_end ('' = unassigned).
-CREATE TABLE IF NOT EXISTS {db}.topology_changes
+CREATE TABLE IF NOT EXISTS {table:topology_changes}
 (
-    ts DateTime,
-    ts_ms UInt64,
-    cluster String,
-    instance String,
+    ts DateTime {codec:DoubleDelta, LZ4},
+    ts_ms UInt64 {codec:DoubleDelta, LZ4},
+    cluster {lc:String},
+    instance {lc:String},
     observer_id String,
     kind String,
     node_id String,
@@ -111,25 +106,8 @@ CREATE TABLE IF NOT EXISTS {db}.topology_changes
     to_value String,
     slot_start Nullable(UInt16),
     slot_end Nullable(UInt16),
-    kafka_topic String,
-    kafka_partition UInt32,
-    kafka_offset UInt64
+    {kafka_columns}
 )
-ENGINE = MergeTree
+ENGINE = {engine:MergeTree}
 PARTITION BY toYYYYMMDD(ts)
 ORDER BY (cluster, ts, kind, node_id);
-
-CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.topology_samples_watermark TO {db}.ingest_watermarks AS
-SELECT 'topology_samples' AS table_name, kafka_topic AS topic, kafka_partition AS partition, max(kafka_offset) AS max_offset
-FROM {db}.topology_samples
-GROUP BY kafka_topic, kafka_partition;
-
-CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.topology_nodes_watermark TO {db}.ingest_watermarks AS
-SELECT 'topology_nodes' AS table_name, kafka_topic AS topic, kafka_partition AS partition, max(kafka_offset) AS max_offset
-FROM {db}.topology_nodes
-GROUP BY kafka_topic, kafka_partition;
-
-CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.topology_changes_watermark TO {db}.ingest_watermarks AS
-SELECT 'topology_changes' AS table_name, kafka_topic AS topic, kafka_partition AS partition, max(kafka_offset) AS max_offset
-FROM {db}.topology_changes
-GROUP BY kafka_topic, kafka_partition;

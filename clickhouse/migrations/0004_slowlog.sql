@@ -6,18 +6,18 @@
 -- args are already truncated and redacted by the collector (`?` = hidden value).
 -- sample_missed/sample_reset repeat the sample's figures on each of its rows: entries
 -- lost before they could be read, and whether the log restarted (Redis restart).
-CREATE TABLE IF NOT EXISTS {db}.slowlog
+CREATE TABLE IF NOT EXISTS {table:slowlog}
 (
-    ts DateTime,
-    sample_ts_ms UInt64,
-    cluster String,
-    instance String,
+    ts DateTime {codec:DoubleDelta, LZ4},
+    sample_ts_ms UInt64 {codec:DoubleDelta, LZ4},
+    cluster {lc:String},
+    instance {lc:String},
     host String,
-    collector String,
+    collector {lc:String},
     run_id String,
     entry_id UInt64,
     duration_us UInt64,
-    command String,
+    command {lc:String},
     args Array(String),
     arg_count UInt32,
     args_truncated UInt8,
@@ -25,15 +25,8 @@ CREATE TABLE IF NOT EXISTS {db}.slowlog
     client_name String,
     sample_missed UInt32,
     sample_reset UInt8,
-    kafka_topic String,
-    kafka_partition UInt32,
-    kafka_offset UInt64
+    {kafka_columns}
 )
-ENGINE = MergeTree
+ENGINE = {engine:MergeTree}
 PARTITION BY toYYYYMMDD(ts)
 ORDER BY (cluster, instance, ts, entry_id);
-
-CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.slowlog_watermark TO {db}.ingest_watermarks AS
-SELECT 'slowlog' AS table_name, kafka_topic AS topic, kafka_partition AS partition, max(kafka_offset) AS max_offset
-FROM {db}.slowlog
-GROUP BY kafka_topic, kafka_partition;

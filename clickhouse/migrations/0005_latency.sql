@@ -4,13 +4,13 @@
 -- 4294967295 = overflow), so a window's distribution is
 --   sumMap(bucket_le_us, bucket_counts)
 -- and its percentiles follow from the cumulative counts — per-probe p99s cannot be averaged.
-CREATE TABLE IF NOT EXISTS {db}.latency_probes
+CREATE TABLE IF NOT EXISTS {table:latency_probes}
 (
-    ts DateTime,
-    ts_ms UInt64,
-    cluster String,
-    instance String,
-    collector String,
+    ts DateTime {codec:DoubleDelta, LZ4},
+    ts_ms UInt64 {codec:DoubleDelta, LZ4},
+    cluster {lc:String},
+    instance {lc:String},
+    collector {lc:String},
     pings_answered UInt32,
     pings_failed UInt32,
     min_us Float64,
@@ -22,38 +22,24 @@ CREATE TABLE IF NOT EXISTS {db}.latency_probes
     p999_us Float64,
     bucket_le_us Array(UInt32),
     bucket_counts Array(UInt32),
-    kafka_topic String,
-    kafka_partition UInt32,
-    kafka_offset UInt64
+    {kafka_columns}
 )
-ENGINE = MergeTree
+ENGINE = {engine:MergeTree}
 PARTITION BY toYYYYMMDD(ts)
 ORDER BY (cluster, instance, ts);
 
 -- latency_events: spikes from Redis's own latency monitor (LATENCY HISTORY), one row per
 -- spike, each sent once. ts is the spike's second (Redis's resolution).
-CREATE TABLE IF NOT EXISTS {db}.latency_events
+CREATE TABLE IF NOT EXISTS {table:latency_events}
 (
-    ts DateTime,
-    sample_ts_ms UInt64,
-    cluster String,
-    instance String,
+    ts DateTime {codec:DoubleDelta, LZ4},
+    sample_ts_ms UInt64 {codec:DoubleDelta, LZ4},
+    cluster {lc:String},
+    instance {lc:String},
     event String,
     latency_ms UInt32,
-    kafka_topic String,
-    kafka_partition UInt32,
-    kafka_offset UInt64
+    {kafka_columns}
 )
-ENGINE = MergeTree
+ENGINE = {engine:MergeTree}
 PARTITION BY toYYYYMMDD(ts)
 ORDER BY (cluster, instance, ts, event);
-
-CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.latency_probes_watermark TO {db}.ingest_watermarks AS
-SELECT 'latency_probes' AS table_name, kafka_topic AS topic, kafka_partition AS partition, max(kafka_offset) AS max_offset
-FROM {db}.latency_probes
-GROUP BY kafka_topic, kafka_partition;
-
-CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.latency_events_watermark TO {db}.ingest_watermarks AS
-SELECT 'latency_events' AS table_name, kafka_topic AS topic, kafka_partition AS partition, max(kafka_offset) AS max_offset
-FROM {db}.latency_events
-GROUP BY kafka_topic, kafka_partition;

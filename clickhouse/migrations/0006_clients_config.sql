@@ -1,13 +1,13 @@
 -- CLIENT LIST summaries (ClientsSampleV1, contracts/clients.ts): one row per instance per
 -- sample (15 s by default). The top-N groups by client name and by client host are
 -- parallel arrays (keys[i], counts[i], …), like info_samples' metrics.
-CREATE TABLE IF NOT EXISTS {db}.client_summaries
+CREATE TABLE IF NOT EXISTS {table:client_summaries}
 (
-    ts DateTime,
-    ts_ms UInt64,
-    cluster String,
-    instance String,
-    collector String,
+    ts DateTime {codec:DoubleDelta, LZ4},
+    ts_ms UInt64 {codec:DoubleDelta, LZ4},
+    cluster {lc:String},
+    instance {lc:String},
+    collector {lc:String},
     total UInt32,
     replicas UInt32,
     masters UInt32,
@@ -33,11 +33,9 @@ CREATE TABLE IF NOT EXISTS {db}.client_summaries
     by_host_counts Array(UInt32),
     by_host_idle_max_s Array(UInt32),
     by_host_omem_bytes Array(UInt64),
-    kafka_topic String,
-    kafka_partition UInt32,
-    kafka_offset UInt64
+    {kafka_columns}
 )
-ENGINE = MergeTree
+ENGINE = {engine:MergeTree}
 PARTITION BY toYYYYMMDD(ts)
 ORDER BY (cluster, instance, ts);
 
@@ -45,13 +43,13 @@ ORDER BY (cluster, instance, ts);
 -- config_audits has one row per audit, so "audited and clean" (findings = 0) is visible;
 -- config_findings one row per finding. Current findings of an instance: the rows of its
 -- latest audit (max(ts_ms) in config_audits).
-CREATE TABLE IF NOT EXISTS {db}.config_audits
+CREATE TABLE IF NOT EXISTS {table:config_audits}
 (
-    ts DateTime,
-    ts_ms UInt64,
-    cluster String,
-    instance String,
-    collector String,
+    ts DateTime {codec:DoubleDelta, LZ4},
+    ts_ms UInt64 {codec:DoubleDelta, LZ4},
+    cluster {lc:String},
+    instance {lc:String},
+    collector {lc:String},
     role String,
     version String,
     rules_checked Array(String),
@@ -59,20 +57,18 @@ CREATE TABLE IF NOT EXISTS {db}.config_audits
     critical UInt32,
     warning UInt32,
     info UInt32,
-    kafka_topic String,
-    kafka_partition UInt32,
-    kafka_offset UInt64
+    {kafka_columns}
 )
-ENGINE = MergeTree
+ENGINE = {engine:MergeTree}
 PARTITION BY toYYYYMMDD(ts)
 ORDER BY (cluster, instance, ts);
 
-CREATE TABLE IF NOT EXISTS {db}.config_findings
+CREATE TABLE IF NOT EXISTS {table:config_findings}
 (
-    ts DateTime,
-    ts_ms UInt64,
-    cluster String,
-    instance String,
+    ts DateTime {codec:DoubleDelta, LZ4},
+    ts_ms UInt64 {codec:DoubleDelta, LZ4},
+    cluster {lc:String},
+    instance {lc:String},
     role String,
     rule String,
     severity String,
@@ -80,25 +76,8 @@ CREATE TABLE IF NOT EXISTS {db}.config_findings
     value String,
     recommendation String,
     message String,
-    kafka_topic String,
-    kafka_partition UInt32,
-    kafka_offset UInt64
+    {kafka_columns}
 )
-ENGINE = MergeTree
+ENGINE = {engine:MergeTree}
 PARTITION BY toYYYYMMDD(ts)
 ORDER BY (cluster, instance, ts, rule);
-
-CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.client_summaries_watermark TO {db}.ingest_watermarks AS
-SELECT 'client_summaries' AS table_name, kafka_topic AS topic, kafka_partition AS partition, max(kafka_offset) AS max_offset
-FROM {db}.client_summaries
-GROUP BY kafka_topic, kafka_partition;
-
-CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.config_audits_watermark TO {db}.ingest_watermarks AS
-SELECT 'config_audits' AS table_name, kafka_topic AS topic, kafka_partition AS partition, max(kafka_offset) AS max_offset
-FROM {db}.config_audits
-GROUP BY kafka_topic, kafka_partition;
-
-CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.config_findings_watermark TO {db}.ingest_watermarks AS
-SELECT 'config_findings' AS table_name, kafka_topic AS topic, kafka_partition AS partition, max(kafka_offset) AS max_offset
-FROM {db}.config_findings
-GROUP BY kafka_topic, kafka_partition;

@@ -1,12 +1,11 @@
 -- Alerts: current state per fingerprint, the history of every transition, and chat deliveries.
--- Must run on ClickHouse 18.16 and current releases: no TTL, CODEC, DateTime64 or query
--- parameters; retention is by dropping monthly partitions of the history tables.
+-- Retention drops monthly partitions of the history tables.
 
 -- The alert manager's lifecycle state, one row per fingerprint after merges. Every change
 -- inserts a new row with a higher version; readers use FINAL so unmerged parts do not
 -- matter. The manager reloads it at start (or when Kafka hands it a partition), which is
 -- what makes cooldown, repeat interval and "was the firing ever sent" survive a restart.
-CREATE TABLE IF NOT EXISTS {db}.alert_state
+CREATE TABLE IF NOT EXISTS {table:alert_state}
 (
     fingerprint String,
     -- Partition of redscope.alerts.v1 the fingerprint is keyed to: its owner reloads by partition.
@@ -14,8 +13,8 @@ CREATE TABLE IF NOT EXISTS {db}.alert_state
     version UInt64,
     updated_at DateTime,
     rule String,
-    cluster String,
-    instance String,
+    cluster {lc:String},
+    instance {lc:String},
     severity String,
     status String,
     firing_since_ms UInt64,
@@ -29,20 +28,21 @@ CREATE TABLE IF NOT EXISTS {db}.alert_state
     -- The latest AlertEventV1 as JSON: what a message after a restart is rendered from.
     event String
 )
-ENGINE = ReplacingMergeTree(version)
-ORDER BY fingerprint;
+ENGINE = {engine:ReplacingMergeTree(version)}
+ORDER BY fingerprint
+{shard_by:cityHash64(fingerprint)};
 
 -- Every lifecycle transition (fired, resolved, notified), for the API's alert history.
 -- A transition replayed after a crash has the same sorting key (event time, transition)
 -- and collapses on merge; readers that must not see a duplicate use FINAL.
-CREATE TABLE IF NOT EXISTS {db}.alerts
+CREATE TABLE IF NOT EXISTS {table:alerts}
 (
-    ts DateTime,
-    ts_ms UInt64,
+    ts DateTime {codec:DoubleDelta, LZ4},
+    ts_ms UInt64 {codec:DoubleDelta, LZ4},
     fingerprint String,
     rule String,
-    cluster String,
-    instance String,
+    cluster {lc:String},
+    instance {lc:String},
     severity String,
     transition String,
     status String,
@@ -55,21 +55,22 @@ CREATE TABLE IF NOT EXISTS {db}.alerts
     receiver String,
     notification_id String
 )
-ENGINE = ReplacingMergeTree
+ENGINE = {engine:ReplacingMergeTree}
 PARTITION BY toYYYYMM(ts)
-ORDER BY (cluster, rule, fingerprint, ts_ms, transition, receiver);
+ORDER BY (cluster, rule, fingerprint, ts_ms, transition, receiver)
+{shard_by:cityHash64(fingerprint)};
 
 -- One row per notification that left the outbox: delivered (`ok`) or given up (`failed`,
 -- with the reason). Chat delivery checks it before sending, so a message replayed from
 -- Kafka after a crash is not sent twice. URLs here are redacted.
-CREATE TABLE IF NOT EXISTS {db}.alert_deliveries
+CREATE TABLE IF NOT EXISTS {table:alert_deliveries}
 (
-    ts DateTime,
-    ts_ms UInt64,
+    ts DateTime {codec:DoubleDelta, LZ4},
+    ts_ms UInt64 {codec:DoubleDelta, LZ4},
     id String,
     receiver String,
     receiver_type String,
-    cluster String,
+    cluster {lc:String},
     rule String,
     fingerprints Array(String),
     outcome String,
@@ -78,6 +79,7 @@ CREATE TABLE IF NOT EXISTS {db}.alert_deliveries
     reason String,
     endpoint String
 )
-ENGINE = MergeTree
+ENGINE = {engine:MergeTree}
 PARTITION BY toYYYYMM(ts)
-ORDER BY (id, ts);
+ORDER BY (id, ts)
+{shard_by:cityHash64(id)};

@@ -23,93 +23,92 @@
 --
 -- AggregatingMergeTree merges rows of one key in the background; readers always use the
 -- -Merge combinators with GROUP BY, so unmerged parts never show as duplicates.
--- 18.16-compatible: no TTL/CODEC/LowCardinality; retention by dropping partitions.
-CREATE TABLE IF NOT EXISTS {db}.command_latency_1m
+CREATE TABLE IF NOT EXISTS {table:command_latency_1m}
 (
-    cluster String,
-    command String,
-    instance String,
+    cluster {lc:String},
+    command {lc:String},
+    instance {lc:String},
     bucket DateTime,
     calls_sum AggregateFunction(sum, UInt64),
     usec_sum AggregateFunction(sum, UInt64),
     mean_us_quantiles AggregateFunction(quantilesTDigest(0.5, 0.9, 0.99, 0.999), Float64)
 )
-ENGINE = AggregatingMergeTree
+ENGINE = {engine:AggregatingMergeTree}
 PARTITION BY toYYYYMMDD(bucket)
 ORDER BY (cluster, command, instance, bucket);
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.command_latency_1m_mv TO {db}.command_latency_1m AS
+CREATE MATERIALIZED VIEW IF NOT EXISTS {view:command_latency_1m_mv} TO {local:command_latency_1m} AS
 SELECT cluster, command, instance, toStartOfMinute(ts) AS bucket,
     sumState(calls_delta) AS calls_sum, sumState(usec_delta) AS usec_sum,
     quantilesTDigestState(0.5, 0.9, 0.99, 0.999)(usec_delta / calls_delta) AS mean_us_quantiles
-FROM {db}.info_samples
+FROM {local:info_samples}
 ARRAY JOIN command_names AS command, command_calls_delta AS calls_delta, command_usec_delta AS usec_delta
 WHERE calls_delta > 0
 GROUP BY cluster, command, instance, bucket;
 
-CREATE TABLE IF NOT EXISTS {db}.command_latency_cluster_1m
+CREATE TABLE IF NOT EXISTS {table:command_latency_cluster_1m}
 (
-    cluster String,
-    command String,
+    cluster {lc:String},
+    command {lc:String},
     bucket DateTime,
     calls_sum AggregateFunction(sum, UInt64),
     usec_sum AggregateFunction(sum, UInt64),
     mean_us_quantiles AggregateFunction(quantilesTDigest(0.5, 0.9, 0.99, 0.999), Float64)
 )
-ENGINE = AggregatingMergeTree
+ENGINE = {engine:AggregatingMergeTree}
 PARTITION BY toYYYYMMDD(bucket)
 ORDER BY (cluster, command, bucket);
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.command_latency_cluster_1m_mv TO {db}.command_latency_cluster_1m AS
+CREATE MATERIALIZED VIEW IF NOT EXISTS {view:command_latency_cluster_1m_mv} TO {local:command_latency_cluster_1m} AS
 SELECT cluster, command, toStartOfMinute(ts) AS bucket,
     sumState(calls_delta) AS calls_sum, sumState(usec_delta) AS usec_sum,
     quantilesTDigestState(0.5, 0.9, 0.99, 0.999)(usec_delta / calls_delta) AS mean_us_quantiles
-FROM {db}.info_samples
+FROM {local:info_samples}
 ARRAY JOIN command_names AS command, command_calls_delta AS calls_delta, command_usec_delta AS usec_delta
 WHERE calls_delta > 0
 GROUP BY cluster, command, bucket;
 
-CREATE TABLE IF NOT EXISTS {db}.command_latency_1h
+CREATE TABLE IF NOT EXISTS {table:command_latency_1h}
 (
-    cluster String,
-    command String,
-    instance String,
+    cluster {lc:String},
+    command {lc:String},
+    instance {lc:String},
     bucket DateTime,
     calls_sum AggregateFunction(sum, UInt64),
     usec_sum AggregateFunction(sum, UInt64),
     mean_us_quantiles AggregateFunction(quantilesTDigest(0.5, 0.9, 0.99, 0.999), Float64)
 )
-ENGINE = AggregatingMergeTree
+ENGINE = {engine:AggregatingMergeTree}
 PARTITION BY toYYYYMM(bucket)
 ORDER BY (cluster, command, instance, bucket);
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.command_latency_1h_mv TO {db}.command_latency_1h AS
+CREATE MATERIALIZED VIEW IF NOT EXISTS {view:command_latency_1h_mv} TO {local:command_latency_1h} AS
 SELECT cluster, command, instance, toStartOfHour(ts) AS bucket,
     sumState(calls_delta) AS calls_sum, sumState(usec_delta) AS usec_sum,
     quantilesTDigestState(0.5, 0.9, 0.99, 0.999)(usec_delta / calls_delta) AS mean_us_quantiles
-FROM {db}.info_samples
+FROM {local:info_samples}
 ARRAY JOIN command_names AS command, command_calls_delta AS calls_delta, command_usec_delta AS usec_delta
 WHERE calls_delta > 0
 GROUP BY cluster, command, instance, bucket;
 
-CREATE TABLE IF NOT EXISTS {db}.command_latency_cluster_1h
+CREATE TABLE IF NOT EXISTS {table:command_latency_cluster_1h}
 (
-    cluster String,
-    command String,
+    cluster {lc:String},
+    command {lc:String},
     bucket DateTime,
     calls_sum AggregateFunction(sum, UInt64),
     usec_sum AggregateFunction(sum, UInt64),
     mean_us_quantiles AggregateFunction(quantilesTDigest(0.5, 0.9, 0.99, 0.999), Float64)
 )
-ENGINE = AggregatingMergeTree
+ENGINE = {engine:AggregatingMergeTree}
 PARTITION BY toYYYYMM(bucket)
 ORDER BY (cluster, command, bucket);
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.command_latency_cluster_1h_mv TO {db}.command_latency_cluster_1h AS
+CREATE MATERIALIZED VIEW IF NOT EXISTS {view:command_latency_cluster_1h_mv} TO {local:command_latency_cluster_1h} AS
 SELECT cluster, command, toStartOfHour(ts) AS bucket,
     sumState(calls_delta) AS calls_sum, sumState(usec_delta) AS usec_sum,
     quantilesTDigestState(0.5, 0.9, 0.99, 0.999)(usec_delta / calls_delta) AS mean_us_quantiles
-FROM {db}.info_samples
+FROM {local:info_samples}
 ARRAY JOIN command_names AS command, command_calls_delta AS calls_delta, command_usec_delta AS usec_delta
 WHERE calls_delta > 0
 GROUP BY cluster, command, bucket;
@@ -119,10 +118,10 @@ GROUP BY cluster, command, bucket;
 -- Metrics missing from a sample read as 0 (arrayElement with index 0). Columns are named
 -- last_* because an alias equal to its source column (`argMaxState(role, …) AS role`)
 -- is refused as an aggregate inside an aggregate.
-CREATE TABLE IF NOT EXISTS {db}.instance_inventory
+CREATE TABLE IF NOT EXISTS {table:instance_inventory}
 (
-    cluster String,
-    instance String,
+    cluster {lc:String},
+    instance {lc:String},
     first_seen_ms AggregateFunction(min, UInt64),
     last_seen_ms AggregateFunction(max, UInt64),
     last_host AggregateFunction(argMax, String, UInt64),
@@ -134,10 +133,10 @@ CREATE TABLE IF NOT EXISTS {db}.instance_inventory
     ops_per_sec AggregateFunction(argMax, Float64, UInt64),
     uptime_s AggregateFunction(argMax, Float64, UInt64)
 )
-ENGINE = AggregatingMergeTree
+ENGINE = {engine:AggregatingMergeTree}
 ORDER BY (cluster, instance);
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.instance_inventory_mv TO {db}.instance_inventory AS
+CREATE MATERIALIZED VIEW IF NOT EXISTS {view:instance_inventory_mv} TO {local:instance_inventory} AS
 SELECT cluster, instance,
     minState(ts_ms) AS first_seen_ms,
     maxState(ts_ms) AS last_seen_ms,
@@ -149,5 +148,5 @@ SELECT cluster, instance,
     argMaxState(arrayElement(metric_values, indexOf(metric_names, 'connected_clients')), ts_ms) AS connected_clients,
     argMaxState(arrayElement(metric_values, indexOf(metric_names, 'instantaneous_ops_per_sec')), ts_ms) AS ops_per_sec,
     argMaxState(arrayElement(metric_values, indexOf(metric_names, 'uptime_in_seconds')), ts_ms) AS uptime_s
-FROM {db}.info_samples
+FROM {local:info_samples}
 GROUP BY cluster, instance;

@@ -15,7 +15,7 @@
 -- (last − first) / (last time − first time) — a counter reset inside the span reads as 0.
 -- 18.16-compatible: no TTL/CODEC/LowCardinality; retention by dropping daily partitions.
 
-CREATE TABLE IF NOT EXISTS {db}.info_1m
+CREATE TABLE IF NOT EXISTS {table:info_1m}
 (
     cluster String,
     bucket DateTime,
@@ -39,12 +39,12 @@ CREATE TABLE IF NOT EXISTS {db}.info_1m
     moved AggregateFunction(sum, UInt64),
     ask AggregateFunction(sum, UInt64)
 )
-ENGINE = AggregatingMergeTree
+ENGINE = {engine:AggregatingMergeTree}
 PARTITION BY toYYYYMMDD(bucket)
 ORDER BY (cluster, bucket, instance)
 SETTINGS index_granularity = 1024;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.info_1m_mv TO {db}.info_1m AS
+CREATE MATERIALIZED VIEW IF NOT EXISTS {view:info_1m_mv} TO {local:info_1m} AS
 SELECT cluster, toStartOfMinute(ts) AS bucket, instance,
     countState() AS samples,
     minState(ts_ms) AS first_ms,
@@ -64,13 +64,13 @@ SELECT cluster, toStartOfMinute(ts) AS bucket, instance,
     argMaxIfState(arrayElement(metric_values, indexOf(metric_names, 'rejected_connections')), ts_ms, has(metric_names, 'rejected_connections')) AS rejected_last,
     sumState(arrayElement(error_count_deltas, indexOf(error_names, 'MOVED'))) AS moved,
     sumState(arrayElement(error_count_deltas, indexOf(error_names, 'ASK'))) AS ask
-FROM {db}.info_samples
+FROM {local:info_samples}
 GROUP BY cluster, bucket, instance;
 
 -- One row per cluster per minute: the worst any observer saw. Slots and node counts
 -- are per observer (CLUSTER INFO / NODES), so the minimum of slots_ok and the maximum
 -- of pfail/fail across observers is what "the cluster was degraded" means.
-CREATE TABLE IF NOT EXISTS {db}.topology_1m
+CREATE TABLE IF NOT EXISTS {table:topology_1m}
 (
     cluster String,
     bucket DateTime,
@@ -85,12 +85,12 @@ CREATE TABLE IF NOT EXISTS {db}.topology_1m
     masters_max AggregateFunction(max, UInt32),
     known_nodes_max AggregateFunction(max, UInt32)
 )
-ENGINE = AggregatingMergeTree
+ENGINE = {engine:AggregatingMergeTree}
 PARTITION BY toYYYYMMDD(bucket)
 ORDER BY (cluster, bucket)
 SETTINGS index_granularity = 1024;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.topology_1m_mv TO {db}.topology_1m AS
+CREATE MATERIALIZED VIEW IF NOT EXISTS {view:topology_1m_mv} TO {local:topology_1m} AS
 SELECT cluster, toStartOfMinute(ts) AS bucket,
     countState() AS samples,
     uniqState(instance) AS observers,
@@ -102,13 +102,13 @@ SELECT cluster, toStartOfMinute(ts) AS bucket,
     maxState(nodes_fail) AS nodes_fail_max,
     maxState(masters) AS masters_max,
     maxState(known_nodes) AS known_nodes_max
-FROM {db}.topology_samples
+FROM {local:topology_samples}
 GROUP BY cluster, bucket;
 
 -- PING probe histograms summed per cluster per minute (bucket bounds are fixed, see
 -- 0005_latency.sql), so a percentile over any span comes from the summed counts —
 -- per-probe percentiles cannot be averaged. worst_us keeps the slowest single PING.
-CREATE TABLE IF NOT EXISTS {db}.ping_1m
+CREATE TABLE IF NOT EXISTS {table:ping_1m}
 (
     cluster String,
     bucket DateTime,
@@ -117,25 +117,25 @@ CREATE TABLE IF NOT EXISTS {db}.ping_1m
     failed AggregateFunction(sum, UInt64),
     worst_us AggregateFunction(max, Float64)
 )
-ENGINE = AggregatingMergeTree
+ENGINE = {engine:AggregatingMergeTree}
 PARTITION BY toYYYYMMDD(bucket)
 ORDER BY (cluster, bucket)
 SETTINGS index_granularity = 1024;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.ping_1m_mv TO {db}.ping_1m AS
+CREATE MATERIALIZED VIEW IF NOT EXISTS {view:ping_1m_mv} TO {local:ping_1m} AS
 SELECT cluster, toStartOfMinute(ts) AS bucket,
     sumMapState(bucket_le_us, arrayMap(n -> toUInt64(n), bucket_counts)) AS histogram,
     sumState(toUInt64(pings_answered)) AS answered,
     sumState(toUInt64(pings_failed)) AS failed,
     maxState(max_us) AS worst_us
-FROM {db}.latency_probes
+FROM {local:latency_probes}
 GROUP BY cluster, bucket;
 
 -- The newest CLIENT LIST summary of each instance in each minute (one every 15 s by
 -- default; columns are last_* because an alias equal to its source column is refused
 -- inside an aggregate): the clients dashboard reads the last minute of every instance from here
 -- instead of scanning client_summaries, which is ordered by instance first.
-CREATE TABLE IF NOT EXISTS {db}.clients_1m
+CREATE TABLE IF NOT EXISTS {table:clients_1m}
 (
     cluster String,
     bucket DateTime,
@@ -154,12 +154,12 @@ CREATE TABLE IF NOT EXISTS {db}.clients_1m
     last_by_host_idle_max_s AggregateFunction(argMax, Array(UInt32), UInt64),
     last_by_host_omem_bytes AggregateFunction(argMax, Array(UInt64), UInt64)
 )
-ENGINE = AggregatingMergeTree
+ENGINE = {engine:AggregatingMergeTree}
 PARTITION BY toYYYYMMDD(bucket)
 ORDER BY (cluster, bucket, instance)
 SETTINGS index_granularity = 1024;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.clients_1m_mv TO {db}.clients_1m AS
+CREATE MATERIALIZED VIEW IF NOT EXISTS {view:clients_1m_mv} TO {local:clients_1m} AS
 SELECT cluster, toStartOfMinute(ts) AS bucket, instance,
     argMaxState(total, ts_ms) AS last_total,
     argMaxState(idle_over_threshold, ts_ms) AS last_idle_over_threshold,
@@ -174,5 +174,5 @@ SELECT cluster, toStartOfMinute(ts) AS bucket, instance,
     argMaxState(by_host_counts, ts_ms) AS last_by_host_counts,
     argMaxState(by_host_idle_max_s, ts_ms) AS last_by_host_idle_max_s,
     argMaxState(by_host_omem_bytes, ts_ms) AS last_by_host_omem_bytes
-FROM {db}.client_summaries
+FROM {local:client_summaries}
 GROUP BY cluster, bucket, instance;
