@@ -38,6 +38,7 @@ export async function probeReceiver(
   const secrets = receiverSecrets(receiver);
   const notifier = notifierFor(receiver.type);
   const where = redactUrl(receiver.url);
+  const https = receiver.url.startsWith('https:');
   if (!notifier.probe) {
     try {
       await reach(new URL(receiver.url), timeoutMs);
@@ -48,7 +49,7 @@ export async function probeReceiver(
     } catch (err) {
       return {
         status: 'fail',
-        detail: scrub(`cannot reach ${where}: ${withTlsHint(errorMessage(err), err)}`, secrets),
+        detail: scrub(`cannot reach ${where}: ${withTlsHint(errorMessage(err), err, https)}`, secrets),
       };
     }
   }
@@ -57,6 +58,6 @@ export async function probeReceiver(
     const verdict = notifier.probe.judge(res);
     return { ...verdict, detail: scrub(verdict.detail, secrets) };
   } catch (err) {
-    return { status: 'fail', detail: scrub(withTlsHint(errorMessage(err), err), secrets) };
+    return { status: 'fail', detail: scrub(withTlsHint(errorMessage(err), err, https), secrets) };
   }
 }

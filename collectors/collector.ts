@@ -129,7 +129,9 @@ export class Collector {
       connectionError: null,
     };
     // Surfaced per run, in health and logs, not as an unhandled event.
-    redis.on('error', (err: unknown) => (w.connectionError = withTlsHint(errorMessage(err), err)));
+    redis.on('error', (err: unknown) => {
+      w.connectionError = withTlsHint(errorMessage(err), err, Boolean(d.endpoint.tls));
+    });
     redis.on('ready', () => (w.connectionError = null));
     this.watched.set(d.ref.id, w);
     this.log.info({ instance: d.ref.id, cluster: d.ref.cluster }, 'watching instance');

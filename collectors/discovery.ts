@@ -69,7 +69,7 @@ export async function discoverCluster(target: ClusterTarget, timeoutMs: number):
           })
       );
     } catch (err) {
-      problems.push(`${seed}: ${withTlsHint(errorMessage(err), err)}`); // a TLS failure says what to fix
+      problems.push(`${seed}: ${withTlsHint(errorMessage(err), err, Boolean(target.tls))}`); // a TLS failure says what to fix
     }
   }
   throw new DiscoveryError(`cluster ${target.name}: no seed answered CLUSTER NODES (${problems.join('; ')})`);

@@ -65,7 +65,7 @@ export async function connectWithReason(redis: Redis): Promise<void> {
     await redis.connect();
   } catch (err) {
     const why = cause ?? err;
-    throw new RedisConnectError(withTlsHint(errorMessage(why), why), { cause: why });
+    throw new RedisConnectError(withTlsHint(errorMessage(why), why, Boolean(redis.options.tls)), { cause: why });
   } finally {
     redis.off('error', onError);
   }

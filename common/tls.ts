@@ -54,8 +54,14 @@ const HINTS: Array<[RegExp, string]> = [
     'the server wants a client certificate it accepts: set tls.certFile and tls.keyFile',
   ],
   [
-    /wrong version number|packet length too long|ECONNRESET.*TLS|EPROTO/i,
+    /wrong version number|packet length too long|EPROTO/i,
     'the port does not speak TLS (or speaks only TLS): check the port and the tls setting',
+  ],
+  // TLS 1.3 checks the client certificate after the handshake: depending on timing the
+  // client sees the alert above or only the connection closing.
+  [
+    /ECONNRESET|socket disconnected before secure TLS connection|Connection is closed/i,
+    'the server closed the TLS connection: it may want a client certificate (set tls.certFile and tls.keyFile), or not speak TLS on this port',
   ],
 ];
 
@@ -66,8 +72,9 @@ export function tlsFailureHint(err: unknown): string | undefined {
   return HINTS.find(([re]) => re.test(text))?.[1];
 }
 
-/** `message` with a TLS hint appended when the error is a TLS failure. */
-export function withTlsHint(message: string, err: unknown): string {
+/** `message` with a TLS hint appended when the error is a TLS failure; `tls` false: the connection did not use TLS, no hint. */
+export function withTlsHint(message: string, err: unknown, tls = true): string {
+  if (!tls) return message;
   const hint = tlsFailureHint(err);
   return hint && !message.includes(hint) ? `${message} (TLS: ${hint})` : message;
 }

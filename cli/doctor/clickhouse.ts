@@ -71,7 +71,7 @@ export async function checkClickHouse(config: Config, roles: readonly ClickHouse
           (await rs.json<{ name: string; value: string }>()).map((r) => [r.name, Number(r.value)]),
         );
       } catch (err) {
-        const message = withTlsHint(errorMessage(err), err);
+        const message = withTlsHint(errorMessage(err), err, url.protocol === 'https:');
         out.push(
           check(link, 'fail', `cannot log in at ${ch.url}: ${message.split('\n')[0]}`, connectFix(message, role)),
         );

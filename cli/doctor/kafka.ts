@@ -59,7 +59,7 @@ export async function checkKafka(config: Config, roles: readonly KafkaRole[], lo
     await admin.listTopics();
     out.push(check(LINK, 'ok', `connects to ${k.brokers.join(',')} (${how})`));
   } catch (err) {
-    const message = withTlsHint(errorMessage(err), err);
+    const message = withTlsHint(errorMessage(err), err, Boolean(k.tls));
     out.push(check(LINK, 'fail', `cannot connect to ${k.brokers.join(',')} (${how}): ${message}`, connectFix(message)));
     return out;
   } finally {
