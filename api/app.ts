@@ -26,6 +26,7 @@ import bigKeyRoutes from './routes/keys/big.ts';
 import hotKeyRoutes from './routes/keys/hot.ts';
 import keyPatternRoutes from './routes/keys/patterns.ts';
 import latencyCommandRoutes from './routes/latency/commands.ts';
+import latencyInstanceRoutes from './routes/latency/instances.ts';
 import latencySeriesRoutes from './routes/latency/series.ts';
 import slowlogEntryRoutes from './routes/slowlog/entries.ts';
 import slowlogPatternRoutes from './routes/slowlog/patterns.ts';
@@ -100,6 +101,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       await v1.register(instanceMetricsRoutes);
       await v1.register(latencySeriesRoutes);
       await v1.register(latencyCommandRoutes);
+      await v1.register(latencyInstanceRoutes);
       await v1.register(slowlogEntryRoutes);
       await v1.register(slowlogPatternRoutes);
       await v1.register(bigKeyRoutes);

@@ -103,7 +103,17 @@ export default async function run(): Promise<BenchResult> {
     const groupId = `bench-${Date.now()}`;
     const admin = kafka.admin();
     await admin.connect();
-    const ends = await admin.fetchTopicOffsets(TOPICS.info);
+    // A topic created a moment ago may not have its partition leaders elected yet: retry.
+    let ends: Awaited<ReturnType<typeof admin.fetchTopicOffsets>> = [];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        ends = await admin.fetchTopicOffsets(TOPICS.info);
+        break;
+      } catch (err) {
+        if (attempt >= 20) throw err;
+        await sleep(500);
+      }
+    }
     await admin.setOffsets({
       groupId,
       topic: TOPICS.info,

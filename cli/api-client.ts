@@ -75,15 +75,30 @@ async function clusterOf(opts: ApiClientOptions, given: string | undefined): Pro
   return list.items[0]!.name;
 }
 
-interface CommandLatency {
-  command: string;
-  callsPerSec: number;
-  usecPerCall: number;
+interface Bounds {
+  lowerUs: number;
+  upperUs: number;
+}
+
+interface Percentiles {
   p50: number | null;
   p90: number | null;
   p99: number | null;
   p999: number | null;
+  bounds: { p99: Bounds | null };
 }
+
+interface CommandLatency extends Percentiles {
+  command: string;
+  callsPerSec: number;
+  usecPerCall: number;
+  basis: 'calls' | 'sample-means' | 'none';
+}
+
+const bucket = (b: Bounds | null | undefined) => (b ? `${b.lowerUs}–${b.upperUs}` : '-');
+
+const BASIS_NOTE =
+  'µs: per-call execution time inside Redis (LATENCY HISTOGRAM), percentiles interpolated inside power-of-two buckets (p99 bucket shown)';
 
 export async function latencyCommand(
   opts: ApiClientOptions,
@@ -95,12 +110,19 @@ export async function latencyCommand(
     to?: string;
     order?: string;
     limit?: number;
+    tail?: boolean;
+    instances?: boolean;
   },
 ): Promise<string> {
   const cluster = await clusterOf(opts, args.cluster);
+  const base = `v1/clusters/${encodeURIComponent(cluster)}/latency`;
+  const range = (from: number, to: number, tiers: string[]) =>
+    `${new Date(from * 1000).toISOString()} → ${new Date(to * 1000).toISOString()} (${tiers.join('+')})`;
+  if (args.tail) return tailTable(opts, base, cluster, args, range);
+  if (args.instances) return instancesTable(opts, base, cluster, args, range);
   const r = await apiGet<{ from: number; to: number; tiers: string[]; items: CommandLatency[] }>(
     opts,
-    `v1/clusters/${encodeURIComponent(cluster)}/latency/commands`,
+    `${base}/commands`,
     {
       instance: args.instance,
       command: args.command,
@@ -110,15 +132,86 @@ export async function latencyCommand(
       limit: args.limit,
     },
   );
-  const title = `${cluster}${args.instance ? ` ${args.instance}` : ''}, ${new Date(r.from * 1000).toISOString()} → ${new Date(r.to * 1000).toISOString()} (${r.tiers.join('+')}); µs, percentiles of per-sample mean latency`;
+  const means = r.items.some((c) => c.basis === 'sample-means');
+  const title = `${cluster}${args.instance ? ` ${args.instance}` : ''}, ${range(r.from, r.to, r.tiers)}; ${BASIS_NOTE}`;
   const rows = r.items.map((c) => ({
-    command: c.command,
+    command: c.basis === 'sample-means' ? `${c.command}*` : c.command,
     'calls/s': round(c.callsPerSec),
     'µs/call': round(c.usecPerCall, 2),
     p50: round(c.p50, 2),
     p90: round(c.p90, 2),
     p99: round(c.p99, 2),
     'p99.9': round(c.p999, 2),
+    'p99 bucket': bucket(c.bounds.p99),
+  }));
+  const note = means
+    ? '\n* no LATENCY HISTOGRAM on these servers (Redis < 7): percentiles of per-sample mean latency, which hide rare slow calls'
+    : '';
+  return `${title}\n${formatTable(rows)}${note}`;
+}
+
+type Range = (from: number, to: number, tiers: string[]) => string;
+
+async function tailTable(
+  opts: ApiClientOptions,
+  base: string,
+  cluster: string,
+  args: { command?: string; from?: string; to?: string; limit?: number },
+  range: Range,
+): Promise<string> {
+  const r = await apiGet<{
+    from: number;
+    to: number;
+    tiers: string[];
+    p99: number | null;
+    tailBucket: Bounds | null;
+    tailCalls: number;
+    items: Array<{
+      instance: string;
+      calls: number;
+      tailCalls: number;
+      tailShare: number;
+      tailFraction: number;
+      p99: number | null;
+    }>;
+  }>(opts, `${base}/tail`, { command: args.command, from: args.from, to: args.to, limit: args.limit });
+  const title = `${cluster} ${args.command ?? 'all commands'}, ${range(r.from, r.to, r.tiers)}: cluster p99 ${round(r.p99, 2)} µs, tail = calls in ${bucket(r.tailBucket)} µs or slower (${r.tailCalls})`;
+  const rows = r.items.map((i) => ({
+    instance: i.instance,
+    calls: i.calls,
+    'tail calls': i.tailCalls,
+    'share of tail': `${round(i.tailShare * 100)} %`,
+    'of its calls': `${round(i.tailFraction * 100, 2)} %`,
+    'p99 µs': round(i.p99, 2),
+  }));
+  return `${title}\n${formatTable(rows)}`;
+}
+
+async function instancesTable(
+  opts: ApiClientOptions,
+  base: string,
+  cluster: string,
+  args: { instance?: string; command?: string; from?: string; to?: string },
+  range: Range,
+): Promise<string> {
+  const r = await apiGet<{
+    from: number;
+    to: number;
+    tiers: string[];
+    items: Array<{
+      instance: string;
+      execution: Percentiles & { calls: number; usecPerCall: number | null };
+      roundTrip: Percentiles & { pings: number; meanUs: number | null };
+    }>;
+  }>(opts, `${base}/instances`, { instance: args.instance, command: args.command, from: args.from, to: args.to });
+  const title = `${cluster} ${args.command ?? 'all commands'}, ${range(r.from, r.to, r.tiers)}: execution inside Redis beside the PING round trip (network + queueing), µs`;
+  const rows = r.items.map((i) => ({
+    instance: i.instance,
+    'exec p50': round(i.execution.p50, 2),
+    'exec p99': round(i.execution.p99, 2),
+    'exec µs/call': round(i.execution.usecPerCall, 2),
+    'ping p50': round(i.roundTrip.p50, 1),
+    'ping p99': round(i.roundTrip.p99, 1),
   }));
   return `${title}\n${formatTable(rows)}`;
 }
@@ -242,8 +335,14 @@ export function registerApiClientCommands(
       process.exitCode = 1;
     });
 
-  withApi(program.command('latency').description('slowest commands over a time range (calls/s, µs/call, percentiles)'))
+  withApi(
+    program
+      .command('latency')
+      .description('slowest commands over a time range: calls/s, mean µs/call, per-call p50–p99.9 (LATENCY HISTOGRAM)'),
+  )
     .option('--command <names>', 'comma-separated commands')
+    .option('--tail', "who makes the tail: instances ranked by their calls in the cluster's p99 bucket or slower")
+    .option('--instances', 'per instance: execution inside Redis beside the PING round trip')
     .option('--from <time>', 'ISO 8601 or unix seconds (default: 1 h ago)')
     .option('--to <time>', 'ISO 8601 or unix seconds (default: now)')
     .option('--order <by>', 'usec_per_call, p50, p90, p99, p999, calls or total_usec', 'usec_per_call')

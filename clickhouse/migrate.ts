@@ -13,6 +13,10 @@
 // applied stops migrate with a message naming it. Rows from releases without checksums
 // are backfilled from the files on the first run (trusted on first use).
 //
+// A migration whose `-- granularities: 1m 1h` line names rollup granularities is a template:
+// statements with `{g}` placeholders are repeated once per granularity (granularities.ts)
+// before anything else, so checksums and the placeholders of expand.ts see them expanded.
+//
 // Every statement is idempotent (IF NOT EXISTS; a column already added is accepted), so a
 // migration interrupted half-way is simply run again. Where several processes may migrate
 // at once, `opts.leader` lets exactly one of them do the work (migration-leader.ts).
@@ -23,6 +27,7 @@ import type { ClickHouseClient } from '../common/clickhouse.ts';
 import { identifier, sql } from '../common/sql.ts';
 import { derivedObjects, type DerivedObject } from './derived.ts';
 import { expandStatement, isRawTableStatement, statementTable } from './expand.ts';
+import { expandGranularities } from './granularities.ts';
 import { BASE_FEATURES, featuresOf, serverVersion, type SchemaTarget, type ServerFeatures } from './schema-target.ts';
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
@@ -71,7 +76,8 @@ export function loadMigrations(dir: URL = MIGRATIONS_DIR): Migration[] {
     .sort()
     .map((file) => {
       const [, version, name] = FILE.exec(file)!;
-      const templates = splitStatements(readFileSync(new URL(file, dir), 'utf8'));
+      const text = readFileSync(new URL(file, dir), 'utf8');
+      const templates = expandGranularities(text, splitStatements(text));
       return { version: Number(version), name: name!, templates, checksum: checksumOf(templates) };
     });
 }

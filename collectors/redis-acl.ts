@@ -41,6 +41,7 @@ export const COLLECTOR_COMMANDS: readonly CollectorCommand[] = [
   { rule: 'slowlog|len', call: ['SLOWLOG', 'LEN'], why: 'the slowlog sampler' },
   { rule: 'latency|latest', call: ['LATENCY', 'LATEST'], why: 'latency spikes' },
   { rule: 'latency|history', call: ['LATENCY', 'HISTORY', 'command'], why: 'latency spikes' },
+  { rule: 'latency|histogram', call: ['LATENCY', 'HISTOGRAM', 'get'], why: 'per-call latency histograms' },
   { rule: 'client|list', call: ['CLIENT', 'LIST'], why: 'the clients sampler' },
   { rule: 'client|setname', call: ['CLIENT', 'SETNAME', 'redscope-collector'], why: 'naming its connections' },
   { rule: 'config|get', call: ['CONFIG', 'GET', 'maxmemory'], why: 'the config audit, memory alerts' },

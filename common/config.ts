@@ -93,6 +93,11 @@ export function defaultConfig(): Config {
         topology_changes: 90,
         key_patterns: 90,
         big_keys: 90,
+        // Per-call latency: per-sample buckets for a day (the API reads them for ranges of up
+        // to an hour in the last day), hour rollups for long ranges (api/queries/latency-tier.ts).
+        command_histograms_1s: 1,
+        command_histograms_1h: 400,
+        ping_probes_1h: 400,
       },
       everyMs: 3_600_000,
     },

@@ -2,6 +2,7 @@
 export * from './topics.ts';
 export * from './instance.ts';
 export * from './info-sample.ts';
+export * from './latency-buckets.ts';
 export * from './instance-status.ts';
 export * from './topology.ts';
 export * from './slowlog.ts';

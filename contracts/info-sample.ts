@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { InstanceRef } from './instance.ts';
+import { BUCKET_COUNT } from './latency-buckets.ts';
 
 // One `INFO everything` reply, parsed. Field names are Redis's own (`used_memory`,
 // `connected_clients`, …) without the section, because INFO names are unique across
@@ -22,6 +23,13 @@ export const CommandStat = Type.Object(
     /** Change since the previous sample of this instance (absent on the first sample). */
     callsDelta: Type.Optional(Count),
     usecDelta: Type.Optional(Count),
+    /**
+     * Calls since the previous sample by execution time, from LATENCY HISTOGRAM (Redis ≥ 7):
+     * element k counts the calls of bucket k of contracts/latency-buckets.ts (0–1 µs, 1–2, 2–4,
+     * 4–8, 8–16, 16–33, 33–66 µs, …, ≥ 0.54 s), trailing empty buckets left out. Only on
+     * commands with calls in the interval, and only when `latencyHistogram` is `ok`.
+     */
+    latencyBuckets: Type.Optional(Type.Array(Type.Integer({ minimum: 0 }), { maxItems: BUCKET_COUNT })),
   },
   { additionalProperties: false },
 );
@@ -86,6 +94,22 @@ export const InfoSampleV1 = Type.Object(
     intervalMs: Type.Optional(Count),
     /** True when counters went backwards since the previous sample (restart or CONFIG RESETSTAT). */
     counterReset: Type.Optional(Type.Boolean()),
+    /**
+     * Whether the commands carry per-call histograms (`latencyBuckets`): `ok`; or why not:
+     * `unsupported` (no LATENCY HISTOGRAM, e.g. Redis 6.2 — the API then falls back to
+     * percentiles of per-sample mean latency, labelled as such), `disabled` (latency-tracking
+     * no), `denied` (the ACL user lacks +latency|histogram), `failed` (this read failed).
+     * Absent from collectors older than this field.
+     */
+    latencyHistogram: Type.Optional(
+      Type.Union([
+        Type.Literal('ok'),
+        Type.Literal('unsupported'),
+        Type.Literal('disabled'),
+        Type.Literal('denied'),
+        Type.Literal('failed'),
+      ]),
+    ),
   },
   { additionalProperties: false },
 );

@@ -10,7 +10,28 @@ import { InstanceRef } from './instance.ts';
 const Count = Type.Integer({ minimum: 0 });
 const Micros = Type.Number({ minimum: 0 });
 
-/** Upper bounds of the histogram buckets, microseconds (2 per power of two: 1, 2, 3, 4, 6, 8, 12, …). */
+/** The probe's overflow bucket bound (UInt32 max): anything above the last finite bound. */
+export const PROBE_OVERFLOW_LE_US = 4_294_967_295;
+
+/**
+ * Upper bounds of the probe's histogram buckets, microseconds: two per power of two (1, 2,
+ * 3, 4, 6, 8, 12, 16, 24, … up to 2^31 µs), so any round trip lands in a bucket at most 50 %
+ * wider than itself; above the last, the overflow bucket.
+ */
+export const PROBE_BUCKET_UPPER_US: readonly number[] = (() => {
+  const bounds = [1, 2];
+  for (let p = 2; p <= 2 ** 31; p *= 2) bounds.push(p + p / 2, p * 2);
+  return bounds.filter((b, i, all) => all.indexOf(b) === i && b <= 2 ** 31);
+})();
+
+/** The lower (exclusive) bound of the probe bucket whose upper bound is `leUs`. */
+export function probeBucketLowerUs(leUs: number): number {
+  if (leUs >= PROBE_OVERFLOW_LE_US) return PROBE_BUCKET_UPPER_US.at(-1)!;
+  const i = PROBE_BUCKET_UPPER_US.indexOf(leUs);
+  return i > 0 ? PROBE_BUCKET_UPPER_US[i - 1]! : 0;
+}
+
+/** One bucket of a probe histogram (bounds: PROBE_BUCKET_UPPER_US). */
 export const LatencyBucket = Type.Object(
   {
     /** Upper bound of the bucket, microseconds, inclusive; 4294967295 for the overflow bucket. */

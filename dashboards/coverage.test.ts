@@ -8,7 +8,11 @@ import { renderDashboards } from './index.ts';
 import { dashboardQueries } from './queries.ts';
 
 const statements = schemaStatements(singleServer('db'));
-const tables = statements.flatMap((s) => /^CREATE TABLE IF NOT EXISTS `?db`?\.`?(\w+)/.exec(s)?.[1] ?? []);
+// Tables a later migration drops (DROP TABLE IF EXISTS db.x) are no longer there to read.
+const dropped = new Set(statements.flatMap((s) => /^DROP TABLE IF EXISTS `?db`?\.`?(\w+)/.exec(s)?.[1] ?? []));
+const tables = statements
+  .flatMap((s) => /^CREATE TABLE IF NOT EXISTS `?db`?\.`?(\w+)/.exec(s)?.[1] ?? [])
+  .filter((t) => !dropped.has(t));
 const feeds = new Map<string, string[]>();
 for (const s of statements) {
   const view = /MATERIALIZED VIEW[\s\S]*?\bTO `?db`?\.`?(\w+)`?\s+AS[\s\S]*?\bFROM `?db`?\.`?(\w+)/.exec(s);

@@ -24,6 +24,8 @@ interface Target {
 
 function panelKind(p: Panel): QueryKind {
   if (p.type === 'timeseries' || p.type === 'table' || p.type === 'stat') return p.type;
+  // A heatmap of pre-bucketed counts reads a time series (one series per bucket).
+  if (p.type === 'heatmap') return 'timeseries';
   throw new Error(`panel ${p.title}: no shape rule for panel type ${p.type}`);
 }
 

@@ -115,13 +115,22 @@ describe('redscope latency / slowlog / bigkeys', () => {
   it('latency prints the slowest commands as a table', async () => {
     const out = await latencyCommand(opts(), { cluster, from: String(now - 600) });
     expect(out).toMatch(new RegExp(`^${cluster}, `));
-    expect(out).toMatch(/command\s+calls\/s\s+µs\/call\s+p50\s+p90\s+p99\s+p99\.9/);
+    expect(out).toMatch(/command\s+calls\/s\s+µs\/call\s+p50\s+p90\s+p99\s+p99\.9\s+p99 bucket/);
+    expect(out).toMatch(/per-call execution time inside Redis/);
     expect(
       out
         .split('\n')
         .slice(3)
         .map((l) => l.split(/\s+/)[0]),
     ).toEqual(['set', 'get']);
+  });
+
+  it('latency --tail ranks instances by their calls in the p99 bucket; --instances puts execution beside PING', async () => {
+    const tail = await latencyCommand(opts(), { cluster, command: 'set', from: String(now - 600), tail: true });
+    expect(tail).toMatch(/cluster p99 .* µs, tail = calls in \d+–\d+ µs or slower/);
+    expect(tail).toMatch(/instance\s+calls\s+tail calls\s+share of tail/);
+    const sides = await latencyCommand(opts(), { cluster, from: String(now - 600), instances: true });
+    expect(sides).toMatch(/instance\s+exec p50\s+exec p99\s+exec µs\/call\s+ping p50\s+ping p99/);
   });
 
   it('slowlog prints entries, and with --patterns the patterns', async () => {

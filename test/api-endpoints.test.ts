@@ -4,7 +4,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { historyRow, stateRow } from '../alerts/store.ts';
 import { buildApp } from '../api/app.ts';
+import { toBucketMap } from '../api/latency-figures.ts';
+import { piecedSums } from '../api/latency-pieces.ts';
 import { planSummary } from '../api/queries/latency-tier.ts';
+import { latencySummarySql, type SummaryRow } from '../api/queries/latency.ts';
+import { selectRows } from '../api/queries/run.ts';
 import { createClickHouse } from '../common/clickhouse.ts';
 import { identifier } from '../common/sql.ts';
 import type {
@@ -17,6 +21,7 @@ import type {
 import { migrate } from '../clickhouse/migrate.ts';
 import { hotkeysRows } from '../stream/rows/hotkeys-rows.ts';
 import { infoRows } from '../stream/rows/info-rows.ts';
+import { latencyRows } from '../stream/rows/latency-rows.ts';
 import { keyspaceRows } from '../stream/rows/keyspace-rows.ts';
 import { slowlogRows } from '../stream/rows/slowlog-rows.ts';
 import type { TableRows } from '../stream/rows/source.ts';
@@ -34,18 +39,39 @@ const nowSec = Math.floor(Date.now() / 1000);
 const ids = ['10.9.0.1:7000', '10.9.0.2:7001', '10.9.0.3:7002'];
 const src = (offset: number) => ({ topic: 't', partition: 0, offset });
 
-/** get: 2 µs/call; set: 10 µs/call (instance 0: 20 µs, the slow one). */
+/**
+ * get: 2 µs/call (per call: 80 % in 1–2 µs, 20 % in 2–4 µs); set: 10 µs/call, on instance 0
+ * 20 µs (80 % in 8–16 µs, 20 % in 33–66 µs), elsewhere 8–16 µs. Instances 0 and 1 send
+ * per-call histograms (Redis 7); instance 2 plays a Redis 6.2 without LATENCY HISTOGRAM.
+ */
 function info(i: number, tsSec: number, intervalS: number): InfoSampleV1 {
   const base = syntheticInfo(cluster, i, 3);
+  const histograms = i !== 2;
+  const n = intervalS;
   return {
     ...base,
     ts: tsSec * 1000,
     instance: { id: ids[i]!, host: ids[i]!.split(':')[0]!, port: Number(ids[i]!.split(':')[1]), cluster },
     role: i === 1 ? 'replica' : 'master',
     intervalMs: intervalS * 1000,
+    latencyHistogram: histograms ? 'ok' : 'unsupported',
     commands: [
-      { command: 'get', calls: 0, usec: 0, callsDelta: 10 * intervalS, usecDelta: 20 * intervalS },
-      { command: 'set', calls: 0, usec: 0, callsDelta: 5 * intervalS, usecDelta: (i === 0 ? 100 : 50) * intervalS },
+      {
+        command: 'get',
+        calls: 0,
+        usec: 0,
+        callsDelta: 10 * n,
+        usecDelta: 20 * n,
+        ...(histograms ? { latencyBuckets: [0, 8 * n, 2 * n] } : {}),
+      },
+      {
+        command: 'set',
+        calls: 0,
+        usec: 0,
+        callsDelta: 5 * n,
+        usecDelta: (i === 0 ? 100 : 50) * n,
+        ...(histograms ? { latencyBuckets: i === 0 ? [0, 0, 0, 0, 4 * n, 0, n] : [0, 0, 0, 0, 5 * n] } : {}),
+      },
       { command: 'keys', calls: 0, usec: 0, callsDelta: 0, usecDelta: 0 },
     ],
   };
@@ -379,14 +405,45 @@ describe('inventory', () => {
 });
 
 describe('latency', () => {
-  it('top commands over the last hour read raw samples: exact calls and usec/call', async () => {
+  it('top commands over the last hour read per-sample buckets: exact calls, µs/call, per-call percentiles', async () => {
     const body = await get(`/v1/clusters/${cluster}/latency/commands?from=${nowSec - 1800}&to=${nowSec}`);
     expect(body.tiers).toEqual(['raw']);
     expect(body.items.map((c: { command: string }) => c.command)).toEqual(['set', 'get']); // `keys` had no calls
     const [set, get_] = body.items;
-    expect(get_).toMatchObject({ calls: callsIn('get', nowSec - 1800, nowSec + 1), usecPerCall: 2, p50: 2, p99: 2 });
-    expect(set.usecPerCall).toBeCloseTo(40 / 3, 6); // instances at 20, 10, 10 µs
-    expect(set.p99).toBeGreaterThan(15);
+    expect(get_).toMatchObject({ calls: callsIn('get', nowSec - 1800, nowSec + 1), usecPerCall: 2, basis: 'calls' });
+    // Instance 2 (no histograms) made a third of the calls.
+    expect(get_.histogramCoverage).toBeCloseTo(2 / 3, 3);
+    // 80 % of the calls in (1, 2] µs: p50 is 5/8 of the way through it; p99 in (2, 4].
+    expect(get_.p50).toBeCloseTo(1.625, 3);
+    expect(get_.bounds.p50).toEqual({ lowerUs: 1, upperUs: 2 });
+    expect(get_.bounds.p99).toEqual({ lowerUs: 2, upperUs: 4 });
+    expect(set.usecPerCall).toBeCloseTo(40 / 3, 2); // instances at 20, 10, 10 µs
+    // 1 in 10 of the histogrammed set calls took 33–66 µs: p99 in that bucket, however fast the mean.
+    expect(set.bounds.p99).toEqual({ lowerUs: 33, upperUs: 66 });
+  });
+
+  it('a server without LATENCY HISTOGRAM falls back to percentiles of per-sample means, labelled as such', async () => {
+    const body = await get(`/v1/clusters/${cluster}/latency/commands?from=${nowSec - 1800}&instance=${ids[2]}`);
+    const get_ = body.items.find((c: { command: string }) => c.command === 'get');
+    expect(get_).toMatchObject({ basis: 'sample-means', histogramCoverage: 0, usecPerCall: 2 });
+    expect(get_.bounds.p99).toEqual({ lowerUs: 1, upperUs: 2 }); // every sample's mean is 2 µs
+  });
+
+  it('calls/s is divided by the time the samples cover, not by the range asked for', async () => {
+    // A cluster first sampled 5 minutes ago, asked about the last hour.
+    const fresh = uniqueName('fresh');
+    const samples = Array.from({ length: 30 }, (_, k) => ({
+      ...info(0, nowSec - 300 + k * 10, 10),
+      instance: { id: '10.8.0.1:7000', host: '10.8.0.1', port: 7000, cluster: fresh },
+    }));
+    await insert(samples.map((m, k) => infoRows(m, src(1000 + k))));
+    const body = await get(`/v1/clusters/${fresh}/latency/commands?from=${nowSec - 3600}&to=${nowSec}`);
+    const get_ = body.items.find((c: { command: string }) => c.command === 'get');
+    expect(get_.calls).toBe(30 * 100);
+    expect(body.coveredSeconds).toBeGreaterThan(280);
+    expect(body.coveredSeconds).toBeLessThanOrEqual(301);
+    expect(get_.callsPerSec).toBeGreaterThan(9.9); // 10 calls/s, not 3000 / 3600 = 0.83
+    expect(get_.callsPerSec).toBeLessThan(10.8);
   });
 
   it('a 24 h summary stitches hour and minute rollups and counts every call once', async () => {
@@ -402,24 +459,58 @@ describe('latency', () => {
     });
   });
 
+  it('a long-range summary assembled from cached pieces equals one query over the same parts', async () => {
+    await app.ready();
+    for (const [range, instance] of [
+      [{ fromSec: nowSec - 3 * 86400 + 777, toSec: nowSec - 5 }, undefined],
+      [{ fromSec: nowSec - 86400 + 1234, toSec: nowSec }, ids[0]],
+    ] as const) {
+      const parts = planSummary(range);
+      const f = { database: db, cluster, instance };
+      const pieced = await piecedSums(app, f, parts);
+      const direct = await selectRows<SummaryRow>(clickhouse, latencySummarySql(f, parts));
+      expect(direct.length).toBeGreaterThan(0);
+      for (const r of direct) {
+        const p = pieced.byCommand.get(r.command)!;
+        expect([p.calls, p.usec], r.command).toEqual([Number(r.calls_total), Number(r.usec_total)]);
+        expect(
+          [...p.lat].sort((a, b) => a[0] - b[0]),
+          r.command,
+        ).toEqual([...toBucketMap(r.lat)].sort((a, b) => a[0] - b[0]));
+        expect([...p.means].sort((a, b) => a[0] - b[0])).toEqual([...toBucketMap(r.means)].sort((a, b) => a[0] - b[0]));
+      }
+      expect(pieced.byCommand.size).toBe(direct.length);
+      expect(pieced.firstSec).toBe(Math.min(...direct.map((r) => Number(r.first_s))));
+      expect(pieced.endSec).toBe(Math.max(...direct.map((r) => Number(r.end_s))));
+    }
+    // Asked again, the pieces come from the cache.
+    const hits = app.pieceCache.stats.hits;
+    await piecedSums(
+      app,
+      { database: db, cluster },
+      planSummary({ fromSec: nowSec - 3 * 86400 + 777, toSec: nowSec - 5 }),
+    );
+    expect(app.pieceCache.stats.hits).toBeGreaterThan(hits);
+  });
+
   it('one instance: only its calls; p99 ordering finds the slow instance', async () => {
     const body = await get(
       `/v1/clusters/${cluster}/latency/commands?from=${nowSec - 86400}&instance=${ids[0]}&order=p99&limit=1`,
     );
     expect(body.items).toHaveLength(1);
-    expect(body.items[0]).toMatchObject({ command: 'set', usecPerCall: 20, p99: 20 });
+    expect(body.items[0]).toMatchObject({ command: 'set', usecPerCall: 20, basis: 'calls', histogramCoverage: 1 });
+    expect(body.items[0].bounds.p99).toEqual({ lowerUs: 33, upperUs: 66 });
   });
 
   it('series: the tier follows the range, and the points add up to the calls', async () => {
     const raw = await get(`/v1/clusters/${cluster}/latency?command=get&from=${nowSec - 600}&to=${nowSec}&step=60`);
-    expect(raw).toMatchObject({ tier: 'raw', step: 60, commands: ['get'] });
-    const total = raw.points.reduce(
-      (s: number, p: { t: number; callsPerSec: number }) =>
-        s + p.callsPerSec * (Math.min(p.t + 60, raw.to) - Math.max(p.t, raw.from)),
-      0,
-    );
-    expect(Math.round(total)).toBe(callsIn('get', raw.from, raw.to));
+    expect(raw).toMatchObject({ tier: 'raw', step: 60, commands: ['get'], basis: 'calls' });
+    const total = raw.points.reduce((s: number, p: { calls: number }) => s + p.calls, 0);
+    expect(total).toBe(callsIn('get', raw.from, raw.to));
     expect(raw.points.every((p: { usecPerCall: number }) => p.usecPerCall === 2)).toBe(true);
+    // Whole steps inside the samples: 10 calls/s per instance, 3 instances.
+    expect(raw.points[3].callsPerSec).toBe(30);
+    expect(raw.points.every((p: { bounds: { p99: unknown } }) => p.bounds.p99 !== null)).toBe(true);
 
     const minute = await get(`/v1/clusters/${cluster}/latency?from=${nowSec - 86400}&step=90`);
     expect(minute).toMatchObject({ tier: 'minute', step: 120, commands: null });
@@ -427,6 +518,75 @@ describe('latency', () => {
     expect(hour).toMatchObject({ tier: 'hour', instance: ids[0], commands: ['set'] });
     expect(hour.points.length).toBeGreaterThan(60);
     expect(hour.points[0].usecPerCall).toBe(20);
+  });
+
+  it('heatmap: calls per bucket per step, every bucket between the fastest and slowest with its bounds', async () => {
+    const body = await get(
+      `/v1/clusters/${cluster}/latency/heatmap?command=set&instance=${ids[0]}&from=${nowSec - 600}&step=300`,
+    );
+    expect(body.buckets).toEqual([
+      { bucket: 4, lowerUs: 8, upperUs: 16 },
+      { bucket: 5, lowerUs: 16, upperUs: 33 },
+      { bucket: 6, lowerUs: 33, upperUs: 66 },
+    ]);
+    const sums = body.points.reduce(
+      (acc: number[], p: { counts: number[] }) => acc.map((x, k) => x + p.counts[k]!),
+      [0, 0, 0],
+    );
+    const calls = callsIn('set', body.from, body.to, ids[0]);
+    expect(sums).toEqual([calls * 0.8, 0, calls * 0.2]);
+  });
+
+  it("who makes the tail: instances ranked by their calls in the cluster's p99 bucket or slower", async () => {
+    const body = await get(`/v1/clusters/${cluster}/latency/tail?command=set&from=${nowSec - 1800}&to=${nowSec}`);
+    // Cluster (instances 0 and 1): 45 of 50 set calls per 10 s in 8–16 µs, 5 in 33–66 µs → p99 in 33–66.
+    expect(body.tailBucket).toEqual({ lowerUs: 33, upperUs: 66 });
+    expect(body.items[0]).toMatchObject({ instance: ids[0], tailShare: 1, tailFraction: 0.2 });
+    expect(body.items[1]).toMatchObject({ instance: ids[1], tailCalls: 0 });
+    expect(body.tailCalls).toBe(callsIn('set', body.from, body.to, ids[0]) * 0.2);
+  });
+
+  it('two sides per instance: execution inside Redis beside the PING round trip', async () => {
+    const probes = ids.flatMap((id, i) =>
+      Array.from({ length: 5 }, (_, k) =>
+        latencyRows(
+          {
+            v: 1,
+            kind: 'latency',
+            ts: (nowSec - 200 + k * 10) * 1000,
+            instance: { id, host: 'h', port: 7000 + i, cluster },
+            collector: 'test',
+            probe: {
+              count: 10,
+              failed: 0,
+              minUs: 180,
+              maxUs: 250,
+              meanUs: 200,
+              p50Us: 200,
+              p90Us: 240,
+              p99Us: 250,
+              p999Us: 250,
+              buckets: [
+                { leUs: 192, count: 5 },
+                { leUs: 256, count: 5 },
+              ],
+            },
+            events: [],
+          },
+          src(2000 + i * 10 + k),
+        ),
+      ),
+    );
+    await insert(probes);
+    const body = await get(`/v1/clusters/${cluster}/latency/instances?command=get&from=${nowSec - 1800}&to=${nowSec}`);
+    expect(body.items.map((x: { instance: string }) => x.instance)).toEqual(ids);
+    const [a] = body.items;
+    expect(a.execution).toMatchObject({ usecPerCall: 2, basis: 'calls' });
+    expect(a.execution.bounds.p50).toEqual({ lowerUs: 1, upperUs: 2 });
+    expect(a.roundTrip).toMatchObject({ pings: 50, failed: 0, meanUs: 200 });
+    expect(a.roundTrip.bounds.p50).toEqual({ lowerUs: 128, upperUs: 192 });
+    expect(a.roundTrip.bounds.p99).toEqual({ lowerUs: 192, upperUs: 256 });
+    expect(body.items[2].execution.basis).toBe('sample-means');
   });
 
   it('compare: this hour against the one before, per command', async () => {

@@ -1,6 +1,6 @@
 // End to end: samples through Kafka and the real stream processor, then the API — the
 // rollup views fill in the same INSERT, so the latency endpoints see a sample seconds after
-// it was produced, on every tier.
+// it was produced, on every tier, with its per-call latency buckets.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../api/app.ts';
 import { createClickHouse } from '../common/clickhouse.ts';
@@ -24,11 +24,23 @@ let stream: RunningStream;
 
 function info(i: number, tsSec: number): InfoSampleV1 {
   const m = syntheticInfo(cluster, i, 2);
-  // hgetall is the slow one: 50 µs per call.
+  // hgetall is the slow one: 50 µs per call on average, and per call 3 of 4 take 16–33 µs,
+  // 1 of 4 takes 132–264 µs (LATENCY HISTOGRAM buckets 5 and 8).
   return {
     ...m,
     ts: tsSec * 1000,
-    commands: [...m.commands, { command: 'hgetall', calls: 0, usec: 0, callsDelta: 4, usecDelta: 200 }],
+    latencyHistogram: 'ok',
+    commands: [
+      ...m.commands,
+      {
+        command: 'hgetall',
+        calls: 0,
+        usec: 0,
+        callsDelta: 4,
+        usecDelta: 200,
+        latencyBuckets: [0, 0, 0, 0, 0, 3, 0, 0, 1],
+      },
+    ],
   };
 }
 
@@ -84,7 +96,18 @@ describe('samples through Kafka and the processor, read through the API', () => 
         (b) => b.items?.[0]?.calls === 80,
         { what: `hgetall's 80 calls (20 samples × 4) since ${now - from} s`, timeoutMs: 60_000 },
       );
-      expect(body.items[0]).toMatchObject({ command: 'hgetall', usecPerCall: 50, p99: 50 });
+      expect(body.items[0]).toMatchObject({
+        command: 'hgetall',
+        usecPerCall: 50,
+        basis: 'calls',
+        histogramCoverage: 1,
+      });
+      // The same per-call buckets on every tier: p50 in 16–33 µs, p99 in 132–264 µs.
+      expect(body.items[0].bounds).toMatchObject({
+        p50: { lowerUs: 16, upperUs: 33 },
+        p99: { lowerUs: 132, upperUs: 264 },
+      });
+      expect(body.items[0].p99).toBeCloseTo(132 + 132 * 0.96, 6);
     }
   });
 

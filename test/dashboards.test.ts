@@ -105,6 +105,7 @@ function selections(d: Dashboard): Array<{ name: string; variables: Record<strin
       return all && v.includeAll ? { values: CLUSTERS, all: true, multi } : { values: ['alpha'], multi };
     if (v.name === 'instance')
       return all && v.includeAll ? { values: ALL_INSTANCES, all: true, multi } : { values: [REPLICA], multi };
+    if (v.name === 'command') return { values: ['get'], multi };
     throw new Error(`${d.title}: the test has no sample value for $${v.name}`);
   };
   return [true, false].map((all) => ({

@@ -3,7 +3,10 @@
 //   the most frequent calls (dashboards, the CLI, tab completion);
 // - results: latency summaries and series, keyed by their SQL, for a few seconds when the
 //   range reaches the present and minutes when it is wholly in the past. Together with
-//   single-flight loading, 50 dashboards asking the same question cost one query.
+//   single-flight loading, 50 dashboards asking the same question cost one query;
+// - pieces: per-command latency sums of one day of hour rows or one hour of minute rows
+//   (latency-pieces.ts), shared by every summary whose range covers them, with the same TTLs.
+//   Bounded by count: a piece is at most ~60 × the commands of a scope.
 import fp from 'fastify-plugin';
 import { TtlCache } from '../cache.ts';
 
@@ -21,6 +24,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     inventoryCache: TtlCache<NonNullable<unknown>>;
     resultCache: TtlCache<NonNullable<unknown>>;
+    pieceCache: TtlCache<NonNullable<unknown>>;
     cacheTtls: CacheTtls;
   }
 }
@@ -29,6 +33,7 @@ export default fp<{ ttls: CacheTtls }>(
   async (app, opts) => {
     app.decorate('inventoryCache', new TtlCache<NonNullable<unknown>>({ maxEntries: 1000 }));
     app.decorate('resultCache', new TtlCache<NonNullable<unknown>>({ maxEntries: 2000 }));
+    app.decorate('pieceCache', new TtlCache<NonNullable<unknown>>({ maxEntries: 1000 }));
     app.decorate('cacheTtls', opts.ttls);
   },
   { name: 'caches' },

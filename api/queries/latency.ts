@@ -1,104 +1,162 @@
-// Command latency from command_stats (raw) or the rollups of 0011_rollups.sql. Every
-// query returns calls_total and usec_total (→ calls/s, usec/call) and the t-digest
-// percentiles of per-sample mean latency, q = [p50, p90, p99, p99.9] in µs. The aliases
-// differ from command_stats' cumulative `calls`/`usec` columns: an alias must not shadow them.
-import { identifier, joinSql, sql, SqlFragment } from '../../common/sql.ts';
-import type { LatencyTier, RangePart, SeriesPlan } from './latency-tier.ts';
+// Command latency from the command_histograms_* tables (0031_command_histograms.sql): calls
+// and microseconds (→ calls/s, µs/call) and the summed bucket counts of single calls
+// (latencyMap) or, for servers without LATENCY HISTOGRAM, of per-sample means (meanMap).
+// Percentiles are computed from the sums by the API (common/histogram-quantile.ts), never
+// averaged. Rows with instance = '' are the whole cluster (every instance summed by the
+// views), so a cluster-wide question reads one row per bucket.
+//
+// Time coverage (for calls/s): every query also returns the first and last bucket holding
+// any command's data, so a rate is divided by the time samples cover, not by the range
+// asked for. That is why series and summaries read every command of the scope and select
+// commands inside the aggregates (-If) or afterwards: a rarely called command must not
+// shrink the covered time to the minutes it was called in.
+import { identifier, joinSql, sql, type SqlFragment } from '../../common/sql.ts';
 import { where } from './keyset.ts';
-
-const LEVELS = new SqlFragment('0.5, 0.9, 0.99, 0.999');
+import {
+  TIER_BUCKET_SECONDS,
+  TIER_GRANULARITY,
+  type LatencyTier,
+  type RangePart,
+  type SeriesPlan,
+} from './latency-tier.ts';
 
 export interface LatencyFilter {
   database: string;
   cluster: string;
+  /** One instance; absent = the whole cluster. */
   instance?: string;
   /** Lower-case command names; empty or absent = all commands. */
   commands?: readonly string[];
 }
 
-function table(f: LatencyFilter, tier: LatencyTier): SqlFragment {
-  if (tier === 'raw') return identifier(`${f.database}.command_stats`);
-  const name = `command_latency${f.instance === undefined ? '_cluster' : ''}_${tier === 'minute' ? '1m' : '1h'}`;
-  return identifier(`${f.database}.${name}`);
+/** A sumMap result as JSONEachRow renders it: bucket keys and counts (UInt64 as strings). */
+export type SparseCounts = [Array<number | string>, Array<number | string>];
+
+function histogramTable(database: string, tier: LatencyTier): SqlFragment {
+  return identifier(`${database}.command_histograms_${TIER_GRANULARITY[tier].suffix}`);
 }
 
-function conditions(f: LatencyFilter, tier: LatencyTier, fromSec: number, toSec: number): SqlFragment {
-  const time = tier === 'raw' ? new SqlFragment('ts') : new SqlFragment('bucket');
-  return where([
-    sql`cluster = ${f.cluster}`,
-    f.commands !== undefined && f.commands.length > 0 && sql`has(${f.commands}, command)`,
-    f.instance !== undefined && sql`instance = ${f.instance}`,
-    sql`${time} >= toDateTime(${fromSec})`,
-    sql`${time} < toDateTime(${toSec})`,
-    tier === 'raw' && sql`calls_delta > 0`,
-  ]);
+function timeConditions(fromSec: number, toSec: number): SqlFragment[] {
+  return [sql`bucket >= toDateTime(${fromSec})`, sql`bucket < toDateTime(${toSec})`];
+}
+
+function selected(f: LatencyFilter): SqlFragment {
+  return f.commands !== undefined && f.commands.length > 0 ? sql`has(${f.commands}, command)` : sql`1`;
 }
 
 export interface SeriesRow {
   t: number;
   calls_total: string;
   usec_total: string;
-  q: number[];
+  lat: SparseCounts;
+  means: SparseCounts;
+  first_bucket: number;
+  last_bucket: number;
 }
 
-/** One series over the plan's range, a point per step. */
+/** One series over the plan's range, a row per step that holds data. */
 export function latencySeriesSql(f: LatencyFilter, plan: SeriesPlan): SqlFragment {
-  const time = plan.tier === 'raw' ? new SqlFragment('ts') : new SqlFragment('bucket');
-  const aggregates =
-    plan.tier === 'raw'
-      ? sql`sum(calls_delta) AS calls_total, sum(usec_delta) AS usec_total, quantilesTDigest(${LEVELS})(usec_delta / calls_delta) AS q`
-      : sql`sumMerge(calls_sum) AS calls_total, sumMerge(usec_sum) AS usec_total, quantilesTDigestMerge(${LEVELS})(mean_us_quantiles) AS q`;
-  return sql`SELECT intDiv(toUInt32(${time}), ${plan.stepSec}) * ${plan.stepSec} AS t, ${aggregates}
-FROM ${table(f, plan.tier)}
-${conditions(f, plan.tier, plan.fromSec, plan.toSec)}
+  const sel = selected(f);
+  return sql`SELECT intDiv(toUInt32(bucket), ${plan.stepSec}) * ${plan.stepSec} AS t,
+    sumIf(calls, ${sel}) AS calls_total, sumIf(usec, ${sel}) AS usec_total,
+    sumMapIf(latencyMap.le, latencyMap.n, ${sel}) AS lat, sumMapIf(meanMap.le, meanMap.n, ${sel}) AS means,
+    toUInt32(min(bucket)) AS first_bucket, toUInt32(max(bucket)) AS last_bucket
+FROM ${histogramTable(f.database, plan.tier)}
+${where([sql`cluster = ${f.cluster}`, sql`instance = ${f.instance ?? ''}`, ...timeConditions(plan.fromSec, plan.toSec)])}
 GROUP BY t
 ORDER BY t`;
 }
 
-export type SummaryOrder = 'usec_per_call' | 'p50' | 'p90' | 'p99' | 'p999' | 'calls' | 'total_usec';
-
-// Fixed expressions: the client picks a name, never SQL.
-const ORDER_EXPR: Record<SummaryOrder, SqlFragment> = {
-  usec_per_call: new SqlFragment('usec_total / calls_total'),
-  p50: new SqlFragment('q[1]'),
-  p90: new SqlFragment('q[2]'),
-  p99: new SqlFragment('q[3]'),
-  p999: new SqlFragment('q[4]'),
-  calls: new SqlFragment('calls_total'),
-  total_usec: new SqlFragment('usec_total'),
-};
+/** The rows of every part, under the same column names, for an outer aggregate. */
+function partsUnion(
+  database: string,
+  parts: readonly RangePart[],
+  conditions: readonly (SqlFragment | false)[],
+): SqlFragment {
+  return joinSql(
+    parts.map(
+      (
+        p,
+      ) => sql`SELECT instance, command, calls, usec, latencyMap.le AS lat_le, latencyMap.n AS lat_n, meanMap.le AS mean_le, meanMap.n AS mean_n,
+    toUInt32(bucket) AS start_s, toUInt32(bucket) + ${TIER_BUCKET_SECONDS[p.tier]} AS end_s
+FROM ${histogramTable(database, p.tier)}
+${where([...conditions, ...timeConditions(p.fromSec, p.toSec)])}`,
+    ),
+    '\nUNION ALL\n',
+  );
+}
 
 export interface SummaryRow {
   command: string;
   calls_total: string;
   usec_total: string;
-  q: number[];
+  lat: SparseCounts;
+  means: SparseCounts;
+  first_s: number;
+  end_s: number;
 }
 
-/** Per-command totals and percentiles over the parts of a range, ordered, top `limit`. */
-export function latencySummarySql(
-  f: LatencyFilter,
-  parts: readonly RangePart[],
-  opts: { order: SummaryOrder; limit: number; minCalls: number },
-): SqlFragment {
-  const tail = sql`HAVING calls_total >= ${opts.minCalls}
-ORDER BY ${ORDER_EXPR[opts.order]} DESC, command ASC
-LIMIT ${opts.limit}`;
-  if (parts.length === 1 && parts[0]!.tier === 'raw') {
-    const p = parts[0]!;
-    return sql`SELECT command, sum(calls_delta) AS calls_total, sum(usec_delta) AS usec_total, quantilesTDigest(${LEVELS})(usec_delta / calls_delta) AS q
-FROM ${table(f, 'raw')}
-${conditions(f, 'raw', p.fromSec, p.toSec)}
-GROUP BY command
-${tail}`;
-  }
-  // Rollup states of the same type from the hour and minute tables, merged together.
-  const inner = parts.map(
-    (p) =>
-      sql`SELECT command, calls_sum, usec_sum, mean_us_quantiles FROM ${table(f, p.tier)} ${conditions(f, p.tier, p.fromSec, p.toSec)}`,
+/**
+ * Per-command totals over the parts of a range, every command of the scope (the caller
+ * selects, orders and limits: the order may be a percentile, computed in the API).
+ */
+export function latencySummarySql(f: Omit<LatencyFilter, 'commands'>, parts: readonly RangePart[]): SqlFragment {
+  return sql`SELECT command, sum(calls) AS calls_total, sum(usec) AS usec_total,
+    sumMap(lat_le, lat_n) AS lat, sumMap(mean_le, mean_n) AS means, min(start_s) AS first_s, max(end_s) AS end_s
+FROM (${partsUnion(f.database, parts, [sql`cluster = ${f.cluster}`, sql`instance = ${f.instance ?? ''}`])})
+GROUP BY command`;
+}
+
+export interface InstanceRow {
+  instance: string;
+  calls_total: string;
+  usec_total: string;
+  lat: SparseCounts;
+  means: SparseCounts;
+}
+
+/** Per-instance totals of the selected commands over the parts of a range. */
+export function latencyByInstanceSql(f: LatencyFilter, parts: readonly RangePart[]): SqlFragment {
+  const conditions = [
+    sql`cluster = ${f.cluster}`,
+    f.instance !== undefined ? sql`instance = ${f.instance}` : sql`instance != ''`,
+    f.commands !== undefined && f.commands.length > 0 && sql`has(${f.commands}, command)`,
+  ];
+  return sql`SELECT instance, sum(calls) AS calls_total, sum(usec) AS usec_total,
+    sumMap(lat_le, lat_n) AS lat, sumMap(mean_le, mean_n) AS means
+FROM (${partsUnion(f.database, parts, conditions)})
+GROUP BY instance`;
+}
+
+export interface ProbeRow {
+  instance: string;
+  pings: string;
+  failed: string;
+  round_trip_us: number;
+  rtt: SparseCounts;
+}
+
+/**
+ * PING round trips per instance (ping_probes_1m/1h, 0032_ping_rollups.sql) over the parts
+ * of a range; the per-sample part of a short range is read from the minute table.
+ */
+export function probesByInstanceSql(f: Omit<LatencyFilter, 'commands'>, parts: readonly RangePart[]): SqlFragment {
+  const union = joinSql(
+    parts.map((p) => {
+      const minute = p.tier !== 'hour';
+      const from = minute ? Math.floor(p.fromSec / 60) * 60 : p.fromSec;
+      const to = minute ? Math.ceil(p.toSec / 60) * 60 : p.toSec;
+      return sql`SELECT instance, pings, failed, round_trip_us, pingMap.le AS le, pingMap.n AS n
+FROM ${identifier(`${f.database}.ping_probes_${minute ? '1m' : '1h'}`)}
+${where([
+  sql`cluster = ${f.cluster}`,
+  f.instance !== undefined && sql`instance = ${f.instance}`,
+  ...timeConditions(from, to),
+])}`;
+    }),
+    '\nUNION ALL\n',
   );
-  return sql`SELECT command, sumMerge(calls_sum) AS calls_total, sumMerge(usec_sum) AS usec_total, quantilesTDigestMerge(${LEVELS})(mean_us_quantiles) AS q
-FROM (${joinSql(inner, '\nUNION ALL\n')})
-GROUP BY command
-${tail}`;
+  return sql`SELECT instance, sum(pings) AS pings, sum(failed) AS failed, sum(round_trip_us) AS round_trip_us, sumMap(le, n) AS rtt
+FROM (${union})
+GROUP BY instance`;
 }

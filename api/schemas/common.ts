@@ -34,16 +34,3 @@ export const PageQuery = {
 export function Page<T extends Parameters<typeof Type.Array>[0]>(item: T) {
   return Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 }
-
-export const Percentiles = Type.Object(
-  {
-    p50: Type.Union([Type.Number(), Type.Null()]),
-    p90: Type.Union([Type.Number(), Type.Null()]),
-    p99: Type.Union([Type.Number(), Type.Null()]),
-    p999: Type.Union([Type.Number(), Type.Null()]),
-  },
-  {
-    description:
-      'percentiles (µs) of the per-sample per-instance MEAN latency (usec_delta / calls_delta), not of single calls',
-  },
-);

@@ -14,6 +14,12 @@ import {
   VizTooltipOptionsBuilder,
 } from '@grafana/grafana-foundation-sdk/common';
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { HeatmapCellLayout } from '@grafana/grafana-foundation-sdk/common';
+import {
+  PanelBuilder as HeatmapPanelBuilder,
+  RowsHeatmapOptionsBuilder,
+  YAxisConfigBuilder,
+} from '@grafana/grafana-foundation-sdk/heatmap';
 import { PanelBuilder as StatPanelBuilder } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TablePanelBuilder } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TimeseriesPanelBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
@@ -101,4 +107,42 @@ function build(p: SqlPanel) {
         .graphMode(BigValueGraphMode.None)
         .reduceOptions(new ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false).fields(''));
   }
+}
+
+export interface HeatmapPanel {
+  title: string;
+  /**
+   * A time series in long form: the time, a label column naming each bucket by its upper
+   * bound (`le`), and its count; every bucket at every time, in ascending order.
+   */
+  sql: string;
+  description?: string;
+  /** Unit of the buckets (the y axis). */
+  unit: string;
+  /** Series name template giving each bucket's bound, e.g. '${__field.labels.le}'. */
+  legend: string;
+  minInterval: string;
+  width?: number;
+  height?: number;
+}
+
+/**
+ * Pre-bucketed counts as a heatmap: Grafana does not bucket again (calculate false), and
+ * reads each series' name as the upper bound of its bucket (layout le), as it does for a
+ * Prometheus histogram.
+ */
+export function heatmapPanel(p: HeatmapPanel): cog.Builder<dashboard.Panel> {
+  const panel = new HeatmapPanelBuilder()
+    .title(p.title)
+    .datasource({ ...CLICKHOUSE_DATASOURCE })
+    .withTarget(clickhouseQuery(p.sql, 'timeseries'))
+    .interval(p.minInterval)
+    .calculate(false)
+    .rowsFrame(new RowsHeatmapOptionsBuilder().layout(HeatmapCellLayout.Le).value('calls'))
+    .yAxis(new YAxisConfigBuilder().unit(p.unit))
+    .displayName(p.legend)
+    .span(p.width ?? 12)
+    .height(p.height ?? 8);
+  if (p.description) panel.description(p.description);
+  return panel;
 }

@@ -46,3 +46,15 @@ export const instanceVariable = (multi: boolean) =>
     multi,
     sql: `SELECT instance FROM instance_inventory WHERE ${clusterFilter} GROUP BY instance HAVING ${seenInRange} ORDER BY instance`,
   });
+
+/**
+ * One command of the selected clusters (per-call latency rollup, cluster-wide rows), the
+ * most called first, so the default is the busiest command.
+ */
+export const commandVariable = () =>
+  sqlVariable({
+    name: 'command',
+    label: 'Command',
+    multi: false,
+    sql: `SELECT command FROM command_histograms_1m WHERE $__timeFilter(bucket) AND ${clusterFilter} AND instance = '' GROUP BY command ORDER BY sum(calls) DESC, command`,
+  }).sort(VariableSort.Disabled);

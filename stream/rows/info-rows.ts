@@ -1,13 +1,33 @@
 // InfoSampleV1 → one info_samples row (clickhouse/migrations/0001_info_samples.sql).
 // Commands and errors travel as parallel arrays; ClickHouse fans them out into
 // command_stats and error_stats by materialized views.
-import type { InfoSampleV1 } from '../../contracts/index.ts';
+import { bucketOf, type CommandStat, type InfoSampleV1 } from '../../contracts/index.ts';
 import { sourceColumns, type KafkaSource, type TableRows } from './source.ts';
+
+/** command_mean_bucket for "no mean to count" (0030_per_call_latency.sql). */
+const NO_MEAN_BUCKET = 255;
+
+/** Dense per-bucket calls → the sparse (bucket numbers, calls) pair the Nested maps take. */
+function sparseBuckets(c: CommandStat): [number[], number[]] {
+  const le: number[] = [];
+  const n: number[] = [];
+  const b = c.latencyBuckets;
+  if (b)
+    for (let k = 0; k < b.length; k++)
+      if (b[k]! > 0) {
+        le.push(k);
+        n.push(b[k]!);
+      }
+  return [le, n];
+}
 
 export function infoRows(m: InfoSampleV1, src: KafkaSource): TableRows {
   const metricNames = Object.keys(m.fields);
   const textNames = Object.keys(m.text);
   const c = m.commands;
+  const buckets = c.map(sparseBuckets);
+  // Without per-call histograms, the sample's mean latency per command goes to the fallback.
+  const meanFallback = m.latencyHistogram !== 'ok';
   const row = {
     ts: Math.floor(m.ts / 1000),
     ts_ms: m.ts,
@@ -33,6 +53,12 @@ export function infoRows(m: InfoSampleV1, src: KafkaSource): TableRows {
     command_p50_us: c.map((x) => x.p50Us ?? null),
     command_p99_us: c.map((x) => x.p99Us ?? null),
     command_p999_us: c.map((x) => x.p999Us ?? null),
+    command_latency_le: buckets.map((b) => b[0]),
+    command_latency_n: buckets.map((b) => b[1]),
+    command_mean_bucket: c.map((x) =>
+      meanFallback && x.callsDelta && x.usecDelta !== undefined ? bucketOf(x.usecDelta / x.callsDelta) : NO_MEAN_BUCKET,
+    ),
+    latency_histogram: m.latencyHistogram ?? '',
     error_names: m.errors.map((e) => e.error),
     error_counts: m.errors.map((e) => e.count),
     error_count_deltas: m.errors.map((e) => e.countDelta ?? 0),

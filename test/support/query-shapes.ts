@@ -12,8 +12,14 @@ import {
   topologyViewSql,
 } from '../../api/queries/inventory.ts';
 import { bigKeysSql, hotKeysSql, keyPatternsSql, patternGrowthSql } from '../../api/queries/keys.ts';
+import { pieceSql } from '../../api/latency-pieces.ts';
 import { planSeries, planSummary } from '../../api/queries/latency-tier.ts';
-import { latencySeriesSql, latencySummarySql } from '../../api/queries/latency.ts';
+import {
+  latencyByInstanceSql,
+  latencySeriesSql,
+  latencySummarySql,
+  probesByInstanceSql,
+} from '../../api/queries/latency.ts';
 import { slowlogEntriesSql, slowlogGroupsSql } from '../../api/queries/slowlog.ts';
 import { topologyChangesSql } from '../../api/queries/topology.ts';
 import type { SqlFragment } from '../../common/sql.ts';
@@ -50,7 +56,8 @@ export const QUERY_SHAPES: QueryShape[] = [
   // API (api/queries/*): every tier and the stitched hour+minute summary, with cursors and hostile values.
   ...(['raw', 'minute', 'hour'] as const).flatMap((tier) => {
     const range = { raw: 1800, minute: 86400, hour: 7 * 86400 }[tier];
-    const plan = planSeries({ fromSec: now - range, toSec: now, stepSec: 60 });
+    const plan = planSeries({ fromSec: now - range, toSec: now, stepSec: 60 }, now);
+    const parts = planSummary({ fromSec: now - range + 125, toSec: now }, now);
     return [
       {
         name: `latency series ${tier}, cluster`,
@@ -62,22 +69,31 @@ export const QUERY_SHAPES: QueryShape[] = [
       },
       {
         name: `latency summary ${tier}`,
+        build: (db: string) => latencySummarySql({ database: db, cluster: 'compat' }, parts),
+      },
+      {
+        name: `latency by instance ${tier}`,
         build: (db: string) =>
-          latencySummarySql({ database: db, cluster: 'compat' }, planSummary({ fromSec: now - range, toSec: now }), {
-            order: 'p99',
-            limit: 10,
-            minCalls: 1,
-          }),
+          latencyByInstanceSql({ database: db, cluster: 'compat', commands: ['get', "x'y"] }, parts),
+      },
+      {
+        name: `PING probes by instance ${tier}`,
+        build: (db: string) =>
+          probesByInstanceSql({ database: db, cluster: 'compat', instance: "10.0.0.1:7000'" }, parts),
       },
     ];
   }),
+  { name: 'latency piece: a day of hour rows', build: (db) => pieceSql(db, "c'1", '', 'hour', now - 86400) },
+  {
+    name: 'latency piece: an hour of minute rows',
+    build: (db) => pieceSql(db, 'compat', '10.0.0.1:7000', 'minute', now),
+  },
   {
     name: 'latency summary, minute only',
     build: (db) =>
       latencySummarySql(
         { database: db, cluster: 'compat', instance: '10.0.0.1:7000' },
-        planSummary({ fromSec: now - 5400, toSec: now - 3700 }),
-        { order: 'usec_per_call', limit: 5, minCalls: 2 },
+        planSummary({ fromSec: now - 5400, toSec: now - 3700 }, now),
       ),
   },
   { name: 'inventory: instances', build: (db) => instancesSql(db, 'compat', 0) },

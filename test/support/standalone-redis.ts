@@ -10,6 +10,8 @@ import { Redis } from 'ioredis';
 export interface StandaloneRedis {
   port: number;
   client(): Redis;
+  /** Stops the server and starts a fresh one (new run_id, empty stats) on the same port. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -28,11 +30,13 @@ export async function startStandaloneRedis(name: string, args: string[] = []): P
   const port = await freePort();
   const dir = join(process.cwd(), '.redscope', 'test-redis', `${name}-${port}`);
   mkdirSync(dir, { recursive: true });
-  const child: ChildProcess = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...args],
-    { stdio: 'ignore' },
-  );
+  const start = (): ChildProcess =>
+    spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...args],
+      { stdio: 'ignore' },
+    );
+  let child = start();
   const clients: Redis[] = [];
   const client = () => {
     const r = new Redis({ port, host: '127.0.0.1', lazyConnect: false, maxRetriesPerRequest: 1 });
@@ -41,26 +45,37 @@ export async function startStandaloneRedis(name: string, args: string[] = []): P
     return r;
   };
   const probe = client();
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      await probe.ping();
-      break;
-    } catch (err) {
-      if (Date.now() > deadline) throw new Error(`redis-server on ${port} did not start: ${String(err)}`);
-      await new Promise((r) => setTimeout(r, 100));
+  const ready = async () => {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      try {
+        await probe.ping();
+        return;
+      } catch (err) {
+        if (Date.now() > deadline) throw new Error(`redis-server on ${port} did not start: ${String(err)}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
     }
-  }
+  };
+  const halt = async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  };
+  await ready();
   return {
     port,
     client,
+    async restart() {
+      await halt();
+      child = start();
+      await ready();
+    },
     async stop() {
       for (const c of clients) c.disconnect();
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await halt();
       rmSync(dir, { recursive: true, force: true });
     },
   };

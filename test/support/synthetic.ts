@@ -20,12 +20,23 @@ export function syntheticInfo(cluster: string, i: number, instances = 6): InfoSa
     },
     text: { redis_version: '7.0.15', role: 'master' },
     commands: [
-      { command: 'get', calls: i * 10, usec: i * 20, callsDelta: 10, usecDelta: 20, p50Us: 1.5, p99Us: 4, p999Us: 9 },
-      { command: 'set', calls: i * 5, usec: i * 15, callsDelta: 5, usecDelta: 15 },
+      {
+        command: 'get',
+        calls: i * 10,
+        usec: i * 20,
+        callsDelta: 10,
+        usecDelta: 20,
+        p50Us: 1.5,
+        p99Us: 4,
+        p999Us: 9,
+        latencyBuckets: [2, 6, 2],
+      },
+      { command: 'set', calls: i * 5, usec: i * 15, callsDelta: 5, usecDelta: 15, latencyBuckets: [0, 0, 3, 2] },
     ],
     errors: [{ error: 'MOVED', count: i, countDelta: 1 }],
     keyspace: [{ db: 0, keys: i, expires: 0, avgTtlMs: 0 }],
     replicas: [],
     intervalMs: 1000,
+    latencyHistogram: 'ok',
   };
 }

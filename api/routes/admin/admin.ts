@@ -36,7 +36,7 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => {
-      const dropped = app.inventoryCache.clear() + app.resultCache.clear();
+      const dropped = app.inventoryCache.clear() + app.resultCache.clear() + app.pieceCache.clear();
       req.log.info({ by: req.principal?.name ?? 'anonymous', dropped }, 'caches flushed');
       return { dropped };
     },

@@ -2,11 +2,10 @@
 // GET /v1/clusters/:cluster/latency/compare — the same per command for two ranges, side by side.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { loadSummary } from '../../latency.ts';
-import type { SummaryOrder } from '../../queries/latency.ts';
+import { loadSummary, type SummaryOrder } from '../../latency.ts';
 import { ClusterParams, InstanceId } from '../../schemas/common.ts';
 import { ErrorResponse } from '../../schemas/errors.ts';
-import { CommandLatencyList, LatencyComparison } from '../../schemas/latency.ts';
+import { CommandLatencyList, LatencyComparison, PERCENTILES_DESCRIPTION } from '../../schemas/latency.ts';
 import {
   BadRequestError,
   MAX_RANGE_SECONDS,
@@ -72,8 +71,7 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         summary: 'Top-N slowest commands over a range',
-        description:
-          'Per command: calls, calls/s, usec/call, total usec and p50/p90/p99/p99.9 of per-sample mean latency.',
+        description: `Per command: calls, calls/s, µs/call (mean), total µs and p50/p90/p99/p99.9 of single calls (basis \`calls\`; \`sample-means\` for servers without LATENCY HISTOGRAM). ${PERCENTILES_DESCRIPTION}`,
         tags: ['latency'],
         params: ClusterParams,
         querystring: TopQuery,
@@ -98,6 +96,7 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
         instance: req.query.instance ?? null,
         from: s.fromSec,
         to: s.toSec,
+        coveredSeconds: s.coveredSeconds,
         tiers: s.tiers,
         items: s.items,
       };

@@ -36,4 +36,13 @@ describe('counter deltas', () => {
     expect(applyDeltas(prev, 2000, 'r2', commands, [])?.counterReset).toBe(true);
     expect(commands[0]!.callsDelta).toBe(50);
   });
+
+  it('after CONFIG RESETSTAT, a command called more since the reset than before it still counts from zero', () => {
+    // debug grew past its old count; only info going back shows the reset. Listed first, so
+    // its delta must not be computed before the reset is known.
+    const prev = snapshot(1000, 'r1', [cmd('debug', 5000, 50_000), cmd('info', 300, 30_000)], []);
+    const commands = [cmd('debug', 6000, 60_000), cmd('info', 2, 200)];
+    expect(applyDeltas(prev, 2000, 'r1', commands, [])?.counterReset).toBe(true);
+    expect(commands.map((c) => c.callsDelta)).toEqual([6000, 2]);
+  });
 });

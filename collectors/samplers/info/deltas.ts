@@ -19,13 +19,30 @@ export interface DeltaResult {
   counterReset: boolean;
 }
 
-function delta(cur: number, prev: number | undefined, reset: { seen: boolean }): number {
-  if (prev === undefined) return cur; // a command first seen since the previous sample
-  if (cur < prev) {
-    reset.seen = true;
-    return cur;
-  }
+function delta(cur: number, prev: number | undefined): number {
+  if (prev === undefined) return cur; // a command first seen since the previous sample (or a reset)
   return cur - prev;
+}
+
+/**
+ * Whether the counters were reset since `prev`: a new run_id (restart), or any counter
+ * lower than before (CONFIG RESETSTAT; it also drops commands from commandstats). Decided
+ * before any delta is computed: a command called more often since the reset than before it
+ * looks like plain growth on its own, and only the others going back reveal the reset.
+ */
+function wasReset(
+  prev: CounterSnapshot,
+  runId: string | undefined,
+  commands: CommandStat[],
+  errors: ErrorStat[],
+): boolean {
+  if (prev.runId !== undefined && runId !== undefined && prev.runId !== runId) return true;
+  for (const c of commands) {
+    const p = prev.commands.get(c.command);
+    if (p && (c.calls < p.calls || c.usec < p.usec)) return true;
+  }
+  for (const e of errors) if (e.count < (prev.errors.get(e.error) ?? 0)) return true;
+  return false;
 }
 
 /** Fills callsDelta/usecDelta/countDelta in place; returns undefined on the first sample. */
@@ -37,21 +54,14 @@ export function applyDeltas(
   errors: ErrorStat[],
 ): DeltaResult | undefined {
   if (!prev) return undefined;
-  const reset = { seen: prev.runId !== undefined && runId !== undefined && prev.runId !== runId };
+  const reset = wasReset(prev, runId, commands, errors);
   for (const c of commands) {
-    const p = reset.seen ? undefined : prev.commands.get(c.command);
-    c.callsDelta = delta(c.calls, p?.calls, reset);
-    c.usecDelta = delta(c.usec, p?.usec, reset);
+    const p = reset ? undefined : prev.commands.get(c.command);
+    c.callsDelta = delta(c.calls, p?.calls);
+    c.usecDelta = delta(c.usec, p?.usec);
   }
-  for (const e of errors) e.countDelta = delta(e.count, reset.seen ? undefined : prev.errors.get(e.error), reset);
-  // A CONFIG RESETSTAT removes commands from commandstats entirely; that is a reset too.
-  if (
-    !reset.seen &&
-    commands.length < prev.commands.size &&
-    commands.some((c) => c.calls < (prev.commands.get(c.command)?.calls ?? 0))
-  )
-    reset.seen = true;
-  return { intervalMs: Math.max(0, ts - prev.ts), counterReset: reset.seen };
+  for (const e of errors) e.countDelta = delta(e.count, reset ? undefined : prev.errors.get(e.error));
+  return { intervalMs: Math.max(0, ts - prev.ts), counterReset: reset };
 }
 
 export function snapshot(

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { BUCKET_BOUNDS_US, bucketOf, OVERFLOW_LE_US, percentile, summarizeProbe } from './histogram.ts';
+import {
+  PROBE_BUCKET_UPPER_US as BUCKET_BOUNDS_US,
+  PROBE_OVERFLOW_LE_US as OVERFLOW_LE_US,
+} from '../../../contracts/index.ts';
+import { bucketOf, percentile, summarizeProbe } from './histogram.ts';
 
 describe('latency histogram', () => {
   it('has two bounds per power of two, ascending', () => {

@@ -3,21 +3,16 @@
 // value lands in a bucket at most 50 % wider than itself. The bounds are fixed, so
 // histograms of many probes add up bucket by bucket (sumMap in ClickHouse) into
 // percentiles over any window, which per-probe percentiles cannot do.
-import type { LatencyBucket, PingProbe } from '../../../contracts/index.ts';
-
-/** The overflow bucket's bound (UInt32 max): anything above the last finite bound. */
-export const OVERFLOW_LE_US = 4_294_967_295;
-
-/** 1, 2, 3, 4, 6, 8, 12, … up to 2^31 µs (~36 min); above that the overflow bucket. */
-export const BUCKET_BOUNDS_US: readonly number[] = (() => {
-  const bounds = [1, 2];
-  for (let p = 2; p <= 2 ** 31; p *= 2) bounds.push(p + p / 2, p * 2);
-  return bounds.filter((b, i, all) => all.indexOf(b) === i && b <= 2 ** 31);
-})();
+import {
+  PROBE_BUCKET_UPPER_US,
+  PROBE_OVERFLOW_LE_US,
+  type LatencyBucket,
+  type PingProbe,
+} from '../../../contracts/index.ts';
 
 export function bucketOf(us: number): number {
-  for (const b of BUCKET_BOUNDS_US) if (us <= b) return b;
-  return OVERFLOW_LE_US;
+  for (const b of PROBE_BUCKET_UPPER_US) if (us <= b) return b;
+  return PROBE_OVERFLOW_LE_US;
 }
 
 export function buckets(samplesUs: readonly number[]): LatencyBucket[] {
