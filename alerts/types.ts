@@ -61,6 +61,12 @@ export type ChatPayload = Record<string, unknown>;
  * because the rendered body waits in the Kafka outbox, where neither the webhook URL (a
  * secret) nor a signature (DingTalk/Feishu reject timestamps older than an hour) belongs.
  */
+/** What a dry run's answer says about a receiver (`redscope doctor`). */
+export interface ProbeVerdict {
+  status: 'ok' | 'fail' | 'unknown';
+  detail: string;
+}
+
 export interface Notifier {
   readonly name: ReceiverType;
   /** Pure: the chat message for a group, readable on a phone. */
@@ -69,4 +75,10 @@ export interface Notifier {
   request(payload: ChatPayload, receiver: ReceiverConfig, nowMs: number): HttpRequest;
   /** ok, retry later (5xx, rate limit) or give up (bad request, bad token). */
   classify(res: HttpResponse): Verdict;
+  /**
+   * A dry run, for chats that allow one: `payload` is sent through `request` (signature
+   * and all) and the chat refuses it without posting anything; `judge` reads the refusal —
+   * a payload error means the token was accepted, a token or signature error means not.
+   */
+  readonly probe?: { payload: ChatPayload; judge(res: HttpResponse): ProbeVerdict };
 }

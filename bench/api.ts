@@ -55,6 +55,9 @@ const ports = {
   kafkaControllerPort: 28093,
   clickhouseHttpPort: 28123,
   clickhouseTcpPort: 28900,
+  kafkaSaslSslPort: 28094,
+  clickhouseHttpsPort: 28943,
+  redisTlsBasePort: 7320,
 };
 const API_PORT = 28080;
 const HELLO_PORT = 28081;

@@ -7,5 +7,8 @@ export const BENCH_PORTS = {
   kafkaControllerPort: 29393,
   clickhouseHttpPort: 28323,
   clickhouseTcpPort: 29300,
+  kafkaSaslSslPort: 29394,
+  clickhouseHttpsPort: 28443,
+  redisTlsBasePort: 7310,
 };
 export const BENCH_STACK_DIR = new URL('../.redscope/bench-stack', import.meta.url).pathname;

@@ -2,6 +2,7 @@
 import type { Config } from '../common/config.ts';
 import { errorMessage } from '../common/errors.ts';
 import { createKafka, topicSettings } from '../common/kafka.ts';
+import { tlsOptions } from '../common/tls.ts';
 import type { Logger } from '../common/log.ts';
 import { SAMPLE_TOPICS } from '../contracts/index.ts';
 import { Collector } from './collector.ts';
@@ -27,6 +28,9 @@ export async function startCollector(
   log: Logger,
   newProducer?: () => SampleProducer,
 ): Promise<RunningCollector> {
+  // A TLS file that cannot be read stops the collector now, naming the setting, not at each connect.
+  for (const [i, t] of config.collector.clusters.entries()) tlsOptions(t.tls, `collector.clusters[${i}].tls`);
+  for (const [i, t] of config.collector.instances.entries()) tlsOptions(t.tls, `collector.instances[${i}].tls`);
   // The sink retries on its own (backoff ≤ 5 s, samples kept meanwhile): a short client chain.
   const kafka = createKafka(config.kafka, log, { initialRetryTime: 200, retries: 2, maxRetryTime: 2000 });
   const { dir: spillDir, maxBytes: spillMaxBytes } = config.collector.spill;

@@ -7,7 +7,9 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { clickhouseStatus, clickhouseUrl, startClickHouse, stopClickHouse } from './clickhouse.ts';
 import { ensureServerPackages } from './install.ts';
 import { kafkaStatus, startKafka, stopKafka } from './kafka.ts';
+import { stackCredentials, type StackCredentials } from './credentials.ts';
 import type { Log } from './processes.ts';
+import { ensureStackTls, type StackTls } from './tls.ts';
 import { redisNodePorts, redisStatus, startRedisCluster, stopRedisCluster } from './redis.ts';
 
 export interface StackPorts {
@@ -16,12 +18,21 @@ export interface StackPorts {
   kafkaControllerPort: number;
   clickhouseHttpPort: number;
   clickhouseTcpPort: number;
+  /** Kafka's SASL_SSL listener (SCRAM and PLAIN over TLS, ACLs enforced). */
+  kafkaSaslSslPort: number;
+  /** ClickHouse over HTTPS. */
+  clickhouseHttpsPort: number;
+  /** TLS-only Redis nodes that tests start (stack/redis-tls.ts): base … base+2. */
+  redisTlsBasePort: number;
 }
 
 export interface StackEndpoints {
   redisSeeds: string[]; // 'host:port'
   kafkaBrokers: string[];
   clickhouseUrl: string; // http://127.0.0.1:18123
+  /** The SASL_SSL listener (certificate by the stack CA, stack/tls.ts). */
+  kafkaSaslSslBrokers: string[];
+  clickhouseHttpsUrl: string; // https://127.0.0.1:18443
 }
 
 export type StackService = 'redis' | 'kafka' | 'clickhouse';
@@ -38,6 +49,9 @@ const PORT_VARIABLES: Array<[keyof StackPorts, string, number]> = [
   ['kafkaControllerPort', 'REDSCOPE_STACK_KAFKA_CONTROLLER_PORT', 19093],
   ['clickhouseHttpPort', 'REDSCOPE_STACK_CLICKHOUSE_HTTP_PORT', 18123],
   ['clickhouseTcpPort', 'REDSCOPE_STACK_CLICKHOUSE_TCP_PORT', 19000],
+  ['kafkaSaslSslPort', 'REDSCOPE_STACK_KAFKA_SASL_SSL_PORT', 19094],
+  ['clickhouseHttpsPort', 'REDSCOPE_STACK_CLICKHOUSE_HTTPS_PORT', 18443],
+  ['redisTlsBasePort', 'REDSCOPE_STACK_REDIS_TLS_BASE_PORT', 7500],
 ];
 
 /** Ports from REDSCOPE_STACK_* variables, defaults otherwise; a bad value is an Error naming its variable. */
@@ -50,8 +64,8 @@ export function stackPortsFromEnv(env: NodeJS.ProcessEnv = process.env): StackPo
       continue;
     }
     const port = Number(raw);
-    // The Redis base port needs room for its 6 consecutive nodes.
-    const max = key === 'redisBasePort' ? 65535 - 5 : 65535;
+    // A Redis base port needs room for its consecutive nodes, and their cluster bus ports (+10000).
+    const max = key === 'redisBasePort' ? 65535 - 10005 : key === 'redisTlsBasePort' ? 65535 - 10002 : 65535;
     if (!/^\d+$/.test(raw) || port < 1 || port > max) {
       throw new Error(`${variable} must be a port number between 1 and ${max}, got ${JSON.stringify(raw)}`);
     }
@@ -74,7 +88,16 @@ export function stackEndpoints(ports: StackPorts): StackEndpoints {
     redisSeeds: redisNodePorts(ports.redisBasePort).map((p) => `127.0.0.1:${p}`),
     kafkaBrokers: [`127.0.0.1:${ports.kafkaPort}`],
     clickhouseUrl: clickhouseUrl(ports.clickhouseHttpPort),
+    kafkaSaslSslBrokers: [`127.0.0.1:${ports.kafkaSaslSslPort}`],
+    clickhouseHttpsUrl: `https://127.0.0.1:${ports.clickhouseHttpsPort}`,
   };
+}
+
+/** The stack's CA and certificates, and its users' passwords (both made on first use). */
+export async function stackSecurity(
+  dataDir = stackDataDir(),
+): Promise<{ tls: StackTls; credentials: StackCredentials }> {
+  return { tls: await ensureStackTls(dataDir), credentials: stackCredentials(dataDir) };
 }
 
 // Written on first `up`; `reset` deletes a data dir only when it carries this
@@ -118,6 +141,7 @@ export async function stackUp(
   const { ports, dataDir, log } = resolveOptions(opts);
   claimDataDir(dataDir);
   await ensureServerPackages(log);
+  const { tls, credentials } = await stackSecurity(dataDir);
 
   const services: Array<[StackService, () => Promise<{ started: boolean }>]> = [
     ['redis', () => startRedisCluster({ basePort: ports.redisBasePort, dataDir, log: tagged(log, 'redis') })],
@@ -129,15 +153,28 @@ export async function stackUp(
           controllerPort: ports.kafkaControllerPort,
           dataDir,
           log: tagged(log, 'kafka'),
+          security: { port: ports.kafkaSaslSslPort, tls, credentials },
         }),
     ],
     [
       'clickhouse',
       () =>
         startClickHouse({
-          ports: { httpPort: ports.clickhouseHttpPort, tcpPort: ports.clickhouseTcpPort },
+          ports: {
+            httpPort: ports.clickhouseHttpPort,
+            tcpPort: ports.clickhouseTcpPort,
+            httpsPort: ports.clickhouseHttpsPort,
+          },
           dataDir,
           log: tagged(log, 'clickhouse'),
+          security: {
+            tls,
+            passwords: {
+              migrator: credentials.clickhouse.migrator.password,
+              writer: credentials.clickhouse.writer.password,
+              reader: credentials.clickhouse.reader.password,
+            },
+          },
         }),
     ],
   ];

@@ -5,14 +5,17 @@ import { createKafka, ensureTopics, topicSettings } from '../common/kafka.ts';
 import type { Logger } from '../common/log.ts';
 import { SAMPLE_TOPICS, TOPICS } from '../contracts/index.ts';
 import { BatchWriter } from './batch-writer.ts';
-import { createClickHouse } from '../common/clickhouse.ts';
-import { migrateSchema } from '../clickhouse/migration-leader.ts';
+import { clickhouseErrorCode, createClickHouse } from '../common/clickhouse.ts';
 import { applyRetention } from '../clickhouse/retention.ts';
+import { prepareSchema } from '../clickhouse/schema-check.ts';
 import { errorMessage } from '../common/errors.ts';
 import { DETECTORS, DetectorRunner } from './detectors/index.ts';
 import { StreamProcessor } from './processor.ts';
 
 export { migrate } from '../clickhouse/migrate.ts';
+
+/** ClickHouse refused a DDL statement: the user is readonly or has allow_ddl = 0. */
+const isDdlRefused = (err: unknown) => ['392', '164'].includes(clickhouseErrorCode(err) ?? '');
 
 export interface RunningStream {
   processor: StreamProcessor;
@@ -22,8 +25,10 @@ export interface RunningStream {
 }
 
 export async function startStream(config: Config, log: Logger): Promise<RunningStream> {
-  const clickhouse = createClickHouse(config.clickhouse);
-  await migrateSchema(clickhouse, config, log);
+  // Inserts and detector state as the writer; migrations and retention (DDL) as the migrator.
+  const clickhouse = createClickHouse(config.clickhouse, { role: 'writer' });
+  const migrator = createClickHouse(config.clickhouse, { role: 'migrator' });
+  await prepareSchema(config, log, clickhouse, () => createClickHouse(config.clickhouse, { role: 'migrator' }));
   const kafka = createKafka(config.kafka, log);
   await ensureTopics(kafka, [...SAMPLE_TOPICS, TOPICS.deadLetter, TOPICS.alerts], topicSettings(config.kafka));
   const producer = kafka.producer({
@@ -61,13 +66,21 @@ export async function startStream(config: Config, log: Logger): Promise<RunningS
   log.info({ groupId: config.stream.groupId }, 'stream processor started');
   // Retention: a minute after start, then every retention.everyMs.
   const retain = () =>
-    applyRetention(clickhouse, config.clickhouse.database, config.retention)
+    applyRetention(migrator, config.clickhouse.database, config.retention)
       .then(
         (dropped) =>
           dropped.length > 0 &&
           log.info({ dropped: dropped.map((p) => `${p.table}/${p.partition}`) }, 'old partitions dropped (retention)'),
       )
-      .catch((err) => log.warn({ err: errorMessage(err) }, 'retention run failed; trying again next time'));
+      .catch((err) =>
+        log.warn(
+          {
+            err: errorMessage(err),
+            ...(isDdlRefused(err) ? { fix: 'retention drops partitions (DDL): set clickhouse.users.migrator' } : {}),
+          },
+          'retention run failed; trying again next time',
+        ),
+      );
   const firstRetention = setTimeout(retain, 60_000);
   const retentionTimer = setInterval(retain, config.retention.everyMs);
   firstRetention.unref();
@@ -85,6 +98,7 @@ export async function startStream(config: Config, log: Logger): Promise<RunningS
       await writer.stop();
       await producer.disconnect();
       await clickhouse.close();
+      await migrator.close();
     },
   };
 }

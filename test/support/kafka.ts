@@ -45,6 +45,8 @@ async function retriable<T>(fn: () => Promise<T>): Promise<T> {
 /**
  * Sets new consumer groups to start at the current end of the given topics, so a test
  * sees only what happens after it started, not what earlier runs left in shared topics.
+ * One short-lived member per group commits every partition's end at once (kafkajs's
+ * admin.setOffsets runs a consumer per topic: ~5 s each).
  */
 export async function startGroupsAtEnd(
   config: Config,
@@ -55,17 +57,39 @@ export async function startGroupsAtEnd(
   await ensureTopics(kafka, topics, config.kafka.topicPartitions);
   const admin = kafka.admin();
   await admin.connect();
+  let ends: Array<{ topic: string; partition: number; offset: string }>;
   try {
-    for (const topic of topics) {
-      const ends = await retriable(() => admin.fetchTopicOffsets(topic));
-      for (const groupId of groupIds)
-        await admin.setOffsets({
-          groupId,
-          topic,
-          partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })),
-        });
-    }
+    ends = (
+      await Promise.all(
+        topics.map(async (topic) =>
+          (
+            await retriable(() => admin.fetchTopicOffsets(topic))
+          ).map((p) => ({ topic, partition: p.partition, offset: p.high })),
+        ),
+      )
+    ).flat();
   } finally {
     await admin.disconnect();
+  }
+  for (const groupId of groupIds) {
+    const consumer = kafka.consumer({ groupId, sessionTimeout: 10_000, rebalanceTimeout: 10_000 });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topics: [...topics], fromBeginning: false });
+      await new Promise<void>((resolve, reject) => {
+        // Not at GROUP_JOIN: kafkajs drops a commit made before its runner is running.
+        let done = false;
+        consumer.on(consumer.events.FETCH_START, () => {
+          if (done) return;
+          done = true;
+          consumer.commitOffsets(ends).then(resolve, reject);
+        });
+        consumer.run({ autoCommit: false, eachMessage: async () => {} }).catch(reject);
+        // It only commits: nothing is fetched meanwhile.
+        consumer.pause(topics.map((topic) => ({ topic })));
+      });
+    } finally {
+      await consumer.disconnect();
+    }
   }
 }

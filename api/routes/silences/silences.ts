@@ -57,7 +57,11 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   async function store(s: SilenceV1): Promise<void> {
-    await app.clickhouse.insert({ table: silencesTable(app.database), values: [silenceRow(s)], format: 'JSONEachRow' });
+    await app.clickhouseWriter.insert({
+      table: silencesTable(app.database),
+      values: [silenceRow(s)],
+      format: 'JSONEachRow',
+    });
   }
 
   app.get(
