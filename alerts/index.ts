@@ -6,7 +6,7 @@ import type { Config } from '../common/config.ts';
 import { createKafka, ensureTopics, topicSettings } from '../common/kafka.ts';
 import type { Logger } from '../common/log.ts';
 import { TOPICS } from '../contracts/index.ts';
-import { migrateSchema } from '../clickhouse/migration-leader.ts';
+import { prepareSchema } from '../clickhouse/schema-check.ts';
 import { ChatDelivery } from './outbox-consumer.ts';
 import { AlertManager } from './manager.ts';
 import { AlertStore } from './store.ts';
@@ -28,8 +28,9 @@ export interface RunningAlerts {
 }
 
 export async function startAlerts(config: Config, log: Logger): Promise<RunningAlerts> {
-  const clickhouse = createClickHouse(config.clickhouse);
-  await migrateSchema(clickhouse, config, log);
+  // Alert state and deliveries as the writer; migrations (if this process runs them) as the migrator.
+  const clickhouse = createClickHouse(config.clickhouse, { role: 'writer' });
+  await prepareSchema(config, log, clickhouse, () => createClickHouse(config.clickhouse, { role: 'migrator' }));
   const kafka = createKafka(config.kafka, log);
   await ensureTopics(kafka, ALERT_TOPICS, topicSettings(config.kafka));
   const producer = kafka.producer({

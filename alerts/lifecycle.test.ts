@@ -66,7 +66,7 @@ describe('alert lifecycle', () => {
   it('a new firing alert is owed a firing message at once', () => {
     const { state, transition } = applyEvent(undefined, event('firing', 1000), 5000);
     expect(transition).toBe('fired');
-    expect(owedNotice(state, timing)).toEqual({ kind: 'firing', dueMs: 5000 });
+    expect(owedNotice(state, timing)).toEqual({ kind: 'firing', dueMs: 5000, urgent: false });
   });
 
   it('the same firing again is a duplicate and owes nothing new', () => {
@@ -74,7 +74,11 @@ describe('alert lifecycle', () => {
     s = markNotified(s, 'firing', 1200);
     const again = applyEvent(s, event('firing', 2000), 2000);
     expect(again.transition).toBe('duplicate');
-    expect(owedNotice(again.state, timing)).toEqual({ kind: 'repeat', dueMs: 1200 + timing.repeatIntervalMs });
+    expect(owedNotice(again.state, timing)).toEqual({
+      kind: 'repeat',
+      dueMs: 1200 + timing.repeatIntervalMs,
+      urgent: false,
+    });
   });
 
   it('a firing with new content is an update: stored, not sent', () => {
@@ -103,15 +107,18 @@ describe('alert lifecycle', () => {
     s = markNotified(s, 'firing', 1100);
     const resolved = applyEvent(s, event('resolved', 2000, state), 2000);
     expect(resolved.transition).toBe('resolved');
-    expect(owedNotice(resolved.state, timing)).toEqual({ kind: 'resolved', dueMs: 2000 });
+    expect(owedNotice(resolved.state, timing)).toEqual({ kind: 'resolved', dueMs: 2000, urgent: false });
   });
 
-  it('a failover over before its firing was announced still gets one message, its resolved one', () => {
-    const failover = (status: 'firing' | 'resolved', ts: number) => event(status, ts);
+  it('a failover over before its firing was announced (a successor processor read both at once) still gets one message, saying both', () => {
+    const failover = (status: 'firing' | 'resolved', ts: number) => ({
+      ...event(status, ts),
+      lifecycle: 'event' as const,
+    });
     let s = applyEvent(undefined, failover('firing', 1000), 1000).state;
     s = applyEvent(s, failover('resolved', 4000), 1001).state;
-    expect(owedNotice(s, timing)).toEqual({ kind: 'resolved', dueMs: 1001 });
-    expect(owedNotice(markNotified(s, 'resolved', 1002), timing)).toBeNull();
+    expect(owedNotice(s, timing)).toEqual({ kind: 'firing', dueMs: 1000, urgent: true });
+    expect(owedNotice(markNotified(s, 'firing', 1002), timing)).toBeNull();
     // A resolved for a failover never seen firing still owes nothing.
     expect(owedNotice(applyEvent(undefined, failover('resolved', 4000), 4000).state, timing)).toBeNull();
   });
@@ -266,6 +273,11 @@ describe('grouping', () => {
       receivers: [{ name: 'ops', type: 'slack' as const, url: 'https://h/x' }],
     };
     const s = applyEvent(undefined, event('firing', 0, { cluster: 'staging' }), 0).state;
-    expect(compose([s], new Map(), 1000, config)).toEqual({ messages: [], nextWakeMs: null, unrouted: ['fp-1'] });
+    expect(compose([s], new Map(), 1000, config)).toEqual({
+      messages: [],
+      nextWakeMs: null,
+      unrouted: ['fp-1'],
+      silenced: [],
+    });
   });
 });

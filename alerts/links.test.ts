@@ -37,8 +37,8 @@ function rulesInSource(): string[] {
 
 describe('alert rule → dashboard links', () => {
   it('every rule written in the detectors and the alert manager is in ALERT_RULES', () => {
-    // 'test': the message of `redscope alerts test`, not an alert.
-    const known = new Set<string>([...ALERT_RULES, 'test']);
+    // 'test': the message of `redscope alerts test`; 'heartbeat': the optional heartbeat message — not alerts.
+    const known = new Set<string>([...ALERT_RULES, 'test', 'heartbeat']);
     expect(rulesInSource().filter((r) => !known.has(r))).toEqual([]);
   });
 
@@ -54,6 +54,14 @@ describe('alert rule → dashboard links', () => {
       readers.map((q) => q.where),
       `${target.uid} reads one of ${tables.join(', ')}`,
     ).not.toEqual([]);
+  });
+
+  it('a rule that opens one panel names a panel of its dashboard with that title', () => {
+    for (const [rule, target] of Object.entries(RULE_DASHBOARDS)) {
+      if (!target.panel) continue;
+      const panels = (dashboards.get(target.uid)?.panels ?? []) as Array<{ id?: number; title?: string }>;
+      expect([rule, panels.find((p) => p.id === target.panel!.id)?.title]).toEqual([rule, target.panel.title]);
+    }
   });
 
   it('a link opens the dashboard on the cluster, the instance(s) and the time before the alert', () => {
@@ -73,6 +81,11 @@ describe('alert rule → dashboard links', () => {
       groupLinks(bases, 'orders', 'memory-near-maxmemory', [alert('a:1'), alert('b:2')]).dashboard,
     );
     expect(memory.searchParams.getAll('var-instance')).toEqual(['a:1']);
+    // A forecast opens the Memory panel over the hours its trend was fitted on.
+    const forecast = new URL(groupLinks(bases, 'orders', 'memory-forecast', [alert('a:1')]).dashboard);
+    expect(forecast.pathname).toBe('/d/redscope-instance-detail');
+    expect(forecast.searchParams.get('from')).toBe(String(1_000_000_000 - 6 * 3_600_000));
+    expect(forecast.searchParams.get('viewPanel')).toBe('2');
     const unknown = new URL(
       groupLinks(bases, 'orders', 'from-a-newer-producer', [alert('a:1'), alert('b:2')]).dashboard,
     );

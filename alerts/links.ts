@@ -13,9 +13,12 @@ export interface RuleDashboard {
   vars: ReadonlyArray<'cluster' | 'instance'>;
   /** How far before the alert the dashboard opens. Keyspace scans are hours apart. */
   lookbackMs: number;
+  /** The panel that shows the cause, opened on its own (`viewPanel`); alerts/links.test.ts checks id and title. */
+  panel?: { id: number; title: string };
 }
 
 const QUARTER_HOUR = 15 * 60_000;
+const HOUR = 3_600_000;
 const DAY = 86_400_000;
 
 const cluster = (uid: string, table: string, lookbackMs = QUARTER_HOUR): RuleDashboard => ({
@@ -39,10 +42,16 @@ export const RULE_DASHBOARDS: Record<AlertRule, RuleDashboard> = {
   'redirect-storm': cluster('redscope-cluster-health', 'info_samples'),
   'instance-down': cluster('redscope-fleet-overview', 'instance_status'),
   'memory-near-maxmemory': instance('redscope-instance-detail', 'info_samples'),
+  // The trend was fitted over hours (detectors.memoryForecast.windowMs, 6 h by default).
+  'memory-forecast': {
+    ...instance('redscope-instance-detail', 'info_samples', 6 * HOUR),
+    panel: { id: 2, title: 'Memory' },
+  },
   evictions: instance('redscope-instance-detail', 'info_samples'),
   'replication-link-down': instance('redscope-instance-detail', 'info_samples'),
   'rejected-connections': instance('redscope-config-clients', 'info_samples'),
-  'config-finding': instance('redscope-config-clients', 'config_findings', DAY),
+  'config-audit': cluster('redscope-config-clients', 'config_findings', DAY),
+  'monitoring-blind': cluster('redscope-fleet-overview', 'info_samples', 60 * 60_000),
   'slowlog-storm': instance('redscope-slowlog', 'slowlog'),
   'blocking-command': instance('redscope-slowlog', 'slowlog'),
   'non-expiring-keys': instance('redscope-keys', 'info_samples', DAY),
@@ -82,6 +91,7 @@ export function groupLinks(
     for (const i of selected) query.push(['var-instance', i]);
   }
   query.push(['from', from], ['to', 'now']);
+  if (target.panel) query.push(['viewPanel', String(target.panel.id)]);
   const dashboard = join(bases.grafanaUrl, `/d/${target.uid}`, query);
   const api =
     alerts.length === 1

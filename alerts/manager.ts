@@ -4,31 +4,43 @@
 //
 // Order of operations, and why:
 // 1. On each partition assignment the lifecycle states of that partition are loaded
-//    from ClickHouse (alert_state FINAL), before any of its events are applied.
-// 2. A batch of events is applied to the states (lifecycle.ts), the transitions and the
-//    changed states are stored, and only then is the offset committed. A crash replays
-//    events from the last commit; the lifecycle ignores what it has already applied.
+//    from ClickHouse (alert_state FINAL), before any of its events are applied. This is
+//    the one step that waits for ClickHouse: without the states, a replay would announce
+//    again what was already sent. (A manager that joins while ClickHouse is down waits.)
+// 2. A batch of events is applied to the states in memory (lifecycle.ts), and the
+//    transitions and changed states are queued for ClickHouse (write-behind.ts) together
+//    with the batch's offset, which is committed once they are stored. Nothing waits:
+//    the next batch and the flush go on while ClickHouse is slow or down.
 // 3. A timer composes the messages that are due (compose.ts), produces them to the
-//    outbox (TOPICS.notifications, acks=all), and then stores the states as notified.
-//    A message owed but not yet produced is therefore always recoverable from the stored
-//    state; a crash between producing and storing produces it again with the same id,
-//    and delivery sends that id once.
+//    outbox (TOPICS.notifications, acks=all), marks the states notified in memory and
+//    queues those records. A crash before the records are stored replays the events
+//    since the last commit: the lifecycle applies them again and composes the same
+//    messages with the same ids (ids come from detector times), and delivery sends an
+//    id once. So a message owed is never lost, and one already sent is not sent again
+//    (except in delivery's own narrow window, see outbox-consumer.ts).
 import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { AlertsConfig } from '../common/config-alerts.ts';
 import { errorMessage } from '../common/errors.ts';
 import type { Logger } from '../common/log.ts';
-import { TOPICS, type DeadLetterV1 } from '../contracts/index.ts';
-import { compose } from './compose.ts';
+import { TOPICS, WATCHDOG_RULE, type DeadLetterV1, type NotificationV1 } from '../contracts/index.ts';
+import { compose, type SilencedItem } from './compose.ts';
 import { deadLetter, decodeAlertEvent } from './decode-event.ts';
-import { applyEvent, isIdle, markNotified } from './lifecycle.ts';
+import { Heartbeat } from './heartbeat.ts';
+import { applyEvent, isIdle, lifecycleOf, markNotified } from './lifecycle.ts';
 import { AbortedError, retryThrowing, type BackoffPolicy } from './retry.ts';
+import { ActiveSilences } from './silences.ts';
 import { historyRow, stateRow, type AlertStore, type HistoryRow, type OwnedState } from './store.ts';
+import { WriteBehind } from './write-behind.ts';
 
 /** The longest the manager sleeps, whatever the plan says (a safety net against clock jumps). */
 const MAX_SLEEP_MS = 30_000;
-/** Backoff for ClickHouse and Kafka writes that fail: an outage delays alerts, never drops them. */
+/** Backoff for ClickHouse and Kafka writes that fail: an outage delays records, never drops them. */
 const STORE_RETRY: BackoffPolicy = { initialMs: 200, maxMs: 10_000 };
 const HEARTBEAT_EVERY_MS = 3000;
+/** Silences are read this often; a new one takes effect within this time. */
+const SILENCE_POLL_MS = 5000;
+/** At stop, how long queued records may take to reach ClickHouse before they are left to a replay. */
+const STOP_DRAIN_MS = 5000;
 
 export interface ManagerStats {
   events: number;
@@ -36,7 +48,10 @@ export interface ManagerStats {
   stale: number;
   duplicates: number;
   notifications: number;
+  silenced: number;
   states: number;
+  /** Alert records waiting for ClickHouse. */
+  recordsPending: number;
   lastFlushAt: number | null;
 }
 
@@ -47,7 +62,9 @@ export class AlertManager {
     stale: 0,
     duplicates: 0,
     notifications: 0,
+    silenced: 0,
     states: 0,
+    recordsPending: 0,
     lastFlushAt: null,
   };
   private readonly consumer: Consumer;
@@ -58,9 +75,16 @@ export class AlertManager {
   private generation = 0;
   private readonly lastFlushMs = new Map<string, number>();
   private readonly unroutedLogged = new Set<string>();
+  /** Silenced (condition) messages already recorded, so each is recorded once while it waits. */
+  private readonly silencedRecorded = new Set<string>();
+  private readonly silences = new ActiveSilences();
+  private readonly records: WriteBehind;
+  private readonly heartbeat: Heartbeat;
   private lock: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
   private timerAtMs = Infinity;
+  private silenceTimer: NodeJS.Timeout | null = null;
+  private stopping = false;
   private readonly abort = new AbortController();
   private joined!: () => void;
   private readonly joinedOnce = new Promise<void>((resolve) => (this.joined = resolve));
@@ -83,10 +107,27 @@ export class AlertManager {
       this.assign(e.payload.memberAssignment[TOPICS.alerts] ?? []);
       this.joined();
     });
+    this.heartbeat = new Heartbeat(config);
+    this.records = new WriteBehind({
+      name: 'alert manager',
+      policy: STORE_RETRY,
+      log,
+      write: (r) => this.store.write(r),
+      commit: async (offsets) => {
+        const current = offsets.filter((o) => o.generation === this.generation);
+        if (current.length > 0)
+          await this.consumer.commitOffsets(
+            current.map(({ topic, partition, offset }) => ({ topic, partition, offset })),
+          );
+      },
+    });
   }
 
   /** Resolves once the consumer has joined its group (or after `joinTimeoutMs`), so callers know events will be seen. */
   async start(joinTimeoutMs = 30_000): Promise<void> {
+    // Silences first (bounded): a silenced failover right after a restart must stay silent.
+    await Promise.race([this.reloadSilences(), new Promise((r) => setTimeout(r, 10_000).unref())]);
+    this.silenceTimer = setInterval(() => void this.reloadSilences(), SILENCE_POLL_MS);
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [TOPICS.alerts], fromBeginning: true });
     await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (p) => this.onBatch(p) });
@@ -96,11 +137,35 @@ export class AlertManager {
   }
 
   async stop(): Promise<void> {
-    this.abort.abort();
+    this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.silenceTimer) clearInterval(this.silenceTimer);
     this.timer = null;
-    await this.consumer.disconnect();
     await this.lock.catch(() => {});
+    // Commits need the consumer: let queued records land (and their offsets commit) first.
+    if (!(await this.records.drain(STOP_DRAIN_MS)))
+      this.log.warn(
+        { pending: this.records.pending },
+        'alert records not yet in ClickHouse at stop; their events are replayed from Kafka at the next start',
+      );
+    this.abort.abort();
+    this.records.stop();
+    await this.consumer.disconnect();
+  }
+
+  /** The silences in force, as last read (for tests and health). */
+  get silenceCount(): number {
+    return this.silences.size;
+  }
+
+  /** Reads silences now; keeps the last good list when ClickHouse does not answer. */
+  async reloadSilences(): Promise<void> {
+    try {
+      this.silences.replace(await this.store.openSilences(Date.now()));
+      this.wake(Date.now());
+    } catch (err) {
+      this.log.warn({ err: errorMessage(err) }, 'reading silences failed; keeping the last ones read');
+    }
   }
 
   /** Runs `fn` after everything queued before it: event batches and flushes never interleave. */
@@ -141,10 +206,10 @@ export class AlertManager {
   }
 
   private async onBatch({ batch, heartbeat, resolveOffset, isRunning, isStale }: EachBatchPayload): Promise<void> {
-    if (batch.messages.length === 0 || !isRunning() || isStale()) return;
+    if (batch.messages.length === 0 || !isRunning() || isStale() || this.stopping) return;
     const generation = this.generation;
-    await this.ensureLoaded(batch.partition);
-    if (generation !== this.generation || !isRunning() || isStale()) return;
+    await this.withHeartbeat(heartbeat, () => this.ensureLoaded(batch.partition));
+    if (generation !== this.generation || !isRunning() || isStale() || this.stopping) return;
 
     await this.exclusive(async () => {
       if (generation !== this.generation) return; // reassigned while waiting: the new owner replays from the last commit
@@ -161,6 +226,10 @@ export class AlertManager {
         }
         const event = decoded.value;
         this.stats.events++;
+        if (event.rule === WATCHDOG_RULE) {
+          this.heartbeat.noteWatchdog(event, nowMs);
+          continue;
+        }
         const { state, transition } = applyEvent(this.states.get(event.fingerprint), event, nowMs);
         const owned: OwnedState = { ...state, partition: batch.partition };
         this.states.set(owned.fingerprint, owned);
@@ -170,11 +239,11 @@ export class AlertManager {
         if (transition === 'fired') history.push(historyRow(owned, 'fired', event.ts));
         if (transition === 'resolved' || transition === 'resolved-unknown')
           history.push(historyRow(owned, 'resolved', event.ts));
+        if (transition === 'follow-up') history.push(historyRow(owned, 'follow-up', event.ts));
       }
-      await this.withHeartbeat(heartbeat, () => this.persist(history, [...changed.values()], nowMs));
       if (letters.length > 0)
         await this.withHeartbeat(heartbeat, () =>
-          this.retryWrite(() =>
+          this.retryKafka(() =>
             this.producer.send({
               topic: TOPICS.deadLetter,
               acks: -1,
@@ -182,31 +251,41 @@ export class AlertManager {
             }),
           ),
         );
+      const beat = this.heartbeat.due(nowMs, [...this.states.values()].filter((s) => s.status === 'firing').length);
+      if (beat) await this.withHeartbeat(heartbeat, () => this.sendHeartbeat(beat));
       const last = batch.lastOffset();
       resolveOffset(last);
-      await this.consumer.commitOffsets([
-        { topic: batch.topic, partition: batch.partition, offset: String(BigInt(last) + 1n) },
-      ]);
+      this.records.enqueue(
+        { history, states: [...changed.values()].map((s) => stateRow(s, nowMs)) },
+        { topic: batch.topic, partition: batch.partition, offset: String(BigInt(last) + 1n), generation },
+      );
       this.stats.states = this.states.size;
+      this.stats.recordsPending = this.records.pending;
     });
     this.wake(Date.now());
   }
 
-  private persist(history: HistoryRow[], states: OwnedState[], nowMs: number): Promise<void> {
-    const rows = states.map((s) => stateRow(s, nowMs));
-    return this.retryWrite(() => this.store.write(history, rows));
+  private async sendHeartbeat(n: NotificationV1): Promise<void> {
+    await this.retryKafka(() =>
+      this.producer.send({
+        topic: TOPICS.notifications,
+        acks: -1,
+        messages: [{ key: n.receiver, value: JSON.stringify(n) }],
+      }),
+    );
+    this.log.info({ receiver: n.receiver, notification: n.id }, 'heartbeat message queued for delivery');
   }
 
-  private async retryWrite<T>(fn: () => Promise<T>): Promise<T> {
+  private async retryKafka<T>(fn: () => Promise<T>): Promise<T> {
     const { value } = await retryThrowing(fn, {
       policy: STORE_RETRY,
       signal: this.abort.signal,
-      onRetry: (i) => this.log.warn({ reason: i.reason, retryInMs: i.delayMs }, 'alert manager write failed; retrying'),
+      onRetry: (i) => this.log.warn({ reason: i.reason, retryInMs: i.delayMs }, 'Kafka produce failed; retrying'),
     });
     return value;
   }
 
-  /** Keeps the group membership alive while a write waits out an outage. */
+  /** Keeps the group membership alive while waiting (state load, Kafka retries). */
   private async withHeartbeat<T>(heartbeat: () => Promise<void>, fn: () => Promise<T>): Promise<T> {
     const beat = setInterval(() => void heartbeat().catch(() => {}), HEARTBEAT_EVERY_MS);
     try {
@@ -217,7 +296,7 @@ export class AlertManager {
   }
 
   private wake(atMs: number): void {
-    if (this.abort.signal.aborted) return;
+    if (this.abort.signal.aborted || this.stopping) return;
     const at = Math.min(atMs, Date.now() + MAX_SLEEP_MS);
     if (this.timer && this.timerAtMs <= at) return;
     if (this.timer) clearTimeout(this.timer);
@@ -235,24 +314,23 @@ export class AlertManager {
     );
   }
 
-  /** Sends what is due: produce to the outbox first, then record as notified. */
+  /** Sends what is due: produce to the outbox first, then mark notified (records follow). */
   private async flush(): Promise<void> {
+    if (this.stopping) return;
     const nowMs = Date.now();
     const owned = [...this.states.values()].filter((s) => this.ready.has(s.partition));
-    const { messages, nextWakeMs, unrouted } = compose(owned, this.lastFlushMs, nowMs, this.config);
-    if (this.unroutedLogged.size > 10_000) this.unroutedLogged.clear(); // bounded: at worst a line is logged again
-    for (const fp of unrouted) {
-      if (this.unroutedLogged.has(fp)) continue;
-      this.unroutedLogged.add(fp);
-      const s = this.states.get(fp)!;
-      this.log.info(
-        { fingerprint: fp, rule: s.event.rule, cluster: s.event.cluster, severity: s.event.severity },
-        'no route matches this alert; recorded but not sent',
-      );
-    }
+    const { messages, nextWakeMs, unrouted, silenced } = compose(
+      owned,
+      this.lastFlushMs,
+      nowMs,
+      this.config,
+      this.silences,
+    );
+    this.logUnrouted(unrouted);
+    this.recordSilenced(silenced, nowMs);
     if (messages.length > 0) {
       const generation = this.generation;
-      await this.retryWrite(() =>
+      await this.retryKafka(() =>
         this.producer.send({
           topic: TOPICS.notifications,
           acks: -1,
@@ -286,16 +364,62 @@ export class AlertManager {
           'alert message queued for delivery',
         );
       }
-      await this.persist(history, notified, nowMs);
       // A rebalance meanwhile hands these fingerprints to a fresh load; do not resurrect them.
       if (generation === this.generation) for (const s of notified) this.states.set(s.fingerprint, s);
+      this.records.enqueue({ history, states: notified.map((s) => stateRow(s, nowMs)) });
       this.stats.notifications += messages.length;
       this.stats.lastFlushAt = nowMs;
     }
     this.forgetIdle(nowMs);
+    this.stats.recordsPending = this.records.pending;
     // Sending changed group clocks: compose again for the true next wake-up.
     const next = messages.length > 0 ? Date.now() : nextWakeMs;
     if (next !== null) this.wake(next);
+  }
+
+  /**
+   * A message a silence holds back is recorded (history `silenced`, with the silence id)
+   * and not sent. An event's message is settled for good — the failover during a planned
+   * upgrade is not announced when the silence ends. A condition's stays owed, as in
+   * Alertmanager: if it still fires when the silence ends, it is sent then.
+   */
+  private recordSilenced(silenced: readonly SilencedItem[], nowMs: number): void {
+    if (silenced.length === 0) return;
+    const history: HistoryRow[] = [];
+    const settled: OwnedState[] = [];
+    for (const { item, receiver, silenceId } of silenced) {
+      const s = this.states.get(item.fingerprint);
+      if (!s) continue;
+      const memo = `${item.fingerprint}|${item.kind}|${item.stamp}|${silenceId}`;
+      if (lifecycleOf(s) !== 'condition') {
+        const next = { ...markNotified(s, item.kind, nowMs), partition: s.partition };
+        this.states.set(next.fingerprint, next);
+        settled.push(next);
+      } else if (this.silencedRecorded.has(memo)) continue;
+      if (this.silencedRecorded.size > 10_000) this.silencedRecorded.clear();
+      this.silencedRecorded.add(memo);
+      this.stats.silenced++;
+      // Timed by when the message fell due, so a record written again after a restart collapses with the first.
+      history.push(historyRow(s, 'silenced', item.dueMs, { receiver, silenceId }));
+      this.log.info(
+        { fingerprint: s.fingerprint, rule: s.event.rule, cluster: s.event.cluster, silence: silenceId },
+        'alert silenced: recorded, not sent',
+      );
+    }
+    this.records.enqueue({ history, states: settled.map((s) => stateRow(s, nowMs)) });
+  }
+
+  private logUnrouted(unrouted: readonly string[]): void {
+    if (this.unroutedLogged.size > 10_000) this.unroutedLogged.clear(); // bounded: at worst a line is logged again
+    for (const fp of unrouted) {
+      if (this.unroutedLogged.has(fp)) continue;
+      this.unroutedLogged.add(fp);
+      const s = this.states.get(fp)!;
+      this.log.info(
+        { fingerprint: fp, rule: s.event.rule, cluster: s.event.cluster, severity: s.event.severity },
+        'no route matches this alert; recorded but not sent',
+      );
+    }
   }
 
   private forgetIdle(nowMs: number): void {

@@ -1,9 +1,13 @@
-// ClickHouse side of alerts (tables in clickhouse/migrations/0008_alerts.sql):
-// lifecycle state per fingerprint, transition history, delivery records.
+// ClickHouse side of alerts (tables in clickhouse/migrations/0008_alerts.sql and 0020):
+// lifecycle state per fingerprint, transition history, delivery records, silences.
 // Values reach SQL only through common/sql.ts.
+//
+// Nothing on the way from an alert event to chat waits for these writes: the manager and
+// delivery queue them (write-behind.ts) and they land when ClickHouse answers.
 import type { ClickHouseClient } from '../common/clickhouse.ts';
 import { identifier, sql } from '../common/sql.ts';
-import { AlertEventV1, validator } from '../contracts/index.ts';
+import { AlertEventV1, type SilenceV1, validator } from '../contracts/index.ts';
+import { openSilencesSql, silenceFromRow } from '../clickhouse/silences.ts';
 import type { DeliveryRecord } from './deliver-one.ts';
 import type { AlertState, NotifiedStatus } from './lifecycle.ts';
 
@@ -12,9 +16,10 @@ export interface OwnedState extends AlertState {
   partition: number;
 }
 
-export type HistoryTransition = 'fired' | 'resolved' | 'notified';
+/** `follow-up`: a cause found after the alert fired; `silenced`: a message a silence held back. */
+export type HistoryTransition = 'fired' | 'resolved' | 'notified' | 'follow-up' | 'silenced';
 
-interface StateRow {
+export interface StateRow {
   fingerprint: string;
   kafka_partition: number;
   version: number;
@@ -32,6 +37,8 @@ interface StateRow {
   last_notified_ms: number;
   flaps: number;
   notified_flapping: number;
+  notified_cause: string;
+  cause_at_ms: number;
   event: string;
 }
 
@@ -56,6 +63,8 @@ export function stateRow(s: OwnedState, nowMs: number): StateRow {
     last_notified_ms: s.lastNotifiedMs,
     flaps: s.flaps,
     notified_flapping: s.notifiedFlapping ? 1 : 0,
+    notified_cause: s.notifiedCause,
+    cause_at_ms: s.causeAtMs,
     event: JSON.stringify(s.event),
   };
 }
@@ -85,6 +94,8 @@ function fromRow(r: Record<string, unknown>): OwnedState | null {
     lastNotifiedMs: Number(r.last_notified_ms),
     flaps: Number(r.flaps),
     notifiedFlapping: Number(r.notified_flapping) === 1,
+    notifiedCause: typeof r.notified_cause === 'string' ? r.notified_cause : '',
+    causeAtMs: Number(r.cause_at_ms ?? 0),
   };
 }
 
@@ -92,7 +103,7 @@ export function historyRow(
   s: AlertState,
   transition: HistoryTransition,
   tsMs: number,
-  extra: { receiver?: string; notificationId?: string } = {},
+  extra: { receiver?: string; notificationId?: string; silenceId?: string } = {},
 ) {
   const e = s.event;
   return {
@@ -111,7 +122,8 @@ export function historyRow(
     label_names: Object.keys(e.labels),
     label_values: Object.values(e.labels),
     receiver: extra.receiver ?? '',
-    notification_id: extra.notificationId ?? '',
+    // For `silenced`: the silence that held the message back.
+    notification_id: extra.notificationId ?? extra.silenceId ?? '',
   };
 }
 export type HistoryRow = ReturnType<typeof historyRow>;
@@ -145,21 +157,30 @@ export class AlertStore {
     return { states, unreadable: rows.length - states.length };
   }
 
-  /** History first: after a crash between the two inserts, the replayed transition re-inserts a history row that collapses with the first. */
-  async write(history: readonly HistoryRow[], states: readonly StateRow[]): Promise<void> {
+  /**
+   * History first: after a crash between the inserts, the replayed transition re-inserts a
+   * history row that collapses with the first. A retry after a partial failure inserts
+   * again what had landed; history and state collapse (ReplacingMergeTree), and a delivery
+   * outcome recorded twice only says the same twice.
+   */
+  async write(records: {
+    history: readonly HistoryRow[];
+    states: readonly StateRow[];
+    deliveries?: readonly DeliveryRecord[];
+  }): Promise<void> {
+    const { history, states, deliveries = [] } = records;
     await this.observed(async () => {
       if (history.length > 0)
         await this.client.insert({ table: this.table('alerts'), values: [...history], format: 'JSONEachRow' });
       if (states.length > 0)
         await this.client.insert({ table: this.table('alert_state'), values: [...states], format: 'JSONEachRow' });
+      if (deliveries.length > 0)
+        await this.client.insert({
+          table: this.table('alert_deliveries'),
+          values: [...deliveries],
+          format: 'JSONEachRow',
+        });
     });
-  }
-
-  async recordDeliveries(records: readonly DeliveryRecord[]): Promise<void> {
-    if (records.length > 0)
-      await this.observed(() =>
-        this.client.insert({ table: this.table('alert_deliveries'), values: [...records], format: 'JSONEachRow' }),
-      );
   }
 
   /** For health: when the store last wrote, and its last failure. */
@@ -176,6 +197,12 @@ export class AlertStore {
       this.stats.lastError = { at: Date.now(), message: err instanceof Error ? err.message : String(err) };
       throw err;
     }
+  }
+
+  /** Silences active or pending at `nowMs`. */
+  async openSilences(nowMs: number): Promise<SilenceV1[]> {
+    const rs = await this.client.query({ query: openSilencesSql(this.database, nowMs).text, format: 'JSONEachRow' });
+    return (await rs.json<Record<string, unknown>>()).map(silenceFromRow).filter((s): s is SilenceV1 => s !== null);
   }
 
   /** Which of these notification ids already have a final outcome (delivered or given up). */

@@ -4,8 +4,12 @@ import type { ReceiverConfig, ReceiverType } from '../common/config-alerts.ts';
 
 export type { ReceiverConfig, ReceiverType };
 
-/** Why an alert is in a message: it started, it is still firing (reminder), or it ended. */
-export type NoticeKind = 'firing' | 'repeat' | 'resolved';
+/**
+ * Why an alert is in a message: it started (for events and reports possibly already over:
+ * then `resolvedAtMs` is set and the message says both), it is still firing (reminder),
+ * it ended, or its cause became known after it was announced (events).
+ */
+export type NoticeKind = 'firing' | 'repeat' | 'resolved' | 'follow-up';
 
 export interface GroupedAlert {
   /** The latest event for this fingerprint (summary, instance, hints…). */
@@ -57,6 +61,12 @@ export type ChatPayload = Record<string, unknown>;
  * because the rendered body waits in the Kafka outbox, where neither the webhook URL (a
  * secret) nor a signature (DingTalk/Feishu reject timestamps older than an hour) belongs.
  */
+/** What a dry run's answer says about a receiver (`redscope doctor`). */
+export interface ProbeVerdict {
+  status: 'ok' | 'fail' | 'unknown';
+  detail: string;
+}
+
 export interface Notifier {
   readonly name: ReceiverType;
   /** Pure: the chat message for a group, readable on a phone. */
@@ -65,4 +75,10 @@ export interface Notifier {
   request(payload: ChatPayload, receiver: ReceiverConfig, nowMs: number): HttpRequest;
   /** ok, retry later (5xx, rate limit) or give up (bad request, bad token). */
   classify(res: HttpResponse): Verdict;
+  /**
+   * A dry run, for chats that allow one: `payload` is sent through `request` (signature
+   * and all) and the chat refuses it without posting anything; `judge` reads the refusal —
+   * a payload error means the token was accepted, a token or signature error means not.
+   */
+  readonly probe?: { payload: ChatPayload; judge(res: HttpResponse): ProbeVerdict };
 }

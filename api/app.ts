@@ -7,6 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ApiToken } from '../common/config-schema.ts';
 import { handleError } from './errors.ts';
+import { API_LIMITS } from './limits.ts';
 import { BadRequestError } from './schemas/time-range.ts';
 import authPlugin from './plugins/auth.ts';
 import cachesPlugin, { DEFAULT_CACHE_TTLS, type CacheTtls } from './plugins/caches.ts';
@@ -16,6 +17,7 @@ import swaggerPlugin from './plugins/swagger.ts';
 import { TokenTable } from './plugins/tokens.ts';
 import adminRoutes from './routes/admin/admin.ts';
 import alertRoutes from './routes/alerts/events.ts';
+import silenceRoutes from './routes/silences/silences.ts';
 import inventoryRoutes from './routes/clusters/inventory.ts';
 import topologyRoutes from './routes/clusters/topology.ts';
 import freshnessRoutes from './routes/freshness.ts';
@@ -32,6 +34,8 @@ import slowlogPatternRoutes from './routes/slowlog/patterns.ts';
 
 export interface AppOptions {
   clickhouse: ClickHouseClient;
+  /** For silences, the API's only write (clickhouse.users.writer); default `clickhouse`. */
+  clickhouseWriter?: ClickHouseClient;
   database: string;
   /** Fastify logger options (pino); false = silent. */
   logger?: FastifyServerOptions['logger'];
@@ -40,14 +44,29 @@ export interface AppOptions {
   /** Per token (or client IP without one). */
   rateLimitPerMinute?: number;
   cacheTtls?: Partial<CacheTtls>;
+  /**
+   * Behind a reverse proxy: which X-Forwarded-For hops to believe for the client IP (rate
+   * limits per IP). true trusts any sender — then a client can pick its own IP; prefer the
+   * proxies' addresses. Default false: the socket's address.
+   */
+  trustProxy?: boolean | number | string[];
 }
 
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 1200;
+
+/** Trust the nearest `n` proxies: the client is the address n hops back in X-Forwarded-For. */
+const hops = (n: number) => (_address: string, hop: number) => hop < n;
 
 export function buildApp(opts: AppOptions): FastifyInstance {
   const tokens = new TokenTable(opts.tokens ?? []);
   const app = Fastify({
     logger: opts.logger ?? false,
+    // A hop count as a function: Fastify does the same with a number, but its types omit it.
+    trustProxy: typeof opts.trustProxy === 'number' ? hops(opts.trustProxy) : (opts.trustProxy ?? false),
+    bodyLimit: API_LIMITS.bodyBytes,
+    maxParamLength: API_LIMITS.paramChars,
+    requestTimeout: API_LIMITS.requestTimeoutMs,
+    http: { maxHeaderSize: API_LIMITS.headerBytes },
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -70,7 +89,11 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     }),
   );
 
-  app.register(clickhousePlugin, { clickhouse: opts.clickhouse, database: opts.database });
+  app.register(clickhousePlugin, {
+    clickhouse: opts.clickhouse,
+    ...(opts.clickhouseWriter ? { clickhouseWriter: opts.clickhouseWriter } : {}),
+    database: opts.database,
+  });
   app.register(cachesPlugin, { ttls: { ...DEFAULT_CACHE_TTLS, ...opts.cacheTtls } });
   app.register(swaggerPlugin);
   app.register(rateLimitPlugin, { tokens, perMinute: opts.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE });
@@ -92,6 +115,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       await v1.register(hotKeyRoutes);
       await v1.register(keyPatternRoutes);
       await v1.register(alertRoutes);
+      await v1.register(silenceRoutes);
     },
     { prefix: '/v1' },
   );

@@ -44,6 +44,10 @@ export class TtlCache<V extends NonNullable<unknown>> {
     return this.lru.get(key);
   }
 
+  delete(key: string): void {
+    this.lru.delete(key);
+  }
+
   set(key: string, value: V, ttlMs: number): void {
     if (ttlMs <= 0) return;
     this.lru.set(key, value, { ttl: ttlMs });

@@ -18,6 +18,7 @@ import {
   type Basis,
   type BucketMap,
 } from './latency-figures.ts';
+import { cachedUnlessLate } from './late-data.ts';
 import { piecedSums, type CommandSums } from './latency-pieces.ts';
 import { resultTtlMs } from './plugins/caches.ts';
 import {
@@ -47,10 +48,20 @@ import type { SqlFragment } from '../common/sql.ts';
 type Point = Static<typeof LatencyPoint>;
 type Summary = Static<typeof CommandLatency>;
 
-function cachedRows<T>(app: FastifyInstance, query: SqlFragment, toSec: number): Promise<T[]> {
-  return app.resultCache.getOrLoad(query.text, resultTtlMs(app.cacheTtls, toSec), () =>
-    selectRows<T>(app.clickhouse, query),
-  ) as Promise<T[]>;
+/** Rows of a query over one cluster's [fromSec, toSec), through the result cache (late-data.ts says when they are stale). */
+function cachedRows<T>(
+  app: FastifyInstance,
+  query: SqlFragment,
+  span: { cluster: string; fromSec: number; toSec: number },
+): Promise<T[]> {
+  return cachedUnlessLate(
+    app.resultCache,
+    app.lateArrivals,
+    query.text,
+    span,
+    resultTtlMs(app.cacheTtls, span.toSec),
+    () => selectRows<T>(app.clickhouse, query),
+  );
 }
 
 export interface SeriesResult {
@@ -67,7 +78,7 @@ export interface SeriesResult {
 
 export async function loadSeries(app: FastifyInstance, f: LatencyFilter, range: TimeRange): Promise<SeriesResult> {
   const plan = planSeries(range);
-  const rows = await cachedRows<SeriesRow>(app, latencySeriesSql(f, plan), plan.toSec);
+  const rows = await cachedRows<SeriesRow>(app, latencySeriesSql(f, plan), { cluster: f.cluster, ...plan });
   const lat = rows.map((r) => toBucketMap(r.lat));
   const means = rows.map((r) => toBucketMap(r.means));
   // One basis for the whole series: per-call wherever any step has histograms.
@@ -158,7 +169,11 @@ async function summaryRows(
   toSec: number,
 ): Promise<CommandTotals[]> {
   if (parts.some((p) => p.tier === 'raw')) {
-    const rows = await cachedRows<SummaryRow>(app, latencySummarySql(f, parts), toSec);
+    const rows = await cachedRows<SummaryRow>(app, latencySummarySql(f, parts), {
+      cluster: f.cluster,
+      fromSec: parts[0]!.fromSec,
+      toSec,
+    });
     return rows.map((r) => ({
       command: r.command,
       calls: Number(r.calls_total),
@@ -250,11 +265,10 @@ export async function loadTail(
 ): Promise<TailResult> {
   const parts = planSummary(range);
   const covered = coveredRange(parts);
-  const rows = await cachedRows<InstanceRow>(
-    app,
-    latencyByInstanceSql({ ...f, instance: undefined }, parts),
-    covered.toSec,
-  );
+  const rows = await cachedRows<InstanceRow>(app, latencyByInstanceSql({ ...f, instance: undefined }, parts), {
+    cluster: f.cluster,
+    ...covered,
+  });
   const perInstance = rows.map((r) => ({ r, lat: toBucketMap(r.lat) }));
   const cluster: BucketMap = new Map();
   for (const x of perInstance) addInto(cluster, x.lat);
@@ -314,8 +328,9 @@ export async function loadInstances(
   const parts = planSummary(range);
   const covered = coveredRange(parts);
   const [exec, probes] = await Promise.all([
-    cachedRows<InstanceRow>(app, latencyByInstanceSql(f, parts), covered.toSec),
-    cachedRows<ProbeRow>(app, probesByInstanceSql(f, parts), covered.toSec),
+    cachedRows<InstanceRow>(app, latencyByInstanceSql(f, parts), { cluster: f.cluster, ...covered }),
+    // PING probes are not info samples: late probes show when this entry expires (≤ 5 min).
+    cachedRows<ProbeRow>(app, probesByInstanceSql(f, parts), { cluster: f.cluster, ...covered }),
   ]);
   const byInstance = new Map(probes.map((p) => [p.instance, p]));
   const names = [...new Set([...exec.map((e) => e.instance), ...probes.map((p) => p.instance)])].sort();

@@ -5,10 +5,11 @@
 // cache), a 7-day window p99 < 300 ms, and cached inventory calls reach ≥ half of hello
 // world's req/s. Samples carry per-call latency buckets (LATENCY HISTOGRAM) as Redis 7 sends them.
 //
-// Data goes through the real pipeline (Kafka → stream processor → ClickHouse, rollups
-// filled by the materialized views). 7 days at 1 s would be 151 M samples, too many for
-// this box: the simulator sends one sample per instance every BENCH_COARSE_S (300 s) for
-// 7 days, plus one per second for the last BENCH_FINE_S (3600 s). Own stack on its own
+// Data is built by the processor's own row builder and inserted into info_samples, so the
+// materialized views fill every rollup as in production; BENCH_LOAD=pipeline sends it through
+// Kafka and the stream processor instead (~35 min on this box). 7 days at 1 s would be 151 M
+// samples, too many for this box: the simulator makes one sample per instance every
+// BENCH_COARSE_S (300 s) for 7 days, plus one per second for the last BENCH_FINE_S (3600 s). Own stack on its own
 // ports (data in .redscope/bench-api-stack), stopped and deleted at the end unless
 // BENCH_KEEP_STACK=1, which leaves it running with its data for the next run to reuse.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -31,6 +32,7 @@ import {
 } from '../contracts/index.ts';
 import { stackReset, stackUp } from '../stack/index.ts';
 import { migrate } from '../clickhouse/migrate.ts';
+import { infoRows } from '../stream/rows/info-rows.ts';
 import { captureInfo } from './fleet-samples.ts';
 import type { BenchResult } from './run.ts';
 
@@ -40,6 +42,8 @@ const FINE_S = Number(process.env.BENCH_FINE_S ?? 3600);
 const DAYS = 7;
 const CONNECTIONS = 50;
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 15);
+/** How the week gets into ClickHouse: `direct` (default) or `pipeline` (Kafka → processor; ~35 min). */
+const LOAD = process.env.BENCH_LOAD === 'pipeline' ? 'pipeline' : 'direct';
 const CLUSTER = 'bench';
 const DATABASE = 'bench_api';
 const TOKEN = 'bench-read-token-0123456789';
@@ -53,6 +57,9 @@ const ports = {
   clickhouseTcpPort: 28900,
   zookeeperPort: 28181,
   clickhouseReplicaBasePort: 28500,
+  kafkaSaslSslPort: 28094,
+  clickhouseHttpsPort: 28943,
+  redisTlsBasePort: 7320,
 };
 const API_PORT = 28080;
 const HELLO_PORT = 28081;
@@ -317,32 +324,34 @@ async function load(
       const end = Date.now();
       const start = end - DAYS * 86_400_000;
       say(
-        `loading ${expected.toLocaleString()} samples through Kafka → processor → ClickHouse: ${INSTANCES} instances, every ${COARSE_S} s for ${DAYS} days, every 1 s for the last ${FINE_S} s…`,
+        `loading ${expected.toLocaleString()} samples ${LOAD === 'direct' ? "with the processor's row builder, inserted straight into ClickHouse" : 'through Kafka → processor → ClickHouse'}: ${INSTANCES} instances, every ${COARSE_S} s for ${DAYS} days, every 1 s for the last ${FINE_S} s…`,
       );
       const t0 = performance.now();
       const ticks: Array<[number, number]> = [];
       for (let k = 0; k < coarseTicks; k++) ticks.push([start + k * COARSE_S * 1000, COARSE_S]);
       for (let k = 0; k < FINE_S; k++) ticks.push([end - (FINE_S - k) * 1000, 1]);
-      for (let n = 0; n < ticks.length; n++) {
-        const [ts, interval] = ticks[n]!;
-        await produce(
-          producer,
-          TOPICS.info,
-          Array.from({ length: INSTANCES }, (_, i) => ({
-            key: instanceId(i),
-            value: JSON.stringify(sample(template!, i, ts, interval, n)),
-          })),
-        );
-        if (n % 500 === 0)
-          say(
-            `  produced ${((n * INSTANCES) / 1e6).toFixed(2)} M, stored ${((await count(ch, 'info_samples')) / 1e6).toFixed(2)} M`,
+      if (LOAD === 'direct') await insertDirect(ch, template!, ticks);
+      else
+        for (let n = 0; n < ticks.length; n++) {
+          const [ts, interval] = ticks[n]!;
+          await produce(
+            producer,
+            TOPICS.info,
+            Array.from({ length: INSTANCES }, (_, i) => ({
+              key: instanceId(i),
+              value: JSON.stringify(sample(template!, i, ts, interval, n)),
+            })),
           );
-      }
+          if (n % 500 === 0)
+            say(
+              `  produced ${((n * INSTANCES) / 1e6).toFixed(2)} M, stored ${((await count(ch, 'info_samples')) / 1e6).toFixed(2)} M`,
+            );
+        }
       for (have = await count(ch, 'info_samples'); have < expected; have = await count(ch, 'info_samples'))
         await sleep(1000);
       loadSeconds = (performance.now() - t0) / 1000;
       say(
-        `loaded in ${loadSeconds.toFixed(0)} s (${Math.round(expected / loadSeconds)} samples/s through the pipeline)`,
+        `loaded in ${loadSeconds.toFixed(0)} s (${Math.round(expected / loadSeconds)} samples/s, ${LOAD === 'direct' ? 'direct inserts' : 'through the pipeline'})`,
       );
     } else say(`reusing ${have.toLocaleString()} samples already in ${DATABASE} (BENCH_KEEP_STACK=1 run)`);
     // A fresh topology round every run: inventory reads views of the last 10 minutes.
@@ -356,6 +365,7 @@ async function load(
     while ((await count(ch, 'topology_samples')) < before + INSTANCES) await sleep(500);
     return {
       samples: have,
+      loadedBy: LOAD === 'direct' ? 'row builder + direct INSERT' : 'Kafka → processor',
       coarseEveryS: COARSE_S,
       fineLastS: FINE_S,
       loadedThisRun: loadedNow ? 'yes' : 'no',
@@ -368,6 +378,47 @@ async function load(
     proc.kill('SIGTERM');
     await producer.disconnect();
   }
+}
+
+/**
+ * The week of samples as the processor would store them — the same row builder
+ * (stream/rows/info-rows.ts), so the materialized views fill every rollup exactly as in
+ * production — but inserted straight into info_samples, two inserts at a time, in blocks of
+ * 40 ticks. Through Kafka and the processor the same 1.4 M samples take ~35 minutes on this
+ * box (~700 samples/s measured under load); BENCH_LOAD=pipeline still does that.
+ */
+async function insertDirect(
+  ch: ClickHouseClient,
+  template: InfoSampleV1,
+  ticks: ReadonlyArray<readonly [number, number]>,
+): Promise<void> {
+  const table = identifier(`${DATABASE}.info_samples`).text;
+  const TICKS_PER_BLOCK = 40;
+  let next = 0;
+  let offset = 0;
+  let done = 0;
+  let reported = 0;
+  const inserter = async () => {
+    while (next < ticks.length) {
+      const first = next;
+      next = Math.min(ticks.length, next + TICKS_PER_BLOCK);
+      const rows: Record<string, unknown>[] = [];
+      for (let n = first; n < next; n++) {
+        const [ts, interval] = ticks[n]!;
+        for (let i = 0; i < INSTANCES; i++) {
+          const m = sample(template, i, ts, interval, n);
+          rows.push(infoRows(m, { topic: 'bench-load', partition: 0, offset: offset++ }).get('info_samples')![0]!);
+        }
+      }
+      await ch.insert({ table, values: rows, format: 'JSONEachRow' });
+      done += rows.length;
+      if (done - reported >= 100_000) {
+        reported = done;
+        say(`  inserted ${(done / 1e6).toFixed(2)} M`);
+      }
+    }
+  };
+  await Promise.all([inserter(), inserter()]);
 }
 
 async function timeQuery(ch: ClickHouseClient, query: string, runs: number): Promise<number> {

@@ -9,5 +9,8 @@ export const BENCH_PORTS = {
   clickhouseTcpPort: 29300,
   zookeeperPort: 29181,
   clickhouseReplicaBasePort: 28400,
+  kafkaSaslSslPort: 29394,
+  clickhouseHttpsPort: 28443,
+  redisTlsBasePort: 7310,
 };
 export const BENCH_STACK_DIR = new URL('../.redscope/bench-stack', import.meta.url).pathname;

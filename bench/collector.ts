@@ -1,7 +1,9 @@
 // Collector cost: one collector watching 60 instances (INFO + topology every second, the
 // other samplers on their default schedules, real Kafka delivery), measured as CPU share
 // of one core and RSS of the collector process, beside a baseline process that only
-// fetches INFO everything from the same instances every second. Goal: < 10 % of a core,
+// fetches INFO everything from the same instances every second. The collector runs four
+// times, A B B A: with kafkajs (the default) and with its sink on @platformatic/kafka
+// (bench/platformatic-producer.ts), the maintained client issue 11 asks to compare. Goal: < 10 % of a core,
 // < 150 MB RSS. Reference: a Prometheus exporter spends about 5 ms of CPU per scrape of
 // one cluster node, i.e. ~30 % of a core for 60 instances at one scrape per second.
 //
@@ -10,7 +12,12 @@
 // node flags to the collector only (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { Redis } from 'ioredis';
+import { defaultConfig } from '../common/config.ts';
+import { createKafka } from '../common/kafka.ts';
+import { createLogger } from '../common/log.ts';
+import { SAMPLE_TOPICS } from '../contracts/index.ts';
 import { stackDown, stackUp } from '../stack/index.ts';
 import type { BenchResult } from './run.ts';
 import { BENCH_PORTS, BENCH_STACK_DIR } from './bench-stack.ts';
@@ -27,6 +34,10 @@ const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)
  */
 const COLLECTOR_FLAGS = (process.env.BENCH_COLLECTOR_FLAGS ?? '--max-semi-space-size=4').split(' ').filter(Boolean);
 const BASE_PORT = 7500;
+type Client = 'kafkajs' | 'platformatic';
+/** BENCH_CLIENTS=kafkajs measures kafkajs alone (twice). */
+const CLIENT_ORDER: Client[] = ['kafkajs', 'platformatic', 'platformatic', 'kafkajs'];
+const quietLog = createLogger('bench', 'warn');
 const root = new URL('../.redscope/bench-collector/', import.meta.url).pathname;
 const say = (s: string) => console.log(`[bench] ${s}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -37,9 +48,14 @@ function usage(pid: number): { cpuSec: number; rssMb: number } {
   return { cpuSec: (Number(stat[11]) + Number(stat[12])) / 100, rssMb: rss };
 }
 
-/** CPU share of one core and max RSS of `proc` over `seconds`, after a warm-up. */
-async function measure(proc: ChildProcess, seconds: number): Promise<{ cpuShare: number; rssMaxMb: number }> {
+/** CPU share of one core and max RSS of `proc` over `seconds`, after a warm-up; with `count`, how fast it grew. */
+async function measure(
+  proc: ChildProcess,
+  seconds: number,
+  count: () => Promise<number> = async () => 0,
+): Promise<{ cpuShare: number; rssMaxMb: number; messagesPerSec: number }> {
   await sleep(10_000);
+  const counted = await count();
   const start = usage(proc.pid!);
   const t0 = Date.now();
   let rssMax = start.rssMb;
@@ -48,7 +64,12 @@ async function measure(proc: ChildProcess, seconds: number): Promise<{ cpuShare:
     rssMax = Math.max(rssMax, usage(proc.pid!).rssMb);
   }
   const end = usage(proc.pid!);
-  return { cpuShare: (end.cpuSec - start.cpuSec) / ((Date.now() - t0) / 1000), rssMaxMb: rssMax };
+  const elapsed = (Date.now() - t0) / 1000;
+  return {
+    cpuShare: (end.cpuSec - start.cpuSec) / elapsed,
+    rssMaxMb: rssMax,
+    messagesPerSec: ((await count()) - counted) / elapsed,
+  };
 }
 
 /** The node arguments that run `file` (a .ts path from the repo root) under RUNTIME. */
@@ -137,15 +158,53 @@ export default async function run(): Promise<BenchResult> {
     const baseline = spawn(process.execPath, [...entry('bench/info-loop.ts'), ...addresses], { env, stdio: 'ignore' });
     const base = await measure(baseline, SECONDS);
     await stop(baseline);
-    say(`collector: all samplers on their default schedules, delivering to Kafka (${SECONDS} s)…`);
-    const collector = spawn(
-      process.execPath,
-      [...COLLECTOR_FLAGS, ...NODE_ARGS, ...entry('cli/redscope.ts'), '--config', configFile, 'collector'],
-      { env, stdio: ['ignore', 'ignore', 'inherit'] },
-    );
-    const col = await measure(collector, SECONDS);
-    await stop(collector);
+    // The same collector with two Kafka clients, in the order A B B A so drift in the
+    // machine's load weighs on both alike; each run also counts the messages Kafka received.
+    const kafka = createKafka({ ...defaultConfig().kafka, brokers: endpoints.kafkaBrokers }, quietLog);
+    const admin = kafka.admin();
+    await admin.connect();
+    const delivered = async () => {
+      let n = 0;
+      for (const topic of SAMPLE_TOPICS)
+        for (const p of await admin.fetchTopicOffsets(topic).catch(() => [])) n += Number(p.high);
+      return n;
+    };
+    const runs: Record<Client, Array<{ cpuShare: number; rssMaxMb: number; messagesPerSec: number }>> = {
+      kafkajs: [],
+      platformatic: [],
+    };
+    for (const client of CLIENT_ORDER) {
+      say(`collector (${client}): all samplers on their default schedules, delivering to Kafka (${SECONDS} s)…`);
+      const main =
+        client === 'kafkajs'
+          ? [...entry('cli/redscope.ts'), '--config', configFile, 'collector']
+          : [...entry('bench/collector-platformatic.ts'), '--config', configFile];
+      const collector = spawn(process.execPath, [...COLLECTOR_FLAGS, ...NODE_ARGS, ...main], {
+        env,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      const m = await measure(collector, SECONDS, delivered);
+      await stop(collector);
+      say(
+        `  ${(m.cpuShare * 100).toFixed(1)} % of a core, RSS max ${Math.round(m.rssMaxMb)} MB, ${Math.round(m.messagesPerSec)} messages/s to Kafka`,
+      );
+      runs[client].push(m);
+    }
+    await admin.disconnect();
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const summary = (client: Client) => ({
+      cpuPercentOfCore: +(mean(runs[client].map((r) => r.cpuShare)) * 100).toFixed(1),
+      cpuPercentRuns: runs[client].map((r) => +(r.cpuShare * 100).toFixed(1)),
+      rssMaxMb: Math.round(Math.max(...runs[client].map((r) => r.rssMaxMb))),
+      messagesPerSec: Math.round(mean(runs[client].map((r) => r.messagesPerSec))),
+    });
+    const a = summary('kafkajs');
+    const b = summary('platformatic');
+    const col = { cpuShare: a.cpuPercentOfCore / 100, rssMaxMb: a.rssMaxMb };
     const figures = {
+      loadAverage: loadavg().map((x) => +x.toFixed(1)),
+      clients: { kafkajs: a, platformatic: b },
+      platformaticVsKafkajsCpu: +(b.cpuPercentOfCore / a.cpuPercentOfCore).toFixed(2),
       instances: INSTANCES,
       seconds: SECONDS,
       runtime: RUNTIME,
@@ -167,11 +226,23 @@ export default async function run(): Promise<BenchResult> {
         },
         { measure: 'collector node flags', value: COLLECTOR_FLAGS.join(' ') || 'none', goal: '—' },
         {
-          measure: `collector CPU, ${INSTANCES} instances (% of one core)`,
+          measure: `collector CPU (kafkajs, the default), ${INSTANCES} instances (% of one core)`,
           value: figures.collectorCpuPercentOfCore,
           goal: '< 10',
         },
         { measure: 'collector RSS max (MB)', value: figures.collectorRssMaxMb, goal: '< 150' },
+        { measure: 'kafkajs: CPU per run (% of one core)', value: a.cpuPercentRuns.join(' / '), goal: '—' },
+        { measure: 'kafkajs: messages/s to Kafka', value: a.messagesPerSec, goal: '—' },
+        {
+          measure: '@platformatic/kafka: collector CPU (% of one core)',
+          value: b.cpuPercentOfCore,
+          goal: '< 10',
+        },
+        { measure: '@platformatic/kafka: CPU per run', value: b.cpuPercentRuns.join(' / '), goal: '—' },
+        { measure: '@platformatic/kafka: RSS max (MB)', value: b.rssMaxMb, goal: '< 150' },
+        { measure: '@platformatic/kafka: messages/s to Kafka', value: b.messagesPerSec, goal: '—' },
+        { measure: '@platformatic/kafka / kafkajs CPU', value: figures.platformaticVsKafkajsCpu, goal: '—' },
+        { measure: 'load average (1, 5, 15 min) at the end', value: figures.loadAverage.join(', '), goal: '—' },
         { measure: 'baseline: bare INFO loop CPU (% of one core)', value: figures.baselineCpuPercentOfCore, goal: '—' },
         { measure: 'baseline RSS max (MB)', value: figures.baselineRssMaxMb, goal: '—' },
         { measure: 'collector / baseline CPU', value: figures.collectorVsBaselineCpu, goal: '—' },

@@ -19,6 +19,7 @@ const BENCHES: Record<string, () => Promise<{ default: Bench }>> = {
   failover: () => import('./failover.ts'),
   collector: () => import('./collector.ts'),
   scan: () => import('./scan.ts'),
+  quiet: () => import('./quiet.ts'),
 };
 
 async function main(): Promise<void> {

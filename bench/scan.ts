@@ -4,13 +4,16 @@
 // One run measures, side by side: the GET baseline (p99, throughput) before and after,
 // --memkeys, a Lua memory-only reference (SCAN + MEMORY USAGE in EVAL, 1,000 keys per
 // call), redscope's fastest setting (also with PTTL forced: this dataset has no TTLs, so
-// the scan normally skips PTTL), its default setting, and its pipeline mode.
+// the scan normally skips PTTL), its default setting, and its pipeline mode; the collector's
+// CPU per key in each redscope phase; and, in process, the cost of mining key patterns
+// against naming each key alone (bench/pattern-mining.ts).
 // Goals: fastest ≤ 0.15x --memkeys; default: GET p99 ≤ 1.3x baseline and ≤ 0.5x --memkeys.
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { scanKeyspace, type ScanSettings } from '../collectors/samplers/keyspace/scanner.ts';
 import { defaultConfig } from '../common/config.ts';
+import { measureMining } from './pattern-mining.ts';
 import type { BenchResult } from './run.ts';
 import {
   freePortFrom,
@@ -58,11 +61,17 @@ function settings(over: Partial<ScanSettings>): ScanSettings {
   };
 }
 
-async function redscopeScan(port: number, s: ScanSettings): Promise<number> {
+/** Collector CPU (user + system) per key of each redscope scan phase, by phase name. */
+const cpuPerKeyUs: Record<string, number> = {};
+
+async function redscopeScan(port: number, s: ScanSettings, phase: string): Promise<number> {
   const scan = new Redis({ port, host: '127.0.0.1' });
   const probe = new Redis({ port, host: '127.0.0.1' });
   try {
+    const cpu = process.cpuUsage();
     const out = await scanKeyspace({ scan, probe }, s);
+    const used = process.cpuUsage(cpu);
+    cpuPerKeyUs[phase] = round((used.user + used.system) / Math.max(1, out.stats.keysScanned), 3);
     return out.stats.keysScanned;
   } finally {
     scan.disconnect();
@@ -103,15 +112,15 @@ export default async function scanBench(): Promise<BenchResult> {
       latencyGuard: { ...settings({}).latencyGuard, enabled: false },
     });
     const fastest = await phase('redscope fastest (lua, 20,000-key batches in 500-key chunks, unlimited)', () =>
-      redscopeScan(port, fastestSettings),
+      redscopeScan(port, fastestSettings, 'fastest'),
     );
     const fastestTtl = await phase('redscope fastest, PTTL read for every key', () =>
-      redscopeScan(port, { ...fastestSettings, alwaysReadTtl: true }),
+      redscopeScan(port, { ...fastestSettings, alwaysReadTtl: true }, 'fastestPttlForced'),
     );
     const defaults = settings({});
     const dflt = await phase(
       `redscope default (lua, ${defaults.batchKeys}-key batches, ${defaults.keysPerSecond} keys/s, guard on)`,
-      () => redscopeScan(port, defaults),
+      () => redscopeScan(port, defaults, 'default'),
     );
     const pipeline = await phase('redscope pipeline mode (1,000-key batches, unlimited)', () =>
       redscopeScan(
@@ -122,6 +131,7 @@ export default async function scanBench(): Promise<BenchResult> {
           keysPerSecond: 0,
           latencyGuard: { ...defaults.latencyGuard, enabled: false },
         }),
+        'pipeline',
       ),
     );
     const after = await phase('baseline (after)', () => sleep(BASELINE_MS));
@@ -139,8 +149,9 @@ export default async function scanBench(): Promise<BenchResult> {
     const vsMemkeys = (ms: number) => ms / memkeys.wallMs;
     const p99Ratio = (f: LoadFigures) => f.p99Ms / baseline.p99Ms;
     const rpsChange = (f: LoadFigures) => f.rps / baseline.rps - 1;
-    const row = (name: string, wallMs: number | null, f: LoadFigures, goal = '') => ({
+    const row = (name: string, wallMs: number | null, f: LoadFigures, goal = '', cpu?: number) => ({
       phase: name,
+      'collector CPU µs/key': cpu ?? '',
       'wall s': wallMs === null ? '' : round(wallMs / 1000),
       'x memkeys': wallMs === null ? '' : round(vsMemkeys(wallMs), 3),
       'GET p99 ms': f.p99Ms,
@@ -153,20 +164,37 @@ export default async function scanBench(): Promise<BenchResult> {
     const fastestOk = vsMemkeys(fastest.wallMs) <= 0.15;
     const defaultP99Ok = p99Ratio(dflt.load) <= 1.3;
     const defaultWallOk = vsMemkeys(dflt.wallMs) <= 0.5;
-    const table = [
+    const table: Array<Record<string, string | number>> = [
       row('baseline (before + after)', null, baseline),
       row('redis-cli --memkeys', memkeys.wallMs, memkeys.load),
       row('Lua memory-only reference', luaRef.wallMs, luaRef.load),
-      row('redscope fastest', fastest.wallMs, fastest.load, `≤ 0.15x memkeys ${mark(fastestOk)}`),
-      row('redscope fastest, PTTL forced', fastestTtl.wallMs, fastestTtl.load),
+      row('redscope fastest', fastest.wallMs, fastest.load, `≤ 0.15x memkeys ${mark(fastestOk)}`, cpuPerKeyUs.fastest),
+      row('redscope fastest, PTTL forced', fastestTtl.wallMs, fastestTtl.load, '', cpuPerKeyUs.fastestPttlForced),
       row(
         'redscope default',
         dflt.wallMs,
         dflt.load,
         `p99 ≤ 1.3x ${mark(defaultP99Ok)}, ≤ 0.5x memkeys ${mark(defaultWallOk)}`,
+        cpuPerKeyUs.default,
       ),
-      row('redscope pipeline mode', pipeline.wallMs, pipeline.load),
+      row('redscope pipeline mode', pipeline.wallMs, pipeline.load, '', cpuPerKeyUs.pipeline),
     ];
+    // The pattern miner's share of the collector's work, in process (bench/pattern-mining.ts).
+    console.log('phase: key-pattern mining, in process (no server)');
+    const mining = measureMining();
+    for (const m of mining)
+      table.push({
+        phase: `naming keys: ${m.dataset}`,
+        'collector CPU µs/key': round(m.minedNs / 1000, 3),
+        'wall s': '',
+        'x memkeys': '',
+        'GET p99 ms': '',
+        'p99 max ms': '',
+        'x base p99': '',
+        'GET rps': '',
+        'Δ rps': '',
+        goal: `${m.ratio}x per-key naming (${round(m.perKeyNs / 1000, 3)} µs); ${m.minedPatterns} patterns (per key: ${m.perKeyPatterns})`,
+      });
     const phaseFigures = (p: { wallMs: number; load: LoadFigures }) => ({
       wallMs: p.wallMs,
       xMemkeys: round(vsMemkeys(p.wallMs), 3),
@@ -188,6 +216,8 @@ export default async function scanBench(): Promise<BenchResult> {
         fastestPttlForced: phaseFigures(fastestTtl),
         default: { settings: defaults, ...phaseFigures(dflt) },
         pipeline: phaseFigures(pipeline),
+        collectorCpuPerKeyUs: cpuPerKeyUs,
+        patternMining: mining,
         goals: {
           fastestWithin015xMemkeys: fastestOk,
           defaultP99Within13x: defaultP99Ok,

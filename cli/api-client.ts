@@ -37,18 +37,34 @@ export function formatTable(rows: ReadonlyArray<Record<string, string | number>>
 
 const round = (x: number | null | undefined, digits = 1) => (x == null ? '-' : Number(x.toFixed(digits)));
 
-export async function apiGet<T>(
+export function apiGet<T>(
   opts: ApiClientOptions,
   path: string,
   query: Record<string, string | number | undefined>,
+): Promise<T> {
+  return apiRequest<T>(opts, 'GET', path, query);
+}
+
+/** One API call; the body (if any) as JSON. Errors name the path and status, never the token. */
+export async function apiRequest<T>(
+  opts: ApiClientOptions,
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  query: Record<string, string | number | undefined> = {},
+  payload?: unknown,
 ): Promise<T> {
   const url = new URL(path, opts.api.endsWith('/') ? opts.api : `${opts.api}/`);
   for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
   const headers: Record<string, string> = { accept: 'application/json' };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  if (payload !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {
-    res = await (opts.fetch ?? fetch)(url, { headers });
+    res = await (opts.fetch ?? fetch)(url, {
+      method,
+      headers,
+      ...(payload !== undefined ? { body: JSON.stringify(payload) } : {}),
+    });
   } catch (err) {
     throw new ApiClientError(`cannot reach the API at ${url.origin}: ${(err as Error).message}`);
   }
@@ -61,7 +77,12 @@ export async function apiGet<T>(
   }
   if (!res.ok) {
     const message = (body as { message?: string }).message ?? text.slice(0, 200);
-    const hint = res.status === 401 ? ' (set --token or REDSCOPE_API_TOKEN)' : '';
+    const hint =
+      res.status === 401
+        ? ' (set --token or REDSCOPE_API_TOKEN)'
+        : res.status === 403
+          ? ' (this needs a token with admin scope)'
+          : '';
     throw new ApiClientError(`${url.pathname}: HTTP ${res.status}: ${message}${hint}`);
   }
   return body as T;

@@ -3,7 +3,7 @@
 // that was already running is left running).
 import type { Config } from '../common/config.ts';
 import { createLogger } from '../common/log.ts';
-import { stackDown, stackUp } from '../stack/index.ts';
+import { stackDown, stackSecurity, stackUp } from '../stack/index.ts';
 import { runUntilSignal } from '../common/signals.ts';
 import { startWorkload } from './workload.ts';
 
@@ -13,10 +13,16 @@ export async function runDev(base: Config, opts: { workload: boolean }): Promise
     'redscope dev: starting the local stack (first run installs Redis/ClickHouse and fetches Kafka; a few minutes)…',
   );
   const { endpoints, started } = await stackUp();
+  // Each component as its ClickHouse role, as in production: the API reads as redscope_reader.
+  const { credentials } = await stackSecurity();
   const config: Config = {
     ...base,
     kafka: { ...base.kafka, brokers: endpoints.kafkaBrokers },
-    clickhouse: { ...base.clickhouse, url: endpoints.clickhouseUrl },
+    clickhouse: {
+      ...base.clickhouse,
+      url: endpoints.clickhouseUrl,
+      users: base.clickhouse.users ?? credentials.clickhouse,
+    },
     collector: { ...base.collector, clusters: [{ name: 'local', seeds: endpoints.redisSeeds.slice(0, 1) }] },
   };
   const { startStream } = await import('../stream/index.ts');

@@ -6,7 +6,9 @@ import { loadConfig, type Config } from '../common/config.ts';
 import { createLogger } from '../common/log.ts';
 import { registerAlertCommands } from '../alerts/cli.ts';
 import { registerApiClientCommands } from './api-client.ts';
+import { registerDoctorCommand } from './doctor/index.ts';
 import { registerScanCommand } from './scan.ts';
+import { registerSilenceCommands } from './silence.ts';
 import { registerStackCommands } from '../stack/cli.ts';
 import { runDev } from './dev.ts';
 import { runUntilSignal } from '../common/signals.ts';
@@ -46,8 +48,13 @@ program
 program
   .command('api')
   .description('serve the HTTP API')
-  .action(async () => {
-    const cfg = config();
+  .option(
+    '--allow-no-auth',
+    'serve without tokens on a non-loopback address (api.allowNoAuth): an open API, on purpose',
+  )
+  .action(async (opts: { allowNoAuth?: boolean }) => {
+    const base = config();
+    const cfg = opts.allowNoAuth ? { ...base, api: { ...base.api, allowNoAuth: true } } : base;
     const log = createLogger('api');
     const { startApi } = await import('../api/server.ts');
     await runUntilSignal(log, await startApi(cfg, log));
@@ -71,7 +78,7 @@ program
       });
     const { createClickHouse } = await import('../common/clickhouse.ts');
     const { migrateSchema } = await import('../clickhouse/migration-leader.ts');
-    const client = createClickHouse(cfg.clickhouse);
+    const client = createClickHouse(cfg.clickhouse, { role: 'migrator' });
     try {
       const r = await migrateSchema(client, cfg, createLogger('migrate', 'warn'), { acceptEdited });
       const done = [
@@ -96,8 +103,10 @@ program
   });
 
 registerAlertCommands(program);
+registerDoctorCommand(program, config);
 registerApiClientCommands(program);
 registerScanCommand(program);
+registerSilenceCommands(program);
 registerStackCommands(program);
 
 program.parseAsync().catch((err: unknown) => {

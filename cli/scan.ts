@@ -1,7 +1,8 @@
 // `redscope scan --address host:port`: one keyspace scan on demand, printed as tables of
 // the top patterns and keys (or the KeyspaceScanV1 as JSON). Scans through a replica
 // like the collector does, unless --no-replica or the address is itself a replica.
-// Credentials come from REDSCOPE_REDIS_USERNAME / REDSCOPE_REDIS_PASSWORD, never from flags.
+// Credentials come from REDSCOPE_REDIS_USERNAME / REDSCOPE_REDIS_PASSWORD, never from flags;
+// TLS from REDSCOPE_REDIS_TLS, _TLS_CA_FILE, _TLS_CERT_FILE, _TLS_KEY_FILE, _TLS_SERVER_NAME.
 import type { Command } from 'commander';
 import type { KeyspaceOptions } from '../collectors/samplers/keyspace/run-scan.ts';
 
@@ -38,15 +39,23 @@ export function registerScanCommand(program: Command): void {
     .option('--json', 'print the KeyspaceScanV1 message instead of tables')
     .action(async (flags: ScanFlags) => {
       // Loaded here so other commands do not pay for them at start.
-      const [{ Redis }, { loadConfig }, { createLogger }, { splitAddress }, { scanShard }, { renderScanReport }] =
-        await Promise.all([
-          import('ioredis'),
-          import('../common/config.ts'),
-          import('../common/log.ts'),
-          import('../collectors/redis-connection.ts'),
-          import('../collectors/samplers/keyspace/run-scan.ts'),
-          import('./scan-report.ts'),
-        ]);
+      const [
+        { Redis },
+        { loadConfig, redisTlsFromEnv },
+        { tlsOptions },
+        { createLogger },
+        { splitAddress },
+        { scanShard },
+        { renderScanReport },
+      ] = await Promise.all([
+        import('ioredis'),
+        import('../common/config.ts'),
+        import('../common/tls.ts'),
+        import('../common/log.ts'),
+        import('../collectors/redis-connection.ts'),
+        import('../collectors/samplers/keyspace/run-scan.ts'),
+        import('./scan-report.ts'),
+      ]);
       const cfg = loadConfig({ file: program.opts().config });
       const log = createLogger('scan');
       if (!/^[^\s:]+:\d{1,5}$/.test(flags.address))
@@ -73,6 +82,7 @@ export function registerScanCommand(program: Command): void {
       };
       const { host, port } = splitAddress(flags.address);
       const env = process.env;
+      const tls = tlsOptions(redisTlsFromEnv(env), 'REDSCOPE_REDIS_TLS');
       const redis = new Redis({
         host,
         port,
@@ -80,6 +90,7 @@ export function registerScanCommand(program: Command): void {
         connectionName: 'redscope-scan-cli',
         ...(env.REDSCOPE_REDIS_USERNAME ? { username: env.REDSCOPE_REDIS_USERNAME } : {}),
         ...(env.REDSCOPE_REDIS_PASSWORD ? { password: env.REDSCOPE_REDIS_PASSWORD } : {}),
+        ...(tls ? { tls } : {}),
         maxRetriesPerRequest: 0,
         retryStrategy: () => null,
       });

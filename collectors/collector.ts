@@ -4,6 +4,7 @@
 // when the next is due is skipped (counted as an overrun) rather than stacked up.
 import type { Config } from '../common/config.ts';
 import { errorMessage } from '../common/errors.ts';
+import { withTlsHint } from '../common/tls.ts';
 import type { Logger } from '../common/log.ts';
 import { discoverCluster, standaloneInstance, type DiscoveredInstance } from './discovery.ts';
 import { discoverLocalInstances, localAddresses } from './local-discovery.ts';
@@ -42,6 +43,8 @@ interface Watched {
   reachable: { up: boolean; since: number; sentAt: number } | null;
   /** Which of the PHASES this instance's samplers start in (each sampler one phase further). */
   phase: number;
+  /** Why the connection last failed (refused, TLS, auth); commands then only say "stream isn't writeable". */
+  connectionError: string | null;
 }
 
 export class Collector {
@@ -117,14 +120,19 @@ export class Collector {
 
   private watch(d: DiscoveredInstance): void {
     const redis = connectRedis(d.endpoint, this.config.timeoutMs);
-    redis.on('error', () => {}); // surfaced per run, in health and logs, not as an unhandled event
     const w: Watched = {
       target: { ref: d.ref, redis },
       timers: [],
       health: new Map(),
       reachable: null,
       phase: this.nextPhase++ % PHASES,
+      connectionError: null,
     };
+    // Surfaced per run, in health and logs, not as an unhandled event.
+    redis.on('error', (err: unknown) => {
+      w.connectionError = withTlsHint(errorMessage(err), err, Boolean(d.endpoint.tls));
+    });
+    redis.on('ready', () => (w.connectionError = null));
     this.watched.set(d.ref.id, w);
     this.log.info({ instance: d.ref.id, cluster: d.ref.cluster }, 'watching instance');
     // Schedule once the first connection attempt settles, so the first sample is not a
@@ -209,9 +217,14 @@ export class Collector {
         h.lastError = null;
       } catch (err) {
         h.failures++;
+        // A command refused because the connection is down says only that; the connection's own error says why.
+        const message =
+          w.connectionError && w.target.redis.status !== 'ready'
+            ? `cannot connect: ${w.connectionError}`
+            : errorMessage(err);
         if (h.lastError === null)
-          this.log.warn({ instance: h.instance, sampler: sampler.name, err: errorMessage(err) }, 'sampler failed');
-        h.lastError = errorMessage(err);
+          this.log.warn({ instance: h.instance, sampler: sampler.name, err: message }, 'sampler failed');
+        h.lastError = message;
         if (sampler.name === REACHABILITY_SAMPLER) this.reachability(w, false, h.lastError);
       } finally {
         inFlight = false;

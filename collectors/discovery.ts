@@ -3,7 +3,8 @@
 import type { InstanceRef } from '../contracts/index.ts';
 import type { ClusterTarget, StandaloneTarget } from '../common/config.ts';
 import { errorMessage } from '../common/errors.ts';
-import { connectRedis, splitAddress, type RedisEndpoint } from './redis-connection.ts';
+import { withTlsHint } from '../common/tls.ts';
+import { connectRedis, connectWithReason, splitAddress, type RedisEndpoint } from './redis-connection.ts';
 import { parseClusterNodes } from './samplers/topology/parse-cluster-nodes.ts';
 
 export interface DiscoveredInstance {
@@ -19,7 +20,7 @@ function auth(t: ClusterTarget | StandaloneTarget): Omit<RedisEndpoint, 'host' |
   return {
     ...(t.username ? { username: t.username } : {}),
     ...(t.password ? { password: t.password } : {}),
-    ...(t.tls ? { tls: true } : {}),
+    ...(t.tls ? { tls: t.tls } : {}),
   };
 }
 
@@ -29,9 +30,9 @@ async function withConnection<T>(
   fn: (r: ReturnType<typeof connectRedis>) => Promise<T>,
 ): Promise<T> {
   const redis = connectRedis(ep, timeoutMs);
-  redis.on('error', () => {}); // reported through the rejected command below
+  redis.on('error', () => {}); // reported through the rejected connect or command below
   try {
-    await redis.connect();
+    await connectWithReason(redis);
     return await fn(redis);
   } finally {
     redis.disconnect();
@@ -68,7 +69,7 @@ export async function discoverCluster(target: ClusterTarget, timeoutMs: number):
           })
       );
     } catch (err) {
-      problems.push(`${seed}: ${errorMessage(err)}`);
+      problems.push(`${seed}: ${withTlsHint(errorMessage(err), err, Boolean(target.tls))}`); // a TLS failure says what to fix
     }
   }
   throw new DiscoveryError(`cluster ${target.name}: no seed answered CLUSTER NODES (${problems.join('; ')})`);

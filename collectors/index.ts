@@ -2,11 +2,12 @@
 import type { Config } from '../common/config.ts';
 import { errorMessage } from '../common/errors.ts';
 import { createKafka, topicSettings } from '../common/kafka.ts';
+import { tlsOptions } from '../common/tls.ts';
 import type { Logger } from '../common/log.ts';
 import { SAMPLE_TOPICS } from '../contracts/index.ts';
 import { Collector } from './collector.ts';
 import { DiskSpill } from './disk-spill.ts';
-import { KafkaSink } from './kafka-sink.ts';
+import { KafkaSink, type SampleProducer } from './kafka-sink.ts';
 import { startHealthServer } from './health-server.ts';
 import { buildSamplers } from './samplers/index.ts';
 
@@ -21,7 +22,15 @@ export interface RunningCollector {
   stop(): Promise<void>;
 }
 
-export async function startCollector(config: Config, log: Logger): Promise<RunningCollector> {
+/** `newProducer`: another Kafka client's producer than kafkajs's (the collector benchmark compares one). */
+export async function startCollector(
+  config: Config,
+  log: Logger,
+  newProducer?: () => SampleProducer,
+): Promise<RunningCollector> {
+  // A TLS file that cannot be read stops the collector now, naming the setting, not at each connect.
+  for (const [i, t] of config.collector.clusters.entries()) tlsOptions(t.tls, `collector.clusters[${i}].tls`);
+  for (const [i, t] of config.collector.instances.entries()) tlsOptions(t.tls, `collector.instances[${i}].tls`);
   // The sink retries on its own (backoff ≤ 5 s, samples kept meanwhile): a short client chain.
   const kafka = createKafka(config.kafka, log, { initialRetryTime: 200, retries: 2, maxRetryTime: 2000 });
   const { dir: spillDir, maxBytes: spillMaxBytes } = config.collector.spill;
@@ -36,6 +45,7 @@ export async function startCollector(config: Config, log: Logger): Promise<Runni
     lingerMs: config.collector.sendLingerMs,
     topics: SAMPLE_TOPICS,
     topicPartitions: topicSettings(config.kafka),
+    ...(newProducer ? { newProducer } : {}),
   });
   await sink.start();
   const collector = new Collector(config.collector, buildSamplers(config.collector), sink, log);

@@ -21,9 +21,20 @@ export interface KafkaSinkStats {
   lastSentAt: number | null;
 }
 
+/**
+ * What the sink needs of a Kafka client: send a batch with acks=all, keyed messages to the
+ * partition Kafka's default partitioner picks (murmur2 of the key, as the Java client), and
+ * reject unless every message was acknowledged. The sink makes a new one after a failure.
+ */
+export interface SampleProducer {
+  connect(): Promise<void>;
+  send(messages: readonly OutgoingMessage[]): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
 export class KafkaSink {
   private readonly buffer: DeliveryBuffer;
-  private producer: Producer;
+  private producer: SampleProducer;
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
@@ -43,6 +54,8 @@ export class KafkaSink {
       topics: readonly string[];
       /** Partitions, or every setting, for topics created on first use. */
       topicPartitions: number | TopicSettings;
+      /** Another client's producer (bench/collector.ts compares one); default kafkajs's. */
+      newProducer?: () => SampleProducer;
     },
   ) {
     this.buffer = new DeliveryBuffer(opts.maxMessages, opts.spill ?? null, log);
@@ -56,14 +69,8 @@ export class KafkaSink {
    * on "out of order sequence number" once a broker restart lost its sequence state.
    * (A batch re-sent by us after a failure that did land is written again.)
    */
-  private newProducer(): Producer {
-    return this.kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      retry: { retries: 3 },
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
+  private newProducer(): SampleProducer {
+    return this.opts.newProducer?.() ?? kafkajsProducer(this.kafka);
   }
 
   async start(): Promise<void> {
@@ -133,11 +140,7 @@ export class KafkaSink {
           await this.producer.connect();
           connected = true;
         }
-        await this.producer.sendBatch({
-          topicMessages: groupByTopic(batch.messages),
-          acks: -1,
-          compression: CompressionTypes.GZIP,
-        });
+        await this.producer.send(batch.messages);
         await this.buffer.settle(batch, true);
         this.sent += batch.messages.length;
         this.lastSentAt = Date.now();
@@ -164,6 +167,24 @@ export class KafkaSink {
       }
     }
   }
+}
+
+/** The default producer: kafkajs, idempotent, gzip (level 1, common/kafka.ts). */
+export function kafkajsProducer(kafka: Kafka): SampleProducer {
+  const producer: Producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    retry: { retries: 3 },
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  return {
+    connect: () => producer.connect(),
+    send: async (messages) => {
+      await producer.sendBatch({ topicMessages: groupByTopic(messages), acks: -1, compression: CompressionTypes.GZIP });
+    },
+    disconnect: () => producer.disconnect(),
+  };
 }
 
 function groupByTopic(batch: readonly OutgoingMessage[]) {

@@ -60,6 +60,19 @@ export const AlertsConfig = Type.Object(
     /** Kafka consumer groups of the alert manager and of chat delivery. */
     managerGroupId: Type.String({ minLength: 1 }),
     deliveryGroupId: Type.String({ minLength: 1 }),
+    /**
+     * Optional heartbeat (like Alertmanager's Watchdog): a message to `receiver` every
+     * `everyMs` while the whole pipeline works — it is sent only when the stream
+     * processor's watchdog events reach the manager. Point a dead man's switch at it.
+     */
+    heartbeat: Type.Object(
+      {
+        /** A receiver name; '' = off. */
+        receiver: Type.String({ maxLength: 100 }),
+        everyMs: Millis(60_000, 604_800_000, 3_600_000),
+      },
+      { additionalProperties: false },
+    ),
     /** First matching route wins; an alert no route matches is recorded but not sent. */
     routes: Type.Array(RouteConfig),
     receivers: Type.Array(ReceiverConfig),
@@ -93,6 +106,7 @@ export function defaultAlertsConfig(): AlertsConfig {
     requestTimeoutMs: 10_000,
     managerGroupId: 'redscope-alerts',
     deliveryGroupId: 'redscope-delivery',
+    heartbeat: { receiver: '', everyMs: 3_600_000 },
     routes: [],
     receivers: [],
     health: { host: '127.0.0.1', port: 9123 },
@@ -119,5 +133,7 @@ export function alertsConfigProblems(alerts: AlertsConfig): string[] {
       problems.push(`/alerts/routes/${i}/receiver: no receiver named ${JSON.stringify(route.receiver)}`);
   });
   if (alerts.retryMaxMs < alerts.retryInitialMs) problems.push('/alerts/retryMaxMs: must be >= retryInitialMs');
+  if (alerts.heartbeat.receiver !== '' && !names.has(alerts.heartbeat.receiver))
+    problems.push(`/alerts/heartbeat/receiver: no receiver named ${JSON.stringify(alerts.heartbeat.receiver)}`);
   return problems;
 }

@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { AlertsConfig } from './config-alerts.ts';
 import { DetectorsConfig } from './config-detectors.ts';
+import { ClickHouseUsers, KafkaSasl, TlsFiles, TlsSetting, TrustProxy } from './config-security.ts';
 
 // The whole configuration, validated before anything connects anywhere.
 // Documented in README.md#configuration and redscope.example.yaml.
@@ -11,7 +12,8 @@ const Millis = (min: number, def: number) => Type.Integer({ minimum: min, maximu
 export const RedisAuth = Type.Object({
   username: Type.Optional(Type.String()),
   password: Type.Optional(Type.String()),
-  tls: Type.Optional(Type.Boolean()),
+  /** true (system CAs) or { caFile, certFile, keyFile, serverName } — see common/config-security.ts. */
+  tls: Type.Optional(TlsSetting),
 });
 
 export const ClusterTarget = Type.Object(
@@ -177,6 +179,10 @@ export const Config = Type.Object(
         clientId: Type.String({ minLength: 1 }),
         /** Partitions for topics redscope creates; more partitions let more stream processors share the load. */
         topicPartitions: Type.Integer({ minimum: 1, maximum: 10_000 }),
+        /** TLS towards the brokers: true (system CAs) or { caFile, certFile, keyFile, serverName }. */
+        tls: Type.Optional(TlsSetting),
+        /** SASL credentials of this process (each role its own user; README lists their ACLs). */
+        sasl: Type.Optional(Type.Union([KafkaSasl, Type.Null()])),
         /** Replicas of each topic redscope creates; -1 takes the brokers' default.replication.factor. Production: 3. */
         replicationFactor: Type.Union([Type.Literal(-1), Type.Integer({ minimum: 1, maximum: 32 })]),
         /** min.insync.replicas of topics redscope creates (null: the brokers' setting). Production: 2 with 3 replicas. */
@@ -188,10 +194,22 @@ export const Config = Type.Object(
     ),
     clickhouse: Type.Object(
       {
+        /** http(s)://host:port, without credentials (they go in username/password). */
         url: Type.String({ pattern: '^https?://' }),
         database: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }),
+        /** The user of every role without its own entry in `users`. */
         username: Type.String(),
         password: Type.String(),
+        /** One user per role: migrator (DDL), writer (inserts), reader (API). */
+        users: Type.Optional(ClickHouseUsers),
+        /** For an https:// url: a private CA, a client certificate. */
+        tls: Type.Optional(TlsFiles),
+        /**
+         * The stream processor and alert manager apply migrations at start (as the migrator).
+         * false: they only check the schema is current (run `redscope migrate` first), so
+         * they need no DDL rights.
+         */
+        migrateOnStart: Type.Optional(Type.Boolean()),
         /**
          * Name of a cluster in the servers' `remote_servers` (null: one server). Migrations then
          * create Replicated tables with a Distributed table of the same name ON CLUSTER, and
@@ -283,6 +301,16 @@ export const Config = Type.Object(
         tokens: Type.Array(ApiToken, { maxItems: 1000 }),
         /** Requests per minute per token (per client IP without a token); health endpoints are exempt. */
         rateLimitPerMinute: Type.Integer({ minimum: 1, maximum: 100_000_000 }),
+        /**
+         * Serve without tokens on a non-loopback address anyway. Off: the API refuses to
+         * start there without tokens, so an open API is a choice, never an accident.
+         */
+        allowNoAuth: Type.Optional(Type.Boolean()),
+        /**
+         * Behind a reverse proxy / load balancer: trust its X-Forwarded-For for the client IP
+         * (rate limits per IP): true (any), a hop count, or the proxies' addresses/CIDRs.
+         */
+        trustProxy: Type.Optional(TrustProxy),
       },
       { additionalProperties: false },
     ),

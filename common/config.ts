@@ -8,6 +8,8 @@ import { validator } from '../contracts/validate.ts';
 import { Config } from './config-schema.ts';
 import { alertsConfigProblems, defaultAlertsConfig } from './config-alerts.ts';
 import { defaultDetectorsConfig } from './config-detectors.ts';
+import { securityConfigProblems, type TlsSetting } from './config-security.ts';
+import { registerSecrets, urlTokens } from './redact.ts';
 
 export { Config } from './config-schema.ts';
 export type { ClusterTarget, StandaloneTarget } from './config-schema.ts';
@@ -102,6 +104,8 @@ export function defaultConfig(): Config {
         // to an hour in the last day), hour rollups for long ranges (api/queries/latency-tier.ts).
         command_histograms_1s: 1,
         command_histograms_1h: 400,
+        // Late INSERTs the API's caches check (0033_info_arrivals.sql): minutes are read.
+        info_arrivals: 1,
         ping_probes_1h: 400,
       },
       everyMs: 3_600_000,
@@ -132,6 +136,66 @@ function intVar(env: NodeJS.ProcessEnv, name: string): number | undefined {
   return Number(v);
 }
 
+function boolVar(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+  const v = env[name]?.trim().toLowerCase();
+  if (v === undefined || v === '') return undefined;
+  if (['true', '1', 'yes'].includes(v)) return true;
+  if (['false', '0', 'no'].includes(v)) return false;
+  throw new ConfigError(`${name}: expected true or false, got ${JSON.stringify(env[name])}`);
+}
+
+/** `<PREFIX>_TLS` (true/false) and `<PREFIX>_TLS_CA_FILE`, `_CERT_FILE`, `_KEY_FILE`, `_SERVER_NAME`. */
+function tlsVars(env: NodeJS.ProcessEnv, prefix: string): TlsSetting | undefined {
+  const files: Record<string, string> = {};
+  for (const [key, suffix] of [
+    ['caFile', 'CA_FILE'],
+    ['certFile', 'CERT_FILE'],
+    ['keyFile', 'KEY_FILE'],
+    ['serverName', 'SERVER_NAME'],
+  ] as const) {
+    const v = env[`${prefix}_TLS_${suffix}`];
+    if (v) files[key] = v;
+  }
+  const on = boolVar(env, `${prefix}_TLS`);
+  if (on === false && Object.keys(files).length > 0)
+    throw new ConfigError(`${prefix}_TLS is false but ${prefix}_TLS_* files are set`);
+  if (Object.keys(files).length > 0) return files;
+  return on;
+}
+
+/** REDSCOPE_REDIS_TLS* as a TLS setting, for commands that take Redis credentials from the environment (`redscope scan`). */
+export function redisTlsFromEnv(env: NodeJS.ProcessEnv = process.env): TlsSetting | undefined {
+  return tlsVars(env, 'REDSCOPE_REDIS');
+}
+
+/** Secret variables that may instead name a file holding the value (`…_FILE`: Docker and Kubernetes secrets). */
+const FILE_VARIABLES =
+  /^REDSCOPE_(CLICKHOUSE_(MIGRATOR_|WRITER_|READER_)?PASSWORD|REDIS_PASSWORD|KAFKA_PASSWORD|API_TOKENS)$/;
+
+function withFileVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out = { ...env };
+  for (const [key, path] of Object.entries(env)) {
+    if (!key.endsWith('_FILE') || !path || !FILE_VARIABLES.test(key.slice(0, -5))) continue;
+    const name = key.slice(0, -5);
+    if (env[name]) throw new ConfigError(`${name} and ${key} are both set; use one`);
+    try {
+      out[name] = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+    } catch (err) {
+      throw new ConfigError(`${key}: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+    }
+  }
+  return out;
+}
+
+/** REDSCOPE_API_TRUST_PROXY: true/false, a hop count, or comma-separated addresses/CIDRs. */
+function trustProxyVar(v: string | undefined): boolean | number | string[] | undefined {
+  if (v === undefined || v.trim() === '') return undefined;
+  const t = v.trim().toLowerCase();
+  if (t === 'true' || t === 'false') return t === 'true';
+  if (/^\d+$/.test(t)) return Number(t);
+  return list(v);
+}
+
 /** REDSCOPE_API_TOKENS → read-scope tokens. Errors name the entry by position, never echo the token. */
 function apiTokensVar(v: string): Array<{ name: string; token: string; scope: 'read' }> {
   return list(v).map((pair, i) => {
@@ -143,7 +207,8 @@ function apiTokensVar(v: string): Array<{ name: string; token: string; scope: 'r
 }
 
 /** The REDSCOPE_* variables as a partial config. */
-function fromEnv(env: NodeJS.ProcessEnv): Json {
+function fromEnv(rawEnv: NodeJS.ProcessEnv): Json {
+  const env = withFileVariables(rawEnv);
   const o: Json = { kafka: {}, clickhouse: {}, collector: {}, stream: {}, api: {} };
   const set = (section: string, key: string, value: unknown) => {
     if (value !== undefined && value !== '') (o[section] as Json)[key] = value;
@@ -153,6 +218,26 @@ function fromEnv(env: NodeJS.ProcessEnv): Json {
   set('clickhouse', 'database', env.REDSCOPE_CLICKHOUSE_DATABASE);
   set('clickhouse', 'username', env.REDSCOPE_CLICKHOUSE_USER);
   set('clickhouse', 'password', env.REDSCOPE_CLICKHOUSE_PASSWORD);
+  const users: Json = {};
+  const role = (name: string, username: string | undefined, password: string | undefined) => {
+    const user: Json = {};
+    if (username) user.username = username;
+    if (password !== undefined) user.password = password;
+    if (Object.keys(user).length > 0) users[name] = user;
+  };
+  role('migrator', env.REDSCOPE_CLICKHOUSE_MIGRATOR_USER, env.REDSCOPE_CLICKHOUSE_MIGRATOR_PASSWORD);
+  role('writer', env.REDSCOPE_CLICKHOUSE_WRITER_USER, env.REDSCOPE_CLICKHOUSE_WRITER_PASSWORD);
+  role('reader', env.REDSCOPE_CLICKHOUSE_READER_USER, env.REDSCOPE_CLICKHOUSE_READER_PASSWORD);
+  if (Object.keys(users).length > 0) set('clickhouse', 'users', users);
+  set('clickhouse', 'tls', tlsVars(env, 'REDSCOPE_CLICKHOUSE'));
+  set('clickhouse', 'migrateOnStart', boolVar(env, 'REDSCOPE_CLICKHOUSE_MIGRATE_ON_START'));
+  set('kafka', 'tls', tlsVars(env, 'REDSCOPE_KAFKA'));
+  if (env.REDSCOPE_KAFKA_USERNAME || env.REDSCOPE_KAFKA_PASSWORD || env.REDSCOPE_KAFKA_SASL_MECHANISM)
+    set('kafka', 'sasl', {
+      mechanism: env.REDSCOPE_KAFKA_SASL_MECHANISM || 'scram-sha-512',
+      username: env.REDSCOPE_KAFKA_USERNAME,
+      password: env.REDSCOPE_KAFKA_PASSWORD,
+    });
   set('clickhouse', 'cluster', env.REDSCOPE_CLICKHOUSE_CLUSTER);
   set('collector', 'name', env.REDSCOPE_COLLECTOR_NAME);
   set('collector', 'infoEveryMs', intVar(env, 'REDSCOPE_INFO_EVERY_MS'));
@@ -164,6 +249,7 @@ function fromEnv(env: NodeJS.ProcessEnv): Json {
         seeds: list(env.REDSCOPE_REDIS_SEEDS),
         ...(env.REDSCOPE_REDIS_USERNAME ? { username: env.REDSCOPE_REDIS_USERNAME } : {}),
         ...(env.REDSCOPE_REDIS_PASSWORD ? { password: env.REDSCOPE_REDIS_PASSWORD } : {}),
+        ...(tlsVars(env, 'REDSCOPE_REDIS') !== undefined ? { tls: tlsVars(env, 'REDSCOPE_REDIS') } : {}),
       },
     ]);
   }
@@ -174,6 +260,8 @@ function fromEnv(env: NodeJS.ProcessEnv): Json {
   else if (healthPort) set('stream', 'health', { host: '127.0.0.1', port: intVar(env, 'REDSCOPE_STREAM_HEALTH_PORT') });
   set('api', 'host', env.REDSCOPE_API_HOST);
   set('api', 'port', intVar(env, 'REDSCOPE_API_PORT'));
+  set('api', 'allowNoAuth', boolVar(env, 'REDSCOPE_API_ALLOW_NO_AUTH'));
+  set('api', 'trustProxy', trustProxyVar(env.REDSCOPE_API_TRUST_PROXY));
   // `name:token,name:token` (read scope); replaces api.tokens from the file.
   if (env.REDSCOPE_API_TOKENS) set('api', 'tokens', apiTokensVar(env.REDSCOPE_API_TOKENS));
   return o;
@@ -185,7 +273,7 @@ const checkConfig = validator(Config);
 export function validateConfig(input: unknown, source: string): Config {
   const result = checkConfig(input);
   if (!result.ok) throw new ConfigError(`invalid configuration (${source}): ${result.reason}`);
-  const problems = alertsConfigProblems(result.value.alerts);
+  const problems = [...securityConfigProblems(result.value), ...alertsConfigProblems(result.value.alerts)];
   if (problems.length > 0)
     throw new ConfigError(`invalid configuration (${source}): ${problems.slice(0, 5).join('; ')}`);
   return result.value;
@@ -213,5 +301,20 @@ export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv } = {}
     fromFile = (parsed as Json | null) ?? {};
   }
   const merged = merge(merge(defaultConfig() as unknown as Json, fromFile), fromEnv(env));
-  return validateConfig(merged, file ? `${file} + environment` : 'defaults + environment');
+  const config = validateConfig(merged, file ? `${file} + environment` : 'defaults + environment');
+  registerSecrets(configSecrets(config));
+  return config;
+}
+
+/** Every secret in a config: what no log line may contain (registered by loadConfig). */
+export function configSecrets(c: Config): string[] {
+  const ch = c.clickhouse;
+  return [
+    ch.password,
+    ...Object.values(ch.users ?? {}).map((u) => u?.password),
+    c.kafka.sasl?.password,
+    ...[...c.collector.clusters, ...c.collector.instances].map((t) => t.password),
+    ...c.api.tokens.map((t) => t.token),
+    ...c.alerts.receivers.flatMap((r) => [r.secret, ...urlTokens(r.url)]),
+  ].filter((s): s is string => typeof s === 'string' && s !== '');
 }

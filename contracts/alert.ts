@@ -29,7 +29,29 @@ export const AlertEventV1 = Type.Object(
     details: Type.String({ maxLength: 8000 }),
     /** Likely causes, most likely first (e.g. slowlog entries before a failover). */
     hints: Type.Array(Type.String({ maxLength: 1000 }), { maxItems: 20 }),
+    /**
+     * How the alert manager treats it (absent = `condition`):
+     * - `condition`: a state that lasts (memory high, instance down): grouped, held by the
+     *   group interval, reminded while firing, a flapping one held to one message per cooldown,
+     *   and not worth a page if it resolved before its message went out;
+     * - `event`: a one-off occurrence (a failover, a blocking command): every firing is
+     *   notified at once, never held by an earlier message's group interval, and also when it
+     *   already resolved (then one message says both); a `cause` label that appears later is
+     *   sent as a follow-up tied to it;
+     * - `report`: a digest (config audit): sent once as it is, never reminded.
+     */
+    lifecycle: Type.Optional(Type.Union([Type.Literal('condition'), Type.Literal('event'), Type.Literal('report')])),
   },
   { additionalProperties: false },
 );
 export type AlertEventV1 = Static<typeof AlertEventV1>;
+export type AlertLifecycle = NonNullable<AlertEventV1['lifecycle']>;
+
+/** The label an event-like alert carries once its cause is known (sent as a follow-up when it arrives late). */
+export const CAUSE_LABEL = 'cause';
+
+/**
+ * The stream processor's "alive" event (every detectors.watchdog.everyMs): never an alert,
+ * it drives the alert manager's optional heartbeat message (alerts.heartbeat).
+ */
+export const WATCHDOG_RULE = 'watchdog';

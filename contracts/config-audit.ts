@@ -40,6 +40,11 @@ export const ConfigAuditSampleV1 = Type.Object(
     /** Rule ids evaluated in this audit (a rule that could not run, e.g. no /proc access, is absent). */
     rulesChecked: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 100 }),
     findings: Type.Array(ConfigFinding, { maxItems: 500 }),
+    /**
+     * `cluster-node-timeout` in milliseconds, on cluster nodes: the failover detector names a
+     * command as a failover's cause only if it lasted a meaningful share of it.
+     */
+    clusterNodeTimeoutMs: Type.Optional(Type.Integer({ minimum: 0 })),
   },
   { additionalProperties: false },
 );

@@ -21,6 +21,10 @@ export type HotKeyMethod = Static<typeof HotKeyMethod>;
 export const HotKey = Type.Object(
   {
     key: Type.String({ maxLength: 1024 }),
+    /**
+     * The key's pattern: from the scan's mining for `object-freq`; judged from the key alone
+     * otherwise (collectors/samplers/keyspace/key-pattern.ts), which a few letter-only ids escape.
+     */
     pattern: Type.String({ minLength: 1, maxLength: 300 }),
     /** What `score` counts: `lfu-counter`, `cpu-us`, `net-bytes` or `commands`. */
     metric: Type.Union([

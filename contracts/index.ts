@@ -16,3 +16,4 @@ export * from './validate.ts';
 export * from './alert.ts';
 export * from './alert-rules.ts';
 export * from './notification.ts';
+export * from './silence.ts';

@@ -4,7 +4,8 @@ import { InstanceRef } from './instance.ts';
 // One completed keyspace scan of one shard (collectors/samplers/keyspace/README.md tells how it is
 // taken). `instance` is the shard's master; `scannedOn` is where the SCAN actually ran
 // (one of its replicas by default). Sizes are bounded: at most 2,000 patterns (the rest
-// merged into the pattern `(other)`) and at most 100 keys in each top list.
+// merged into the pattern `(other)`, but never the patterns holding the most keys without
+// TTL) and at most 100 keys in each top list.
 
 const Count = Type.Integer({ minimum: 0 });
 const Key = Type.String({ maxLength: 1024 });
@@ -31,7 +32,12 @@ export type TtlHistogram = Static<typeof TtlHistogram>;
 
 export const KeyPatternStat = Type.Object(
   {
-    /** Normalised key: digits, UUIDs, long hex and random tokens → `*` (collectors/samplers/keyspace/key-pattern.ts). */
+    /**
+     * The keys' pattern, mined from the whole scan: a key position whose values vary (ids of any
+     * style, many thin values) is `*`, words stay (`cart:*:items`, `user:*:profile`); `word*` for
+     * a numbered family (`player*`); `(other)` for what exceeded the size bound
+     * (collectors/samplers/keyspace/pattern-miner.ts).
+     */
     pattern: Type.String({ minLength: 1, maxLength: 300 }),
     /** The type of its keys, `mixed` when they differ. */
     type: KeyType,
@@ -55,6 +61,7 @@ export type KeyPatternStat = Static<typeof KeyPatternStat>;
 export const BigKey = Type.Object(
   {
     key: Key,
+    /** The key's pattern as mined by this scan (one of `patterns`, unless merged into `(other)`). */
     pattern: Type.String({ minLength: 1, maxLength: 300 }),
     type: KeyType,
     /** MEMORY USAGE, bytes (Redis samples 5 elements of big aggregates: an estimate). */

@@ -15,6 +15,8 @@ export interface DashboardQuery {
   sql: string;
   /** Tables and annotations: the columns the result must have, in order. */
   columns?: readonly string[];
+  /** Time series: the smallest bucket Grafana may ask for (the panel's `interval`), in seconds. */
+  minIntervalSec?: number;
 }
 
 interface Target {
@@ -27,6 +29,15 @@ function panelKind(p: Panel): QueryKind {
   // A heatmap of pre-bucketed counts reads a time series (one series per bucket).
   if (p.type === 'heatmap') return 'timeseries';
   throw new Error(`panel ${p.title}: no shape rule for panel type ${p.type}`);
+}
+
+const UNIT_SEC: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** Grafana's interval syntax as the panels use it: '10s', '1m', '6h'. */
+export function intervalSeconds(interval: string): number {
+  const m = /^(\d+)([smhd])$/.exec(interval);
+  if (!m) throw new Error(`interval ${JSON.stringify(interval)} is not <number><s|m|h|d>`);
+  return Number(m[1]) * UNIT_SEC[m[2]!]!;
 }
 
 function declaredColumns(p: Panel): string[] | undefined {
@@ -57,7 +68,14 @@ export function dashboardQueries(d: Dashboard): DashboardQuery[] {
     const kind = panelKind(p);
     for (const t of (p.targets ?? []) as unknown as Target[]) {
       const columns = declaredColumns(p);
-      out.push({ uid, where: `${d.title} / ${p.title}`, kind, sql: t.rawSql, ...(columns ? { columns } : {}) });
+      out.push({
+        uid,
+        where: `${d.title} / ${p.title}`,
+        kind,
+        sql: t.rawSql,
+        ...(columns ? { columns } : {}),
+        ...(p.interval ? { minIntervalSec: intervalSeconds(p.interval) } : {}),
+      });
     }
   }
   return out;

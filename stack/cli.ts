@@ -7,6 +7,10 @@ function printEndpoints(endpoints: StackEndpoints): void {
   console.log(`redis seeds:    ${endpoints.redisSeeds.join(',')}`);
   console.log(`kafka brokers:  ${endpoints.kafkaBrokers.join(',')}`);
   console.log(`clickhouse url: ${endpoints.clickhouseUrl}`);
+  console.log(
+    `kafka SASL_SSL: ${endpoints.kafkaSaslSslBrokers.join(',')} (SCRAM/PLAIN users in ${stackDataDir()}/credentials.json)`,
+  );
+  console.log(`clickhouse TLS: ${endpoints.clickhouseHttpsUrl} (CA ${stackDataDir()}/tls/ca.crt)`);
 }
 
 function printCluster(endpoints: StackEndpoints): void {

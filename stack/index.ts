@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isAbsolute, join, resolve } from 'node:path';
-import { clickhouseStatus, clickhouseUrl, startClickHouse, stopClickHouse } from './clickhouse.ts';
+import { clickhouseSecurity, clickhouseStatus, clickhouseUrl, startClickHouse, stopClickHouse } from './clickhouse.ts';
 import {
   clickhouseClusterStatus,
   clusterReplicas,
@@ -14,7 +14,9 @@ import {
 } from './clickhouse-cluster.ts';
 import { ensureServerPackages } from './install.ts';
 import { kafkaStatus, startKafka, stopKafka } from './kafka.ts';
+import { stackCredentials, type StackCredentials } from './credentials.ts';
 import type { Log } from './processes.ts';
+import { ensureStackTls, type StackTls } from './tls.ts';
 import { redisNodePorts, redisStatus, startRedisCluster, stopRedisCluster } from './redis.ts';
 
 export interface StackPorts {
@@ -27,6 +29,12 @@ export interface StackPorts {
   zookeeperPort: number;
   /** The cluster's replicas: http base, base+10; tcp base+1, base+11; interserver base+2, base+12. */
   clickhouseReplicaBasePort: number;
+  /** Kafka's SASL_SSL listener (SCRAM and PLAIN over TLS, ACLs enforced). */
+  kafkaSaslSslPort: number;
+  /** ClickHouse over HTTPS. */
+  clickhouseHttpsPort: number;
+  /** TLS-only Redis nodes that tests start (stack/redis-tls.ts): base … base+2. */
+  redisTlsBasePort: number;
 }
 
 export interface StackEndpoints {
@@ -35,6 +43,9 @@ export interface StackEndpoints {
   clickhouseUrl: string; // http://127.0.0.1:18123
   /** The local ClickHouse cluster (started only with `clickhouseCluster`): its name and each replica's URL. */
   clickhouseCluster: { name: string; urls: string[] };
+  /** The SASL_SSL listener (certificate by the stack CA, stack/tls.ts). */
+  kafkaSaslSslBrokers: string[];
+  clickhouseHttpsUrl: string; // https://127.0.0.1:18443
 }
 
 export type StackService = 'redis' | 'kafka' | 'clickhouse' | 'clickhouse-cluster';
@@ -55,6 +66,9 @@ const PORT_VARIABLES: Array<[keyof StackPorts, string, number]> = [
   ['clickhouseTcpPort', 'REDSCOPE_STACK_CLICKHOUSE_TCP_PORT', 19000],
   ['zookeeperPort', 'REDSCOPE_STACK_ZOOKEEPER_PORT', 12181],
   ['clickhouseReplicaBasePort', 'REDSCOPE_STACK_CLICKHOUSE_REPLICA_BASE_PORT', 18200],
+  ['kafkaSaslSslPort', 'REDSCOPE_STACK_KAFKA_SASL_SSL_PORT', 19094],
+  ['clickhouseHttpsPort', 'REDSCOPE_STACK_CLICKHOUSE_HTTPS_PORT', 18443],
+  ['redisTlsBasePort', 'REDSCOPE_STACK_REDIS_TLS_BASE_PORT', 7500],
 ];
 
 /** Ports from REDSCOPE_STACK_* variables, defaults otherwise; a bad value is an Error naming its variable. */
@@ -67,8 +81,16 @@ export function stackPortsFromEnv(env: NodeJS.ProcessEnv = process.env): StackPo
       continue;
     }
     const port = Number(raw);
-    // The Redis base port needs room for its 6 consecutive nodes, the replica base for two replicas' three ports.
-    const max = key === 'redisBasePort' ? 65535 - 5 : key === 'clickhouseReplicaBasePort' ? 65535 - 12 : 65535;
+    // A Redis base port needs room for its consecutive nodes, and their cluster bus ports (+10000);
+    // the ClickHouse replica base for two replicas' three ports.
+    const max =
+      key === 'redisBasePort'
+        ? 65535 - 10005
+        : key === 'redisTlsBasePort'
+          ? 65535 - 10002
+          : key === 'clickhouseReplicaBasePort'
+            ? 65535 - 12
+            : 65535;
     if (!/^\d+$/.test(raw) || port < 1 || port > max) {
       throw new Error(`${variable} must be a port number between 1 and ${max}, got ${JSON.stringify(raw)}`);
     }
@@ -92,11 +114,20 @@ export function stackEndpoints(ports: StackPorts): StackEndpoints {
     kafkaBrokers: [`127.0.0.1:${ports.kafkaPort}`],
     clickhouseUrl: clickhouseUrl(ports.clickhouseHttpPort),
     clickhouseCluster: { name: LOCAL_CLUSTER, urls: clusterReplicas(clusterPorts(ports)).map((r) => r.url) },
+    kafkaSaslSslBrokers: [`127.0.0.1:${ports.kafkaSaslSslPort}`],
+    clickhouseHttpsUrl: `https://127.0.0.1:${ports.clickhouseHttpsPort}`,
   };
 }
 
 export function clusterPorts(ports: StackPorts) {
   return { zookeeperPort: ports.zookeeperPort, replicaBasePort: ports.clickhouseReplicaBasePort };
+}
+
+/** The stack's CA and certificates, and its users' passwords (both made on first use). */
+export async function stackSecurity(
+  dataDir = stackDataDir(),
+): Promise<{ tls: StackTls; credentials: StackCredentials }> {
+  return { tls: await ensureStackTls(dataDir), credentials: stackCredentials(dataDir) };
 }
 
 // Written on first `up`; `reset` deletes a data dir only when it carries this
@@ -141,6 +172,7 @@ export async function stackUp(
   const { ports, dataDir, log, clickhouseCluster } = resolveOptions(opts);
   claimDataDir(dataDir);
   await ensureServerPackages(log);
+  const { tls, credentials } = await stackSecurity(dataDir);
 
   const services: Array<[StackService, () => Promise<{ started: boolean }>]> = [
     ['redis', () => startRedisCluster({ basePort: ports.redisBasePort, dataDir, log: tagged(log, 'redis') })],
@@ -152,15 +184,21 @@ export async function stackUp(
           controllerPort: ports.kafkaControllerPort,
           dataDir,
           log: tagged(log, 'kafka'),
+          security: { port: ports.kafkaSaslSslPort, tls, credentials },
         }),
     ],
     [
       'clickhouse',
       () =>
         startClickHouse({
-          ports: { httpPort: ports.clickhouseHttpPort, tcpPort: ports.clickhouseTcpPort },
+          ports: {
+            httpPort: ports.clickhouseHttpPort,
+            tcpPort: ports.clickhouseTcpPort,
+            httpsPort: ports.clickhouseHttpsPort,
+          },
           dataDir,
           log: tagged(log, 'clickhouse'),
+          security: clickhouseSecurity(tls, credentials),
         }),
     ],
   ];

@@ -36,11 +36,13 @@ const APT_PACKAGES_BY_BINARY: Record<string, string> = {
   'redis-cli': 'redis-tools',
   'clickhouse-server': 'clickhouse-server',
   'clickhouse-client': 'clickhouse-client',
+  // The stack's private CA and certificates (stack/tls.ts).
+  openssl: 'openssl',
 };
 
 let aptUpdated = false;
 
-/** Installs Debian's Redis and ClickHouse packages when any of their binaries is missing. */
+/** Installs Debian's Redis, ClickHouse and openssl packages when any of their binaries is missing. */
 export async function ensureServerPackages(log: Log): Promise<void> {
   const missing = Object.keys(APT_PACKAGES_BY_BINARY).filter((bin) => !findBinary(bin));
   if (missing.length === 0) return;

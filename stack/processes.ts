@@ -3,12 +3,18 @@
 // Everything here is Linux-first (the stack runs on Debian); /proc is used when
 // present to avoid signalling a recycled pid that no longer belongs to us.
 import { spawn } from 'node:child_process';
-import { existsSync, openSync, closeSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, openSync, closeSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export type Log = (line: string) => void;
+
+/** Writes a file only its owner may read (it holds passwords or their hashes), also when it existed before. */
+export function writePrivateFile(path: string, content: string): void {
+  writeFileSync(path, content, { mode: 0o600 });
+  chmodSync(path, 0o600);
+}
 
 export function readPidFile(pidFile: string): number | undefined {
   if (!existsSync(pidFile)) return undefined;

@@ -97,6 +97,7 @@ export class BatchWriter {
   private readonly tables = new Map<string, FencedTable>();
   /** Messages added but not yet stored (waiting or being inserted). */
   private unstored = 0;
+  private writingSince: number | null = null;
   readonly stats: BatchWriterStats = {
     flushes: 0,
     rowsInserted: {},
@@ -118,6 +119,11 @@ export class BatchWriter {
 
   get unstoredMessages(): number {
     return this.unstored;
+  }
+
+  /** How long the insert in progress has been going (retries included); 0 when none is. */
+  pendingForMs(nowMs = Date.now()): number {
+    return this.writingSince === null ? 0 : nowMs - this.writingSince;
   }
 
   /**
@@ -211,6 +217,15 @@ export class BatchWriter {
 
   private async write(p: Pending): Promise<void> {
     const started = Date.now();
+    this.writingSince = started;
+    try {
+      await this.writeFlush(p, started);
+    } finally {
+      this.writingSince = null;
+    }
+  }
+
+  private async writeFlush(p: Pending, started: number): Promise<void> {
     await Promise.all(p.batches.map((b) => b.before?.()));
     const byTable = new Map<string, Row[]>();
     const sources = new Map<string, SourceMessage>();

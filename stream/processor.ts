@@ -18,6 +18,10 @@
 // - alert events are published before the rows that caused them are stored, so a crash in
 //   between makes the next owner see those messages again (the alert manager drops a
 //   repeated event) instead of skipping them as stored (an alert lost).
+//
+// While storage is stalled the processor reads ahead of it, detecting without storing,
+// and seeks back once storage has caught up (detect-ahead.ts): alerts never wait on
+// ClickHouse — not for an insert, and not for a takeover's watermark read.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -30,6 +34,7 @@ import { EveryServer } from '../clickhouse/every-server.ts';
 import { Watermarks, type PartitionWatermarks } from '../clickhouse/watermarks.ts';
 import { BatchWriter, sourceKey, type SourceMessage } from './batch-writer.ts';
 import { deadLetter, sendDeadLetters } from './dead-letter.ts';
+import { DetectAhead, STALL_MS } from './detect-ahead.ts';
 import type { DetectorRunner } from './detectors/runner.ts';
 import { decode } from './decode.ts';
 import { INSERT_QUERY_PREFIX } from './fenced-insert.ts';
@@ -42,6 +47,8 @@ export interface ProcessorStats {
   messages: number;
   deadLetters: number;
   skippedAlreadyStored: number;
+  /** Batches read ahead of a stalled storage (detected, stored later). */
+  readAhead: number;
   lastMessageTs: number | null;
   lastCommitAt: number | null;
   rebalances: number;
@@ -67,6 +74,7 @@ export class StreamProcessor {
     messages: 0,
     deadLetters: 0,
     skippedAlreadyStored: 0,
+    readAhead: 0,
     lastMessageTs: null,
     lastCommitAt: null,
     rebalances: 0,
@@ -78,6 +86,10 @@ export class StreamProcessor {
   readonly ownership = new PartitionOwnership();
   private readonly consumer: Consumer;
   private readonly watermarks = new Map<string, PartitionWatermarks>();
+  private readonly watermarkLoads = new Map<string, Promise<PartitionWatermarks>>();
+  /** Partitions whose watermark read took too long (storage stalled): later batches do not wait for it. */
+  private readonly watermarkSlow = new Set<string>();
+  private readonly ahead = new DetectAhead();
   /** Settles when the partitions of the current assignment may be read (see onAssigned). */
   private assigned: Promise<void> = Promise.resolve();
   private stopping = false;
@@ -167,6 +179,10 @@ export class StreamProcessor {
   private onAssigned(assignment: Record<string, number[]>): void {
     const { gained, lost } = this.ownership.assign(assignment);
     this.watermarks.clear();
+    this.watermarkLoads.clear();
+    this.watermarkSlow.clear();
+    this.ahead.reset();
+    this.detectors?.assign(Object.entries(assignment).flatMap(([topic, ps]) => ps.map((p) => `${topic}/${p}`)));
     if (lost.length > 0) {
       void this.detectors
         ?.releasePartitions((r) => this.ownership.owns(r.topic, r.partition), this.queryId('detector_state'))
@@ -200,6 +216,55 @@ export class StreamProcessor {
       await this.untilDone('loading detector state', () => detectors.loadPartitions(topic, partitions));
   }
 
+  /**
+   * The partition's watermarks, or null when they cannot be had within a bound: storage is
+   * stalled (or a takeover waits on it), and the batch is read ahead instead.
+   */
+  private async watermarksOrNull(topic: string, partition: number): Promise<PartitionWatermarks | null> {
+    const key = partitionKey({ topic, partition });
+    const known = this.watermarks.get(key);
+    if (known) return known;
+    let load = this.watermarkLoads.get(key);
+    if (!load) {
+      load = this.partitionWatermarks(topic, partition);
+      this.watermarkLoads.set(key, load);
+      load.then(
+        () => this.watermarkSlow.delete(key),
+        () => {
+          this.watermarkLoads.delete(key);
+          this.watermarkSlow.delete(key);
+        },
+      );
+    }
+    // Waited out once already: do not hold every batch of the partition as long again.
+    if (this.watermarkSlow.has(key)) return null;
+    let timer: NodeJS.Timeout | undefined;
+    const waitMs = this.opts.lingerMs + 3000 + STALL_MS;
+    const bound = new Promise<null>((r) => (timer = setTimeout(() => r(null), waitMs)));
+    try {
+      const wm = await Promise.race([load.catch(() => null), bound]);
+      if (!wm) this.watermarkSlow.add(key);
+      return wm;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Storage cannot take more now: the unstored bound is reached and the insert in progress has been stuck for STALL_MS. */
+  private storageStalled(): boolean {
+    return this.writer.unstoredMessages > this.opts.maxUnstoredMessages && this.writer.pendingForMs() > STALL_MS;
+  }
+
+  /** Resolves once the insert in progress counts as stalled (checked twice a second), or never. */
+  private untilStalled(done: Promise<unknown>): Promise<void> {
+    return new Promise((resolve) => {
+      const check = setInterval(() => {
+        if (this.writer.pendingForMs() > STALL_MS) resolve();
+      }, 500);
+      void done.finally(() => clearInterval(check));
+    });
+  }
+
   private async partitionWatermarks(topic: string, partition: number): Promise<PartitionWatermarks> {
     const key = partitionKey({ topic, partition });
     for (;;) {
@@ -216,16 +281,71 @@ export class StreamProcessor {
     }
   }
 
-  private async onBatch({ batch, heartbeat, resolveOffset, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, isRunning, isStale } = payload;
     if (batch.messages.length === 0 || !isRunning() || isStale()) return;
     const { topic, partition } = batch;
-    const handler = handlerFor(topic);
+    const tp = partitionKey({ topic, partition });
     const generation = this.ownership.generation;
-    const wm = await this.partitionWatermarks(topic, partition);
+    const wm = await this.watermarksOrNull(topic, partition);
     // A rebalance happened meanwhile: Kafka delivers this batch again in the new assignment,
     // after the writer has stored what it holds; adding it now would store it twice.
     // (From here to writer.add nothing waits, so no rebalance can slip in between.)
     if (generation !== this.ownership.generation || !isRunning() || isStale()) return;
+    const caughtUp =
+      this.writer.unstoredMessages <= this.opts.maxUnstoredMessages / 2 && this.writer.pendingForMs() < STALL_MS;
+    if (this.ahead.isBehind(tp) && wm && caughtUp) {
+      // Storage caught up: read this partition again from its first unstored message.
+      this.consumer.seek({ topic, partition, offset: this.ahead.takeRewind(tp)! });
+      this.log.info({ topic, partition }, 'storage caught up; storing what was read ahead');
+      return;
+    }
+    if (!wm || this.ahead.isBehind(tp) || this.storageStalled()) {
+      if (!this.ahead.isBehind(tp))
+        this.log.warn(
+          { topic, partition, unstored: this.writer.unstoredMessages },
+          'ClickHouse stalled: detecting ahead of storage; rows are stored when it answers',
+        );
+      this.ahead.markBehind(tp, batch.firstOffset()!);
+      await this.detectOnly(payload, wm);
+      resolveOffset(batch.lastOffset()); // fetch on; nothing is committed past the rewind point
+      this.stats.readAhead++;
+      return;
+    }
+    await this.store(payload, wm);
+  }
+
+  /** Runs the detectors on a batch that is not stored now, and publishes their alerts. */
+  private async detectOnly({ batch, heartbeat }: EachBatchPayload, wm: PartitionWatermarks | null): Promise<void> {
+    const { topic, partition } = batch;
+    const handler = handlerFor(topic);
+    const detectors = this.detectors;
+    if (!handler || !detectors) return;
+    const tp = partitionKey({ topic, partition });
+    const alerts: AlertEventV1[] = [];
+    for (const m of batch.messages) {
+      const offset = Number(m.offset);
+      // Already stored (known watermarks): seen by the detectors when it was stored.
+      if (wm && handler.tables.every((t) => offset <= (wm.get(t) ?? -1))) continue;
+      if (!this.ahead.firstSight(tp, m.offset)) continue;
+      const decoded = decode(handler, m.value);
+      if (!decoded.ok) continue; // dead-lettered when the partition is read again for storage
+      const message = decoded.message as { ts: number };
+      alerts.push(...detectors.observe(handler.detectorTopic, message, message.ts, { topic, partition }));
+    }
+    // These messages will not be offered to the detectors again: publish retries until Kafka has them.
+    const beat = setInterval(() => void heartbeat().catch(() => {}), 3000);
+    try {
+      await this.untilDone('publishing alert events', () => detectors.publish(alerts));
+    } finally {
+      clearInterval(beat);
+    }
+  }
+
+  private async store({ batch, heartbeat, resolveOffset }: EachBatchPayload, wm: PartitionWatermarks): Promise<void> {
+    const { topic, partition } = batch;
+    const handler = handlerFor(topic);
+    const tp = partitionKey({ topic, partition });
     const rows: TableRows = new Map();
     const sources = new Map<string, SourceMessage>();
     const letters: DeadLetterV1[] = [];
@@ -263,8 +383,9 @@ export class StreamProcessor {
         else rows.set(table, [...list]);
       }
       if (fresh) sources.set(sourceKey(partition, offset), src);
-      // Detectors see each message once: a replay of what is already stored does not re-alert.
-      if (fresh && this.detectors)
+      // Detectors see each message once: a replay of what is already stored does not re-alert,
+      // nor does storing what was read ahead of storage (detect-ahead.ts).
+      if (fresh && this.detectors && this.ahead.firstSight(tp, m.offset))
         alerts.push(
           ...this.detectors.observe(handler.detectorTopic, decoded.message, (decoded.message as { ts: number }).ts, {
             topic,
@@ -324,11 +445,12 @@ export class StreamProcessor {
     );
     // The next fetch may start while this batch is being inserted…
     resolveOffset(last);
-    // …but only so far: past the bound, wait for the insert (memory stays bounded).
+    // …but only so far: past the bound, wait for the insert (memory stays bounded) — unless
+    // it stalls, then the next batches are read ahead of storage (detect-ahead.ts).
     if (this.writer.unstoredMessages > this.opts.maxUnstoredMessages) {
       const beat = setInterval(() => void heartbeat().catch(() => {}), 3000);
       try {
-        await stored;
+        await Promise.race([stored, this.untilStalled(stored)]);
       } finally {
         clearInterval(beat);
       }

@@ -1,10 +1,13 @@
+// The alerts tables (migrations 0008 and 0020) and the store's queries work on the local
+// ClickHouse 18.16 and on current ClickHouse (chDB), and state survives as the latest version.
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyEvent, markNotified } from '../alerts/lifecycle.ts';
 import { AlertStore, historyRow, loadStatesSql, settledIdsSql, stateRow, type OwnedState } from '../alerts/store.ts';
 import { deliveryRecord } from '../alerts/deliver-one.ts';
 import { createClickHouse } from '../common/clickhouse.ts';
 import { identifier } from '../common/sql.ts';
-import type { AlertEventV1, NotificationV1 } from '../contracts/index.ts';
+import type { AlertEventV1, NotificationV1, SilenceV1 } from '../contracts/index.ts';
+import { openSilencesSql, silenceRow, silencesSql } from '../clickhouse/silences.ts';
 import { expandMigrations, singleServer } from '../clickhouse/migrate.ts';
 import { runOnCurrentClickHouse } from '../stack/chdb.ts';
 import { dropDatabase, testConfig } from './support/pipeline.ts';
@@ -15,8 +18,22 @@ afterAll(() => dropDatabase(config));
 
 const migration = (database: string) =>
   expandMigrations(singleServer(database))
-    .filter((m) => m.version === 8)
+    .filter((m) => m.version === 8 || m.version === 20)
     .flatMap((m) => m.statements);
+
+const silence: SilenceV1 = {
+  id: 'silence-1',
+  matchers: [
+    { name: 'cluster', op: '=', value: "o'rders" },
+    { name: 'rule', op: '=~', value: 'failover|node-flapping' },
+  ],
+  startsAtMs: 1_700_000_000_000,
+  endsAtMs: 1_700_007_200_000,
+  createdBy: 'ops',
+  comment: 'upgrade',
+  createdAtMs: 1_700_000_000_000,
+  updatedAtMs: 1_700_000_000_000,
+};
 
 const event: AlertEventV1 = {
   v: 1,
@@ -62,29 +79,53 @@ describe('alerts tables', () => {
       const store = new AlertStore(ch, db);
       const [fired, notified] = states();
       // Two inserts, as the manager does them: the newer version must win without a merge.
-      await store.write([historyRow(fired!, 'fired', event.ts)], [stateRow(fired!, 1_700_000_000_100)]);
-      await store.write(
-        [historyRow(notified!, 'notified', 1_700_000_000_400, { receiver: 'ops', notificationId: 'n-1' })],
-        [stateRow(notified!, 1_700_000_000_400)],
-      );
+      await store.write({
+        history: [historyRow(fired!, 'fired', event.ts)],
+        states: [stateRow(fired!, 1_700_000_000_100)],
+      });
+      await store.write({
+        history: [historyRow(notified!, 'notified', 1_700_000_000_400, { receiver: 'ops', notificationId: 'n-1' })],
+        states: [stateRow(notified!, 1_700_000_000_400)],
+      });
       const loaded = await store.loadStates([3]);
       expect(loaded).toEqual({ states: [notified], unreadable: 0 });
       expect((await store.loadStates([4])).states).toEqual([]);
 
-      await store.recordDeliveries([
-        deliveryRecord(
-          notification,
-          { url: 'https://hooks.example/services/T/B/SECRET' },
-          { outcome: 'ok', attempts: 1, httpStatus: 200, reason: '' },
-          1_700_000_000_500,
-        ),
-      ]);
+      await store.write({
+        history: [],
+        states: [],
+        deliveries: [
+          deliveryRecord(
+            notification,
+            { url: 'https://chat.hooks.example/T0SECRET/B/SECRET' },
+            { outcome: 'ok', attempts: 1, httpStatus: 200, reason: '' },
+            1_700_000_000_500,
+          ),
+        ],
+      });
       expect(await store.settledIds(['n-1', 'n-2'])).toEqual(new Set(['n-1']));
       const rs = await ch.query({
         query: `SELECT endpoint FROM ${identifier(db).text}.alert_deliveries`,
         format: 'JSONEachRow',
       });
-      expect(await rs.json()).toEqual([{ endpoint: 'https://hooks.example/services/…' }]);
+      // Stored redacted: no path segment (a token may be the first: https://host/<token>), no subdomain.
+      expect(await rs.json()).toEqual([{ endpoint: 'https://….hooks.example/…' }]);
+
+      // A silence, then its expiry (a newer version): only the open one is in force.
+      await ch.insert({
+        table: `${identifier(db).text}.silences`,
+        values: [silenceRow(silence)],
+        format: 'JSONEachRow',
+      });
+      expect(await store.openSilences(1_700_000_100_000)).toEqual([silence]);
+      const expired = { ...silence, endsAtMs: 1_700_000_200_000, updatedAtMs: 1_700_000_200_000 };
+      await ch.insert({
+        table: `${identifier(db).text}.silences`,
+        values: [silenceRow(expired)],
+        format: 'JSONEachRow',
+      });
+      expect(await store.openSilences(1_700_000_300_000)).toEqual([]);
+      expect(await store.openSilences(1_700_000_100_000)).toEqual([expired]);
     } finally {
       await ch.close();
     }
@@ -104,10 +145,14 @@ describe('alerts tables', () => {
         'alert_deliveries',
         deliveryRecord(notification, null, { outcome: 'failed', attempts: 3, httpStatus: 404, reason: 'gone' }, 3000),
       ),
+      insert('silences', silenceRow(silence)),
+      `SELECT count() FROM (${openSilencesSql('redscope_alerts', 1_700_000_100_000).text})`,
+      `SELECT count() FROM (${silencesSql('redscope_alerts', 0, 10).text})`,
       `SELECT version, notified_status FROM (${loadStatesSql('redscope_alerts', [3])})`,
       settledIdsSql('redscope_alerts', ['n-1', 'n-9']),
     ]);
     for (const r of run.results) expect(r.ok, `${r.sql.slice(0, 80)}: ${r.error}`).toBe(true);
+    expect(run.results.at(-4)?.output).toBe('1\n');
     expect(run.results.at(-2)?.output).toBe(`${notified!.version}\tfiring\n`);
     expect(run.results.at(-1)?.output).toBe('n-1\n');
   });

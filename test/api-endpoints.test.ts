@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { historyRow, stateRow } from '../alerts/store.ts';
 import { buildApp } from '../api/app.ts';
 import { toBucketMap } from '../api/latency-figures.ts';
+import { ARRIVAL_MARGIN_SECONDS } from '../api/late-data.ts';
 import { piecedSums } from '../api/latency-pieces.ts';
+import { DEFAULT_CACHE_TTLS } from '../api/plugins/caches.ts';
 import { planSummary } from '../api/queries/latency-tier.ts';
 import { latencySummarySql, type SummaryRow } from '../api/queries/latency.ts';
 import { selectRows } from '../api/queries/run.ts';
@@ -226,6 +228,10 @@ async function insert(tables: TableRows[]): Promise<void> {
       await clickhouse.insert({ table: identifier(`${db}.${name}`).text, values: rows, format: 'JSONEachRow' });
 }
 
+/** When beforeAll stored the samples (every one of them "late": older than a minute). */
+let insertedAtMs = 0;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 beforeAll(async () => {
   await migrate(clickhouse, db);
   const changes = (k: number) =>
@@ -315,6 +321,8 @@ beforeAll(async () => {
     lastNotifiedMs: failover.ts,
     flaps: 0,
     notifiedFlapping: false,
+    notifiedCause: '',
+    causeAtMs: 0,
     version: 1,
   };
   await clickhouse.insert({
@@ -330,6 +338,7 @@ beforeAll(async () => {
     values: [stateRow({ ...state, partition: 0 }, failover.ts)],
     format: 'JSONEachRow',
   });
+  insertedAtMs = Date.now();
 });
 
 afterAll(async () => {
@@ -465,6 +474,10 @@ describe('latency', () => {
     for (const [range, instance] of [
       [{ fromSec: nowSec - 3 * 86400 + 777, toSec: nowSec - 5 }, undefined],
       [{ fromSec: nowSec - 86400 + 1234, toSec: nowSec }, ids[0]],
+      // Edges on and beside hour and day boundaries, and a window wholly in the past.
+      [{ fromSec: nowSec - (nowSec % 86400) - 86400, toSec: nowSec - (nowSec % 3600) - 1 }, undefined],
+      [{ fromSec: nowSec - (nowSec % 3600) - 7200 + 1, toSec: nowSec - (nowSec % 3600) + 59 }, ids[1]],
+      [{ fromSec: nowSec - 2 * 86400 - 61, toSec: nowSec - 86400 + 61 }, undefined],
     ] as const) {
       const parts = planSummary(range);
       const f = { database: db, cluster, instance };
@@ -484,7 +497,14 @@ describe('latency', () => {
       expect(pieced.firstSec).toBe(Math.min(...direct.map((r) => Number(r.first_s))));
       expect(pieced.endSec).toBe(Math.max(...direct.map((r) => Number(r.end_s))));
     }
-    // Asked again, the pieces come from the cache.
+    // Asked again, the pieces come from the cache — once the samples inserted above as
+    // "late" (all of them are older than a minute) are older than the arrival margin.
+    await sleep(Math.max(0, insertedAtMs + (ARRIVAL_MARGIN_SECONDS + 2) * 1000 - Date.now()));
+    await piecedSums(
+      app,
+      { database: db, cluster },
+      planSummary({ fromSec: nowSec - 3 * 86400 + 777, toSec: nowSec - 5 }),
+    );
     const hits = app.pieceCache.stats.hits;
     await piecedSums(
       app,
@@ -492,6 +512,61 @@ describe('latency', () => {
       planSummary({ fromSec: nowSec - 3 * 86400 + 777, toSec: nowSec - 5 }),
     );
     expect(app.pieceCache.stats.hits).toBeGreaterThan(hits);
+  });
+
+  it('a sample arriving late for a past hour shows in the next summary, not when its cached piece expires', async () => {
+    const late = uniqueName('late');
+    const sampleOf = (tsSec: number, intervalS: number) => ({
+      ...info(0, tsSec, intervalS),
+      instance: { id: '10.7.0.1:7000', host: '10.7.0.1', port: 7000, cluster: late },
+    });
+    await insert(
+      Array.from({ length: 48 }, (_, h) => infoRows(sampleOf(nowSec - (h + 2) * 3600, 3600), src(2000 + h))),
+    );
+    await sleep((ARRIVAL_MARGIN_SECONDS + 2) * 1000);
+    const url = `/v1/clusters/${late}/latency/commands?from=${nowSec - 50 * 3600}&to=${nowSec - 600}&order=calls`;
+    const callsOfGet = async () =>
+      (await get(url)).items.find((c: { command: string }) => c.command === 'get').calls as number;
+    const before = await callsOfGet();
+    expect(before).toBe(48 * 3600 * 10);
+    const hits = app.pieceCache.stats.hits;
+    expect(await callsOfGet()).toBe(before);
+    expect(app.pieceCache.stats.hits).toBeGreaterThan(hits); // wholly in the past: kept for minutes
+
+    // A collector sends its spill after an outage: a sample of 30 hours ago, stored now.
+    await insert([infoRows(sampleOf(nowSec - 30 * 3600 + 1800, 60), src(2100))]);
+    const t0 = Date.now();
+    let after = before;
+    while (after === before && Date.now() - t0 < 10_000) {
+      await sleep(200);
+      after = await callsOfGet();
+    }
+    expect(after).toBe(before + 60 * 10);
+    expect(Date.now() - t0).toBeLessThan(3000); // not the 5 minutes a past piece is otherwise kept
+  });
+
+  it('a fresh sample shows in a summary that reaches the present within seconds', async () => {
+    const present = uniqueName('present');
+    const sampleOf = (tsSec: number) => ({
+      ...info(0, tsSec, 10),
+      instance: { id: '10.6.0.1:7000', host: '10.6.0.1', port: 7000, cluster: present },
+    });
+    const now = () => Math.floor(Date.now() / 1000);
+    await insert(Array.from({ length: 12 }, (_, k) => infoRows(sampleOf(now() - 5000 + k * 10), src(3000 + k))));
+    const url = `/v1/clusters/${present}/latency/commands?from=${now() - 2 * 3600}&to=${now() + 60}&order=calls`;
+    const callsOfGet = async () =>
+      (await get(url)).items.find((c: { command: string }) => c.command === 'get').calls as number;
+    const before = await callsOfGet();
+    expect(before).toBe(12 * 100);
+    await insert([infoRows(sampleOf(now() - 1), src(3100))]);
+    const t0 = Date.now();
+    let after = before;
+    while (after === before && Date.now() - t0 < 15_000) {
+      await sleep(250);
+      after = await callsOfGet();
+    }
+    expect(after).toBe(before + 100);
+    expect(Date.now() - t0).toBeLessThan(DEFAULT_CACHE_TTLS.recentResultMs + 1500);
   });
 
   it('one instance: only its calls; p99 ordering finds the slow instance', async () => {

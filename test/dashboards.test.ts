@@ -14,13 +14,20 @@ import { CLICKHOUSE_DATASOURCE } from '../dashboards/lib/datasource.ts';
 import { expandMacros, type MacroContext, type VariableValue } from '../dashboards/macros.ts';
 import { runOnCurrentClickHouse, type ChdbRun } from '../stack/chdb.ts';
 import { migrate, schemaStatements, singleServer } from '../clickhouse/migrate.ts';
-import { checkFrames, checkSchema } from '../dashboards/check/index.ts';
+import { checkSchema } from '../dashboards/check/index.ts';
 import { dashboardQueries, type DashboardQuery } from '../dashboards/queries.ts';
-import { shapeProblems, type QueryResult } from '../dashboards/shape.ts';
 import { ALL_INSTANCES, CLUSTERS, fleetRows, REPLICA } from './support/dashboard-fleet.ts';
+import {
+  panelIntervalSec,
+  queryVariables,
+  runQueries,
+  type QueryRun,
+  type TimeRange,
+} from './support/dashboard-run.ts';
 import { dropDatabase, testConfig } from './support/pipeline.ts';
 
 const NOW_S = Math.floor(Date.now() / 1000);
+const RANGE: TimeRange = { fromSec: NOW_S - 900, toSec: NOW_S };
 
 const committed = readdirSync(JSON_DIR).filter((f) => f.endsWith('.json'));
 const dashboards = committed.map((f) => JSON.parse(readFileSync(new URL(f, JSON_DIR), 'utf8')) as Dashboard);
@@ -93,9 +100,7 @@ describe('dashboard JSON', () => {
 
 // ---- every query of every dashboard, expanded for two selections ----
 
-function variablesOf(d: Dashboard): VariableModel[] {
-  return (d.templating?.list ?? []).filter((v) => v.type === 'query');
-}
+const variablesOf = queryVariables;
 
 /** "All" where a variable allows it, else one replica of alpha; then everything narrowed to that replica. */
 function selections(d: Dashboard): Array<{ name: string; variables: Record<string, VariableValue> }> {
@@ -128,9 +133,9 @@ function checks(): Check[] {
   const out: Check[] = [];
   for (const d of dashboards) {
     for (const sel of selections(d)) {
-      const ctx: MacroContext = { fromSec: NOW_S - 900, toSec: NOW_S, intervalSec: 60, variables: sel.variables };
       for (const q of dashboardQueries(d)) {
         if (sel.name !== 'All' && EMPTY_FOR_ONE_REPLICA.some((re) => re.test(q.where))) continue;
+        const ctx: MacroContext = { ...RANGE, intervalSec: panelIntervalSec(q, RANGE), variables: sel.variables };
         out.push({ ...q, where: `${q.where} [${sel.name}]`, expanded: expandMacros(q.sql, ctx) });
       }
     }
@@ -161,34 +166,19 @@ describe('dashboard queries on ClickHouse 18.16', () => {
   });
 
   it('every panel, annotation and variable query runs, returns rows, and has the shape its panel needs', async () => {
-    const failed: string[] = [];
-    const empty: string[] = [];
-    const results: Array<{ check: Check; result: QueryResult }> = [];
-    for (const c of checks()) {
-      try {
-        const result = (await (
-          await ch.query({ query: c.expanded, format: 'JSONCompact' })
-        ).json()) as unknown as QueryResult;
-        if (result.data.length === 0) empty.push(c.where);
-        else results.push({ check: c, result });
-      } catch (err) {
-        failed.push(`${c.where}: ${(err as Error).message.split('\n')[0]}\n${c.expanded}`);
+    const runs: QueryRun[] = [];
+    for (const d of dashboards)
+      for (const sel of selections(d)) {
+        const queries = dashboardQueries(d).filter(
+          (q) => sel.name === 'All' || !EMPTY_FOR_ONE_REPLICA.some((re) => re.test(q.where)),
+        );
+        const done = await runQueries(ch, queries, RANGE, sel.variables);
+        runs.push(...done.map((r) => ({ ...r, where: `${r.where} [${sel.name}]` })));
       }
-    }
-    expect(failed).toEqual([]);
-    expect(empty).toEqual([]);
-    const frames = checkFrames(
-      results.map(({ check, result }, i) => ({
-        id: String(i),
-        format: check.kind === 'timeseries' ? 'timeseries' : 'table',
-        meta: result.meta,
-        data: result.data,
-      })),
-    );
-    const wrong = results.flatMap(({ check, result }, i) =>
-      shapeProblems(check, result, frames[i]).map((p) => `${check.where}: ${p}`),
-    );
-    expect(wrong).toEqual([]);
+    expect(runs.length).toBe(checks().length);
+    expect(runs.filter((r) => r.error).map((r) => `${r.where}: ${r.error}\n${r.expanded}`)).toEqual([]);
+    expect(runs.filter((r) => r.result?.data.length === 0).map((r) => r.where)).toEqual([]);
+    expect(runs.flatMap((r) => r.problems.map((p) => `${r.where}: ${p}`))).toEqual([]);
   });
 });
 

@@ -4,7 +4,7 @@
 // Its markdown needs a blank line between lines. A robot with "keyword" security only
 // accepts messages containing the keyword: every message contains "redscope".
 import type { ChatPayload, Notifier } from '../types.ts';
-import { classifyByBodyCode, jsonPost } from './http.ts';
+import { classifyByBodyCode, judgeProbeByCode, jsonPost } from './http.ts';
 import { messageDoc, type MessageDoc } from './message.ts';
 import { dingtalkSign } from './sign.ts';
 
@@ -18,6 +18,13 @@ export function dingtalkMarkdown(doc: MessageDoc): string {
   lines.push(`redscope · ${doc.links.map((l) => `[${l.label}](${l.url})`).join(' · ')}`);
   return lines.join('\n\n');
 }
+
+/** Dry-run answers that reject the robot itself: its token, or its security setting (signature, IP list). */
+const TOKEN_CODES = new Map([
+  [300001, 'the access_token is not valid'],
+  [300005, 'the access_token is not valid'],
+  [310000, "the robot's security check failed (signature secret, IP list or keyword)"],
+]);
 
 export const dingtalkNotifier: Notifier = {
   name: 'dingtalk',
@@ -33,4 +40,5 @@ export const dingtalkNotifier: Notifier = {
   classify(res) {
     return classifyByBodyCode(res, ['errcode'], RETRY_CODES);
   },
+  probe: { payload: {}, judge: (res) => judgeProbeByCode(res, ['errcode'], TOKEN_CODES) },
 };

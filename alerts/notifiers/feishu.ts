@@ -4,7 +4,7 @@
 // because plain text cannot carry links. Answers {"code":0} on success (older
 // deployments {"StatusCode":0}), another code on error, with HTTP 200 or 400.
 import type { ChatPayload, Notifier } from '../types.ts';
-import { classifyByBodyCode, jsonPost } from './http.ts';
+import { classifyByBodyCode, judgeProbeByCode, jsonPost } from './http.ts';
 import { messageDoc } from './message.ts';
 import { feishuSign } from './sign.ts';
 
@@ -12,6 +12,13 @@ import { feishuSign } from './sign.ts';
 const RETRY_CODES = new Set([11232]);
 
 type Element = { tag: 'text'; text: string } | { tag: 'a'; text: string; href: string };
+
+/** Dry-run answers that reject the bot itself: its token, signature or IP list. */
+const TOKEN_CODES = new Map([
+  [19001, 'the webhook token is not valid'],
+  [19021, 'the signature does not match (secret, or this host clock)'],
+  [19022, 'this host is not in the IP list'],
+]);
 
 export const feishuNotifier: Notifier = {
   name: 'feishu',
@@ -41,4 +48,5 @@ export const feishuNotifier: Notifier = {
   classify(res) {
     return classifyByBodyCode(res, ['code', 'StatusCode'], RETRY_CODES);
   },
+  probe: { payload: {}, judge: (res) => judgeProbeByCode(res, ['code', 'StatusCode'], TOKEN_CODES) },
 };

@@ -1,5 +1,5 @@
 // Request and response helpers the notifiers share. Pure.
-import type { ChatPayload, HttpRequest, HttpResponse, Verdict } from '../types.ts';
+import type { ChatPayload, HttpRequest, HttpResponse, ProbeVerdict, Verdict } from '../types.ts';
 
 /**
  * A JSON POST. Credentials in the URL (`https://user:pass@host/…`) become a Basic
@@ -64,4 +64,27 @@ export function classifyByBodyCode(
   if (code === 0) return byStatus;
   // Rate limits may come with HTTP 200 (DingTalk, WeCom) or 400 (Feishu): the code decides.
   return retryCodes.has(code) ? 'retry' : 'fail';
+}
+
+/**
+ * A dry run's verdict from a chat that answers with an error code in the body: codes that
+ * reject the token or signature fail, any other error code means the robot was reached
+ * and only the (empty) payload refused; 0 or no code is not what a dry run expects.
+ */
+export function judgeProbeByCode(
+  res: HttpResponse,
+  codeFields: readonly string[],
+  tokenCodes: ReadonlyMap<number, string>,
+): ProbeVerdict {
+  const body = jsonBody(res);
+  const field = body ? codeFields.find((f) => typeof body[f] === 'number') : undefined;
+  if (field === undefined) return { status: 'unknown', detail: `HTTP ${res.status} without an error code` };
+  const code = body![field] as number;
+  const why = tokenCodes.get(code);
+  if (why) return { status: 'fail', detail: `${why} (code ${code})` };
+  if (code === 0) return { status: 'unknown', detail: 'the empty dry-run message was accepted' };
+  return {
+    status: 'ok',
+    detail: `token accepted (the empty dry-run message was refused with code ${code}, as intended)`,
+  };
 }

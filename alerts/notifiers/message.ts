@@ -4,17 +4,21 @@
 //
 // Written for a phone lock screen: the first line says what, where and how bad; the rest
 // is short lines; long lists are cut with "…and N more".
-import type { Severity } from '../../contracts/index.ts';
+import { CAUSE_LABEL, type Severity } from '../../contracts/index.ts';
 import type { AlertGroup, GroupedAlert } from '../types.ts';
 
 export const MAX_ALERTS_PER_MESSAGE = 10;
 const MAX_HINTS_PER_ALERT = 3;
 const MAX_DETAIL_LINES = 2;
+/** A report (the config audit digest) is its details: one line per finding rule. */
+const MAX_REPORT_LINES = 25;
 const MAX_LINE_CHARS = 300;
 
 const SEVERITY_EMOJI: Record<Severity, string> = { critical: '🔴', warning: '🟠', info: '🔵' };
 const RESOLVED_EMOJI = '✅';
 const REPEAT_EMOJI = '🔁';
+const CAUSE_EMOJI = '🔎';
+const REPORT_EMOJI = '📋';
 
 export interface AlertBlock {
   /** `🔴 CRITICAL master 10.0.0.1:7000 failed over` */
@@ -58,8 +62,39 @@ export function formatDuration(ms: number): string {
   return h % 24 ? `${d}d ${h % 24}h` : `${d}d`;
 }
 
-function block(a: GroupedAlert): AlertBlock {
+const isReport = (a: GroupedAlert) => a.event.lifecycle === 'report';
+
+function detailLines(a: GroupedAlert, max: number): string[] {
+  return a.event.details
+    .split('\n')
+    .filter((l) => l.trim())
+    .slice(0, max)
+    .map((l) => clip(l));
+}
+
+function reportBlock(a: GroupedAlert): AlertBlock {
   const e = a.event;
+  return {
+    heading: `${REPORT_EMOJI} ${clip(e.summary)}`,
+    facts: detailLines(a, MAX_REPORT_LINES),
+    hints: e.hints.slice(0, MAX_HINTS_PER_ALERT).map((h) => clip(h)),
+  };
+}
+
+function block(a: GroupedAlert): AlertBlock {
+  if (isReport(a)) return reportBlock(a);
+  const e = a.event;
+  const cause = e.labels[CAUSE_LABEL];
+  if (a.kind === 'follow-up') {
+    const facts = [`About: ${clip(e.summary)}`];
+    if (e.instance) facts.push(`Instance: ${e.instance}`);
+    facts.push(
+      a.resolvedAtMs
+        ? `Was: ${formatTime(a.firingSinceMs)}, over after ${formatDuration(a.resolvedAtMs - a.firingSinceMs)}`
+        : `Since: ${formatTime(a.firingSinceMs)}`,
+    );
+    return { heading: `${CAUSE_EMOJI} CAUSE FOUND ${clip(cause ?? '')}`, facts, hints: [] };
+  }
   const emoji =
     a.kind === 'resolved' ? RESOLVED_EMOJI : a.kind === 'repeat' ? REPEAT_EMOJI : SEVERITY_EMOJI[e.severity];
   const label = a.kind === 'resolved' ? 'RESOLVED' : e.severity.toUpperCase();
@@ -68,33 +103,48 @@ function block(a: GroupedAlert): AlertBlock {
   if (a.kind === 'resolved')
     facts.push(`Resolved: ${formatTime(a.resolvedAtMs)} after ${formatDuration(a.resolvedAtMs - a.firingSinceMs)}`);
   else facts.push(`${a.kind === 'repeat' ? 'Still firing since' : 'Since'}: ${formatTime(a.firingSinceMs)}`);
+  // An event announced after it was already over: one message says both.
+  if (a.kind === 'firing' && a.resolvedAtMs > 0)
+    facts.push(`Over: ${formatTime(a.resolvedAtMs)}, after ${formatDuration(a.resolvedAtMs - a.firingSinceMs)}`);
+  if (cause) facts.push(`Cause: ${clip(cause)}`);
   if (a.flaps > 0) facts.push(`Flapping: fired again ${a.flaps}× since the last message`);
-  if (a.kind !== 'resolved') {
-    for (const line of e.details
-      .split('\n')
-      .filter((l) => l.trim())
-      .slice(0, MAX_DETAIL_LINES))
-      facts.push(clip(line));
-  }
+  if (a.kind !== 'resolved') facts.push(...detailLines(a, MAX_DETAIL_LINES));
   const hints = a.kind === 'resolved' ? [] : e.hints.slice(0, MAX_HINTS_PER_ALERT).map((h) => clip(h));
   return { heading: `${emoji} ${label} ${clip(e.summary)}`, facts, hints };
 }
 
+/** What a message is, for its title and the webhook's `status`: firing wins over a follow-up, which wins over resolved. */
+export function groupStatus(group: AlertGroup): 'firing' | 'follow-up' | 'resolved' | 'report' {
+  if (group.alerts.every(isReport)) return 'report';
+  if (group.alerts.some((a) => a.kind === 'firing' || a.kind === 'repeat')) return 'firing';
+  if (group.alerts.some((a) => a.kind === 'follow-up')) return 'follow-up';
+  return 'resolved';
+}
+
 export function messageDoc(group: AlertGroup): MessageDoc {
-  const firing = group.alerts.filter((a) => a.kind !== 'resolved');
-  const resolved = group.alerts.length - firing.length;
+  const firing = group.alerts.filter((a) => a.kind === 'firing' || a.kind === 'repeat');
+  const followUps = group.alerts.filter((a) => a.kind === 'follow-up').length;
+  const resolved = group.alerts.filter((a) => a.kind === 'resolved').length;
   const worst = SEVERITY_ORDER.find((s) => firing.some((a) => a.event.severity === s));
-  const emoji = worst ? SEVERITY_EMOJI[worst] : RESOLVED_EMOJI;
+  const kind = groupStatus(group);
+  const emoji =
+    kind === 'report' ? REPORT_EMOJI : worst ? SEVERITY_EMOJI[worst] : followUps ? CAUSE_EMOJI : RESOLVED_EMOJI;
+  // One kind of notice: "FIRING", "FIRING 3"; mixed: each kind counted ("FIRING 1 · RESOLVED 2").
+  const parts = (
+    [
+      ['FIRING', firing.length],
+      ['CAUSE FOUND', followUps],
+      ['RESOLVED', resolved],
+    ] as const
+  ).filter(([, n]) => n > 0);
   const status =
-    firing.length && resolved
-      ? `FIRING ${firing.length} · RESOLVED ${resolved}`
-      : firing.length
-        ? firing.length > 1
-          ? `FIRING ${firing.length}`
-          : 'FIRING'
-        : resolved > 1
-          ? `RESOLVED ${resolved}`
-          : 'RESOLVED';
+    kind === 'report'
+      ? 'REPORT'
+      : parts.length === 1
+        ? parts[0]![1] > 1
+          ? `${parts[0]![0]} ${parts[0]![1]}`
+          : parts[0]![0]
+        : parts.map(([label, n]) => `${label} ${n}`).join(' · ');
   const shown = group.alerts.slice(0, MAX_ALERTS_PER_MESSAGE);
   const notes: string[] = [];
   if (group.alerts.length > shown.length) notes.push(`…and ${group.alerts.length - shown.length} more`);

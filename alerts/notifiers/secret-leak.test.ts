@@ -57,6 +57,33 @@ const RECEIVERS: Record<ReceiverType, { at: (port: number) => ReceiverConfig; se
   },
 };
 
+/**
+ * Secrets where a "keep the first path segment" redaction would show them: the whole path
+ * is one token (`https://host/<token>`), or its first segment carries it (Telegram's
+ * `https://api.telegram.org/bot<token>/sendMessage`).
+ */
+const FIRST_SEGMENT: Array<{ what: string; at: (port: number) => ReceiverConfig; secrets: string[] }> = [
+  {
+    what: 'a one-segment path token',
+    at: (port) => ({ name: 'one-seg', type: 'webhook', url: `http://127.0.0.1:${port}/oneSEGMENTtoken0042` }),
+    secrets: ['oneSEGMENTtoken0042'],
+  },
+  {
+    what: 'a Telegram-style bot<token> segment',
+    at: (port) => ({
+      name: 'tg-style',
+      type: 'webhook',
+      url: `http://127.0.0.1:${port}/bot123456789:AAsecretTELEGRAMtoken_x/sendMessage`,
+    }),
+    secrets: ['123456789:AAsecretTELEGRAMtoken_x', 'AAsecretTELEGRAMtoken_x'],
+  },
+  {
+    what: 'a Slack-compatible URL that is all token',
+    at: (port) => ({ name: 'slack-one', type: 'slack', url: `http://127.0.0.1:${port}/SLACKonePATHtoken77` }),
+    secrets: ['SLACKonePATHtoken77'],
+  },
+];
+
 const message = (r: ReceiverConfig): NotificationV1 =>
   testMessage({ grafanaUrl: 'http://grafana', apiUrl: 'http://api' }, r, Date.now());
 
@@ -82,4 +109,34 @@ describe('secrets never leak', () => {
       }
     });
   }
+
+  for (const c of FIRST_SEGMENT) {
+    it(`${c.what}: absent from every log line, error, outcome and record (endpoint shown as host:port only)`, async () => {
+      const reports = await runThroughFailingEndpoints(c.at, message);
+      for (const r of reports) {
+        if (r.mode !== 'not-listening')
+          expect(
+            c.secrets.some((s) => r.requestsSeen.join('\n').includes(s)),
+            `${r.mode}: endpoint saw it`,
+          ).toBe(true);
+        for (const text of r.surfaces)
+          for (const s of c.secrets) expect(text, `${r.mode} leaked ${s}`).not.toContain(s);
+        expect(r.surfaces.join('\n')).toMatch(/http:\/\/127\.0\.0\.1:\d+\/…/);
+      }
+    });
+  }
+
+  it('a secret in the host name (https://<token>.hooks.example/…): absent from errors, logs and the record', async () => {
+    const secret = 'hostSECRET4242label';
+    const reports = await runThroughFailingEndpoints(
+      (port) => ({ name: 'host-secret', type: 'webhook', url: `http://${secret}.hooks.invalid:${port}/x` }),
+      message,
+    );
+    for (const r of reports) {
+      const all = r.surfaces.join('\n');
+      expect(all, `${r.mode}: the failure is reported`).toMatch(/failed|ENOTFOUND|EAI_AGAIN/);
+      expect(all, `${r.mode} leaked the host`).not.toContain(secret);
+      expect(all).toContain('http://….hooks.invalid');
+    }
+  });
 });

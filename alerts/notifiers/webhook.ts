@@ -2,7 +2,7 @@
 // the alerts as data plus a ready-made `text`. 2xx ok; 408, 429, 5xx retried; other 4xx fail.
 import type { ChatPayload, Notifier } from '../types.ts';
 import { classifyStatus, jsonPost } from './http.ts';
-import { messageDoc, plainText } from './message.ts';
+import { groupStatus, messageDoc, plainText } from './message.ts';
 
 export const webhookNotifier: Notifier = {
   name: 'webhook',
@@ -13,13 +13,15 @@ export const webhookNotifier: Notifier = {
       receiver: group.receiver,
       cluster: group.cluster,
       rule: group.rule,
-      status: group.alerts.some((a) => a.kind !== 'resolved') ? 'firing' : 'resolved',
+      // firing (something new or still firing), follow-up (a cause found), resolved, or report.
+      status: groupStatus(group),
       title: doc.title,
       text: plainText(doc),
       alerts: group.alerts.map((a) => ({
         fingerprint: a.event.fingerprint,
         notice: a.kind,
-        status: a.kind === 'resolved' ? 'resolved' : 'firing',
+        status: a.kind === 'resolved' || a.resolvedAtMs > 0 ? 'resolved' : 'firing',
+        lifecycle: a.event.lifecycle ?? 'condition',
         severity: a.event.severity,
         summary: a.event.summary,
         instance: a.event.instance ?? null,

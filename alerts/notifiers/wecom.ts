@@ -3,7 +3,7 @@
 // 4096 bytes of UTF-8, so long messages are cut before the links, which always fit.
 // Answers HTTP 200 with {"errcode":0}, another errcode on error.
 import type { ChatPayload, Notifier } from '../types.ts';
-import { classifyByBodyCode, jsonPost } from './http.ts';
+import { classifyByBodyCode, judgeProbeByCode, jsonPost } from './http.ts';
 import { messageDoc, type MessageDoc } from './message.ts';
 
 const MAX_CONTENT_BYTES = 4096;
@@ -38,6 +38,9 @@ export function wecomMarkdown(doc: MessageDoc): string {
   return `${truncateUtf8(body, MAX_CONTENT_BYTES - Buffer.byteLength(links, 'utf8') - 2)}\n\n${links}`;
 }
 
+/** Dry-run answers that reject the robot itself. */
+const TOKEN_CODES = new Map([[93000, 'the webhook key is not valid']]);
+
 export const wecomNotifier: Notifier = {
   name: 'wecom',
   render(group): ChatPayload {
@@ -49,4 +52,5 @@ export const wecomNotifier: Notifier = {
   classify(res) {
     return classifyByBodyCode(res, ['errcode'], RETRY_CODES);
   },
+  probe: { payload: {}, judge: (res) => judgeProbeByCode(res, ['errcode'], TOKEN_CODES) },
 };

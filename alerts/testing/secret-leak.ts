@@ -6,8 +6,7 @@
 // Test support, used by alerts/notifiers/secret-leak.test.ts.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
+import { capturingLogger, errorSurfaces } from '../../common/testing/leak.ts';
 import type { NotificationV1 } from '../../contracts/index.ts';
 import { deliver, deliveryRecord } from '../deliver-one.ts';
 import type { ReceiverConfig } from '../types.ts';
@@ -67,17 +66,8 @@ export async function runThroughFailingEndpoints(
   for (const mode of FAILURE_MODES) {
     const seen: string[] = [];
     const { server, port } = await failingEndpoint(mode, seen);
-    const lines: string[] = [];
     // Plain pino without redaction paths: the code under test must not rely on them.
-    const log = pino(
-      { level: 'trace' },
-      new Writable({
-        write: (chunk, _enc, done) => {
-          lines.push(String(chunk));
-          done();
-        },
-      }),
-    );
+    const { log, lines } = capturingLogger();
     const receiver = receiverAt(port);
     const n = notification(receiver);
     const surfaces: string[] = [];
@@ -90,7 +80,7 @@ export async function runThroughFailingEndpoints(
       });
       surfaces.push(JSON.stringify(outcome), JSON.stringify(deliveryRecord(n, receiver, outcome, Date.now())));
     } catch (err) {
-      surfaces.push(String(err), (err as Error).stack ?? '');
+      surfaces.push(...errorSurfaces(err));
     } finally {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -6,9 +6,11 @@
 //   single-flight loading, 50 dashboards asking the same question cost one query;
 // - pieces: per-command latency sums of one day of hour rows or one hour of minute rows
 //   (latency-pieces.ts), shared by every summary whose range covers them, with the same TTLs.
-//   Bounded by count: a piece is at most ~60 × the commands of a scope.
+//   Bounded by count: a piece is at most ~60 × the commands of a scope;
+// - lateArrivals: which cached latency sums samples arriving late have changed (late-data.ts).
 import fp from 'fastify-plugin';
 import { TtlCache } from '../cache.ts';
+import { LateArrivals } from '../late-data.ts';
 
 export interface CacheTtls {
   inventoryMs: number;
@@ -26,6 +28,7 @@ declare module 'fastify' {
     resultCache: TtlCache<NonNullable<unknown>>;
     pieceCache: TtlCache<NonNullable<unknown>>;
     cacheTtls: CacheTtls;
+    lateArrivals: LateArrivals;
   }
 }
 
@@ -35,8 +38,9 @@ export default fp<{ ttls: CacheTtls }>(
     app.decorate('resultCache', new TtlCache<NonNullable<unknown>>({ maxEntries: 2000 }));
     app.decorate('pieceCache', new TtlCache<NonNullable<unknown>>({ maxEntries: 1000 }));
     app.decorate('cacheTtls', opts.ttls);
+    app.decorate('lateArrivals', new LateArrivals(app.clickhouse, app.database));
   },
-  { name: 'caches' },
+  { name: 'caches', dependencies: ['clickhouse'] },
 );
 
 /** TTL for a result whose range ends at `toSec`. */

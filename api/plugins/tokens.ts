@@ -1,8 +1,9 @@
 // Bearer tokens → who is calling. Pure: the auth and rate-limit plugins share it.
 // Tokens are kept only as SHA-256 digests, so a heap dump or a log of this object shows
-// no token, and a lookup hashes the presented token instead of comparing strings char by
-// char (no timing hint about how much of a guess was right).
-import { createHash } from 'node:crypto';
+// no token. A lookup hashes the presented token and compares the digest with every
+// configured one in constant time (timingSafeEqual, no early exit): how long it takes
+// says nothing about how much of a guess was right, nor which token came close.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ApiToken } from '../../common/config-schema.ts';
 
 export type Scope = 'read' | 'admin';
@@ -17,20 +18,23 @@ export class TokenConfigError extends Error {
 
 const RESOLVED = Symbol('principal');
 
-const digest = (token: string) => createHash('sha256').update(token).digest('base64');
+const digest = (token: string) => createHash('sha256').update(token).digest();
 
 export class TokenTable {
   private readonly byDigest = new Map<string, Principal>();
+  private readonly entries: Array<{ digest: Buffer; principal: Principal }> = [];
 
   constructor(tokens: readonly ApiToken[]) {
     for (const t of tokens) {
       const d = digest(t.token);
-      const other = this.byDigest.get(d);
+      const other = this.byDigest.get(d.toString('base64'));
       if (other)
         throw new TokenConfigError(
           `api.tokens: "${other.name}" and "${t.name}" have the same token; give each its own`,
         );
-      this.byDigest.set(d, { name: t.name, scope: t.scope });
+      const principal = { name: t.name, scope: t.scope };
+      this.byDigest.set(d.toString('base64'), principal);
+      this.entries.push({ digest: d, principal });
     }
   }
 
@@ -54,6 +58,9 @@ export class TokenTable {
     if (authorization === undefined || authorization === '') return 'missing';
     const m = /^Bearer\s+(\S{1,1024})\s*$/i.exec(authorization);
     if (!m) return 'invalid';
-    return this.byDigest.get(digest(m[1]!)) ?? 'invalid';
+    const presented = digest(m[1]!);
+    let found: Principal | undefined;
+    for (const e of this.entries) if (timingSafeEqual(e.digest, presented)) found = e.principal;
+    return found ?? 'invalid';
   }
 }

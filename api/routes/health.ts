@@ -1,11 +1,31 @@
 // Liveness and readiness of the API itself: open without a token and exempt from rate limits
-// (load balancers and orchestrators poll them).
+// (load balancers and orchestrators poll them). Readiness pings ClickHouse at most once per
+// API_LIMITS.readyCacheMs, however many pollers ask: an open endpoint must not let anyone
+// turn requests into ClickHouse round trips.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
+import { API_LIMITS } from '../limits.ts';
 
 const open = { auth: 'open' as const, rateLimit: false as const };
 
 const route: FastifyPluginAsyncTypebox = async (app) => {
+  let last: { at: number; ok: boolean } | null = null;
+  let pending: Promise<boolean> | null = null;
+  const clickhouseReachable = async (): Promise<boolean> => {
+    if (last && Date.now() - last.at < API_LIMITS.readyCacheMs) return last.ok;
+    // Callers arriving during a ping share it.
+    pending ??= app.clickhouse
+      .ping()
+      .then((r) => r.success)
+      .catch(() => false)
+      .then((ok) => {
+        last = { at: Date.now(), ok };
+        pending = null;
+        return ok;
+      });
+    return pending;
+  };
+
   app.get(
     '/health',
     {
@@ -31,8 +51,7 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (_req, reply) => {
-      const ping = await app.clickhouse.ping();
-      if (ping.success) return { status: 'ready' };
+      if (await clickhouseReachable()) return { status: 'ready' };
       return reply.code(503).send({ status: 'clickhouse unreachable' });
     },
   );

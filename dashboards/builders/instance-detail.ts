@@ -51,7 +51,7 @@ ANY INNER JOIN (
     SELECT ${bucket} AS t, instance AS master, max(${field('master_repl_offset')}) AS master_offset
     FROM info_samples
     WHERE $__timeFilter(ts) AND ${hasFields(['master_repl_offset'])}
-      AND instance IN (SELECT ${masterOfReplica} FROM info_samples WHERE ${one} AND ${hasFields(['master_port'])})
+      AND (cluster, instance) IN (SELECT cluster, ${masterOfReplica} FROM info_samples WHERE ${one} AND ${hasFields(['master_port'])})
     GROUP BY t, master
 ) AS primary USING (t, master)
 ORDER BY t`;

@@ -1,5 +1,5 @@
 // Cluster-wide health from topology samples: cluster_state not ok (slots not served),
-// and a node flapping between failing and healthy. State per cluster; several observers
+// and a node flapping between failing and healthy (an event: announced at once). State per cluster; several observers
 // report the same transitions, so transitions closer than DEDUP_MS count once.
 import { TOPICS, type TopologySampleV2 } from '../../contracts/index.ts';
 import { initialCondition, stepCondition, type ConditionState } from './condition.ts';
@@ -60,6 +60,7 @@ export const clusterHealthDetector: Detector<TopologySampleV2, ClusterHealthStat
         events.push(
           alertEvent({
             rule: 'node-flapping',
+            lifecycle: 'event',
             status: 'firing',
             severity: 'warning',
             cluster,
@@ -81,6 +82,7 @@ export const clusterHealthDetector: Detector<TopologySampleV2, ClusterHealthStat
         events.push(
           alertEvent({
             rule: 'node-flapping',
+            lifecycle: 'event',
             status: 'resolved',
             severity: 'warning',
             cluster,

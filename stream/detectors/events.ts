@@ -1,6 +1,6 @@
 // Building alert events: stable fingerprints and the fields every event shares.
 import { createHash } from 'node:crypto';
-import type { AlertEventV1, AlertRule, Severity } from '../../contracts/index.ts';
+import type { AlertEventV1, AlertLifecycle, AlertRule, Severity } from '../../contracts/index.ts';
 
 /** Same rule + same subject parts → same fingerprint, across processes and restarts. */
 export function fingerprint(rule: string, ...parts: string[]): string {
@@ -21,6 +21,8 @@ export function alertEvent(e: {
   details: string;
   labels?: Record<string, string>;
   hints?: string[];
+  /** How the alert manager treats it (see AlertEventV1.lifecycle); absent = condition. */
+  lifecycle?: AlertLifecycle;
 }): AlertEventV1 {
   return {
     v: 1,
@@ -36,6 +38,7 @@ export function alertEvent(e: {
     summary: e.summary.slice(0, 500),
     details: e.details.slice(0, 8000),
     hints: (e.hints ?? []).slice(0, 20).map((h) => h.slice(0, 1000)),
+    ...(e.lifecycle ? { lifecycle: e.lifecycle } : {}),
   };
 }
 

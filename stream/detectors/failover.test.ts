@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { defaultDetectorsConfig } from '../../common/config-detectors.ts';
 import {
+  type AlertEventV1,
+  type ConfigAuditSampleV1,
+  type InfoSampleV1,
+  type LatencySampleV1,
+  type SlowlogSampleV1,
   type TopologyChange,
   type TopologyNode,
   type TopologySampleV2,
   topologyV1ToV2,
 } from '../../contracts/index.ts';
+import type { EvidenceSample } from './failover-evidence.ts';
 import { clusterHealthDetector, type ClusterHealthState } from './cluster-health.ts';
 import { failoverDetector, type FailoverState } from './failover.ts';
 
@@ -191,5 +197,258 @@ describe('cluster health detector', () => {
       ]);
     const events = run([fail(0, C), fail(100, B), fail(60_000, C), fail(60_200, B), fail(120_000, C)]);
     expect(events.filter((e) => e.rule === 'node-flapping').map((e) => e.status)).toEqual(['firing']);
+  });
+});
+
+describe('failover causes', () => {
+  const ref = (port: number) => ({ id: `10.0.0.1:${port}`, host: '10.0.0.1', port, cluster: 'orders' });
+  const info = (port: number, ts: number, fields: Record<string, number> = {}): InfoSampleV1 => ({
+    v: 1,
+    kind: 'info',
+    ts,
+    instance: ref(port),
+    collector: 'c',
+    durationUs: 100,
+    role: 'master',
+    fields,
+    text: {},
+    commands: [],
+    errors: [],
+    keyspace: [],
+    replicas: [],
+  });
+  const slowlog = (
+    port: number,
+    ts: number,
+    entries: Array<[loggedAtMs: number, durationMs: number, command: string, args: string[]]>,
+  ): SlowlogSampleV1 => ({
+    v: 1,
+    kind: 'slowlog',
+    ts,
+    instance: ref(port),
+    collector: 'c',
+    runId: 'r',
+    entries: entries.map(([at, ms, command, args], i) => ({
+      id: i,
+      loggedAtS: Math.floor(at / 1000),
+      durationUs: ms * 1000,
+      command,
+      args,
+      argCount: args.length + 1,
+      argsTruncated: false,
+      clientAddr: '10.0.0.9:5000',
+      clientName: '',
+    })),
+    reset: false,
+    missed: 0,
+  });
+  const audit = (port: number, ts: number, clusterNodeTimeoutMs: number): ConfigAuditSampleV1 => ({
+    v: 1,
+    kind: 'config-audit',
+    ts,
+    instance: ref(port),
+    collector: 'c',
+    role: 'master',
+    version: '7.0.15',
+    rulesChecked: [],
+    findings: [],
+    clusterNodeTimeoutMs,
+  });
+  /** Node A answered every second until `stoppedAt`, and again from `backAt` (null: not yet). */
+  const answers = (from: number, stoppedAt: number, backAt: number | null, until: number) => {
+    const out: EvidenceSample[] = [];
+    for (let t = from; t <= stoppedAt; t += 1000) out.push(info(7000, t));
+    if (backAt !== null) for (let t = backAt; t <= until; t += 1000) out.push(info(7000, t));
+    return out;
+  };
+  const promoted = (ts: number) => sample(C, ts, afterPromotion, promotion);
+  const rejoinedAt = (ts: number) => sample(C, ts, rejoined, []);
+
+  function run(samples: EvidenceSample[]) {
+    let state: FailoverState | undefined;
+    const events: AlertEventV1[] = [];
+    for (const m of [...samples].sort((a, b) => a.ts - b.ts)) {
+      const r = failoverDetector.observe(m, state, { now: m.ts, settings });
+      state = r.state;
+      events.push(...r.events);
+    }
+    return events;
+  }
+
+  it('DEBUG SLEEP beyond node-timeout: the cause, read from the slowlog once the old master answers again, is a follow-up of the same failover', () => {
+    const events = run([
+      audit(7000, 1000, 2000),
+      ...answers(1000, 10_000, 18_200, 22_000),
+      slowlog(7000, 9000, [[-50_000 + 10_000, 395, 'del', ['big:hash']]]), // a minute earlier: not the cause
+      promoted(14_000),
+      rejoinedAt(19_000),
+      slowlog(7000, 20_000, [[18_000, 8000, 'debug', ['sleep', '8']]]),
+    ]);
+    expect(events.map((e) => [e.status, e.labels.cause ?? ''])).toEqual([
+      ['firing', ''],
+      ['resolved', ''],
+      ['resolved', expect.stringMatching(/^DEBUG sleep 8 ran 8,000 ms on 10\.0\.0\.1:7000 \(slowlog\), started/)],
+    ]);
+    expect(new Set(events.map((e) => e.fingerprint)).size).toBe(1);
+    expect(events[2]!.labels.cause).toMatch(/cluster-node-timeout is 2,000 ms/);
+    // The firing message says what the evidence showed then, and names no command.
+    expect(events[0]!.hints.join('\n')).toMatch(/stopped answering at 00:00:10\.0 UTC/);
+    expect(events[0]!.hints.join('\n')).not.toMatch(/DEL/);
+    expect(events.every((e) => e.lifecycle === 'event')).toBe(true);
+  });
+
+  it('a plain SIGSTOP names no command: the old master’s slowlog, read after it answered again, has none that fits', () => {
+    const events = run([
+      audit(7000, 1000, 2000),
+      ...answers(1000, 10_000, 18_200, 22_000),
+      slowlog(7000, 9000, [[9000, 395, 'del', ['big:hash']]]), // just before, but far too short
+      promoted(14_000),
+      slowlog(7000, 20_000, []),
+      rejoinedAt(21_000),
+    ]);
+    expect(events.map((e) => e.status)).toEqual(['firing', 'resolved']);
+    expect(events.every((e) => e.labels.cause === undefined)).toBe(true);
+    expect(events[0]!.hints.join('\n')).toMatch(/DEL big:hash ran 395 ms .* too short to explain a failover/);
+    expect(events[1]!.hints.join('\n')).toMatch(
+      /no command or fork explains the stall: the process stopped answering everything/,
+    );
+  });
+
+  it('a command that ended before the promotion was seen is named in the firing message itself', () => {
+    const events = run([
+      audit(7000, 1000, 2000),
+      ...answers(1000, 10_000, 13_200, 16_000),
+      slowlog(7000, 13_500, [[13_000, 3000, 'eval', ['?']]]), // a 3 s Lua script
+      promoted(14_000),
+    ]);
+    expect(events).toHaveLength(1);
+    expect(events[0]!.labels.cause).toMatch(/^EVAL \? ran 3,000 ms on 10\.0\.0\.1:7000 \(slowlog\)/);
+    expect(events[0]!.hints[0]).toMatch(/^cause: EVAL/);
+  });
+
+  it('with a node timeout lowered to 200 ms, a 358 ms DEL of a big hash is a cause; at 2,000 ms it is not', () => {
+    const scenario = (timeoutMs: number) =>
+      run([
+        audit(7000, 1000, timeoutMs),
+        ...answers(1000, 10_000, 11_300, 14_000),
+        slowlog(7000, 11_500, [[10_000, 358, 'del', ['bh:{x}']]]),
+        // the cluster flags it failing (pfail after the node timeout without a PONG)
+        sample(
+          C,
+          10_500,
+          [node(A, 7000, 'master', { failing: 'pfail' }), ...afterPromotion.slice(1)],
+          [{ kind: 'failing', nodeId: A, addr: '10.0.0.1:7000', from: 'none', to: 'pfail' }],
+        ),
+        promoted(11_800),
+      ]);
+    expect(scenario(200)[0]!.labels.cause).toMatch(/^DEL bh:\{x\} ran 358 ms/);
+    expect(scenario(2000)[0]!.labels.cause).toBeUndefined();
+  });
+
+  it('a latency-monitor fork spike overlapping the stall is a cause when the slowlog names nothing', () => {
+    const latency: LatencySampleV1 = {
+      v: 1,
+      kind: 'latency',
+      ts: 15_000,
+      instance: ref(7000),
+      collector: 'c',
+      probe: {
+        count: 10,
+        failed: 0,
+        minUs: 1,
+        maxUs: 1,
+        meanUs: 1,
+        p50Us: 1,
+        p90Us: 1,
+        p99Us: 1,
+        p999Us: 1,
+        buckets: [],
+      },
+      events: [{ event: 'fork', atS: 13, latencyMs: 3200 }],
+    } as LatencySampleV1;
+    // Named once the slowlog, read after the stall, has nothing better.
+    const events = run([
+      audit(7000, 1000, 2000),
+      ...answers(1000, 10_000, 13_300, 16_000),
+      promoted(14_000),
+      latency,
+      slowlog(7000, 16_500, []),
+    ]);
+    expect(events.map((e) => e.labels.cause ?? '')).toEqual([
+      '',
+      expect.stringMatching(/^latency monitor: fork ran 3,200 ms/),
+    ]);
+  });
+
+  it('a latency spike of a command waits for the slowlog entry that names the command: one cause, not two', () => {
+    const latency = {
+      v: 1,
+      kind: 'latency',
+      ts: 18_500,
+      instance: ref(7000),
+      collector: 'c',
+      probe: {
+        count: 10,
+        failed: 0,
+        minUs: 1,
+        maxUs: 1,
+        meanUs: 1,
+        p50Us: 1,
+        p90Us: 1,
+        p99Us: 1,
+        p999Us: 1,
+        buckets: [],
+      },
+      events: [{ event: 'command', atS: 18, latencyMs: 8000 }],
+    } as LatencySampleV1;
+    const events = run([
+      audit(7000, 1000, 2000),
+      ...answers(1000, 10_000, 18_200, 22_000),
+      promoted(14_000),
+      latency,
+      slowlog(7000, 19_500, [[18_000, 8000, 'debug', ['SLEEP', '?']]]),
+    ]);
+    expect(events.map((e) => e.labels.cause ?? '')).toEqual([
+      '',
+      expect.stringMatching(/^DEBUG SLEEP \? ran 8,000 ms/),
+    ]);
+  });
+
+  it('a manual failover (the old master never stopped answering) says so and names no cause', () => {
+    const manual: TopologyChange[] = [
+      { kind: 'role', nodeId: B, addr: '10.0.0.1:7003', from: 'replica', to: 'master' },
+      { kind: 'master', nodeId: B, addr: '10.0.0.1:7003', from: A, to: '' },
+    ];
+    const events = run([...answers(1000, 20_000, null, 20_000), sample(C, 14_000, rejoined, manual)]);
+    expect(events[0]!.labels.cause).toBeUndefined();
+    expect(events[0]!.hints[0]).toMatch(/did not stop answering before the promotion: a manual failover/);
+  });
+
+  it('a failback and the same pair failing over again later are each their own alert (the config epoch tells them apart)', () => {
+    const back: TopologyChange[] = [
+      { kind: 'role', nodeId: A, addr: '10.0.0.1:7000', from: 'replica', to: 'master' },
+      { kind: 'slots', nodeId: A, addr: '10.0.0.1:7000', from: B, to: A, slotStart: 0, slotEnd: 5460 },
+    ];
+    const failedBack = [
+      node(A, 7000, 'master', { configEpoch: 8 }),
+      node(B, 7003, 'replica', { masterId: A, configEpoch: 7 }),
+      node(C, 7001, 'master', { slots: [[5461, 10922]] }),
+    ];
+    const again = [
+      node(A, 7000, 'replica', { masterId: B, configEpoch: 8 }),
+      node(B, 7003, 'master', { configEpoch: 9 }),
+      node(C, 7001, 'master', { slots: [[5461, 10922]] }),
+    ];
+    const events = run([
+      sample(C, 1000, afterPromotion, promotion),
+      sample(C, 2000, rejoined, []),
+      sample(C, 10_000, failedBack, back),
+      sample(C, 20_000, again, promotion),
+      sample(B, 20_500, again, promotion), // another observer, same promotion
+    ]);
+    const fired = events.filter((e) => e.status === 'firing');
+    expect(fired.map((e) => e.labels.config_epoch)).toEqual(['7', '8', '9']);
+    expect(new Set(fired.map((e) => e.fingerprint)).size).toBe(3);
+    expect(fired[1]!.summary).toBe('Failover in orders: master 10.0.0.1:7003 failed, replica 10.0.0.1:7000 promoted');
   });
 });

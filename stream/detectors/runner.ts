@@ -1,30 +1,45 @@
 // Runs the detectors over the messages the processor has just validated, keeps their
 // per-subject state, and publishes alert events to the alerts topic at once — without
-// waiting for the insert, because a failover alert should reach chat within seconds.
+// waiting for the insert, because a failover alert should reach chat within seconds. Once
+// a second it also lets clock-driven detectors decide (tick: a digest due, samples that
+// stopped arriving) and, every `watchdog.everyMs`, publishes a watchdog event: the alert
+// manager turns it into the optional heartbeat message, so a redscope that went silent is
+// noticed.
 //
 // State has one owner at a time: the processor that owns the Kafka partition a subject's
 // messages arrive on. Each state remembers that partition; when Kafka hands the processor
 // partitions it loads their states (loadPartitions), when it takes them away the states
 // are saved and dropped (releasePartitions). States are saved after each flush and when a
 // rebalance starts, so the next owner starts from where this one stopped.
+import { hostname } from 'node:os';
 import type { Producer } from 'kafkajs';
 import type { DetectorsConfig } from '../../common/config-detectors.ts';
 import type { ClickHouseClient } from '../../common/clickhouse.ts';
 import { errorMessage } from '../../common/errors.ts';
 import type { Logger } from '../../common/log.ts';
-import { TOPICS, type AlertEventV1 } from '../../contracts/index.ts';
+import { TOPICS, WATCHDOG_RULE, type AlertEventV1 } from '../../contracts/index.ts';
 import type { Detector } from './detector.ts';
 import { loadStates, loadStatesSql, saveStates, type StateRoute, type StoredState } from './state-store.ts';
+import { watchdogEvent } from './watchdog.ts';
 
 // Hints are worth a little delay, not much: a failover alert should reach chat within
 // seconds, and the hint queries use the primary key, so they normally take milliseconds.
 const ENRICH_TIMEOUT_MS = 400;
+const TICK_EVERY_MS = 1000;
 
 export class DetectorRunner {
   private readonly states = new Map<string, StoredState>();
   private readonly dirty = new Set<string>();
   private readonly active: Detector[];
-  readonly stats = { observed: 0, events: 0, failures: 0 };
+  private assigned: ReadonlySet<string> | undefined;
+  private assignedSinceMs = Date.now();
+  private ticker: NodeJS.Timeout | null = null;
+  private lastWatchdogMs = 0;
+  private newestSampleMs = 0;
+  private observedSinceWatchdog = 0;
+  private sending: Promise<void> = Promise.resolve();
+  private stopped = false;
+  readonly stats = { observed: 0, events: 0, failures: 0, ticks: 0 };
 
   constructor(
     detectors: readonly Detector[],
@@ -58,18 +73,33 @@ export class DetectorRunner {
   /** Runs every detector interested in `topic`; a detector that throws is contained and counted. */
   observe(topic: string, message: unknown, ts: number, route?: StateRoute): AlertEventV1[] {
     const events: AlertEventV1[] = [];
+    const receivedMs = Date.now();
+    const source = route === undefined ? undefined : `${route.topic}/${route.partition}`;
     for (const d of this.active) {
       if (!d.topics.includes(topic)) continue;
       try {
         const subject = d.subject(message);
         if (subject === undefined) continue;
         const k = key(d.name, subject);
-        const { state, events: out } = d.observe(message, this.states.get(k)?.state, {
+        const before = this.states.get(k)?.state;
+        const { state, events: out } = d.observe(message, before, {
           now: ts,
           settings: this.settings,
+          receivedMs,
+          source,
         });
-        this.states.set(k, { detector: d.name, subject, state, route });
-        this.dirty.add(k);
+        // A detector that returns its state object unchanged has nothing new to persist
+        // (memory-forecast keeps one point per 5 min, not one per INFO sample).
+        const prev = this.states.get(k);
+        if (
+          state !== before ||
+          !prev ||
+          prev.route?.topic !== route?.topic ||
+          prev.route?.partition !== route?.partition
+        ) {
+          this.states.set(k, { detector: d.name, subject, state, route });
+          this.dirty.add(k);
+        }
         events.push(...out);
       } catch (err) {
         this.stats.failures++;
@@ -77,21 +107,115 @@ export class DetectorRunner {
       }
     }
     this.stats.observed++;
+    this.observedSinceWatchdog++;
+    if (ts > this.newestSampleMs) this.newestSampleMs = ts;
     return events;
   }
 
-  /** Enriches (bounded by a timeout) and publishes events, keyed by fingerprint. */
-  async publish(events: readonly AlertEventV1[]): Promise<void> {
-    if (events.length === 0) return;
-    const enriched = await Promise.all(events.map((e) => this.enrich(e)));
-    await this.producer.send({
-      topic: TOPICS.alerts,
-      acks: -1,
-      messages: enriched.map((e) => ({ key: e.fingerprint, value: JSON.stringify(e) })),
-    });
+  /** The processor's partitions after a rebalance (`topic/partition`): clock-driven detectors watch only what reaches them. */
+  assign(topicPartitions: Iterable<string>, atMs = Date.now()): void {
+    this.assigned = new Set(topicPartitions);
+    this.assignedSinceMs = atMs;
+  }
+
+  /** Runs every clock-driven detector over its states. */
+  tick(nowMs: number): AlertEventV1[] {
+    const events: AlertEventV1[] = [];
+    const ctx = { now: nowMs, settings: this.settings, assigned: this.assigned, assignedSinceMs: this.assignedSinceMs };
+    for (const d of this.active) {
+      if (!d.tick) continue;
+      for (const [k, s] of this.states) {
+        if (s.detector !== d.name || s.state === undefined || s.state === null) continue;
+        try {
+          const { state, events: out } = d.tick(s.state, ctx);
+          if (state !== s.state || out.length > 0) {
+            this.states.set(k, { ...s, state });
+            this.dirty.add(k);
+          }
+          events.push(...out);
+        } catch (err) {
+          this.stats.failures++;
+          this.log.error({ detector: d.name, err: errorMessage(err) }, 'detector failed on a tick; skipped');
+        }
+      }
+    }
+    this.stats.ticks++;
+    return events;
+  }
+
+  /** Ticks once a second and publishes what the ticks (and the watchdog) say. */
+  startTicking(): void {
+    if (this.ticker) return;
+    this.ticker = setInterval(() => {
+      const now = Date.now();
+      const events = this.tick(now);
+      if (now - this.lastWatchdogMs >= this.settings.watchdog.everyMs) {
+        events.push(
+          watchdogEvent({
+            nowMs: now,
+            processor: hostname(),
+            observed: this.observedSinceWatchdog,
+            sinceMs: this.lastWatchdogMs || now,
+            newestSampleMs: this.newestSampleMs,
+          }),
+        );
+        this.lastWatchdogMs = now;
+        this.observedSinceWatchdog = 0;
+      }
+      if (events.length > 0)
+        void this.publish(events).catch((err) =>
+          this.log.warn({ err: errorMessage(err), events: events.length }, 'publishing tick events failed'),
+        );
+    }, TICK_EVERY_MS);
+    this.ticker.unref();
+  }
+
+  stopTicking(): void {
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = null;
+  }
+
+  /**
+   * Enriches (bounded by a timeout) and publishes events, keyed by fingerprint. Sends go
+   * out one after another in the order they were asked for — a failover's firing before
+   * its resolved, even when two partitions' batches publish at once — and each is retried
+   * until Kafka takes it (or the runner stops): never left to wait for a ClickHouse insert.
+   */
+  publish(events: readonly AlertEventV1[]): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
+    const enriched = Promise.all(events.map((e) => this.enrich(e)));
+    const sent = this.sending.then(async () => this.sendUntilDone(await enriched));
+    this.sending = sent.catch(() => {});
+    return sent;
+  }
+
+  /** Stops retrying sends (at shutdown): what is not sent is published again after the restart (uncommitted). */
+  stopPublishing(): void {
+    this.stopped = true;
+  }
+
+  private async sendUntilDone(events: AlertEventV1[]): Promise<void> {
+    for (let delayMs = 200; ; delayMs = Math.min(delayMs * 2, 5000)) {
+      try {
+        await this.producer.send({
+          topic: TOPICS.alerts,
+          acks: -1,
+          messages: events.map((e) => ({ key: e.fingerprint, value: JSON.stringify(e) })),
+        });
+        break;
+      } catch (err) {
+        if (this.stopped) throw err;
+        this.log.warn(
+          { err: errorMessage(err), events: events.length, retryInMs: delayMs },
+          'publishing alert events failed; retrying',
+        );
+        await new Promise((r) => setTimeout(r, delayMs));
+      }
+    }
     this.stats.events += events.length;
-    for (const e of enriched)
-      this.log.info({ rule: e.rule, status: e.status, cluster: e.cluster, instance: e.instance }, e.summary);
+    for (const e of events)
+      if (e.rule !== WATCHDOG_RULE)
+        this.log.info({ rule: e.rule, status: e.status, cluster: e.cluster, instance: e.instance }, e.summary);
   }
 
   /** Saves the states changed since the last call. */

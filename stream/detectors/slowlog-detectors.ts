@@ -1,6 +1,8 @@
 // Slowlog detectors: a storm of slow commands on one instance, and long-blocking
 // commands (KEYS, FLUSHALL, SAVE, O(N) commands on big keys…) that stall a master — the
-// classic cause of needless failovers. Both resolve after a quiet period.
+// classic cause of needless failovers. Both resolve after a quiet period. A blocking
+// command is an event (lifecycle `event`): announced at once, even if its quiet period
+// ended before the message went out.
 import { TOPICS, type SlowlogSampleV1 } from '../../contracts/index.ts';
 import type { Detector } from './detector.ts';
 import { alertEvent } from './events.ts';
@@ -93,6 +95,7 @@ export const blockingCommandDetector: Detector<SlowlogSampleV1, BlockingState> =
           rule: 'blocking-command' as const,
           status: 'firing',
           severity: 'warning',
+          lifecycle: 'event',
           cluster: m.instance.cluster,
           instance: m.instance.id,
           subject: [m.instance.id, e.command],
@@ -118,6 +121,7 @@ export const blockingCommandDetector: Detector<SlowlogSampleV1, BlockingState> =
           rule: 'blocking-command' as const,
           status: 'resolved',
           severity: 'warning',
+          lifecycle: 'event',
           cluster: m.instance.cluster,
           instance: m.instance.id,
           subject: [m.instance.id, command],

@@ -28,8 +28,25 @@ export async function produceRaw(
 }
 
 /**
+ * Right after a topic is created (a fresh stack) its partitions' leaders are still being
+ * elected and the broker answers NOT_LEADER_FOR_PARTITION: a retriable kafkajs error.
+ */
+async function retriable<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (attempt >= 20 || !(err as { retriable?: boolean }).retriable) throw err;
+      await new Promise((r) => setTimeout(r, 250 * Math.min(attempt, 8)));
+    }
+  }
+}
+
+/**
  * Sets new consumer groups to start at the current end of the given topics, so a test
  * sees only what happens after it started, not what earlier runs left in shared topics.
+ * One short-lived member per group commits every partition's end at once (kafkajs's
+ * admin.setOffsets runs a consumer per topic: ~5 s each).
  */
 export async function startGroupsAtEnd(
   config: Config,
@@ -49,15 +66,23 @@ export async function topicEnds(config: Config, topics: readonly string[]): Prom
   await ensureTopics(kafka, topics, config.kafka.topicPartitions);
   const admin = kafka.admin();
   await admin.connect();
-  const ends: TopicOffsets = [];
   try {
-    for (const topic of topics)
-      for (const p of await admin.fetchTopicOffsets(topic))
-        ends.push({ topic, partition: p.partition, offset: p.high });
+    return (
+      await Promise.all(
+        topics.map(async (topic) =>
+          (
+            await retriable(() => admin.fetchTopicOffsets(topic))
+          ).map((p) => ({
+            topic,
+            partition: p.partition,
+            offset: p.high,
+          })),
+        ),
+      )
+    ).flat();
   } finally {
     await admin.disconnect();
   }
-  return ends;
 }
 
 /** Sets new consumer groups to start at `offsets`: one member joins each group and commits them (admin.setOffsets takes ~5 s per topic). */
@@ -65,14 +90,25 @@ export async function startGroupsAt(config: Config, groupIds: readonly string[],
   const kafka = createKafka(config.kafka, quietLog);
   const topics = [...new Set(offsets.map((o) => o.topic))];
   for (const groupId of groupIds) {
-    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
-    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+    const consumer = kafka.consumer({ groupId, sessionTimeout: 10_000, rebalanceTimeout: 10_000 });
     await consumer.connect();
-    await consumer.subscribe({ topics, fromBeginning: false });
-    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: async () => {} });
-    await joined;
-    await consumer.commitOffsets(offsets);
-    await consumer.disconnect();
+    try {
+      await consumer.subscribe({ topics, fromBeginning: false });
+      await new Promise<void>((resolve, reject) => {
+        // Not at GROUP_JOIN: kafkajs drops a commit made before its runner is running.
+        let done = false;
+        consumer.on(consumer.events.FETCH_START, () => {
+          if (done) return;
+          done = true;
+          consumer.commitOffsets(offsets).then(resolve, reject);
+        });
+        consumer.run({ autoCommit: false, eachMessage: async () => {} }).catch(reject);
+        // It only commits: nothing is fetched meanwhile.
+        consumer.pause(topics.map((topic) => ({ topic })));
+      });
+    } finally {
+      await consumer.disconnect();
+    }
   }
 }
 

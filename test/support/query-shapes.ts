@@ -12,6 +12,7 @@ import {
   topologyViewSql,
 } from '../../api/queries/inventory.ts';
 import { bigKeysSql, hotKeysSql, keyPatternsSql, patternGrowthSql } from '../../api/queries/keys.ts';
+import { lateArrivalsSql } from '../../api/late-data.ts';
 import { pieceSql } from '../../api/latency-pieces.ts';
 import { planSeries, planSummary } from '../../api/queries/latency-tier.ts';
 import {
@@ -24,7 +25,6 @@ import { slowlogEntriesSql, slowlogGroupsSql } from '../../api/queries/slowlog.t
 import { topologyChangesSql } from '../../api/queries/topology.ts';
 import { identifier, type SqlFragment } from '../../common/sql.ts';
 import { tableWatermarksSql, watermarksSql } from '../../clickhouse/watermarks.ts';
-import { failoverInfoSql, failoverSlowlogSql } from '../../stream/detectors/failover-hints.ts';
 import { loadStatesSql } from '../../stream/detectors/state-store.ts';
 import { patternsWithoutTtlSql } from '../../stream/detectors/non-expiring-keys.ts';
 
@@ -50,8 +50,6 @@ export const QUERY_SHAPES: QueryShape[] = [
     build: (db) => loadStatesSql(db, { topic: 'redscope.topology.v1', partitions: [0, 2] }, true),
   },
   { name: 'non-expiring keys: patterns without TTL', build: (db) => patternsWithoutTtlSql(db, "orders'x") },
-  { name: 'failover hints: INFO before', build: (db) => failoverInfoSql(db, 'orders', '10.0.0.1:7000', now) },
-  { name: 'failover hints: slowlog around', build: (db) => failoverSlowlogSql(db, 'orders', '10.0.0.1:7000', now) },
   {
     name: 'instance metrics',
     build: (db) =>
@@ -95,6 +93,7 @@ export const QUERY_SHAPES: QueryShape[] = [
     ];
   }),
   { name: 'latency piece: a day of hour rows', build: (db) => pieceSql(db, "c'1", '', 'hour', now - 86400) },
+  { name: 'late arrivals of info samples (API caches)', build: (db) => lateArrivalsSql(db) },
   {
     name: 'latency piece: an hour of minute rows',
     build: (db) => pieceSql(db, 'compat', '10.0.0.1:7000', 'minute', now),

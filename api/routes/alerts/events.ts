@@ -1,5 +1,6 @@
 // GET /v1/clusters/:cluster/events — detections (failovers, instance down, memory, …) as
-//   they fired and resolved, with the detector's root-cause hints;
+//   they fired and resolved, with the detector's root-cause hints, and the follow-ups
+//   that named a cause found later (a failover's blocking command);
 // GET /v1/alerts — current state of every alert; GET /v1/alerts/history — every transition.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
@@ -31,7 +32,10 @@ const Transition = Type.Object({
   cluster: Type.String(),
   instance: Type.String(),
   severity: Type.String(),
-  transition: Type.String({ description: 'fired, resolved or notified' }),
+  transition: Type.String({
+    description:
+      'fired, resolved, follow-up (a cause found after it fired: labels.cause), notified, or silenced (a message a silence held back)',
+  }),
   status: Type.String(),
   summary: Type.String(),
   details: Type.String(),
@@ -68,7 +72,15 @@ const HistoryQuery = Type.Object(
     rule: Type.Optional(RuleName),
     severity: Type.Optional(Severity),
     fingerprint: Type.Optional(Type.String({ minLength: 1, maxLength: 128, pattern: '^[^\\s]+$' })),
-    transition: Type.Optional(Type.Union([Type.Literal('fired'), Type.Literal('resolved'), Type.Literal('notified')])),
+    transition: Type.Optional(
+      Type.Union([
+        Type.Literal('fired'),
+        Type.Literal('resolved'),
+        Type.Literal('follow-up'),
+        Type.Literal('notified'),
+        Type.Literal('silenced'),
+      ]),
+    ),
     ...PageQuery,
   },
   { additionalProperties: false },
@@ -123,7 +135,7 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
     '/clusters/:cluster/events',
     {
       schema: {
-        summary: 'Detections (failovers and others) with their root-cause hints, newest first',
+        summary: 'Detections (failovers and others) with their root-cause hints and causes found later, newest first',
         tags: ['events'],
         params: ClusterParams,
         querystring: EventsQuery,
@@ -150,7 +162,7 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
           ...range,
           rule: q.rule,
           severity: q.severity,
-          transitions: ['fired', 'resolved'],
+          transitions: ['fired', 'resolved', 'follow-up'],
           after: cursor?.key,
           limit,
         }),
@@ -213,7 +225,7 @@ const route: FastifyPluginAsyncTypebox = async (app) => {
     '/alerts/history',
     {
       schema: {
-        summary: 'Alert history: every fired, resolved and notified transition',
+        summary: 'Alert history: every fired, resolved, follow-up, notified and silenced transition',
         tags: ['events'],
         querystring: HistoryQuery,
         response: { 200: Page(Transition), 400: ErrorResponse },

@@ -36,7 +36,10 @@ const GrowthQuery = Type.Object(
 
 const Count = Type.Integer();
 const Pattern = Type.Object({
-  pattern: Type.String(),
+  pattern: Type.String({
+    description:
+      'key pattern mined by each scan: varying positions (ids of any style) are `*`, words stay (`cart:*:items`); `(other)` holds what exceeded the per-scan bound',
+  }),
   type: Type.String(),
   keys: Count,
   bytes: Count,

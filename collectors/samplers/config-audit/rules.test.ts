@@ -100,13 +100,15 @@ describe('config audit rules', () => {
     ]);
   });
 
-  it('flags a small replication backlog on masters only', () => {
+  it('flags a small replication backlog on masters and replicas alike (a failover must not move the finding)', () => {
     expect(audit({ 'repl-backlog-size': '1048576' }).findings[0]).toMatchObject({
       rule: 'repl-backlog-small',
       value: '1048576',
       message: expect.stringMatching(/1 MB/),
     });
-    expect(audit({ 'repl-backlog-size': '1048576' }, { role: 'replica' }).findings).toEqual([]);
+    expect(audit({ 'repl-backlog-size': '1048576' }, { role: 'replica' }).findings).toEqual(
+      audit({ 'repl-backlog-size': '1048576' }).findings,
+    );
   });
 
   it('flags unlimited output buffers for normal clients', () => {
@@ -120,9 +122,11 @@ describe('config audit rules', () => {
     });
   });
 
-  it('reports RDB snapshots on a master as info (fork risk), not on a replica', () => {
+  it('reports RDB snapshots as info (fork risk) on masters and replicas alike', () => {
     expect(audit({ save: '3600 1 300 100' }).findings[0]).toMatchObject({ rule: 'save-on-master', severity: 'info' });
-    expect(audit({ save: '3600 1 300 100' }, { role: 'replica' }).findings).toEqual([]);
+    expect(audit({ save: '3600 1 300 100' }, { role: 'replica' }).findings).toEqual(
+      audit({ save: '3600 1 300 100' }).findings,
+    );
   });
 
   it('flags appendfsync always only when AOF is on', () => {
@@ -152,7 +156,7 @@ describe('config audit rules', () => {
     });
   });
 
-  it('flags a master whose replica is on the same host, from the master only', () => {
+  it('flags a master and its replica on the same host from both nodes, with the same value whichever is master', () => {
     const sameHost = parseClusterNodes(
       [
         `${M1} 127.0.0.1:7000@17000 myself,master - 0 0 1 connected 0-5460`,
@@ -163,7 +167,7 @@ describe('config audit rules', () => {
     expect(f).toMatchObject({
       rule: 'replica-same-host',
       severity: 'critical',
-      value: '127.0.0.1:7000 ← 127.0.0.1:7003',
+      value: '127.0.0.1:7000, 127.0.0.1:7003',
       message: expect.stringMatching(/0-5460/),
     });
     const fromReplica = parseClusterNodes(
@@ -172,9 +176,23 @@ describe('config audit rules', () => {
         `${R1} 127.0.0.1:7003@17003 myself,slave ${M1} 0 0 1 connected`,
       ].join('\n'),
     );
-    expect(
-      audit({ bind: '127.0.0.1' }, { nodes: fromReplica, role: 'replica', instanceHost: '127.0.0.1' }).findings,
-    ).toEqual([]);
+    const [r] = audit(
+      { bind: '127.0.0.1' },
+      { nodes: fromReplica, role: 'replica', instanceHost: '127.0.0.1' },
+    ).findings;
+    expect(r).toMatchObject({ rule: 'replica-same-host', value: '127.0.0.1:7000, 127.0.0.1:7003' });
+    // After a failover (7003 master, 7000 its replica) the master's finding is unchanged in identity and value.
+    const afterFailover = parseClusterNodes(
+      [
+        `${M1} 127.0.0.1:7000@17000 myself,slave ${R1} 0 0 2 connected`,
+        `${R1} 127.0.0.1:7003@17003 master - 0 0 2 connected 0-5460`,
+      ].join('\n'),
+    );
+    const [g] = audit(
+      { bind: '127.0.0.1' },
+      { nodes: afterFailover, role: 'replica', instanceHost: '127.0.0.1' },
+    ).findings;
+    expect([g!.rule, g!.setting, g!.value]).toEqual([f!.rule, f!.setting, f!.value]);
   });
 
   it('checks vm.overcommit_memory only when it could be read', () => {

@@ -4,6 +4,9 @@
 // A rule whose inputs are missing (no topology on a standalone instance, /proc not
 // readable for a remote host) is not run and not listed in rulesChecked, so "no finding"
 // always means "checked and fine".
+// No finding depends on the node's current role: a failover swaps roles, and a finding
+// that moved from one node to another with it would resolve and fire again for nothing.
+// A replica's settings matter the day it is promoted, so they are checked like a master's.
 import type { ConfigFinding } from '../../../contracts/index.ts';
 import type { ClusterNode } from '../topology/parse-cluster-nodes.ts';
 import { parseOutputBufferLimits } from './parse-config.ts';
@@ -149,10 +152,9 @@ const rules: Rule[] = [
   },
   {
     id: 'repl-backlog-small',
-    run({ config, role }, t) {
+    run({ config }, t) {
       const v = config.get('repl-backlog-size');
       if (v === undefined) return null;
-      if (role !== 'master') return [];
       const bytes = Number(v);
       return bytes < t.replBacklogMinBytes
         ? [
@@ -162,7 +164,7 @@ const rules: Rule[] = [
               'repl-backlog-size',
               v,
               `about ${mb(t.replBacklogMinBytes)} for heavy write loads`,
-              `repl-backlog-size is ${mb(bytes)}: a replica that drops its link briefly under heavy writes needs a full resync`,
+              `repl-backlog-size is ${mb(bytes)}: a replica that drops its link briefly under heavy writes needs a full resync (from this node whenever it is the master)`,
             ),
           ]
         : [];
@@ -190,18 +192,18 @@ const rules: Rule[] = [
   },
   {
     id: 'save-on-master',
-    run({ config, role }) {
+    run({ config }) {
       const v = config.get('save');
       if (v === undefined) return null;
-      return role === 'master' && v.trim() !== ''
+      return v.trim() !== ''
         ? [
             finding(
               'save-on-master',
               'info',
               'save',
               v,
-              'on a busy master, disable RDB snapshots (save "") and persist on the replica',
-              `RDB snapshots are on ("${v}"): each one forks; on a busy master with much memory the fork stalls the node`,
+              'on busy masters, disable RDB snapshots (save "") and persist elsewhere (a replica, AOF); after a failover the replica is the master',
+              `RDB snapshots are on ("${v}"): each one forks; on a busy master with much memory (this node, or it once promoted) the fork stalls the node`,
             ),
           ]
         : [];
@@ -283,24 +285,30 @@ const rules: Rule[] = [
   },
   {
     id: 'replica-same-host',
+    // Reported by both nodes of a master–replica pair sharing a host, whichever is master
+    // now: the pair, not the role, is what is wrong.
     run({ nodes, instanceHost }) {
       if (!nodes) return null;
       const me = nodes.find((n) => n.myself);
-      if (me?.role !== 'master') return [];
+      if (!me) return [];
       const host = (n: ClusterNode) => n.host || instanceHost;
-      const sameHost = nodes.filter((n) => n.masterId === me.id && host(n) === host(me));
-      return sameHost.length > 0
-        ? [
-            finding(
-              'replica-same-host',
-              'critical',
-              'topology',
-              `${host(me)}:${me.port} ← ${sameHost.map((n) => `${host(n)}:${n.port}`).join(', ')}`,
-              'place every replica on a different host than its master',
-              `master ${host(me)}:${me.port} has ${sameHost.length} replica(s) on the same host: losing that host loses the slots ${me.slots.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(',') || '(none)'}`,
-            ),
-          ]
-        : [];
+      const addr = (n: ClusterNode) => `${host(n)}:${n.port}`;
+      const master = me.role === 'master' ? me : nodes.find((n) => n.id === me.masterId);
+      if (!master) return [];
+      const pair = me.role === 'master' ? nodes.filter((n) => n.masterId === me.id) : [master];
+      const sameHost = pair.filter((n) => host(n) === host(me));
+      if (sameHost.length === 0) return [];
+      const slots = master.slots.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(',') || '(none)';
+      return [
+        finding(
+          'replica-same-host',
+          'critical',
+          'topology',
+          [me, ...sameHost].map(addr).sort().join(', '),
+          'place every replica on a different host than its master',
+          `${addr(me)} shares host ${host(me)} with its ${me.role === 'master' ? 'replica' : 'master'} ${sameHost.map(addr).join(', ')}: losing that host loses the slots ${slots}`,
+        ),
+      ];
     },
   },
   {

@@ -82,6 +82,13 @@ async function overcommitMemory(host: string): Promise<string | null> {
   return readFile('/proc/sys/vm/overcommit_memory', 'utf8').catch(() => null);
 }
 
+function nodeTimeout(config: ReadonlyMap<string, string>): { clusterNodeTimeoutMs?: number } {
+  const v = config.get('cluster-node-timeout');
+  return config.get('cluster-enabled') === 'yes' && v !== undefined && /^\d+$/.test(v)
+    ? { clusterNodeTimeoutMs: Number(v) }
+    : {};
+}
+
 export function configAuditSampler(opts: ConfigAuditSamplerOptions): Sampler {
   return {
     name: 'config-audit',
@@ -137,6 +144,7 @@ export function configAuditSampler(opts: ConfigAuditSamplerOptions): Sampler {
         version: (infoField(server, 'valkey_version') ?? infoField(server, 'redis_version') ?? '').slice(0, 64),
         rulesChecked: audit.rulesChecked,
         findings: audit.findings.slice(0, 500),
+        ...nodeTimeout(config),
       };
       return [{ topic: TOPICS.configAudit, value }];
     },

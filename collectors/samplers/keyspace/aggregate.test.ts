@@ -50,7 +50,7 @@ describe('TopN', () => {
 
 describe('KeyspaceAggregator', () => {
   it('sums keys, bytes, elements and keys without TTL per pattern, with a TTL histogram', () => {
-    const agg = new KeyspaceAggregator({ topN: 5, maxPatterns: 100, maxLivePatterns: 1000 });
+    const agg = new KeyspaceAggregator({ topN: 5, maxPatterns: 100, maxLiveNodes: 1000 });
     agg.add(str('user:1:cart', 100));
     agg.add(str('user:2:cart', 200, 30_000));
     agg.add(str('user:3:cart', 300, 2 * 86_400_000));
@@ -73,7 +73,7 @@ describe('KeyspaceAggregator', () => {
   });
 
   it('lists the biggest keys by bytes and by length separately', () => {
-    const agg = new KeyspaceAggregator({ topN: 2, maxPatterns: 100, maxLivePatterns: 1000 });
+    const agg = new KeyspaceAggregator({ topN: 2, maxPatterns: 100, maxLiveNodes: 1000 });
     agg.add(str('a', 500, -1, 1));
     agg.add({ key: 'b', type: 'list', bytes: 50, length: 10_000, ttlMs: 5000 });
     agg.add(str('c', 900, -1, 2));
@@ -91,7 +91,7 @@ describe('KeyspaceAggregator', () => {
   });
 
   it('caps patterns in the result, merging the smallest into (other) with exact totals', () => {
-    const agg = new KeyspaceAggregator({ topN: 1, maxPatterns: 3, maxLivePatterns: 1000 });
+    const agg = new KeyspaceAggregator({ topN: 1, maxPatterns: 3, maxLiveNodes: 1000 });
     for (const [name, bytes] of [
       ['big', 1000],
       ['mid', 500],
@@ -105,19 +105,47 @@ describe('KeyspaceAggregator', () => {
     expect(r.patterns.reduce((s, p) => s + p.keys, 0)).toBe(4);
   });
 
-  it('counts patterns beyond the live cap under (other) while scanning', () => {
-    const agg = new KeyspaceAggregator({ topN: 1, maxPatterns: 100, maxLivePatterns: 2 });
-    for (const name of ['a', 'b', 'c', 'd', 'a']) agg.add(str(name, 1));
+  it('never merges the patterns holding the most keys without TTL into (other), however small', () => {
+    // 40 big cached patterns (with TTLs) fill the slots by bytes; a leak of tiny keys without
+    // TTL is the smallest pattern of all, and must still be kept by name.
+    const agg = new KeyspaceAggregator({ topN: 1, maxPatterns: 20, maxLiveNodes: 10_000 });
+    const families = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN';
+    for (const f of families) for (let i = 0; i < 10; i++) agg.add(str(`big${f}:${i}`, 100_000, 60_000));
+    for (let i = 0; i < 500; i++) agg.add(str(`leak:${i}:items`, 50));
     const r = agg.result();
-    expect(r.patterns.map((p) => [p.pattern, p.keys])).toEqual([
-      ['a', 2],
-      ['b', 1],
-      [OTHER_PATTERN, 2],
+    expect(r.patterns).toHaveLength(20);
+    expect(r.patterns.find((p) => p.pattern === 'leak:*:items')).toMatchObject({ keys: 500, noTtl: 500 });
+    const other = r.patterns.find((p) => p.pattern === OTHER_PATTERN)!;
+    expect(other.noTtl).toBe(0);
+    expect(r.patterns.reduce((a, p) => a + p.keys, 0)).toBe(900);
+  });
+
+  it('mines patterns from the whole scan and gives top keys their mined pattern', () => {
+    const agg = new KeyspaceAggregator({ topN: 3, maxPatterns: 100, maxLiveNodes: 10_000 });
+    const ids = [
+      'mx3ijrrf',
+      'a8Fk2xQ',
+      '7f3e2a',
+      'kqzxvbmr',
+      'q9w8e7r6',
+      'Zx81Qp0',
+      'b4nn3r',
+      'p0o9i8u',
+      'lkj4h5',
+      'zz9yy8',
+    ];
+    for (const [i, id] of ids.entries()) agg.add(str(`cart:${id}:items`, 100 + i));
+    const r = agg.result();
+    expect(r.patterns.map((p) => [p.pattern, p.keys])).toEqual([['cart:*:items', 10]]);
+    expect(r.topKeysByBytes.map((k) => [k.key, k.pattern])).toEqual([
+      ['cart:zz9yy8:items', 'cart:*:items'],
+      ['cart:lkj4h5:items', 'cart:*:items'],
+      ['cart:p0o9i8u:items', 'cart:*:items'],
     ]);
   });
 
   it('ranks hot keys by OBJECT FREQ when frequencies are given', () => {
-    const agg = new KeyspaceAggregator({ topN: 2, maxPatterns: 100, maxLivePatterns: 100 });
+    const agg = new KeyspaceAggregator({ topN: 2, maxPatterns: 100, maxLiveNodes: 100 });
     agg.add({ ...str('hot:1', 1), freq: 200 });
     agg.add({ ...str('cold:1', 1), freq: 1 });
     agg.add({ ...str('warm:1', 1), freq: 50 });

@@ -1,10 +1,15 @@
 // Folds inspected keys into what a KeyspaceScanV1 carries: per-pattern totals with a TTL
 // histogram, and the top-N keys by bytes, by element count and (under an LFU policy) by
-// access frequency. Memory stays bounded on any keyspace: at most `maxLivePatterns`
-// patterns are tracked while scanning (later new patterns count under `(other)`), and the
-// result keeps the `maxPatterns` biggest by bytes, merging the rest into `(other)`.
+// access frequency. Patterns are mined from the whole scan (pattern-miner.ts), so a key's
+// pattern is final only at the end: top-N keys get theirs in result(). Memory stays
+// bounded on any keyspace: the miner keeps at most `maxLiveNodes` tree nodes by turning
+// the widest positions into wildcards (never into `(other)`), and the result keeps
+// `maxPatterns`: the biggest by bytes plus, whatever their size, the patterns holding the
+// most keys without TTL (a quarter of the slots), merging the rest into `(other)` — so a
+// leak of small keys is never hidden there.
 import type { BigKey, KeyPatternStat, KeyType, TtlHistogram } from '../../../contracts/index.ts';
 import { keyPattern } from './key-pattern.ts';
+import { DEFAULT_MINER_OPTIONS, PatternMiner } from './pattern-miner.ts';
 import { TopN } from './top-n.ts';
 
 export const OTHER_PATTERN = '(other)';
@@ -82,30 +87,43 @@ function storedKey(key: string): string {
   return key.length <= 1024 ? key : `${key.slice(0, 1023)}…`;
 }
 
+/** Top-N entries before the scan is done: their pattern is looked up in result(). */
+type RankedKey = Omit<BigKey, 'pattern'>;
+
+export interface AggregatorOptions {
+  topN: number;
+  maxPatterns: number;
+  /** Pattern-miner tree nodes kept while scanning (memory bound). */
+  maxLiveNodes: number;
+}
+
 export class KeyspaceAggregator {
-  private readonly byPattern = new Map<string, KeyPatternStat>();
-  private readonly other = emptyStat(OTHER_PATTERN, 'mixed', '');
-  private readonly byBytes: TopN<BigKey>;
-  private readonly byLength: TopN<BigKey>;
-  private readonly byFreq: TopN<HotKeyCandidate>;
+  private readonly miner: PatternMiner<KeyPatternStat>;
+  /** Keys the miner could not place (only past twice maxLiveNodes: adversarial keys). */
+  private readonly overflow = emptyStat(OTHER_PATTERN, 'mixed', '');
+  private readonly byBytes: TopN<RankedKey>;
+  private readonly byLength: TopN<RankedKey>;
+  private readonly byFreq: TopN<{ key: string; freq: number }>;
   private keys = 0;
 
-  constructor(private readonly opts: { topN: number; maxPatterns: number; maxLivePatterns: number }) {
+  constructor(private readonly opts: AggregatorOptions) {
     this.byBytes = new TopN(opts.topN);
     this.byLength = new TopN(opts.topN);
     this.byFreq = new TopN(opts.topN);
+    this.miner = new PatternMiner<KeyPatternStat>(
+      { create: (key) => emptyStat('', 'mixed', storedKey(key)), merge: mergeInto },
+      { ...DEFAULT_MINER_OPTIONS, maxNodes: opts.maxLiveNodes },
+    );
+  }
+
+  /** The miner's counters (tree shrinks, positions collapsed, overflow keys). */
+  get minerStats(): PatternMiner<KeyPatternStat>['stats'] {
+    return this.miner.stats;
   }
 
   add(k: InspectedKey): void {
     this.keys++;
-    const pattern = keyPattern(k.key);
-    let stat = this.byPattern.get(pattern);
-    if (!stat) {
-      if (this.byPattern.size < this.opts.maxLivePatterns) {
-        stat = emptyStat(pattern, k.type, storedKey(k.key));
-        this.byPattern.set(pattern, stat);
-      } else stat = this.other;
-    }
+    const stat = this.miner.leaf(k.key) ?? this.overflow;
     if (stat.keys === 0) stat.type = k.type;
     else if (stat.type !== k.type) stat.type = 'mixed';
     stat.keys++;
@@ -114,39 +132,56 @@ export class KeyspaceAggregator {
     if (k.ttlMs < 0) stat.noTtl++;
     stat.ttlHistogram[ttlBucket(k.ttlMs)]++;
     if (k.bytes > stat.maxBytes) stat.maxBytes = k.bytes;
-    // Build the BigKey object only for keys that make it into a top list.
-    if (k.bytes > this.byBytes.floor) this.byBytes.offer(k.bytes, bigKey(k, pattern));
-    if (k.length > this.byLength.floor) this.byLength.offer(k.length, bigKey(k, pattern));
+    // Build the entry only for keys that make it into a top list.
+    if (k.bytes > this.byBytes.floor) this.byBytes.offer(k.bytes, rankedKey(k));
+    if (k.length > this.byLength.floor) this.byLength.offer(k.length, rankedKey(k));
     if (k.freq !== undefined && k.freq > this.byFreq.floor)
-      this.byFreq.offer(k.freq, { key: storedKey(k.key), pattern, freq: k.freq });
+      this.byFreq.offer(k.freq, { key: storedKey(k.key), freq: k.freq });
   }
 
   result(): AggregateResult {
-    const all = [...this.byPattern.values()].sort(
-      (a, b) => b.bytes - a.bytes || b.keys - a.keys || (a.pattern < b.pattern ? -1 : 1),
-    );
-    const keep = this.other.keys > 0 || all.length > this.opts.maxPatterns ? this.opts.maxPatterns - 1 : all.length;
-    const patterns = all.slice(0, keep).map((p) => structuredClone(p));
-    const other = structuredClone(this.other);
-    for (const p of all.slice(keep)) mergeInto(other, p);
-    if (other.keys > 0) {
-      other.exampleKey = other.exampleKey || all[keep]?.exampleKey || '';
-      patterns.push(other);
+    const all = this.miner.result().map(({ pattern, payload }) => ({ ...payload, pattern }));
+    all.sort((a, b) => b.bytes - a.bytes || b.keys - a.keys || (a.pattern < b.pattern ? -1 : 1));
+    const other = structuredClone(this.overflow);
+    let patterns = all;
+    if (other.keys > 0 || all.length > this.opts.maxPatterns) {
+      const kept = keepPatterns(all, Math.max(0, this.opts.maxPatterns - 1));
+      patterns = all.filter((p) => kept.has(p));
+      for (const p of all) if (!kept.has(p)) mergeInto(other, p);
+      other.exampleKey ||= all.find((p) => !kept.has(p))?.exampleKey ?? '';
     }
+    if (other.keys > 0) patterns.push(other);
+    const patternOf = (key: string) => this.miner.patternOf(key) ?? keyPattern(key);
+    const withPattern = (k: RankedKey): BigKey => ({ ...k, pattern: patternOf(k.key) });
     return {
       patterns,
-      topKeysByBytes: this.byBytes.sorted(),
-      topKeysByLength: this.byLength.sorted(),
-      hotKeys: this.byFreq.sorted(),
+      topKeysByBytes: this.byBytes.sorted().map(withPattern),
+      topKeysByLength: this.byLength.sorted().map(withPattern),
+      hotKeys: this.byFreq.sorted().map((h) => ({ ...h, pattern: patternOf(h.key) })),
       keys: this.keys,
     };
   }
 }
 
-function bigKey(k: InspectedKey, pattern: string): BigKey {
+/**
+ * Which of `all` (sorted by bytes) fit in `slots`: first the quarter of the slots with the
+ * most keys without TTL — a leak of many small keys must not vanish into `(other)` behind
+ * big caches — then the biggest by bytes.
+ */
+function keepPatterns(all: KeyPatternStat[], slots: number): Set<KeyPatternStat> {
+  const kept = new Set<KeyPatternStat>();
+  const noTtlFirst = all.filter((p) => p.noTtl > 0).sort((a, b) => b.noTtl - a.noTtl || b.bytes - a.bytes);
+  for (const p of noTtlFirst.slice(0, Math.ceil(slots / 4))) kept.add(p);
+  for (const p of all) {
+    if (kept.size >= slots) break;
+    kept.add(p);
+  }
+  return kept;
+}
+
+function rankedKey(k: InspectedKey): RankedKey {
   return {
     key: storedKey(k.key),
-    pattern,
     type: k.type,
     bytes: k.bytes,
     length: k.length,

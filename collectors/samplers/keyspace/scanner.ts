@@ -44,8 +44,8 @@ export class ScanAbortedError extends Error {
   override name = 'ScanAbortedError';
 }
 
-/** Patterns tracked while scanning before new ones count as `(other)`: bounds memory on any keyspace. */
-const MAX_LIVE_PATTERNS = 50_000;
+/** Pattern-miner tree nodes kept while scanning: bounds memory on any keyspace (pattern-miner.ts). */
+const MAX_LIVE_NODES = 50_000;
 
 export async function scanKeyspace(
   conns: { scan: Redis; probe: Redis },
@@ -67,7 +67,7 @@ export async function scanKeyspace(
   const aggregator = new KeyspaceAggregator({
     topN: settings.topN,
     maxPatterns: settings.maxPatterns,
-    maxLivePatterns: MAX_LIVE_PATTERNS,
+    maxLiveNodes: MAX_LIVE_NODES,
   });
   const limiter = new RateLimiter(settings.keysPerSecond);
   const guardOpts = settings.latencyGuard;

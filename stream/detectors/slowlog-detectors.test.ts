@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultDetectorsConfig } from '../../common/config-detectors.ts';
-import type { ConfigAuditSampleV1, ConfigFinding, SlowlogEntry, SlowlogSampleV1 } from '../../contracts/index.ts';
-import { configFindingsDetector } from './config-findings.ts';
+import type { SlowlogEntry, SlowlogSampleV1 } from '../../contracts/index.ts';
 import { blockingCommandDetector, slowlogStormDetector } from './slowlog-detectors.ts';
 
 const settings = defaultDetectorsConfig();
@@ -71,38 +70,5 @@ describe('slowlog storm detector', () => {
       [t + 5000, slowlog(t + 5000, entries.slice(30))],
     ]);
     expect(events.map((e) => e.status)).toEqual(['firing']);
-  });
-});
-
-describe('config findings detector', () => {
-  const finding = (rule: string, severity: ConfigFinding['severity']): ConfigFinding => ({
-    rule,
-    severity,
-    setting: rule,
-    value: '0',
-    recommendation: '> 0',
-    message: `${rule} is risky`,
-  });
-  const audit = (findings: ConfigFinding[]): ConfigAuditSampleV1 =>
-    ({
-      v: 1,
-      kind: 'config-audit',
-      ts: 1,
-      instance,
-      collector: 'c',
-      role: 'master',
-      version: '7.0',
-      rulesChecked: [],
-      findings,
-    }) as unknown as ConfigAuditSampleV1;
-
-  it('alerts a warning once, ignores info, and resolves when the audit stops reporting it', () => {
-    const events = run(configFindingsDetector, [
-      [1, audit([finding('timeout-zero', 'warning'), finding('save-on-master', 'info')])],
-      [2, audit([finding('timeout-zero', 'warning')])],
-      [3, audit([])],
-    ]);
-    expect(events.map((e) => e.status)).toEqual(['firing', 'resolved']);
-    expect(events[0]!.summary).toBe('10.0.0.1:7000: timeout-zero is risky');
   });
 });
