@@ -10,6 +10,8 @@ import { prepareSchema } from '../clickhouse/schema-check.ts';
 import { ChatDelivery } from './outbox-consumer.ts';
 import { AlertManager } from './manager.ts';
 import { AlertStore } from './store.ts';
+import { alertsHealth } from './health.ts';
+import { startHealthServer } from '../common/health-server.ts';
 
 export { publishAlertEvents, AlertEventError } from './publish.ts';
 export { registerAlertCommands } from './cli.ts';
@@ -21,6 +23,7 @@ export const ALERT_TOPICS = [TOPICS.alerts, TOPICS.notifications, TOPICS.deadLet
 export interface RunningAlerts {
   manager: AlertManager;
   delivery: ChatDelivery;
+  health: { url: string } | null;
   stop(): Promise<void>;
 }
 
@@ -39,6 +42,8 @@ export async function startAlerts(config: Config, log: Logger): Promise<RunningA
   const manager = new AlertManager(kafka, producer, store, log, config.alerts);
   const delivery = new ChatDelivery(kafka, store, log, config.alerts);
   await Promise.all([manager.start(), delivery.start()]);
+  const healthReport = alertsHealth(kafka, store, config);
+  const health = config.alerts.health ? await startHealthServer(healthReport.report, config.alerts.health) : null;
   log.info(
     { receivers: config.alerts.receivers.map((r) => `${r.name} (${r.type})`), routes: config.alerts.routes.length },
     'alerts started',
@@ -46,7 +51,10 @@ export async function startAlerts(config: Config, log: Logger): Promise<RunningA
   return {
     manager,
     delivery,
+    health,
     async stop() {
+      await health?.close();
+      await healthReport.close();
       await Promise.all([manager.stop(), delivery.stop()]);
       await producer.disconnect();
       await clickhouse.close();

@@ -100,13 +100,27 @@ describe('alert lifecycle', () => {
   });
 
   it('resolved after an announced firing is owed a resolved message; a never-announced one is not', () => {
-    let s = applyEvent(undefined, event('firing', 1000), 1000).state;
-    const unannounced = applyEvent(s, event('resolved', 2000), 2000).state;
+    const state = { rule: 'cluster-state' }; // a short cluster_state fail nobody was told about stays untold
+    let s = applyEvent(undefined, event('firing', 1000, state), 1000).state;
+    const unannounced = applyEvent(s, event('resolved', 2000, state), 2000).state;
     expect(owedNotice(unannounced, timing)).toBeNull();
     s = markNotified(s, 'firing', 1100);
-    const resolved = applyEvent(s, event('resolved', 2000), 2000);
+    const resolved = applyEvent(s, event('resolved', 2000, state), 2000);
     expect(resolved.transition).toBe('resolved');
     expect(owedNotice(resolved.state, timing)).toEqual({ kind: 'resolved', dueMs: 2000, urgent: false });
+  });
+
+  it('a failover over before its firing was announced (a successor processor read both at once) still gets one message, saying both', () => {
+    const failover = (status: 'firing' | 'resolved', ts: number) => ({
+      ...event(status, ts),
+      lifecycle: 'event' as const,
+    });
+    let s = applyEvent(undefined, failover('firing', 1000), 1000).state;
+    s = applyEvent(s, failover('resolved', 4000), 1001).state;
+    expect(owedNotice(s, timing)).toEqual({ kind: 'firing', dueMs: 1000, urgent: true });
+    expect(owedNotice(markNotified(s, 'firing', 1002), timing)).toBeNull();
+    // A resolved for a failover never seen firing still owes nothing.
+    expect(owedNotice(applyEvent(undefined, failover('resolved', 4000), 4000).state, timing)).toBeNull();
   });
 
   it('a resolved for an unknown fingerprint is recorded but owes nothing', () => {

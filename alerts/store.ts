@@ -169,16 +169,34 @@ export class AlertStore {
     deliveries?: readonly DeliveryRecord[];
   }): Promise<void> {
     const { history, states, deliveries = [] } = records;
-    if (history.length > 0)
-      await this.client.insert({ table: this.table('alerts'), values: [...history], format: 'JSONEachRow' });
-    if (states.length > 0)
-      await this.client.insert({ table: this.table('alert_state'), values: [...states], format: 'JSONEachRow' });
-    if (deliveries.length > 0)
-      await this.client.insert({
-        table: this.table('alert_deliveries'),
-        values: [...deliveries],
-        format: 'JSONEachRow',
-      });
+    await this.observed(async () => {
+      if (history.length > 0)
+        await this.client.insert({ table: this.table('alerts'), values: [...history], format: 'JSONEachRow' });
+      if (states.length > 0)
+        await this.client.insert({ table: this.table('alert_state'), values: [...states], format: 'JSONEachRow' });
+      if (deliveries.length > 0)
+        await this.client.insert({
+          table: this.table('alert_deliveries'),
+          values: [...deliveries],
+          format: 'JSONEachRow',
+        });
+    });
+  }
+
+  /** For health: when the store last wrote, and its last failure. */
+  readonly stats: { lastInsertAt: number | null; lastError: { at: number; message: string } | null } = {
+    lastInsertAt: null,
+    lastError: null,
+  };
+
+  private async observed(write: () => Promise<unknown>): Promise<void> {
+    try {
+      await write();
+      this.stats.lastInsertAt = Date.now();
+    } catch (err) {
+      this.stats.lastError = { at: Date.now(), message: err instanceof Error ? err.message : String(err) };
+      throw err;
+    }
   }
 
   /** Silences active or pending at `nowMs`. */

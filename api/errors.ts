@@ -1,7 +1,7 @@
 // One error handler for the whole API: every client mistake is a 4xx whose message says
 // what is wrong; server-side details (SQL, ClickHouse messages) stay in the log.
 import { STATUS_CODES } from 'node:http';
-import { ClickHouseError } from '@clickhouse/client';
+import { clickhouseErrorCode } from '../common/clickhouse.ts';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { SqlValueError } from '../common/sql.ts';
 import { QUERY_TIME_LIMIT_SECONDS } from './queries/run.ts';
@@ -31,17 +31,18 @@ export function handleError(err: FastifyError, req: FastifyRequest, reply: Fasti
     );
   }
   if (err instanceof SqlValueError) return send(reply, 400, err.message);
-  if (err instanceof ClickHouseError) {
-    if (TOO_EXPENSIVE.has(err.code)) {
-      req.log.warn({ code: err.code, type: err.type }, 'query over its limits');
+  const code = clickhouseErrorCode(err);
+  if (code !== undefined) {
+    if (TOO_EXPENSIVE.has(code)) {
+      req.log.warn({ code }, 'query over its limits');
       return send(
         reply,
         422,
         `the query needed more than ClickHouse allows one request (${QUERY_TIME_LIMIT_SECONDS} s): narrow the time range or add filters`,
       );
     }
-    if (NOT_READY.has(err.code)) {
-      req.log.error({ code: err.code, type: err.type }, 'schema missing');
+    if (NOT_READY.has(code)) {
+      req.log.error({ code }, 'schema missing');
       return send(reply, 503, 'the ClickHouse schema is not ready (migrations pending); retry shortly');
     }
   }

@@ -55,6 +55,8 @@ const ports = {
   kafkaControllerPort: 28093,
   clickhouseHttpPort: 28123,
   clickhouseTcpPort: 28900,
+  zookeeperPort: 28181,
+  clickhouseReplicaBasePort: 28500,
   kafkaSaslSslPort: 28094,
   clickhouseHttpsPort: 28943,
   redisTlsBasePort: 7320,

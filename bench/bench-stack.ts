@@ -7,6 +7,8 @@ export const BENCH_PORTS = {
   kafkaControllerPort: 29393,
   clickhouseHttpPort: 28323,
   clickhouseTcpPort: 29300,
+  zookeeperPort: 29181,
+  clickhouseReplicaBasePort: 28400,
   kafkaSaslSslPort: 29394,
   clickhouseHttpsPort: 28443,
   redisTlsBasePort: 7310,

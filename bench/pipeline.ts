@@ -1,13 +1,19 @@
-// Fleet throughput: can one box carry a 2,000-instance fleet at a 1 s interval through
-// Kafka → stream processor → ClickHouse, with the newest data ≤ 5 s behind (p99) and the
-// processor under 512 MB RSS? Compared, in the same run, with a raw insert of the same
-// rows straight into ClickHouse (the goal: the pipeline reaches at least half of it).
+// Fleet throughput of the stream processor with every sampler's messages for 2,000
+// instances (8 clusters × 250 nodes, topology included: fleet-messages.ts), through the
+// benchmark's own Kafka and ClickHouse (separate ports, data in .redscope/bench-stack):
 //
-// Runs its own stack on separate ports (data in .redscope/bench-stack) so the benchmark
-// neither floods a developer's topics nor is disturbed by them; stops it afterwards.
-import { spawn } from 'node:child_process';
+//   A. drain: a backlog of BENCH_BACKLOG_SECONDS of the fleet, drained by one processor —
+//      the baseline — and then (a new backlog, a new group) by two processors at once.
+//      Goal: two drain ≥ 1.7× as fast as one.
+//   B. sustained: the whole fleet every second for BENCH_SECONDS with one processor.
+//      Goal: the newest data of every kind ≤ 5 s behind (p99).
+//
+// Processors run compiled (dist/, built here first) with the heap cap the README
+// recommends, as child processes; rates count messages, from each group's first commit
+// to the last offset committed.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { CompressionTypes, Partitioners } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Producer } from 'kafkajs';
 import { createClickHouse } from '../common/clickhouse.ts';
 import { defaultConfig, type Config } from '../common/config.ts';
 import { createKafka, ensureTopics } from '../common/kafka.ts';
@@ -16,21 +22,23 @@ import { identifier } from '../common/sql.ts';
 import { SAMPLE_TOPICS, TOPICS } from '../contracts/index.ts';
 import { stackDown, stackUp } from '../stack/index.ts';
 import { migrate } from '../clickhouse/migrate.ts';
-import { infoRows } from '../stream/rows/info-rows.ts';
+import { startGroupsAt, topicEnds, type TopicOffsets } from '../test/support/kafka.ts';
 import type { BenchResult } from './run.ts';
 import { BENCH_PORTS, BENCH_STACK_DIR } from './bench-stack.ts';
-import { captureInfo, fleetSample } from './fleet-samples.ts';
+import { Fleet, type FleetMessage } from './fleet-messages.ts';
+import { captureInfo } from './fleet-samples.ts';
 
-const FLEET = Number(process.env.BENCH_FLEET ?? 2000);
+const BACKLOG_SECONDS = Number(process.env.BENCH_BACKLOG_SECONDS ?? 20);
 const SUSTAIN_SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
-const DRAIN_SECONDS_OF_FLEET = 15;
 const HEAP_MB = Number(process.env.BENCH_HEAP_MB ?? 320);
+const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 6);
+const ROOT = new URL('..', import.meta.url).pathname;
 const log = createLogger('bench', 'warn');
 const say = (s: string) => console.log(`[bench] ${s}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
+  if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
@@ -44,233 +52,251 @@ function procStats(pid: number): { rssMb: number; cpuSec: number } {
   }
 }
 
+async function send(producer: Producer, messages: FleetMessage[]): Promise<void> {
+  const byTopic = new Map<string, Array<{ key: string; value: string }>>();
+  for (const m of messages) {
+    const list = byTopic.get(m.topic) ?? [];
+    list.push({ key: m.key, value: m.value });
+    byTopic.set(m.topic, list);
+  }
+  for (let i = 0; ; i++) {
+    const topicMessages = [...byTopic].flatMap(([topic, list]) =>
+      list.length > i * 1000 ? [{ topic, messages: list.slice(i * 1000, (i + 1) * 1000) }] : [],
+    );
+    if (topicMessages.length === 0) return;
+    await producer.sendBatch({ compression: CompressionTypes.GZIP, topicMessages });
+  }
+}
+
 export default async function run(): Promise<BenchResult> {
+  say('compiling to dist/ (npm run build)…');
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
   say(
-    `starting the benchmark's own stack (ports ${BENCH_PORTS.redisBasePort}, ${BENCH_PORTS.kafkaPort}, ${BENCH_PORTS.clickhouseHttpPort})…`,
+    `starting the benchmark's own stack (Kafka ${BENCH_PORTS.kafkaPort}, ClickHouse ${BENCH_PORTS.clickhouseHttpPort})…`,
   );
   const { endpoints } = await stackUp({ ports: BENCH_PORTS, dataDir: BENCH_STACK_DIR, log: () => {} });
   const base = defaultConfig();
   const config: Config = {
     ...base,
-    kafka: { ...base.kafka, brokers: endpoints.kafkaBrokers },
+    kafka: { ...base.kafka, brokers: endpoints.kafkaBrokers, topicPartitions: PARTITIONS },
     clickhouse: { ...base.clickhouse, url: endpoints.clickhouseUrl, database: `bench_${Date.now()}` },
   };
+  const db = config.clickhouse.database;
   const ch = createClickHouse(config.clickhouse);
+  const kafka = createKafka(config.kafka, log);
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  const running: ChildProcess[] = [];
   try {
-    await migrate(ch, config.clickhouse.database);
-    const templates = await captureInfo(endpoints.redisSeeds);
-    const fieldsPerSample =
-      templates[0]!.commands.length * 8 +
-      Object.keys(templates[0]!.fields).length +
-      Object.keys(templates[0]!.text).length;
-    const msgBytes = JSON.stringify(fleetSample(templates, 0, 0, Date.now())).length;
-    say(
-      `captured INFO from ${templates.length} nodes: ~${fieldsPerSample} values per sample, ${msgBytes} bytes of JSON`,
-    );
-
-    // A. Raw insert of the same rows, straight into ClickHouse.
-    const rawRows = Array.from(
-      { length: FLEET * 5 },
-      (_, i) =>
-        infoRows(fleetSample(templates, i % FLEET, Math.floor(i / FLEET), Date.now()), {
-          topic: 'raw',
-          partition: 0,
-          offset: i,
-        }).get('info_samples')![0]!,
-    );
-    const rawDb = `${config.clickhouse.database}_raw`;
-    await migrate(ch, rawDb);
-    // Two inserters at once, so the baseline uses both cores as the pipeline can.
-    const t0 = performance.now();
-    const chunks = Array.from({ length: Math.ceil(rawRows.length / 2000) }, (_, k) =>
-      rawRows.slice(k * 2000, (k + 1) * 2000),
-    );
-    const inserter = async () => {
-      for (let c = chunks.shift(); c; c = chunks.shift())
-        await ch.insert({ table: identifier(`${rawDb}.info_samples`).text, values: c, format: 'JSONEachRow' });
-    };
-    await Promise.all([inserter(), inserter()]);
-    const rawRate = rawRows.length / ((performance.now() - t0) / 1000);
-    say(`raw insert: ${Math.round(rawRate)} samples/s`);
-
-    // B. Drain capacity: a backlog produced first, then the processor drains it.
-    const kafka = createKafka(config.kafka, log);
-    await ensureTopics(kafka, [...SAMPLE_TOPICS, TOPICS.deadLetter, TOPICS.alerts], config.kafka.topicPartitions);
-    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await migrate(ch, db);
+    await ensureTopics(kafka, [...SAMPLE_TOPICS, TOPICS.topologyV1, TOPICS.deadLetter, TOPICS.alerts], PARTITIONS);
     await producer.connect();
-    // The processor's group starts at the topic's current end, so messages left by earlier
-    // runs are not part of this measurement.
-    const groupId = `bench-${Date.now()}`;
+    const fleet = new Fleet(await captureInfo(endpoints.redisSeeds));
+    const oneSecond = fleet.second(1, Date.now());
+    const perTopic: Record<string, { messages: number; kb: number }> = {};
+    for (const m of oneSecond) {
+      perTopic[m.topic] ??= { messages: 0, kb: 0 };
+      const t = perTopic[m.topic]!;
+      t.messages++;
+      t.kb += m.value.length / 1024;
+    }
+    for (const t of Object.values(perTopic)) t.kb = Math.round(t.kb);
+    say(`one second of the fleet (${fleet.size} instances): ${oneSecond.length} messages, ${JSON.stringify(perTopic)}`);
+
+    const processor = (groupId: string) => {
+      const proc = spawn(process.execPath, [`--max-old-space-size=${HEAP_MB}`, 'dist/cli/redscope.js', 'stream'], {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          REDSCOPE_KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
+          REDSCOPE_CLICKHOUSE_URL: endpoints.clickhouseUrl,
+          REDSCOPE_CLICKHOUSE_DATABASE: db,
+          REDSCOPE_STREAM_GROUP_ID: groupId,
+          REDSCOPE_LOG_LEVEL: 'warn',
+          REDSCOPE_CONFIG: '',
+          REDSCOPE_STREAM_HEALTH_PORT: '0', // several processors on one box
+        },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      running.push(proc);
+      return proc;
+    };
+    const stop = (procs: ChildProcess[]) =>
+      Promise.all(
+        procs.map(
+          (p) =>
+            new Promise<void>((resolve) => {
+              if (p.exitCode !== null || p.signalCode !== null) return resolve();
+              p.once('exit', () => resolve());
+              p.kill('SIGTERM');
+            }),
+        ),
+      );
     const admin = kafka.admin();
     await admin.connect();
+    const committed = async (groupId: string) => {
+      const offsets = await admin.fetchOffsets({ groupId, topics: [...SAMPLE_TOPICS] });
+      return offsets.flatMap((t) => t.partitions.map((p) => Math.max(0, Number(p.offset)))).reduce((a, b) => a + b, 0);
+    };
+    const total = (o: TopicOffsets) => o.reduce((n, p) => n + Number(p.offset), 0);
+
     // A topic created a moment ago may not have its partition leaders elected yet: retry.
-    let ends: Awaited<ReturnType<typeof admin.fetchTopicOffsets>> = [];
     for (let attempt = 1; ; attempt++) {
       try {
-        ends = await admin.fetchTopicOffsets(TOPICS.info);
+        await topicEnds(config, SAMPLE_TOPICS);
         break;
       } catch (err) {
         if (attempt >= 20) throw err;
         await sleep(500);
       }
     }
-    await admin.setOffsets({
-      groupId,
-      topic: TOPICS.info,
-      partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })),
-    });
-    await admin.disconnect();
-    const backlog = FLEET * DRAIN_SECONDS_OF_FLEET;
-    for (let tick = 0; tick < DRAIN_SECONDS_OF_FLEET; tick++) {
-      const ts = Date.now();
-      const messages = Array.from({ length: FLEET }, (_, i) => {
-        const m = fleetSample(templates, i, tick, ts);
-        return { key: m.instance.id, value: JSON.stringify(m) };
-      });
-      for (let i = 0; i < messages.length; i += 1000)
-        await producer.send({
-          topic: TOPICS.info,
-          compression: CompressionTypes.GZIP,
-          messages: messages.slice(i, i + 1000),
-        });
-    }
-    say(`backlog of ${backlog} samples produced; starting the processor`);
+    let tick = 1000;
+    /** A: a backlog drained by `n` processors; messages per second from the first commit to the last. */
+    const drain = async (n: number) => {
+      const groupId = `bench-drain${n}-${Date.now()}`;
+      const start = await topicEnds(config, SAMPLE_TOPICS);
+      await startGroupsAt(config, [groupId], start);
+      const from = total(start);
+      for (let s = 0; s < BACKLOG_SECONDS; s++) await send(producer, fleet.second(tick++, Date.now()));
+      const end = total(await topicEnds(config, SAMPLE_TOPICS));
+      const backlog = end - from;
+      say(`${n} processor(s): backlog of ${backlog} messages (${BACKLOG_SECONDS} s of the fleet) produced; draining…`);
+      const procs = Array.from({ length: n }, () => processor(groupId));
+      let rssMax = 0;
+      const cpuBefore = procs.map((p) => procStats(p.pid!).cpuSec);
+      let firstAt = 0;
+      let firstDone = from;
+      for (;;) {
+        for (const p of procs) rssMax = Math.max(rssMax, procStats(p.pid!).rssMb);
+        const done = await committed(groupId);
+        if (done > from && !firstAt) {
+          firstAt = performance.now();
+          firstDone = done;
+        }
+        if (done >= end) break;
+        await sleep(200);
+      }
+      const seconds = (performance.now() - firstAt) / 1000;
+      const rate = (end - firstDone) / seconds;
+      const cpu = procs.reduce((sum, p, i) => sum + procStats(p.pid!).cpuSec - cpuBefore[i]!, 0);
+      await stop(procs);
+      say(`${n} processor(s) drained ${backlog} messages at ${Math.round(rate)} messages/s`);
+      return { backlog, rate, rssMax, cpuCoreSeconds: cpu, seconds };
+    };
 
-    const count = async () =>
+    const one = await drain(1);
+    const two = await drain(2);
+
+    // B: sustained, one processor, the whole fleet every second.
+    const groupId = `bench-sustained-${Date.now()}`;
+    await startGroupsAt(config, [groupId], await topicEnds(config, SAMPLE_TOPICS));
+    const proc = processor(groupId);
+    await sleep(5000); // start-up and first join
+    const cpuBefore = procStats(proc.pid!).cpuSec;
+    let rssMax = 0;
+    const lags: number[] = [];
+    let sampling = true;
+    const newestSql = `SELECT least(
+      (SELECT max(ts_ms) FROM ${identifier(`${db}.info_samples`).text}),
+      (SELECT max(ts_ms) FROM ${identifier(`${db}.topology_samples`).text}),
+      (SELECT max(ts_ms) FROM ${identifier(`${db}.latency_probes`).text})) AS newest`;
+    const poller = (async () => {
+      while (sampling) {
+        rssMax = Math.max(rssMax, procStats(proc.pid!).rssMb);
+        const rs = await ch.query({ query: newestSql, format: 'JSONEachRow' }).catch(() => null);
+        const newest = rs ? Number((await rs.json<{ newest: string }>())[0]?.newest ?? 0) : 0;
+        if (newest > 0) lags.push(Date.now() - newest);
+        await sleep(250);
+      }
+    })();
+    const started = performance.now();
+    let late = 0;
+    for (let s = 0; s < SUSTAIN_SECONDS; s++) {
+      const t0 = performance.now();
+      await send(producer, fleet.second(tick++, Date.now()));
+      const spent = performance.now() - t0;
+      if (spent < 1000) await sleep(1000 - spent);
+      else late++;
+    }
+    const producedSeconds = (performance.now() - started) / 1000;
+    await sleep(5000); // the tail
+    sampling = false;
+    await poller;
+    const cpu = (procStats(proc.pid!).cpuSec - cpuBefore) / ((performance.now() - started) / 1000);
+    await stop([proc]);
+    await admin.disconnect();
+    const sorted = lags.slice(Math.floor(lags.length * 0.1)).sort((a, b) => a - b); // skip warm-up
+    const stored = async (table: string) =>
       Number(
         (
           await (
             await ch.query({
-              query: `SELECT count() AS n, max(ts_ms) AS newest FROM ${identifier(`${config.clickhouse.database}.info_samples`).text}`,
+              query: `SELECT count() AS n FROM ${identifier(`${db}.${table}`).text}`,
               format: 'JSONEachRow',
             })
           ).json<{ n: string }>()
         )[0]!.n,
       );
-    const newest = async () =>
-      Number(
-        (
-          await (
-            await ch.query({
-              query: `SELECT max(ts_ms) AS newest FROM ${identifier(`${config.clickhouse.database}.info_samples`).text}`,
-              format: 'JSONEachRow',
-            })
-          ).json<{ newest: string }>()
-        )[0]!.newest,
-      );
-    // The heap cap is the production setting the README recommends: without it V8 grows
-    // the heap lazily towards gigabytes before collecting.
-    const proc = spawn(
-      process.execPath,
-      [`--max-old-space-size=${HEAP_MB}`, '--import', 'tsx', 'cli/redscope.ts', 'stream'],
-      {
-        cwd: new URL('..', import.meta.url).pathname,
-        env: {
-          ...process.env,
-          REDSCOPE_KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
-          REDSCOPE_CLICKHOUSE_URL: endpoints.clickhouseUrl,
-          REDSCOPE_CLICKHOUSE_DATABASE: config.clickhouse.database,
-          REDSCOPE_STREAM_GROUP_ID: groupId,
-          REDSCOPE_LOG_LEVEL: 'warn',
-        },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      },
-    );
-    let rssMax = 0;
-    const rssTimer = setInterval(() => (rssMax = Math.max(rssMax, procStats(proc.pid!).rssMb)), 250);
-    let firstAt = 0;
-    for (;;) {
-      const n = await count();
-      if (n > 0 && !firstAt) firstAt = performance.now();
-      if (n >= backlog) break;
-      await sleep(100);
-    }
-    const drainRate = backlog / ((performance.now() - firstAt) / 1000);
-    const drainRssMax = rssMax;
-    rssMax = 0;
-    say(`processor drained the backlog at ${Math.round(drainRate)} samples/s`);
 
-    // C. Sustained: the whole fleet every second, stamped with the send time.
-    const lags: number[] = [];
-    const before = await count();
-    const cpuBefore = procStats(proc.pid!).cpuSec;
-    const started = performance.now();
-    let stop = false;
-    const poller = (async () => {
-      while (!stop) {
-        const n = await newest().catch(() => 0);
-        if (n > 0) lags.push(Date.now() - n);
-        await sleep(250);
-      }
-    })();
-    for (let tick = 0; tick < SUSTAIN_SECONDS; tick++) {
-      const tickStart = performance.now();
-      const ts = Date.now();
-      const messages = Array.from({ length: FLEET }, (_, i) => {
-        const m = fleetSample(templates, i, 100 + tick, ts);
-        return { key: m.instance.id, value: JSON.stringify(m) };
-      });
-      for (let i = 0; i < messages.length; i += 1000)
-        await producer.send({
-          topic: TOPICS.info,
-          compression: CompressionTypes.GZIP,
-          messages: messages.slice(i, i + 1000),
-        });
-      const spent = performance.now() - tickStart;
-      if (spent < 1000) await sleep(1000 - spent);
-    }
-    const produced = FLEET * SUSTAIN_SECONDS;
-    while ((await count()) < before + produced && performance.now() - started < (SUSTAIN_SECONDS + 60) * 1000)
-      await sleep(200);
-    const elapsed = (performance.now() - started) / 1000;
-    const stored = (await count()) - before;
-    stop = true;
-    await poller;
-    const cpu = (procStats(proc.pid!).cpuSec - cpuBefore) / elapsed;
-    clearInterval(rssTimer);
-    proc.kill('SIGTERM');
-    await producer.disconnect();
-    const sortedLags = lags.slice(Math.floor(lags.length * 0.1)).sort((a, b) => a - b); // skip warm-up
-    const sustained = stored / SUSTAIN_SECONDS;
     const figures = {
-      fleet: FLEET,
+      fleet: fleet.size,
+      messagesPerFleetSecond: oneSecond.length,
+      perTopic,
+      partitions: PARTITIONS,
+      backlogSeconds: BACKLOG_SECONDS,
+      drainOneMessagesPerSec: Math.round(one.rate),
+      drainTwoMessagesPerSec: Math.round(two.rate),
+      drainTwoVsOne: +(two.rate / one.rate).toFixed(2),
+      drainOneFleetSecondsPerSecond: +(one.rate / oneSecond.length).toFixed(2),
+      drainOneRssMaxMb: Math.round(one.rssMax),
+      drainTwoRssMaxMb: Math.round(two.rssMax),
+      drainOneCpuCores: +(one.cpuCoreSeconds / one.seconds).toFixed(2),
+      drainTwoCpuCores: +(two.cpuCoreSeconds / two.seconds).toFixed(2),
       sustainSeconds: SUSTAIN_SECONDS,
-      valuesPerSample: fieldsPerSample,
-      jsonBytesPerSample: msgBytes,
-      rawInsertSamplesPerSec: Math.round(rawRate),
-      drainSamplesPerSec: Math.round(drainRate),
-      drainVsRaw: +(drainRate / rawRate).toFixed(2),
-      sustainedSamplesPerSec: Math.round(sustained),
-      lagP50Ms: percentile(sortedLags, 50),
-      lagP99Ms: percentile(sortedLags, 99),
-      processorRssMaxMb: Math.round(rssMax),
-      drainRssMaxMb: Math.round(drainRssMax),
+      producerLateSeconds: late,
+      producedFleetSecondsPerSecond: +(SUSTAIN_SECONDS / producedSeconds).toFixed(2),
+      lagP50Ms: percentile(sorted, 50),
+      lagP99Ms: percentile(sorted, 99),
+      sustainedRssMaxMb: Math.round(rssMax),
+      sustainedCpuCores: +cpu.toFixed(2),
       heapCapMb: HEAP_MB,
-      processorCpuCores: +cpu.toFixed(2),
+      rows: {
+        info_samples: await stored('info_samples'),
+        topology_samples: await stored('topology_samples'),
+        topology_nodes: await stored('topology_nodes'),
+        latency_probes: await stored('latency_probes'),
+      },
     };
     return {
       figures,
       table: [
-        { measure: 'raw INSERT of the same rows (samples/s)', value: figures.rawInsertSamplesPerSec, goal: '—' },
+        { measure: 'messages per second of the fleet (all samplers)', value: oneSecond.length, goal: '—' },
+        { measure: 'drain, 1 processor (messages/s) — baseline', value: figures.drainOneMessagesPerSec, goal: '—' },
         {
-          measure: 'pipeline drain capacity (samples/s)',
-          value: figures.drainSamplesPerSec,
-          goal: `≥ ${Math.round(rawRate / 2)} (half of raw)`,
+          measure: 'drain, 1 processor (fleet-seconds per second)',
+          value: figures.drainOneFleetSecondsPerSecond,
+          goal: '≥ 1',
         },
-        { measure: 'pipeline / raw', value: figures.drainVsRaw, goal: '≥ 0.5' },
+        { measure: 'drain, 2 processors (messages/s)', value: figures.drainTwoMessagesPerSec, goal: '—' },
+        { measure: 'drain, 2 processors / 1 processor', value: figures.drainTwoVsOne, goal: '≥ 1.7' },
         {
-          measure: `sustained, fleet of ${FLEET} at 1 s (samples/s)`,
-          value: figures.sustainedSamplesPerSec,
-          goal: `${FLEET}`,
+          measure: 'processor CPU while draining, 1 / 2 processors (cores)',
+          value: `${figures.drainOneCpuCores} / ${figures.drainTwoCpuCores}`,
+          goal: '—',
         },
-        { measure: 'newest data behind, p50 (ms)', value: figures.lagP50Ms, goal: '—' },
-        { measure: 'newest data behind, p99 (ms)', value: figures.lagP99Ms, goal: '≤ 5000' },
-        { measure: 'processor RSS max, sustained (MB)', value: figures.processorRssMaxMb, goal: '< 512' },
-        { measure: 'processor RSS max, draining a backlog (MB)', value: figures.drainRssMaxMb, goal: '—' },
-        { measure: 'processor CPU (cores)', value: figures.processorCpuCores, goal: '—' },
+        {
+          measure: `sustained: fleet produced (fleet-seconds per second)`,
+          value: figures.producedFleetSecondsPerSecond,
+          goal: '1',
+        },
+        { measure: 'sustained: newest data behind, p50 (ms)', value: figures.lagP50Ms, goal: '—' },
+        { measure: 'sustained: newest data behind, p99 (ms)', value: figures.lagP99Ms, goal: '≤ 5000' },
+        { measure: 'sustained: processor RSS max (MB)', value: figures.sustainedRssMaxMb, goal: '< 512' },
+        { measure: 'sustained: processor CPU (cores)', value: figures.sustainedCpuCores, goal: '—' },
       ],
     };
   } finally {
+    for (const p of running) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+    await producer.disconnect().catch(() => {});
     await ch.close();
     if (process.env.BENCH_KEEP_STACK !== '1')
       await stackDown({ ports: BENCH_PORTS, dataDir: BENCH_STACK_DIR, log: () => {} });

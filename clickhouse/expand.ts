@@ -70,10 +70,16 @@ export function expandStatement(template: string, target: SchemaTarget): string[
   }
   if (kind === 'DROP') return [render(template, target, { distributed: true, table }), main];
   // ALTER: columns change on both tables; partitions and settings only exist on the local one.
+  // 18.16 refuses ALTER … ON CLUSTER on a Distributed table of a replicated cluster (code 371),
+  // so the Distributed table, which holds no data (inserts are synchronous), is made again
+  // from the local one by migrate.ts.
   if (/\b(ADD|DROP|MODIFY|CLEAR|COMMENT|RENAME)\s+COLUMN\b/i.test(template))
-    return [main, render(template, target, { distributed: true, table })];
+    return [main, `${RECREATE_DISTRIBUTED} ${name(target, table)}`];
   return [main];
 }
+
+/** Not SQL: tells migrate.ts to drop and create a Distributed table again over its (altered) local table. */
+export const RECREATE_DISTRIBUTED = '-- redscope: recreate Distributed';
 
 function render(template: string, target: SchemaTarget, at: { distributed: boolean; table?: string }): string {
   const cluster = target.cluster;

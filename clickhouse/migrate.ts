@@ -22,11 +22,10 @@
 // at once, `opts.leader` lets exactly one of them do the work (migration-leader.ts).
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { ClickHouseError } from '@clickhouse/client';
-import type { ClickHouseClient } from '../common/clickhouse.ts';
+import { clickhouseErrorCode, type ClickHouseClient } from '../common/clickhouse.ts';
 import { identifier, sql } from '../common/sql.ts';
 import { derivedObjects, type DerivedObject } from './derived.ts';
-import { expandStatement, isRawTableStatement, statementTable } from './expand.ts';
+import { expandStatement, isRawTableStatement, RECREATE_DISTRIBUTED, statementTable } from './expand.ts';
 import { expandGranularities } from './granularities.ts';
 import { BASE_FEATURES, featuresOf, serverVersion, type SchemaTarget, type ServerFeatures } from './schema-target.ts';
 
@@ -145,7 +144,14 @@ export async function migrate(
   };
   const migrations = loadMigrations();
   const derived = derivedObjects(rawTablesOf(migrations), target);
-  const db = new Database(client, target);
+  const creates = new Map(
+    migrations.flatMap((m) =>
+      m.templates
+        .filter((t) => /^\s*CREATE\s+TABLE\b/i.test(t) && statementTable(t) !== undefined)
+        .map((t) => [statementTable(t)!, t] as const),
+    ),
+  );
+  const db = new Database(client, target, creates);
   // The common case (nothing to do) needs no leader: three reads.
   if (!pending(await db.state(), migrations, derived)) return { applied: [], derived: [], backfilled: [] };
   const run = opts.leader ?? (<T>(work: () => Promise<T>) => work());
@@ -234,6 +240,8 @@ class Database {
   constructor(
     private readonly client: ClickHouseClient,
     readonly target: SchemaTarget,
+    /** Table → the statement (template) that creates it. */
+    private readonly creates: ReadonlyMap<string, string> = new Map(),
   ) {}
 
   async runTemplate(template: string): Promise<void> {
@@ -241,13 +249,29 @@ class Database {
   }
 
   async run(statement: string): Promise<void> {
+    if (statement.startsWith(RECREATE_DISTRIBUTED)) return this.recreateDistributed(statement);
     try {
       await this.client.command({ query: statement });
     } catch (err) {
       // A column added by an interrupted earlier run of the same migration (18.16 has no ADD COLUMN IF NOT EXISTS).
-      if (err instanceof ClickHouseError && err.code === '44' && /\bADD\s+COLUMN\b/i.test(statement)) return;
+      if (clickhouseErrorCode(err) === '44' && /\bADD\s+COLUMN\b/i.test(statement)) return;
       throw err;
     }
+  }
+
+  /**
+   * Drops a Distributed table and creates it again over its altered local table, as the
+   * migration that created the table defines it (cluster, sharding key).
+   */
+  private async recreateDistributed(statement: string): Promise<void> {
+    const table = /`([A-Za-z_][A-Za-z0-9_]*)`$/.exec(statement)?.[1];
+    const create = table === undefined ? undefined : this.creates.get(table);
+    if (!create) throw new Error(`no migration creates the table of: ${statement}`);
+    const [, distributed] = expandStatement(create, this.target);
+    await this.run(
+      `DROP TABLE IF EXISTS ${identifier(`${this.target.database}.${table}`).text}${expandStatement('{on_cluster}', this.target)[0]}`,
+    );
+    await this.run(distributed!);
   }
 
   async hasColumn(table: string, column: string): Promise<boolean> {

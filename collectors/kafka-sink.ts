@@ -6,6 +6,7 @@
 import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { errorMessage } from '../common/errors.ts';
 import { ensureTopics, type TopicSettings } from '../common/kafka.ts';
+import { sampleKey } from '../contracts/topics.ts';
 import type { Logger } from '../common/log.ts';
 import { DeliveryBuffer, type DeliveryBufferStats, type OutgoingMessage } from './delivery-buffer.ts';
 import type { DiskSpill } from './disk-spill.ts';
@@ -79,7 +80,7 @@ export class KafkaSink {
 
   push(samples: readonly Sample[]): void {
     for (const s of samples)
-      this.buffer.push({ topic: s.topic, key: s.value.instance.id, value: JSON.stringify(s.value) });
+      this.buffer.push({ topic: s.topic, key: sampleKey(s.topic, s.value), value: JSON.stringify(s.value) });
     this.wake?.();
   }
 

@@ -5,7 +5,7 @@
 // certificate is verified (clickhouse.tls.caFile for a private CA; a client certificate
 // for mutual TLS).
 import { Agent } from 'node:https';
-import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
+import { ClickHouseError, ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { Config } from './config.ts';
 import type { ClickHouseCredentials, ClickHouseRole } from './config-security.ts';
 import { tlsOptions } from './tls.ts';
@@ -13,13 +13,17 @@ import { tlsOptions } from './tls.ts';
 export type { ClickHouseClient, ClickHouseRole };
 
 /**
- * A ClickHouse error's code ('193'), or undefined. @clickhouse/client parses it from
- * current servers' messages only; 18.16 answers `Code: 193, e.displayText() = …`.
+ * The ClickHouse error code of a failed request ('193'), or undefined when the server did
+ * not answer with one (a timeout, a reset connection). @clickhouse/client parses only the
+ * message format of newer servers (`Code: 60. DB::Exception`); 18.16 answers `Code: 60,
+ * e.displayText() = …`, which reaches us as a plain Error — so the code is read from the
+ * message as well.
  */
 export function clickhouseErrorCode(err: unknown): string | undefined {
+  if (err instanceof ClickHouseError) return err.code;
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && /^\d+$/.test(code)) return code;
-  return /^Code: (\d+)[,.]/.exec(err instanceof Error ? err.message : '')?.[1];
+  return /^Code: (\d+)[,.]/.exec(err instanceof Error ? err.message.trimStart() : '')?.[1];
 }
 
 /** The user and password a role connects with. */
@@ -29,7 +33,7 @@ export function clickhouseCredentials(config: Config['clickhouse'], role: ClickH
 
 export function createClickHouse(
   config: Config['clickhouse'],
-  opts: { requestTimeoutMs?: number; role?: ClickHouseRole; quiet?: boolean } = {},
+  opts: { requestTimeoutMs?: number; role?: ClickHouseRole } = {},
 ): ClickHouseClient {
   const { username, password } = opts.role
     ? clickhouseCredentials(config, opts.role)
@@ -39,10 +43,11 @@ export function createClickHouse(
     url: config.url,
     username,
     password,
-    request_timeout: opts.requestTimeoutMs ?? 60_000,
+    request_timeout: opts.requestTimeoutMs ?? config.requestTimeoutMs ?? 60_000,
     application: 'redscope',
-    // quiet: the caller reports failures itself (the client logs each one with a stack trace).
-    ...(opts.quiet ? { log: { level: ClickHouseLogLevel.OFF } } : {}),
+    // The client would log every failed request with its settings and a stack trace;
+    // callers log failures with what they were doing (and retried ones only now and then).
+    log: { level: ClickHouseLogLevel.OFF },
     // ClickHouse closes idle keep-alive sockets after 3 s (18.16 default); reusing one
     // past that fails with EPIPE. Drop them a little earlier on our side.
     keep_alive: { enabled: true, idle_socket_ttl: 2000, eagerly_destroy_stale_sockets: true },

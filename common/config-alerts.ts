@@ -76,6 +76,14 @@ export const AlertsConfig = Type.Object(
     /** First matching route wins; an alert no route matches is recorded but not sent. */
     routes: Type.Array(RouteConfig),
     receivers: Type.Array(ReceiverConfig),
+    /** GET /health of the alert manager (consumer lag per partition, last insert, last error); port 0 picks one, null turns it off. */
+    health: Type.Union([
+      Type.Object(
+        { host: Type.String(), port: Type.Integer({ minimum: 0, maximum: 65535 }) },
+        { additionalProperties: false },
+      ),
+      Type.Null(),
+    ]),
   },
   { additionalProperties: false },
 );
@@ -101,6 +109,7 @@ export function defaultAlertsConfig(): AlertsConfig {
     heartbeat: { receiver: '', everyMs: 3_600_000 },
     routes: [],
     receivers: [],
+    health: { host: '127.0.0.1', port: 9123 },
   };
 }
 

@@ -216,6 +216,8 @@ export const Config = Type.Object(
          * inserts through it are synchronous. See README "ClickHouse cluster".
          */
         cluster: Type.Union([Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Type.Null()]),
+        /** A request not answered in this long is abandoned; an insert abandoned so is fenced and checked, never blindly repeated. */
+        requestTimeoutMs: Type.Integer({ minimum: 1000, maximum: 3_600_000 }),
       },
       { additionalProperties: false },
     ),
@@ -278,6 +280,16 @@ export const Config = Type.Object(
         /** Rows are inserted when this many messages are waiting, or after lingerMs. */
         flushMessages: Type.Integer({ minimum: 1, maximum: 200_000 }),
         lingerMs: Millis(0, 500),
+        /** Kafka consumer-group session: a processor that has not sent a heartbeat for this long is replaced. */
+        sessionTimeoutMs: Type.Integer({ minimum: 6000, maximum: 300_000 }),
+        /** GET /health of the processor (consumer lag per partition, last insert, last error); port 0 picks one, null turns it off. */
+        health: Type.Union([
+          Type.Object(
+            { host: Type.String(), port: Type.Integer({ minimum: 0, maximum: 65535 }) },
+            { additionalProperties: false },
+          ),
+          Type.Null(),
+        ]),
       },
       { additionalProperties: false },
     ),

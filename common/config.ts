@@ -34,6 +34,7 @@ export function defaultConfig(): Config {
       username: 'default',
       password: '',
       cluster: null,
+      requestTimeoutMs: 60_000,
     },
     collector: {
       name: hostname(),
@@ -78,7 +79,13 @@ export function defaultConfig(): Config {
         },
       },
     },
-    stream: { groupId: 'redscope-stream', flushMessages: 2000, lingerMs: 500 },
+    stream: {
+      groupId: 'redscope-stream',
+      flushMessages: 2000,
+      lingerMs: 500,
+      sessionTimeoutMs: 30_000,
+      health: { host: '127.0.0.1', port: 9122 },
+    },
     api: { host: '127.0.0.1', port: 8080, tokens: [], rateLimitPerMinute: 1200 },
     alerts: defaultAlertsConfig(),
     detectors: defaultDetectorsConfig(),
@@ -247,6 +254,10 @@ function fromEnv(rawEnv: NodeJS.ProcessEnv): Json {
     ]);
   }
   set('stream', 'groupId', env.REDSCOPE_STREAM_GROUP_ID);
+  // `off`, or a port (0: any free one) on the configured host.
+  const healthPort = env.REDSCOPE_STREAM_HEALTH_PORT;
+  if (healthPort === 'off') (o.stream as Json).health = null;
+  else if (healthPort) set('stream', 'health', { host: '127.0.0.1', port: intVar(env, 'REDSCOPE_STREAM_HEALTH_PORT') });
   set('api', 'host', env.REDSCOPE_API_HOST);
   set('api', 'port', intVar(env, 'REDSCOPE_API_PORT'));
   set('api', 'allowNoAuth', boolVar(env, 'REDSCOPE_API_ALLOW_NO_AUTH'));

@@ -56,6 +56,8 @@ export function kafkaAcls(
     case 'stream':
       return [
         ...SAMPLE_TOPICS.map(consume),
+        // The older topology topic is still read while collectors before v2 drain into it.
+        consume(TOPICS.topologyV1),
         group(names.streamGroupId),
         produce(TOPICS.alerts),
         produce(TOPICS.deadLetter),

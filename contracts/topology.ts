@@ -89,9 +89,22 @@ export const TopologyChange = Type.Object(
 );
 export type TopologyChange = Static<typeof TopologyChange>;
 
-export const TopologySampleV1 = Type.Object(
+/**
+ * Topic `redscope.topology.v2`, keyed by cluster. Every sample carries the observer's
+ * counters and a summary of its view; the node list only when the view changed or as a
+ * keyframe (`viewChanged || keyframe`), because a 250-node list is ~70 KB and views
+ * rarely change: a 2,000-instance fleet would otherwise send ~140 MB/s of JSON.
+ *
+ * Rebuilding an observer's view: keep the `nodes` of its latest sample that carried them.
+ * A sample without `nodes` has the same structural view (same `viewHash`): roles, masters,
+ * flags, failing state, epochs, links, slots and migrations are unchanged, and only
+ * ping/pong times and replication offsets (not carried) have moved. A consumer that
+ * starts mid-stream, or sees a `viewHash` it holds no nodes for, has the full view again
+ * at the observer's next keyframe (collector.topology.keyframeEveryMs, 60 s by default).
+ */
+export const TopologySampleV2 = Type.Object(
   {
-    v: Type.Literal(1),
+    v: Type.Literal(2),
     kind: Type.Literal('topology'),
     /** Sample time, unix milliseconds. */
     ts: Type.Integer({ minimum: 946684800000, maximum: 4102444800000 }),
@@ -112,13 +125,27 @@ export const TopologySampleV1 = Type.Object(
     size: Count,
     currentEpoch: Count,
     myEpoch: Count,
-    /** Every node this observer knows, itself included (flag `myself`). */
-    nodes: Type.Array(TopologyNode, { maxItems: 1000 }),
+    /** The observer's own role (from its `myself` line). */
+    role: Type.Union([Type.Literal('master'), Type.Literal('replica'), Type.Literal('unknown')]),
+    /** The observer's master, when it is a replica ('' otherwise). */
+    masterId: Type.String({ maxLength: 64 }),
+    /** Nodes this observer sees as masters. */
+    masters: Count,
+    /** Nodes this observer sees as replicas. */
+    replicas: Count,
+    /** Nodes this observer flags `fail?` (it suspects them). */
+    nodesPfail: Count,
+    /** Nodes this observer flags `fail` (the cluster agreed). */
+    nodesFail: Count,
+    /** Other nodes whose cluster-bus link from this observer is down. */
+    nodesDisconnected: Count,
+    /** Every node this observer knows, itself included (flag `myself`): only when viewChanged or keyframe. */
+    nodes: Type.Optional(Type.Array(TopologyNode, { maxItems: 1000 })),
     /** Fingerprint of the structural view (ping/pong times and offsets excluded), 16 hex chars. */
     viewHash: Type.String({ minLength: 16, maxLength: 16 }),
     /** The structural view differs from this observer's previous sample (true on its first sample). */
     viewChanged: Type.Boolean(),
-    /** Unchanged, but re-stated so storage holds a full view at least every keyframeEveryMs. */
+    /** Unchanged, but re-stated (with `nodes`) so a consumer has a full view at least every keyframeEveryMs. */
     keyframe: Type.Boolean(),
     /** Differences from this observer's previous sample; empty on the first sample. */
     changes: Type.Array(TopologyChange, { maxItems: 5000 }),
@@ -127,4 +154,52 @@ export const TopologySampleV1 = Type.Object(
   },
   { additionalProperties: false },
 );
+export type TopologySampleV2 = Static<typeof TopologySampleV2>;
+
+/**
+ * Topic `redscope.topology.v1` (collectors before v2; still consumed while it drains): the
+ * whole node list on every sample, no summary, keyed by instance.
+ */
+/** V2's fields without the summary (and with the version and node list of v1). */
+const NOT_IN_V1 = new Set([
+  'v',
+  'nodes',
+  'role',
+  'masterId',
+  'masters',
+  'replicas',
+  'nodesPfail',
+  'nodesFail',
+  'nodesDisconnected',
+]);
+const shared = Object.fromEntries(
+  Object.entries(TopologySampleV2.properties).filter(([k]) => !NOT_IN_V1.has(k)),
+) as Omit<
+  typeof TopologySampleV2.properties,
+  'v' | 'nodes' | 'role' | 'masterId' | 'masters' | 'replicas' | 'nodesPfail' | 'nodesFail' | 'nodesDisconnected'
+>;
+export const TopologySampleV1 = Type.Object(
+  { ...shared, v: Type.Literal(1), nodes: Type.Array(TopologyNode, { maxItems: 1000 }) },
+  { additionalProperties: false },
+);
 export type TopologySampleV1 = Static<typeof TopologySampleV1>;
+
+/** The summary fields of v2, from a full node list. Pure. */
+export function topologySummary(myId: string, nodes: readonly TopologyNode[]) {
+  const me = nodes.find((n) => n.id === myId);
+  return {
+    role: me?.role ?? ('unknown' as const),
+    masterId: me?.masterId ?? '',
+    masters: nodes.filter((n) => n.role === 'master').length,
+    replicas: nodes.filter((n) => n.role === 'replica').length,
+    nodesPfail: nodes.filter((n) => n.failing === 'pfail').length,
+    nodesFail: nodes.filter((n) => n.failing === 'fail').length,
+    nodesDisconnected: nodes.filter((n) => n.linkState === 'disconnected' && n.id !== myId).length,
+  };
+}
+
+/** A v1 sample as v2 (what the processor stores and the detectors see). Pure. */
+export function topologyV1ToV2(m: TopologySampleV1): TopologySampleV2 {
+  const { v: _v, ...rest } = m;
+  return { ...rest, v: 2, ...topologySummary(m.myId, m.nodes) };
+}

@@ -13,11 +13,14 @@ function printEndpoints(endpoints: StackEndpoints): void {
   console.log(`clickhouse TLS: ${endpoints.clickhouseHttpsUrl} (CA ${stackDataDir()}/tls/ca.crt)`);
 }
 
-/** Errors become one readable message and exit code 1, not a stack trace. */
-function action(fn: () => Promise<void>): () => Promise<void> {
-  return async () => {
+function printCluster(endpoints: StackEndpoints): void {
+  console.log(`clickhouse cluster ${endpoints.clickhouseCluster.name}: ${endpoints.clickhouseCluster.urls.join(', ')}`);
+}
+
+function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args) => {
     try {
-      await fn();
+      await fn(...args);
     } catch (err) {
       console.error(`error: ${(err as Error).message}`);
       process.exitCode = 1;
@@ -35,13 +38,18 @@ export function registerStackCommands(program: Command): void {
   stack
     .command('up')
     .description('start whatever is not running and wait until all services answer')
+    .option(
+      '--ch-cluster',
+      'also start ZooKeeper and a two-replica ClickHouse cluster (clickhouse.cluster: redscope_cluster)',
+    )
     .action(
-      action(async () => {
+      action(async (opts: { chCluster?: boolean }) => {
         const t0 = Date.now();
-        const { endpoints, started } = await stackUp();
+        const { endpoints, started } = await stackUp({ clickhouseCluster: opts.chCluster === true });
         const what = started.length > 0 ? `started ${started.join(', ')}` : 'already running';
         console.log(`stack up (${what}) in ${((Date.now() - t0) / 1000).toFixed(1)} s, data in ${stackDataDir()}`);
         printEndpoints(endpoints);
+        if (opts.chCluster) printCluster(endpoints);
       }),
     );
 
@@ -58,9 +66,10 @@ export function registerStackCommands(program: Command): void {
   stack
     .command('status')
     .description('show whether each service answers; exit code 1 when any is down')
+    .option('--ch-cluster', 'also the ZooKeeper and ClickHouse cluster of `up --ch-cluster`')
     .action(
-      action(async () => {
-        const rows = await stackStatus();
+      action(async (opts: { chCluster?: boolean }) => {
+        const rows = await stackStatus({ clickhouseCluster: opts.chCluster === true });
         const width = Math.max(...rows.map((r) => r.service.length));
         for (const row of rows) {
           console.log(`${row.service.padEnd(width)}  ${row.up ? 'up  ' : 'DOWN'}  ${row.detail}`);

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import type { ClickHouseRole } from '../common/config-security.ts';
 import { ROLE_USERS, stackUsersXml } from '../clickhouse/users.ts';
 import { requireBinary } from './install.ts';
-import type { StackTls } from './tls.ts';
+import { type StackCredentials, stackCredentials } from './credentials.ts';
+import { ensureStackTls, type StackTls } from './tls.ts';
 import {
   isPortOpen,
   isProcessAlive,
@@ -30,6 +31,8 @@ const PROCESS_HINT = 'clickhouse';
 export interface ClickHousePorts {
   httpPort: number;
   tcpPort: number;
+  /** Replication traffic between replicas; default tcpPort + 9. */
+  interserverPort?: number;
   /** HTTPS with the stack CA's server certificate (stack/tls.ts); omitted = no HTTPS port. */
   httpsPort?: number;
 }
@@ -40,8 +43,18 @@ export interface ClickHouseSecurity {
   tls: StackTls;
 }
 
-function paths(dataDir: string) {
-  const dir = join(dataDir, 'clickhouse');
+/** A replica of the local two-replica cluster (stack/clickhouse-cluster.ts). */
+export interface ClusterMembership {
+  cluster: string;
+  zookeeperPort: number;
+  shard: string;
+  replica: string;
+  /** TCP ports of every replica of the one shard, this one included. */
+  replicaTcpPorts: number[];
+}
+
+function paths(dataDir: string, name = 'clickhouse') {
+  const dir = join(dataDir, name);
   return {
     dir,
     config: join(dir, 'config.xml'),
@@ -56,11 +69,25 @@ function paths(dataDir: string) {
 // Minimal config: the stock /etc one also sets up remote_servers, SSL and an
 // 8 GB uncompressed cache, none of which a dev stack on a 2-core box wants.
 // The interserver port is moved off 9009 (unused without replication, but still bound).
+function clusterXml(m: ClusterMembership | undefined): string {
+  if (!m) return '';
+  const replicas = m.replicaTcpPorts
+    .map((port) => `<replica><host>${HOST}</host><port>${port}</port></replica>`)
+    .join('');
+  return `
+    <interserver_http_host>${HOST}</interserver_http_host>
+    <zookeeper><node><host>${HOST}</host><port>${m.zookeeperPort}</port></node><session_timeout_ms>30000</session_timeout_ms></zookeeper>
+    <macros><shard>${m.shard}</shard><replica>${m.replica}</replica></macros>
+    <remote_servers><${m.cluster}><shard><internal_replication>true</internal_replication>${replicas}</shard></${m.cluster}></remote_servers>
+    <distributed_ddl><path>/clickhouse/task_queue/ddl</path></distributed_ddl>`;
+}
+
 function configXml(
   dir: string,
   p: ClickHousePorts,
   logs: { server: string; error: string },
   tls: StackTls | undefined,
+  cluster?: ClusterMembership,
 ): string {
   // HTTPS on 18.16: https_port plus Poco's openSSL server section. No dhParamsFile (ECDHE
   // suffices) and no client verification: clients authenticate with a password.
@@ -93,7 +120,7 @@ function configXml(
     <listen_host>${HOST}</listen_host>
     <http_port>${p.httpPort}</http_port>
     <tcp_port>${p.tcpPort}</tcp_port>
-    <interserver_http_port>${p.tcpPort + 9}</interserver_http_port>${https}
+    <interserver_http_port>${p.interserverPort ?? p.tcpPort + 9}</interserver_http_port>${https}${clusterXml(cluster)}
     <max_concurrent_queries>100</max_concurrent_queries>
     <uncompressed_cache_size>268435456</uncompressed_cache_size>
     <mark_cache_size>536870912</mark_cache_size>
@@ -117,9 +144,16 @@ function usersXml(security: ClickHouseSecurity | undefined): string {
 }
 const MEMORY_LIMIT = 4_000_000_000;
 
-/** The pid of the clickhouse-server this stack started (tests freeze it with SIGSTOP); undefined when not ours or not running. */
-export function clickhousePid(dataDir: string): number | undefined {
-  return livePidFromFile(paths(dataDir).pidFile, PROCESS_HINT);
+/** The ClickHouse part of the stack's security: its TLS files and the role users' passwords. */
+export function clickhouseSecurity(tls: StackTls, credentials: StackCredentials): ClickHouseSecurity {
+  return {
+    tls,
+    passwords: {
+      migrator: credentials.clickhouse.migrator.password,
+      writer: credentials.clickhouse.writer.password,
+      reader: credentials.clickhouse.reader.password,
+    },
+  };
 }
 
 export function clickhouseUrl(httpPort: number): string {
@@ -140,24 +174,34 @@ export async function startClickHouse(opts: {
   ports: ClickHousePorts;
   dataDir: string;
   log: Log;
+  /** Directory under the data dir (default `clickhouse`); the cluster's replicas have their own. */
+  name?: string;
+  cluster?: ClusterMembership;
+  /** Role users and TLS; a cluster replica without it gets the stack's own (stack/credentials.ts, stack/tls.ts). */
   security?: ClickHouseSecurity;
 }): Promise<{ started: boolean }> {
   const { ports, log } = opts;
-  const p = paths(opts.dataDir);
-  const config = configXml(p.dir, ports, { server: p.serverLog, error: p.errorLog }, opts.security?.tls);
-  const users = usersXml(opts.security);
+  const name = opts.name ?? 'clickhouse';
+  const p = paths(opts.dataDir, name);
+  // The replicas carry the same role users as the single server, so either serves redscope
+  // (stack/clickhouse-cluster.ts passes no security of its own).
+  const security =
+    opts.security ??
+    (opts.cluster ? clickhouseSecurity(await ensureStackTls(opts.dataDir), stackCredentials(opts.dataDir)) : undefined);
+  const config = configXml(p.dir, ports, { server: p.serverLog, error: p.errorLog }, security?.tls, opts.cluster);
+  const users = usersXml(security);
   let running = livePidFromFile(p.pidFile, PROCESS_HINT);
   if (running !== undefined && existsSync(p.config) && readFileSync(p.config, 'utf8') !== config) {
     // Started by an older stack (without the HTTPS port, say): restart with today's config.
-    log(`ClickHouse (pid ${running}) runs with an outdated configuration; restarting it…`);
-    await stopClickHouse(opts.dataDir, log);
+    log(`ClickHouse ${name} (pid ${running}) runs with an outdated configuration; restarting it…`);
+    await stopClickHouse(opts.dataDir, log, name);
     running = undefined;
   }
   if (running !== undefined && (await pingOk(ports.httpPort))) {
     // users.xml is re-read by a running server (within seconds): update it in place.
     if (!existsSync(p.users) || readFileSync(p.users, 'utf8') !== users) {
       writePrivateFile(p.users, users);
-      await waitForUsers(ports.httpPort, opts.security);
+      await waitForUsers(ports.httpPort, security);
     }
     return { started: false };
   }
@@ -203,7 +247,7 @@ export async function startClickHouse(opts: {
     },
     { timeoutMs: 60_000, hint: `see ${p.errorLog}` },
   );
-  await waitForUsers(ports.httpPort, opts.security);
+  await waitForUsers(ports.httpPort, security);
   return { started: running === undefined };
 }
 
@@ -228,11 +272,20 @@ async function waitForUsers(httpPort: number, security: ClickHouseSecurity | und
   );
 }
 
-export async function stopClickHouse(dataDir: string, log: Log): Promise<void> {
-  if (await stopByPidFile(paths(dataDir).pidFile, PROCESS_HINT, 20_000)) log('stopped ClickHouse');
+export async function stopClickHouse(dataDir: string, log: Log, name = 'clickhouse'): Promise<void> {
+  if (await stopByPidFile(paths(dataDir, name).pidFile, PROCESS_HINT, 20_000)) log(`stopped ClickHouse (${name})`);
 }
 
-export async function clickhouseStatus(httpPort: number, dataDir: string): Promise<{ up: boolean; detail: string }> {
+/** The pid of a clickhouse-server this stack started (tests freeze it with SIGSTOP or kill it); undefined when not ours or not running. */
+export function clickhousePid(dataDir: string, name = 'clickhouse'): number | undefined {
+  return livePidFromFile(paths(dataDir, name).pidFile, PROCESS_HINT);
+}
+
+export async function clickhouseStatus(
+  httpPort: number,
+  dataDir: string,
+  name = 'clickhouse',
+): Promise<{ up: boolean; detail: string }> {
   const url = clickhouseUrl(httpPort);
   try {
     const res = await fetch(`${url}/?query=${encodeURIComponent('SELECT version()')}`, {
@@ -240,7 +293,7 @@ export async function clickhouseStatus(httpPort: number, dataDir: string): Promi
     });
     const body = (await res.text()).trim();
     if (!res.ok) return { up: false, detail: `${url}: HTTP ${res.status} ${body.slice(0, 120)}` };
-    const pid = livePidFromFile(paths(dataDir).pidFile, PROCESS_HINT);
+    const pid = livePidFromFile(paths(dataDir, name).pidFile, PROCESS_HINT);
     const owner = pid === undefined ? 'not started by this stack' : `pid ${pid}`;
     return { up: true, detail: `${url} (${owner}), version ${body}` };
   } catch (err) {

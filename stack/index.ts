@@ -4,7 +4,14 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isAbsolute, join, resolve } from 'node:path';
-import { clickhouseStatus, clickhouseUrl, startClickHouse, stopClickHouse } from './clickhouse.ts';
+import { clickhouseSecurity, clickhouseStatus, clickhouseUrl, startClickHouse, stopClickHouse } from './clickhouse.ts';
+import {
+  clickhouseClusterStatus,
+  clusterReplicas,
+  LOCAL_CLUSTER,
+  startClickHouseCluster,
+  stopClickHouseCluster,
+} from './clickhouse-cluster.ts';
 import { ensureServerPackages } from './install.ts';
 import { kafkaStatus, startKafka, stopKafka } from './kafka.ts';
 import { stackCredentials, type StackCredentials } from './credentials.ts';
@@ -18,6 +25,10 @@ export interface StackPorts {
   kafkaControllerPort: number;
   clickhouseHttpPort: number;
   clickhouseTcpPort: number;
+  /** ZooKeeper of the two-replica ClickHouse cluster (`up --ch-cluster`). */
+  zookeeperPort: number;
+  /** The cluster's replicas: http base, base+10; tcp base+1, base+11; interserver base+2, base+12. */
+  clickhouseReplicaBasePort: number;
   /** Kafka's SASL_SSL listener (SCRAM and PLAIN over TLS, ACLs enforced). */
   kafkaSaslSslPort: number;
   /** ClickHouse over HTTPS. */
@@ -30,17 +41,21 @@ export interface StackEndpoints {
   redisSeeds: string[]; // 'host:port'
   kafkaBrokers: string[];
   clickhouseUrl: string; // http://127.0.0.1:18123
+  /** The local ClickHouse cluster (started only with `clickhouseCluster`): its name and each replica's URL. */
+  clickhouseCluster: { name: string; urls: string[] };
   /** The SASL_SSL listener (certificate by the stack CA, stack/tls.ts). */
   kafkaSaslSslBrokers: string[];
   clickhouseHttpsUrl: string; // https://127.0.0.1:18443
 }
 
-export type StackService = 'redis' | 'kafka' | 'clickhouse';
+export type StackService = 'redis' | 'kafka' | 'clickhouse' | 'clickhouse-cluster';
 
 export interface StackOptions {
   ports?: StackPorts;
   dataDir?: string;
   log?: (line: string) => void;
+  /** Also start ZooKeeper and the two-replica ClickHouse cluster. */
+  clickhouseCluster?: boolean;
 }
 
 const PORT_VARIABLES: Array<[keyof StackPorts, string, number]> = [
@@ -49,6 +64,8 @@ const PORT_VARIABLES: Array<[keyof StackPorts, string, number]> = [
   ['kafkaControllerPort', 'REDSCOPE_STACK_KAFKA_CONTROLLER_PORT', 19093],
   ['clickhouseHttpPort', 'REDSCOPE_STACK_CLICKHOUSE_HTTP_PORT', 18123],
   ['clickhouseTcpPort', 'REDSCOPE_STACK_CLICKHOUSE_TCP_PORT', 19000],
+  ['zookeeperPort', 'REDSCOPE_STACK_ZOOKEEPER_PORT', 12181],
+  ['clickhouseReplicaBasePort', 'REDSCOPE_STACK_CLICKHOUSE_REPLICA_BASE_PORT', 18200],
   ['kafkaSaslSslPort', 'REDSCOPE_STACK_KAFKA_SASL_SSL_PORT', 19094],
   ['clickhouseHttpsPort', 'REDSCOPE_STACK_CLICKHOUSE_HTTPS_PORT', 18443],
   ['redisTlsBasePort', 'REDSCOPE_STACK_REDIS_TLS_BASE_PORT', 7500],
@@ -64,8 +81,16 @@ export function stackPortsFromEnv(env: NodeJS.ProcessEnv = process.env): StackPo
       continue;
     }
     const port = Number(raw);
-    // A Redis base port needs room for its consecutive nodes, and their cluster bus ports (+10000).
-    const max = key === 'redisBasePort' ? 65535 - 10005 : key === 'redisTlsBasePort' ? 65535 - 10002 : 65535;
+    // A Redis base port needs room for its consecutive nodes, and their cluster bus ports (+10000);
+    // the ClickHouse replica base for two replicas' three ports.
+    const max =
+      key === 'redisBasePort'
+        ? 65535 - 10005
+        : key === 'redisTlsBasePort'
+          ? 65535 - 10002
+          : key === 'clickhouseReplicaBasePort'
+            ? 65535 - 12
+            : 65535;
     if (!/^\d+$/.test(raw) || port < 1 || port > max) {
       throw new Error(`${variable} must be a port number between 1 and ${max}, got ${JSON.stringify(raw)}`);
     }
@@ -88,9 +113,14 @@ export function stackEndpoints(ports: StackPorts): StackEndpoints {
     redisSeeds: redisNodePorts(ports.redisBasePort).map((p) => `127.0.0.1:${p}`),
     kafkaBrokers: [`127.0.0.1:${ports.kafkaPort}`],
     clickhouseUrl: clickhouseUrl(ports.clickhouseHttpPort),
+    clickhouseCluster: { name: LOCAL_CLUSTER, urls: clusterReplicas(clusterPorts(ports)).map((r) => r.url) },
     kafkaSaslSslBrokers: [`127.0.0.1:${ports.kafkaSaslSslPort}`],
     clickhouseHttpsUrl: `https://127.0.0.1:${ports.clickhouseHttpsPort}`,
   };
+}
+
+export function clusterPorts(ports: StackPorts) {
+  return { zookeeperPort: ports.zookeeperPort, replicaBasePort: ports.clickhouseReplicaBasePort };
 }
 
 /** The stack's CA and certificates, and its users' passwords (both made on first use). */
@@ -122,6 +152,7 @@ function resolveOptions(opts: StackOptions) {
     ports: opts.ports ?? stackPortsFromEnv(),
     dataDir: opts.dataDir ?? stackDataDir(),
     log: opts.log ?? ((line: string) => console.log(line)),
+    clickhouseCluster: opts.clickhouseCluster ?? false,
   };
 }
 
@@ -138,7 +169,7 @@ function tagged(log: Log, service: StackService): Log {
 export async function stackUp(
   opts: StackOptions = {},
 ): Promise<{ endpoints: StackEndpoints; started: StackService[] }> {
-  const { ports, dataDir, log } = resolveOptions(opts);
+  const { ports, dataDir, log, clickhouseCluster } = resolveOptions(opts);
   claimDataDir(dataDir);
   await ensureServerPackages(log);
   const { tls, credentials } = await stackSecurity(dataDir);
@@ -167,17 +198,15 @@ export async function stackUp(
           },
           dataDir,
           log: tagged(log, 'clickhouse'),
-          security: {
-            tls,
-            passwords: {
-              migrator: credentials.clickhouse.migrator.password,
-              writer: credentials.clickhouse.writer.password,
-              reader: credentials.clickhouse.reader.password,
-            },
-          },
+          security: clickhouseSecurity(tls, credentials),
         }),
     ],
   ];
+  if (clickhouseCluster)
+    services.push([
+      'clickhouse-cluster',
+      () => startClickHouseCluster({ ports: clusterPorts(ports), dataDir, log: tagged(log, 'clickhouse-cluster') }),
+    ]);
   const outcomes = await Promise.allSettled(
     services.map(async ([name, start]) => {
       const t0 = Date.now();
@@ -201,8 +230,9 @@ export async function stackUp(
 
 /** Stops every service started from the data dir (by pid file); data is kept. */
 export async function stackDown(opts: StackOptions = {}): Promise<void> {
-  const { dataDir, log } = resolveOptions(opts);
+  const { ports, dataDir, log } = resolveOptions(opts);
   await Promise.all([
+    stopClickHouseCluster(clusterPorts(ports), dataDir, tagged(log, 'clickhouse-cluster')),
     stopClickHouse(dataDir, tagged(log, 'clickhouse')),
     stopKafka(dataDir, tagged(log, 'kafka')),
     stopRedisCluster(dataDir, tagged(log, 'redis')),
@@ -211,8 +241,8 @@ export async function stackDown(opts: StackOptions = {}): Promise<void> {
 
 export async function stackStatus(
   opts: StackOptions = {},
-): Promise<Array<{ service: StackService; up: boolean; detail: string }>> {
-  const { ports, dataDir } = resolveOptions(opts);
+): Promise<Array<{ service: string; up: boolean; detail: string }>> {
+  const { ports, dataDir, clickhouseCluster } = resolveOptions(opts);
   const [redis, kafka, clickhouse] = await Promise.all([
     redisStatus(ports.redisBasePort),
     kafkaStatus(ports.kafkaPort, dataDir),
@@ -222,6 +252,7 @@ export async function stackStatus(
     { service: 'redis', ...redis },
     { service: 'kafka', ...kafka },
     { service: 'clickhouse', ...clickhouse },
+    ...(clickhouseCluster ? await clickhouseClusterStatus(clusterPorts(ports), dataDir) : []),
   ];
 }
 

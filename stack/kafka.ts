@@ -157,7 +157,17 @@ function writeConfigs(l: KafkaLayout, properties: string, security?: KafkaSecuri
   writeFileSync(l.loggingConfig, l.major >= 4 ? log4j2Config(l.serverLog) : log4jConfig(l.serverLog));
 }
 
-function log4jConfig(file: string): string {
+/**
+ * The lib dir of Kafka `version`'s runtime jars, fetched on first use. Kafka 3.x's jars
+ * include ZooKeeper 3.8 and a reload4j logging binding: stack/zookeeper.ts runs from them.
+ */
+export async function kafkaJars(dataDir: string, version: string, log: Log): Promise<string> {
+  const l = layout(dataDir, version);
+  await ensureJars(l, log);
+  return l.libDir;
+}
+
+export function log4jConfig(file: string): string {
   return [
     'log4j.rootLogger=INFO, file',
     'log4j.appender.file=org.apache.log4j.RollingFileAppender',

@@ -10,6 +10,8 @@ import {
   LatencySampleV1,
   SlowlogSampleV1,
   TopologySampleV1,
+  TopologySampleV2,
+  topologyV1ToV2,
   TOPICS,
   validator,
   type Validation,
@@ -29,8 +31,11 @@ export interface TopicHandler {
   topic: string;
   /** Raw tables this topic writes; each has a watermark view (migrations/0002). */
   tables: readonly string[];
+  /** Validates, and brings an older contract version to the current one. */
   validate(input: unknown): Validation<unknown>;
   toRows(message: unknown, src: KafkaSource): TableRows;
+  /** The topic the detectors see the (upgraded) message on. */
+  detectorTopic: string;
 }
 
 function handler<T>(
@@ -38,19 +43,40 @@ function handler<T>(
   tables: string[],
   validate: (i: unknown) => Validation<T>,
   toRows: (m: T, s: KafkaSource) => TableRows,
+  detectorTopic = topic,
 ): TopicHandler {
-  return { topic, tables, validate, toRows: (m, s) => toRows(m as T, s) };
+  return { topic, tables, validate, toRows: (m, s) => toRows(m as T, s), detectorTopic };
 }
+
+/** A handler for an older version of a topic: validated against its own contract, then upgraded. */
+function upgraded<Old, New>(
+  current: TopicHandler,
+  topic: string,
+  validate: (i: unknown) => Validation<Old>,
+  upgrade: (m: Old) => New,
+): TopicHandler {
+  return {
+    ...current,
+    topic,
+    validate: (input) => {
+      const r = validate(input);
+      return r.ok ? { ok: true, value: upgrade(r.value) } : r;
+    },
+  };
+}
+
+const topology = handler(
+  TOPICS.topology,
+  ['topology_samples', 'topology_nodes', 'topology_changes'],
+  validator(TopologySampleV2),
+  topologyRows,
+);
 
 export const HANDLERS: readonly TopicHandler[] = [
   handler(TOPICS.info, ['info_samples'], validator(InfoSampleV1), infoRows),
   handler(TOPICS.status, ['instance_status'], validator(InstanceStatusV1), statusRows),
-  handler(
-    TOPICS.topology,
-    ['topology_samples', 'topology_nodes', 'topology_changes'],
-    validator(TopologySampleV1),
-    topologyRows,
-  ),
+  topology,
+  upgraded(topology, TOPICS.topologyV1, validator(TopologySampleV1), topologyV1ToV2),
   handler(TOPICS.slowlog, ['slowlog'], validator(SlowlogSampleV1), slowlogRows),
   handler(TOPICS.latency, ['latency_probes', 'latency_events'], validator(LatencySampleV1), latencyRows),
   handler(TOPICS.clients, ['client_summaries'], validator(ClientsSampleV1), clientsRows),

@@ -4,13 +4,14 @@ import type { Config } from '../common/config.ts';
 import { createKafka, ensureTopics, topicSettings } from '../common/kafka.ts';
 import type { Logger } from '../common/log.ts';
 import { SAMPLE_TOPICS, TOPICS } from '../contracts/index.ts';
-import { BatchWriter } from './batch-writer.ts';
-import { clickhouseErrorCode, createClickHouse } from '../common/clickhouse.ts';
+import { clickhouseCredentials, clickhouseErrorCode, createClickHouse } from '../common/clickhouse.ts';
 import { applyRetention } from '../clickhouse/retention.ts';
 import { prepareSchema } from '../clickhouse/schema-check.ts';
 import { errorMessage } from '../common/errors.ts';
+import { startHealthServer } from '../common/health-server.ts';
 import { DETECTORS, DetectorRunner } from './detectors/index.ts';
 import { StreamProcessor } from './processor.ts';
+import { processorHealth } from './health.ts';
 
 export { migrate } from '../clickhouse/migrate.ts';
 
@@ -20,7 +21,7 @@ const isDdlRefused = (err: unknown) => ['392', '164'].includes(clickhouseErrorCo
 export interface RunningStream {
   processor: StreamProcessor;
   detectors: DetectorRunner;
-  writer: BatchWriter;
+  health: { url: string } | null;
   stop(): Promise<void>;
 }
 
@@ -30,13 +31,17 @@ export async function startStream(config: Config, log: Logger): Promise<RunningS
   const migrator = createClickHouse(config.clickhouse, { role: 'migrator' });
   await prepareSchema(config, log, clickhouse, () => createClickHouse(config.clickhouse, { role: 'migrator' }));
   const kafka = createKafka(config.kafka, log);
-  await ensureTopics(kafka, [...SAMPLE_TOPICS, TOPICS.deadLetter, TOPICS.alerts], topicSettings(config.kafka));
+  // topologyV1 too: it is still consumed (older collectors), and a subscription needs the topic.
+  await ensureTopics(
+    kafka,
+    [...SAMPLE_TOPICS, TOPICS.topologyV1, TOPICS.deadLetter, TOPICS.alerts],
+    topicSettings(config.kafka),
+  );
   const producer = kafka.producer({
     allowAutoTopicCreation: false,
     createPartitioner: Partitioners.DefaultPartitioner,
   });
   await producer.connect();
-  const writer = new BatchWriter(clickhouse, config.clickhouse.database, log, config.stream);
   const detectors = new DetectorRunner(
     DETECTORS,
     config.detectors,
@@ -45,28 +50,35 @@ export async function startStream(config: Config, log: Logger): Promise<RunningS
     config.clickhouse.database,
     log,
   );
-  await detectors.load();
   const processor = new StreamProcessor(
     kafka,
     producer,
     clickhouse,
-    writer,
     log,
     {
       groupId: config.stream.groupId,
       database: config.clickhouse.database,
+      cluster: config.clickhouse.cluster,
+      // Reads every server's watermarks and running inserts (remote()) as the writer.
+      credentials: clickhouseCredentials(config.clickhouse, 'writer'),
+      flushMessages: config.stream.flushMessages,
+      lingerMs: config.stream.lingerMs,
       maxUnstoredMessages: 2 * config.stream.flushMessages,
-      // Longer than a flush normally takes (linger + insert), so a previous owner's last flush lands first.
-      rebalanceGraceMs: config.stream.lingerMs + 3000,
+      sessionTimeoutMs: config.stream.sessionTimeoutMs,
     },
     detectors,
   );
   await processor.start();
+  const healthReport = processorHealth(processor, kafka, config.stream.groupId);
+  const health = config.stream.health ? await startHealthServer(healthReport.report, config.stream.health) : null;
   detectors.startTicking();
-  log.info({ groupId: config.stream.groupId }, 'stream processor started');
+  log.info(
+    { groupId: config.stream.groupId, processor: processor.id, health: health?.url },
+    'stream processor started',
+  );
   // Retention: a minute after start, then every retention.everyMs.
   const retain = () =>
-    applyRetention(migrator, config.clickhouse.database, config.retention)
+    applyRetention(migrator, config.clickhouse.database, config.retention, { cluster: config.clickhouse.cluster })
       .then(
         (dropped) =>
           dropped.length > 0 &&
@@ -88,14 +100,15 @@ export async function startStream(config: Config, log: Logger): Promise<RunningS
   return {
     processor,
     detectors,
-    writer,
+    health,
     async stop() {
       clearTimeout(firstRetention);
       clearInterval(retentionTimer);
+      await health?.close();
+      await healthReport.close();
       detectors.stopTicking();
       await processor.stop();
       detectors.stopPublishing();
-      await writer.stop();
       await producer.disconnect();
       await clickhouse.close();
       await migrator.close();

@@ -1,27 +1,47 @@
 // The stream processor: one member of a Kafka consumer group. Scale out by adding
-// partitions and running more processors with the same group id.
+// partitions and running more processors with the same group id; any number may join or
+// die at any time.
 //
 // Per partition batch: decode + validate every message, turn the good ones into rows,
 // drop rows whose offset is at or below that table's watermark (already stored by an
-// earlier run), hand the rest to the shared BatchWriter, and commit the batch's offsets
-// only after the writer has stored them and sent the dead letters. A crash anywhere
-// therefore redelivers from the last commit, and the watermarks make the replay a no-op.
+// earlier run or another processor), run the detectors on what is new and publish their
+// alert events at once, hand the rows to the BatchWriter, and commit the batch's offsets
+// only after the writer has stored them. A crash anywhere therefore redelivers from the
+// last commit, and the watermarks make the replay a no-op.
+//
+// Exactly once, also across processors (README "Exactly-once storage"):
+// - an insert whose outcome is unknown is fenced before it is retried (fenced-insert.ts);
+// - no insert is started for a partition while a rebalance is in progress, and rows of a
+//   partition lost in a rebalance are never sent (ownership.ts, batch-writer.ts);
+// - a processor given a partition waits for other processors' running inserts before it
+//   reads the watermarks (takeover.ts), then loads the partition's detector state;
+// - alert events are published before the rows that caused them are stored, so a crash in
+//   between makes the next owner see those messages again (the alert manager drops a
+//   repeated event) instead of skipping them as stored (an alert lost).
+//
 // While storage is stalled the processor reads ahead of it, detecting without storing,
 // and seeks back once storage has caught up (detect-ahead.ts): alerts never wait on
-// ClickHouse.
+// ClickHouse — not for an insert, and not for a takeover's watermark read.
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import { errorMessage } from '../common/errors.ts';
 import type { Logger } from '../common/log.ts';
 import type { AlertEventV1, DeadLetterV1 } from '../contracts/index.ts';
-import type { BatchWriter } from './batch-writer.ts';
 import type { ClickHouseClient } from '../common/clickhouse.ts';
-import { readWatermarks, type PartitionWatermarks } from '../clickhouse/watermarks.ts';
+import { EveryServer } from '../clickhouse/every-server.ts';
+import { Watermarks, type PartitionWatermarks } from '../clickhouse/watermarks.ts';
+import { BatchWriter, sourceKey, type SourceMessage } from './batch-writer.ts';
 import { deadLetter, sendDeadLetters } from './dead-letter.ts';
 import { DetectAhead, STALL_MS } from './detect-ahead.ts';
 import type { DetectorRunner } from './detectors/runner.ts';
 import { decode } from './decode.ts';
+import { INSERT_QUERY_PREFIX } from './fenced-insert.ts';
 import { handlerFor, HANDLERS } from './handlers.ts';
+import { PartitionOwnership, type PartitionRef } from './ownership.ts';
 import type { TableRows } from './rows/source.ts';
+import { waitForOtherInserts } from './takeover.ts';
 
 export interface ProcessorStats {
   messages: number;
@@ -31,7 +51,23 @@ export interface ProcessorStats {
   readAhead: number;
   lastMessageTs: number | null;
   lastCommitAt: number | null;
+  rebalances: number;
+  /** Other processors' inserts waited for when taking partitions over. */
+  takeoverWaits: number;
 }
+
+export interface ProcessorOptions {
+  groupId: string;
+  database: string;
+  cluster: string | null;
+  credentials: { username: string; password: string };
+  flushMessages: number;
+  lingerMs: number;
+  maxUnstoredMessages: number;
+  sessionTimeoutMs: number;
+}
+
+const RETRY_MAX_MS = 5000;
 
 export class StreamProcessor {
   readonly stats: ProcessorStats = {
@@ -41,47 +77,64 @@ export class StreamProcessor {
     readAhead: 0,
     lastMessageTs: null,
     lastCommitAt: null,
+    rebalances: 0,
+    takeoverWaits: 0,
   };
+  /** Unique per process: names its ClickHouse sessions and insert queries. */
+  readonly id = `${hostname().replace(/[^A-Za-z0-9_.-]/g, '_')}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  readonly writer: BatchWriter;
+  readonly ownership = new PartitionOwnership();
   private readonly consumer: Consumer;
   private readonly watermarks = new Map<string, PartitionWatermarks>();
   private readonly watermarkLoads = new Map<string, Promise<PartitionWatermarks>>();
   /** Partitions whose watermark read took too long (storage stalled): later batches do not wait for it. */
   private readonly watermarkSlow = new Set<string>();
   private readonly ahead = new DetectAhead();
-  private joins = 0;
-  private rebalanceGraceUntil = 0;
+  /** Settles when the partitions of the current assignment may be read (see onAssigned). */
+  private assigned: Promise<void> = Promise.resolve();
+  private stopping = false;
+  private persists = 0;
+  private readonly servers: EveryServer;
+  private readonly stored: Watermarks;
 
   constructor(
     kafka: Kafka,
     private readonly producer: Producer,
     private readonly clickhouse: ClickHouseClient,
-    private readonly writer: BatchWriter,
     private readonly log: Logger,
-    private readonly opts: { groupId: string; database: string; maxUnstoredMessages: number; rebalanceGraceMs: number },
+    private readonly opts: ProcessorOptions,
     private readonly detectors: DetectorRunner | null = null,
   ) {
+    const servers = { cluster: opts.cluster, ...opts.credentials };
+    this.servers = new EveryServer(clickhouse, servers);
+    this.stored = new Watermarks(clickhouse, opts.database, servers);
+    this.writer = new BatchWriter(
+      clickhouse,
+      { database: opts.database, cluster: opts.cluster, processorId: this.id, watermarks: this.stored },
+      log,
+      { flushMessages: opts.flushMessages, lingerMs: opts.lingerMs },
+      {
+        ownership: this.ownership,
+        rejected: (messages) =>
+          this.untilDone('dead letters for messages ClickHouse refused', () =>
+            sendDeadLetters(
+              this.producer,
+              messages.map((m) => deadLetter(m.source, m.reason)),
+            ),
+          ),
+      },
+    );
     this.consumer = kafka.consumer({
       groupId: opts.groupId,
       // Large enough fetches for large inserts, small enough to keep memory bounded.
       maxBytesPerPartition: 2 * 1024 * 1024,
       maxBytes: 8 * 1024 * 1024,
       maxWaitTimeInMs: 250,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3000,
+      sessionTimeout: opts.sessionTimeoutMs,
+      heartbeatInterval: Math.min(3000, Math.floor(opts.sessionTimeoutMs / 5)),
     });
-    // After a rebalance another member may have stored more of a partition we get back.
-    this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
-      this.watermarks.clear();
-      this.watermarkLoads.clear();
-      this.watermarkSlow.clear();
-      this.ahead.reset();
-      if (++this.joins > 1) this.rebalanceGraceUntil = Date.now() + this.opts.rebalanceGraceMs;
-      this.detectors?.assign(
-        Object.entries(e.payload.memberAssignment).flatMap(([topic, ps]) => ps.map((p) => `${topic}/${p}`)),
-      );
-    });
-    // A rebalance is starting: get our pending rows stored (and committed) quickly.
-    this.consumer.on(this.consumer.events.REBALANCING, () => this.writer.flushNow());
+    this.consumer.on(this.consumer.events.REBALANCING, () => this.onRebalancing());
+    this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => this.onAssigned(e.payload.memberAssignment));
   }
 
   async start(): Promise<void> {
@@ -96,16 +149,79 @@ export class StreamProcessor {
     });
   }
 
-  /** Stops fetching, stores and commits what is in flight, then leaves the group. */
-  async stop(): Promise<void> {
+  /** Stops fetching, stores and commits what is in flight (for up to `graceMs`), then leaves the group. */
+  async stop(graceMs = 10_000): Promise<void> {
+    this.stopping = true;
     await this.consumer.stop();
-    await this.writer.drain();
+    await this.writer.stop(graceMs);
+    await this.detectors?.persist(this.queryId('detector_state')).catch(() => {});
+    this.ownership.close();
     await this.consumer.disconnect();
   }
 
-  /** The partition's watermarks, or null when they cannot be had within a bound (storage stalled: read ahead). */
+  /** A rebalance started: nothing is inserted until the new assignment is known; save detector state for the next owner. */
+  private onRebalancing(): void {
+    this.stats.rebalances++;
+    this.ownership.rebalancing();
+    this.writer.flushNow();
+    void this.detectors
+      ?.persist(this.queryId('detector_state'))
+      .catch((err) => this.log.warn({ err: errorMessage(err) }, 'detector state not saved at rebalance'));
+  }
+
+  /**
+   * After a rebalance Kafka redelivers every partition from its last commit — also the
+   * partitions this processor kept, whose latest batches may still be in the writer. So
+   * before any partition is read again: this processor's own pending rows are stored (or,
+   * for partitions lost, dropped), partitions taken over wait for the other processors'
+   * inserts, and the watermarks are read afresh.
+   */
+  private onAssigned(assignment: Record<string, number[]>): void {
+    const { gained, lost } = this.ownership.assign(assignment);
+    this.watermarks.clear();
+    this.watermarkLoads.clear();
+    this.watermarkSlow.clear();
+    this.ahead.reset();
+    this.detectors?.assign(Object.entries(assignment).flatMap(([topic, ps]) => ps.map((p) => `${topic}/${p}`)));
+    if (lost.length > 0) {
+      void this.detectors
+        ?.releasePartitions((r) => this.ownership.owns(r.topic, r.partition), this.queryId('detector_state'))
+        .catch((err) => this.log.warn({ err: errorMessage(err) }, 'detector state of lost partitions not saved'));
+    }
+    this.assigned = this.afterAssignment(gained);
+    this.assigned.catch(() => {}); // awaited by every batch of this generation
+    this.log.info(
+      { generation: this.ownership.generation, gained: gained.length, lost: lost.length },
+      'partitions assigned',
+    );
+  }
+
+  private async afterAssignment(gained: PartitionRef[]): Promise<void> {
+    await this.writer.drain();
+    if (gained.length > 0) await this.prepareTakeover(gained);
+  }
+
+  /** Before reading partitions taken over: other processors' inserts settled, then their detector state loaded. */
+  private async prepareTakeover(gained: PartitionRef[]): Promise<void> {
+    const { waitedFor } = await this.untilDone('waiting for other processors’ inserts', () =>
+      waitForOtherInserts(this.clickhouse, this.id, this.servers),
+    );
+    this.stats.takeoverWaits += waitedFor;
+    this.log.debug({ partitions: gained.length, waitedFor }, 'other processors’ inserts settled');
+    const detectors = this.detectors;
+    if (!detectors) return;
+    const byTopic = new Map<string, number[]>();
+    for (const p of gained) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition]);
+    for (const [topic, partitions] of byTopic)
+      await this.untilDone('loading detector state', () => detectors.loadPartitions(topic, partitions));
+  }
+
+  /**
+   * The partition's watermarks, or null when they cannot be had within a bound: storage is
+   * stalled (or a takeover waits on it), and the batch is read ahead instead.
+   */
   private async watermarksOrNull(topic: string, partition: number): Promise<PartitionWatermarks | null> {
-    const key = `${topic}/${partition}`;
+    const key = partitionKey({ topic, partition });
     const known = this.watermarks.get(key);
     if (known) return known;
     let load = this.watermarkLoads.get(key);
@@ -123,7 +239,8 @@ export class StreamProcessor {
     // Waited out once already: do not hold every batch of the partition as long again.
     if (this.watermarkSlow.has(key)) return null;
     let timer: NodeJS.Timeout | undefined;
-    const bound = new Promise<null>((r) => (timer = setTimeout(() => r(null), this.opts.rebalanceGraceMs + STALL_MS)));
+    const waitMs = this.opts.lingerMs + 3000 + STALL_MS;
+    const bound = new Promise<null>((r) => (timer = setTimeout(() => r(null), waitMs)));
     try {
       const wm = await Promise.race([load.catch(() => null), bound]);
       if (!wm) this.watermarkSlow.add(key);
@@ -131,27 +248,6 @@ export class StreamProcessor {
     } finally {
       clearTimeout(timer);
     }
-  }
-
-  private async partitionWatermarks(topic: string, partition: number): Promise<PartitionWatermarks> {
-    const key = `${topic}/${partition}`;
-    let wm = this.watermarks.get(key);
-    if (!wm) {
-      // After a rebalance only: our own unfinished inserts first, then a grace period for
-      // the previous owner's — its last flush may still be landing, and reading the
-      // watermark before it does would store those messages twice. Not on first sight of
-      // a partition after start (nothing of ours can be in flight for it): waiting there
-      // would hold the whole fetch, and with it a failover's topology samples, behind
-      // every pending insert.
-      if (this.joins > 1) {
-        await this.writer.drain();
-        const wait = this.rebalanceGraceUntil - Date.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      }
-      wm = await readWatermarks(this.clickhouse, this.opts.database, topic, partition);
-      this.watermarks.set(key, wm);
-    }
-    return wm;
   }
 
   /** Storage cannot take more now: the unstored bound is reached and the insert in progress has been stuck for STALL_MS. */
@@ -169,27 +265,45 @@ export class StreamProcessor {
     });
   }
 
+  private async partitionWatermarks(topic: string, partition: number): Promise<PartitionWatermarks> {
+    const key = partitionKey({ topic, partition });
+    for (;;) {
+      const cached = this.watermarks.get(key);
+      if (cached) return cached;
+      const generation = this.ownership.generation;
+      await this.assigned;
+      const wm = await this.stored.partition(topic, partition);
+      // Read for this assignment only: a newer one drained the writer again since.
+      if (generation === this.ownership.generation) {
+        this.watermarks.set(key, wm);
+        return wm;
+      }
+    }
+  }
+
   private async onBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, isRunning, isStale } = payload;
     if (batch.messages.length === 0 || !isRunning() || isStale()) return;
-    const tp = `${batch.topic}/${batch.partition}`;
-    const wm = await this.watermarksOrNull(batch.topic, batch.partition);
-    if (!isRunning() || isStale()) return;
+    const { topic, partition } = batch;
+    const tp = partitionKey({ topic, partition });
+    const generation = this.ownership.generation;
+    const wm = await this.watermarksOrNull(topic, partition);
+    // A rebalance happened meanwhile: Kafka delivers this batch again in the new assignment,
+    // after the writer has stored what it holds; adding it now would store it twice.
+    // (From here to writer.add nothing waits, so no rebalance can slip in between.)
+    if (generation !== this.ownership.generation || !isRunning() || isStale()) return;
     const caughtUp =
       this.writer.unstoredMessages <= this.opts.maxUnstoredMessages / 2 && this.writer.pendingForMs() < STALL_MS;
     if (this.ahead.isBehind(tp) && wm && caughtUp) {
       // Storage caught up: read this partition again from its first unstored message.
-      this.consumer.seek({ topic: batch.topic, partition: batch.partition, offset: this.ahead.takeRewind(tp)! });
-      this.log.info(
-        { topic: batch.topic, partition: batch.partition },
-        'storage caught up; storing what was read ahead',
-      );
+      this.consumer.seek({ topic, partition, offset: this.ahead.takeRewind(tp)! });
+      this.log.info({ topic, partition }, 'storage caught up; storing what was read ahead');
       return;
     }
     if (!wm || this.ahead.isBehind(tp) || this.storageStalled()) {
       if (!this.ahead.isBehind(tp))
         this.log.warn(
-          { topic: batch.topic, partition: batch.partition, unstored: this.writer.unstoredMessages },
+          { topic, partition, unstored: this.writer.unstoredMessages },
           'ClickHouse stalled: detecting ahead of storage; rows are stored when it answers',
         );
       this.ahead.markBehind(tp, batch.firstOffset()!);
@@ -203,9 +317,11 @@ export class StreamProcessor {
 
   /** Runs the detectors on a batch that is not stored now, and publishes their alerts. */
   private async detectOnly({ batch, heartbeat }: EachBatchPayload, wm: PartitionWatermarks | null): Promise<void> {
-    const handler = handlerFor(batch.topic);
-    if (!handler || !this.detectors) return;
-    const tp = `${batch.topic}/${batch.partition}`;
+    const { topic, partition } = batch;
+    const handler = handlerFor(topic);
+    const detectors = this.detectors;
+    if (!handler || !detectors) return;
+    const tp = partitionKey({ topic, partition });
     const alerts: AlertEventV1[] = [];
     for (const m of batch.messages) {
       const offset = Number(m.offset);
@@ -215,30 +331,32 @@ export class StreamProcessor {
       const decoded = decode(handler, m.value);
       if (!decoded.ok) continue; // dead-lettered when the partition is read again for storage
       const message = decoded.message as { ts: number };
-      alerts.push(...this.detectors.observe(batch.topic, message, message.ts, batch.partition));
+      alerts.push(...detectors.observe(handler.detectorTopic, message, message.ts, { topic, partition }));
     }
-    // These messages will not be offered to the detectors again: the runner retries until Kafka has them.
+    // These messages will not be offered to the detectors again: publish retries until Kafka has them.
     const beat = setInterval(() => void heartbeat().catch(() => {}), 3000);
     try {
-      await this.detectors.publish(alerts);
+      await this.untilDone('publishing alert events', () => detectors.publish(alerts));
     } finally {
       clearInterval(beat);
     }
   }
 
   private async store({ batch, heartbeat, resolveOffset }: EachBatchPayload, wm: PartitionWatermarks): Promise<void> {
-    const handler = handlerFor(batch.topic);
-    const tp = `${batch.topic}/${batch.partition}`;
+    const { topic, partition } = batch;
+    const handler = handlerFor(topic);
+    const tp = partitionKey({ topic, partition });
     const rows: TableRows = new Map();
+    const sources = new Map<string, SourceMessage>();
     const letters: DeadLetterV1[] = [];
     const alerts: AlertEventV1[] = [];
     let skipped = 0;
 
     for (const m of batch.messages) {
       const offset = Number(m.offset);
-      const src = { topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value };
+      const src = { topic, partition, offset: m.offset, key: m.key, value: m.value };
       if (!handler) {
-        letters.push(deadLetter(src, `no handler for topic ${batch.topic}`));
+        letters.push(deadLetter(src, `no handler for topic ${topic}`));
         continue;
       }
       const decoded = decode(handler, m.value);
@@ -248,7 +366,7 @@ export class StreamProcessor {
       }
       let tableRows: TableRows;
       try {
-        tableRows = handler.toRows(decoded.message, { topic: batch.topic, partition: batch.partition, offset });
+        tableRows = handler.toRows(decoded.message, { topic, partition, offset });
       } catch (err) {
         letters.push(deadLetter(src, `cannot build rows: ${errorMessage(err)}`));
         continue;
@@ -264,50 +382,50 @@ export class StreamProcessor {
         if (into) into.push(...list);
         else rows.set(table, [...list]);
       }
+      if (fresh) sources.set(sourceKey(partition, offset), src);
       // Detectors see each message once: a replay of what is already stored does not re-alert,
       // nor does storing what was read ahead of storage (detect-ahead.ts).
       if (fresh && this.detectors && this.ahead.firstSight(tp, m.offset))
         alerts.push(
-          ...this.detectors.observe(
-            batch.topic,
-            decoded.message,
-            (decoded.message as { ts: number }).ts,
-            batch.partition,
-          ),
+          ...this.detectors.observe(handler.detectorTopic, decoded.message, (decoded.message as { ts: number }).ts, {
+            topic,
+            partition,
+          }),
         );
     }
 
-    // Alerts go out now, in parallel with the insert (and retried on their own until Kafka
-    // has them): chat never waits for a flush. The commit below waits for both.
+    // Alerts go out now, in parallel with the flush filling up: chat should not wait for
+    // storage. The flush waits for them before storing these rows (see the file comment).
     const detectors = this.detectors;
-    const published = detectors ? detectors.publish(alerts) : Promise.resolve();
-    published.catch(() => {}); // awaited in afterStore
+    const published =
+      detectors && alerts.length > 0
+        ? this.untilDone('publishing alert events', () => detectors.publish(alerts))
+        : undefined;
+    published?.catch(() => {}); // awaited by the flush
     const last = batch.lastOffset();
     const count = batch.messages.length;
     const lastTs = Number(batch.messages[count - 1]!.timestamp);
 
     // Runs inside the flush, after the insert: only then is the batch done.
     const afterStore = async () => {
-      await published; // rejects only when stopping: then the flush fails and nothing is committed
-      await sendDeadLetters(this.producer, letters);
+      if (!this.ownership.owns(topic, partition)) return; // the next owner reads it again from the last commit
+      await this.untilDone('sending dead letters', () => sendDeadLetters(this.producer, letters));
       for (const [table, list] of rows) {
         const max = list.reduce((m, r) => Math.max(m, Number(r.kafka_offset)), -1);
         if (max > (wm.get(table) ?? -1)) wm.set(table, max);
       }
       try {
-        await this.consumer.commitOffsets([
-          { topic: batch.topic, partition: batch.partition, offset: String(BigInt(last) + 1n) },
-        ]);
+        await this.consumer.commitOffsets([{ topic, partition, offset: String(BigInt(last) + 1n) }]);
         this.stats.lastCommitAt = Date.now();
       } catch (err) {
         // Harmless: the messages are stored; a redelivery is skipped by the watermarks.
         this.log.warn(
-          { topic: batch.topic, partition: batch.partition, err: errorMessage(err) },
+          { topic, partition, err: errorMessage(err) },
           'offset commit failed; will be redelivered and skipped',
         );
       }
       await detectors
-        ?.persist()
+        ?.persist(this.queryId('detector_state'))
         .catch((err) =>
           this.log.warn({ err: errorMessage(err) }, 'detector state not saved; retried with the next flush'),
         );
@@ -317,11 +435,14 @@ export class StreamProcessor {
       if (!this.stats.lastMessageTs || lastTs > this.stats.lastMessageTs) this.stats.lastMessageTs = lastTs;
       if (letters.length > 0)
         this.log.warn(
-          { topic: batch.topic, partition: batch.partition, count: letters.length, firstReason: letters[0]!.reason },
+          { topic, partition, count: letters.length, firstReason: letters[0]!.reason },
           'messages sent to the dead-letter topic',
         );
     };
-    const stored = this.writer.add(rows, count, afterStore);
+    const stored = this.writer.add(
+      { rows, messages: count, sources, before: published ? () => published : undefined },
+      afterStore,
+    );
     // The next fetch may start while this batch is being inserted…
     resolveOffset(last);
     // …but only so far: past the bound, wait for the insert (memory stays bounded) — unless
@@ -335,4 +456,28 @@ export class StreamProcessor {
       }
     }
   }
+
+  private queryId(what: string): string {
+    return `${INSERT_QUERY_PREFIX}${this.id}:${what}:${++this.persists}`;
+  }
+
+  /** Retries `work` with backoff until it succeeds; gives up only when the processor stops. */
+  private async untilDone<T>(what: string, work: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (err) {
+        this.writer.stats.lastError = { at: Date.now(), message: `${what}: ${errorMessage(err)}` };
+        if (this.stopping) throw err;
+        const delayMs = Math.min(RETRY_MAX_MS, 200 * 2 ** Math.min(5, attempt - 1));
+        if (attempt === 1 || attempt % 10 === 0)
+          this.log.warn({ err: errorMessage(err), attempt, retryInMs: delayMs }, `${what} failed; retrying`);
+        await sleep(delayMs);
+      }
+    }
+  }
+}
+
+function partitionKey(p: PartitionRef): string {
+  return `${p.topic}/${p.partition}`;
 }

@@ -13,12 +13,13 @@ import { latencySummarySql, type SummaryRow } from '../api/queries/latency.ts';
 import { selectRows } from '../api/queries/run.ts';
 import { createClickHouse } from '../common/clickhouse.ts';
 import { identifier } from '../common/sql.ts';
-import type {
-  AlertEventV1,
-  InfoSampleV1,
-  KeyspaceScanV1,
-  SlowlogSampleV1,
-  TopologySampleV1,
+import {
+  type AlertEventV1,
+  type InfoSampleV1,
+  type KeyspaceScanV1,
+  type SlowlogSampleV1,
+  type TopologySampleV2,
+  topologyV1ToV2,
 } from '../contracts/index.ts';
 import { migrate } from '../clickhouse/migrate.ts';
 import { hotkeysRows } from '../stream/rows/hotkeys-rows.ts';
@@ -92,7 +93,7 @@ function callsIn(command: string, fromSec: number, toSec: number, instance?: str
     .reduce((sum, m) => sum + (m.commands.find((c) => c.command === command)?.callsDelta ?? 0), 0);
 }
 
-function topologySample(observer: number, tsMs: number, changes: TopologySampleV1['changes']): TopologySampleV1 {
+function topologySample(observer: number, tsMs: number, changes: TopologySampleV2['changes']): TopologySampleV2 {
   const nodes = ids.map((id, k) => ({
     id: `node${k}`,
     host: id.split(':')[0]!,
@@ -110,7 +111,7 @@ function topologySample(observer: number, tsMs: number, changes: TopologySampleV
     migrating: [],
     importing: [],
   }));
-  return {
+  return topologyV1ToV2({
     v: 1,
     kind: 'topology',
     ts: tsMs,
@@ -132,7 +133,7 @@ function topologySample(observer: number, tsMs: number, changes: TopologySampleV
     viewChanged: true,
     keyframe: false,
     changes,
-  };
+  });
 }
 
 const slowEntries: SlowlogSampleV1['entries'] = Array.from({ length: 30 }, (_, k) => ({

@@ -132,7 +132,7 @@ describe('ClickHouse frozen', () => {
     // Every sample read ahead of storage is stored, exactly once: per partition the stored
     // offsets are contiguous (nothing lost) and each appears once (nothing twice).
     await eventually(
-      async () => stream.processor.stats.readAhead > 0 && stream.writer.unstoredMessages === 0,
+      async () => stream.processor.stats.readAhead > 0 && stream.processor.writer.unstoredMessages === 0,
       Boolean,
       {
         timeoutMs: 60_000,

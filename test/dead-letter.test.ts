@@ -1,10 +1,9 @@
 // A malformed message goes to the dead-letter topic with a reason; the processor keeps going.
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClickHouse } from '../common/clickhouse.ts';
-import { createKafka } from '../common/kafka.ts';
-import { type DeadLetterV1, TOPICS } from '../contracts/index.ts';
+import { SAMPLE_TOPICS, TOPICS } from '../contracts/index.ts';
 import { startStream } from '../stream/index.ts';
-import { produceRaw } from './support/kafka.ts';
+import { produceRaw, readDeadLetters, startGroupsAtEnd } from './support/kafka.ts';
 import { dropDatabase, eventually, quietLog, testConfig, uniqueName } from './support/pipeline.ts';
 import { syntheticInfo } from './support/synthetic.ts';
 
@@ -15,6 +14,7 @@ describe('dead letters', () => {
   it('poison messages are dead-lettered with their reason and valid ones around them are stored', async () => {
     const cluster = uniqueName('dlq');
     const good = (i: number) => ({ key: `${cluster}-good-${i}`, value: JSON.stringify(syntheticInfo(cluster, i)) });
+    await startGroupsAtEnd(config, [config.stream.groupId], [...SAMPLE_TOPICS]); // not what other tests left
     await produceRaw(config, TOPICS.info, [
       good(1),
       { key: `${cluster}-notjson`, value: '{"v":1, this is not json' },
@@ -41,7 +41,7 @@ describe('dead letters', () => {
         { what: 'the two valid samples in ClickHouse' },
       );
 
-      const letters = await readDeadLetters(cluster, 3);
+      const letters = await readDeadLetters(config, cluster, 3);
       const byKey = new Map(letters.map((l) => [l.source.key, l]));
       expect(byKey.get(`${cluster}-notjson`)?.reason).toMatch(/^not JSON/);
       expect(byKey.get(`${cluster}-wrongshape`)?.reason).toMatch(/\/fields\/used_memory: must be number/);
@@ -54,27 +54,3 @@ describe('dead letters', () => {
     }
   });
 });
-
-async function readDeadLetters(keyPrefix: string, want: number): Promise<DeadLetterV1[]> {
-  const kafka = createKafka(config.kafka, quietLog);
-  const consumer = kafka.consumer({ groupId: uniqueName('dlq-reader') });
-  const found: DeadLetterV1[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topic: TOPICS.deadLetter, fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      const letter = JSON.parse(message.value!.toString()) as DeadLetterV1;
-      if (letter.source.key?.startsWith(keyPrefix)) found.push(letter);
-    },
-  });
-  try {
-    await eventually(
-      async () => found.length,
-      (n) => n >= want,
-      { what: `${want} dead letters`, timeoutMs: 30_000 },
-    );
-    return found;
-  } finally {
-    await consumer.disconnect();
-  }
-}

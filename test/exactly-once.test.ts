@@ -8,7 +8,7 @@ import { createClickHouse } from '../common/clickhouse.ts';
 import { createKafka } from '../common/kafka.ts';
 import { TOPICS } from '../contracts/index.ts';
 import { startStream } from '../stream/index.ts';
-import { produceRaw } from './support/kafka.ts';
+import { produceRaw, startGroupsAt, topicEnds, type TopicOffsets } from './support/kafka.ts';
 import { dropDatabase, eventually, quietLog, testConfig, uniqueName } from './support/pipeline.ts';
 import { syntheticInfo } from './support/synthetic.ts';
 
@@ -17,6 +17,8 @@ const clickhouse = createClickHouse(config.clickhouse);
 const cluster = uniqueName('eo');
 const db = config.clickhouse.database;
 let child: ChildProcess | null = null;
+/** Where the topic ended when the test began: both groups start there (earlier tests' messages are not theirs). */
+let start: TopicOffsets = [];
 
 afterAll(async () => {
   child?.kill('SIGKILL');
@@ -77,6 +79,8 @@ describe('exactly-once results', () => {
 
   it('a processor killed with SIGKILL three times mid-stream loses no row and writes none twice', async () => {
     const groupId = uniqueName('eo-group');
+    start = await topicEnds(config, [TOPICS.info]);
+    await startGroupsAt(config, [groupId], start);
     child = startProcessorProcess(groupId);
     let produced = 0;
     for (let chunk = 0; chunk < 12; chunk++) {
@@ -111,18 +115,17 @@ describe('exactly-once results', () => {
     await new Promise((r) => child!.once('exit', r));
   });
 
-  it('replaying the whole topic from a new consumer group into the same database adds nothing', async () => {
-    const stream = await startStream(
-      { ...config, stream: { ...config.stream, groupId: uniqueName('eo-replay') } },
-      quietLog,
-    );
+  it('replaying the topic (from where the test began) from a new consumer group into the same database adds nothing', async () => {
+    const replay = uniqueName('eo-replay');
+    await startGroupsAt(config, [replay], start);
+    const stream = await startStream({ ...config, stream: { ...config.stream, groupId: replay } }, quietLog);
     try {
       const admin = createKafka(config.kafka, quietLog).admin();
       await admin.connect();
       const ends = await admin.fetchTopicOffsets(TOPICS.info);
       await admin.disconnect();
       const endTotal = ends.reduce((n, p) => n + Number(p.offset), 0);
-      const startTotal = ends.reduce((n, p) => n + Number(p.low), 0);
+      const startTotal = start.reduce((n, p) => n + Number(p.offset), 0);
       await eventually(
         async () => stream.processor.stats.messages,
         (n) => n >= endTotal - startTotal,

@@ -15,6 +15,7 @@ import { HotKeysV1, SAMPLE_TOPICS, TOPICS, validator, type KeyspaceScanV1 } from
 import { startStream } from '../stream/index.ts';
 import { dropDatabase, eventually, quietLog, testConfig, uniqueName } from './support/pipeline.ts';
 import { startStandaloneRedis, type StandaloneRedis } from './support/standalone-redis.ts';
+import { startGroupsAtEnd } from './support/kafka.ts';
 
 const defaults = defaultConfig().collector.keyspace;
 const collector = uniqueName('hotkeys-test');
@@ -122,6 +123,7 @@ describe('hot keys', () => {
 
   it('stores the hot keys in ClickHouse with their method, through Kafka and the stream processor', async () => {
     const config = testConfig();
+    await startGroupsAtEnd(config, [config.stream.groupId], [...SAMPLE_TOPICS]); // not what other tests left
     const stream = await startStream(config, quietLog);
     const clickhouse = createClickHouse(config.clickhouse);
     try {

@@ -19,6 +19,7 @@ import { startStream, type RunningStream } from '../stream/index.ts';
 import { clusterTargets, type ClusterTargets } from './support/cluster-targets.ts';
 import { startStandaloneRedis, type StandaloneRedis } from './support/standalone-redis.ts';
 import { dropDatabase, endpoints, eventually, quietLog, testConfig } from './support/pipeline.ts';
+import { startGroupsAtEnd } from './support/kafka.ts';
 
 const letters = (n: number) => Array.from({ length: n }, () => String.fromCharCode(97 + randomInt(26))).join('');
 // Letters only: the prefix survives normalisation as it is, so no other run shares the pattern.
@@ -333,6 +334,7 @@ describe('keyspace scan end to end', () => {
   let stream: RunningStream;
 
   beforeAll(async () => {
+    await startGroupsAtEnd(config, [config.stream.groupId], [...SAMPLE_TOPICS]); // not what other tests left
     stream = await startStream(config, quietLog);
   });
   afterAll(async () => {

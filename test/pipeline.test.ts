@@ -6,6 +6,8 @@ import { startCollector, type RunningCollector } from '../collectors/index.ts';
 import { parseClusterNodes } from '../collectors/samplers/topology/parse-cluster-nodes.ts';
 import { createClickHouse } from '../common/clickhouse.ts';
 import { startStream, type RunningStream } from '../stream/index.ts';
+import { SAMPLE_TOPICS } from '../contracts/index.ts';
+import { startGroupsAtEnd } from './support/kafka.ts';
 import { dropDatabase, endpoints, eventually, quietLog, testConfig } from './support/pipeline.ts';
 
 const config = testConfig();
@@ -15,6 +17,7 @@ const clickhouse = createClickHouse(config.clickhouse);
 const app = buildApp({ clickhouse, database: config.clickhouse.database });
 
 beforeAll(async () => {
+  await startGroupsAtEnd(config, [config.stream.groupId], [...SAMPLE_TOPICS]); // not what other tests left
   stream = await startStream(config, quietLog);
   collector = await startCollector(config, quietLog);
 });
@@ -77,11 +80,17 @@ describe('INFO end to end', () => {
   });
 
   it('stores per-command counters with latency percentiles', async () => {
-    const rs = await clickhouse.query({
-      query: `SELECT command, max(calls) AS calls, max(p99_us) AS p99 FROM ${config.clickhouse.database}.command_stats WHERE command = 'info' GROUP BY command`,
-      format: 'JSONEachRow',
-    });
-    const [row] = await rs.json<{ command: string; calls: string; p99: number | null }>();
+    const row = await eventually(
+      async () => {
+        const rs = await clickhouse.query({
+          query: `SELECT command, max(calls) AS calls, max(p99_us) AS p99 FROM ${config.clickhouse.database}.command_stats WHERE command = 'info' GROUP BY command`,
+          format: 'JSONEachRow',
+        });
+        return (await rs.json<{ command: string; calls: string; p99: number | null }>())[0];
+      },
+      (r) => r !== undefined,
+      { what: 'commandstats of INFO stored' },
+    );
     expect(Number(row?.calls)).toBeGreaterThan(0);
     expect(row?.p99).not.toBeNull();
   });

@@ -7,6 +7,8 @@ import { identifier, sql, type SqlFragment } from '../common/sql.ts';
 import { startStream, type RunningStream } from '../stream/index.ts';
 import { clusterTargets, namedClient, type ClusterTargets } from './support/cluster-targets.ts';
 import { dropDatabase, eventually, quietLog, testConfig } from './support/pipeline.ts';
+import { SAMPLE_TOPICS } from '../contracts/index.ts';
+import { startGroupsAtEnd } from './support/kafka.ts';
 
 const base = testConfig();
 // The topics are shared and a new consumer group reads them from the beginning, so this
@@ -38,6 +40,7 @@ async function rows<T>(query: SqlFragment): Promise<T[]> {
 
 beforeAll(async () => {
   cluster = await clusterTargets();
+  await startGroupsAtEnd(config, [config.stream.groupId], [...SAMPLE_TOPICS]); // not what other tests left
   stream = await startStream(config, quietLog);
   collector = await startCollector(config, quietLog);
 });

@@ -14,7 +14,7 @@ import {
   type LatencySampleV1,
   type SlowlogSampleV1,
   TOPICS,
-  type TopologySampleV1,
+  type TopologySampleV2,
   type SampleTopic,
 } from '../contracts/index.ts';
 import { clusterTargets, namedClient, type ClusterTargets } from './support/cluster-targets.ts';
@@ -37,7 +37,7 @@ describe('topology sampler', () => {
   it('every node sees 3 masters and 3 replicas covering all 16384 slots, cluster ok', async () => {
     const sampler = topologySampler({ ...defaults.topology, timeoutMs: 2000 });
     for (const target of cluster.targets) {
-      const [view] = await sampleOf<TopologySampleV1>(sampler, target, TOPICS.topology);
+      const [view] = await sampleOf<TopologySampleV2>(sampler, target, TOPICS.topology);
       expect(view).toMatchObject({
         clusterState: 'ok',
         slotsAssigned: 16384,
@@ -48,24 +48,26 @@ describe('topology sampler', () => {
         viewChanged: true,
         changes: [],
       });
-      const masters = view!.nodes.filter((n) => n.role === 'master');
-      const replicas = view!.nodes.filter((n) => n.role === 'replica');
+      const masters = view!.nodes!.filter((n) => n.role === 'master');
+      const replicas = view!.nodes!.filter((n) => n.role === 'replica');
+      expect(view).toMatchObject({ masters: 3, replicas: 3, nodesPfail: 0, nodesFail: 0 });
       expect(masters).toHaveLength(3);
       expect(replicas).toHaveLength(3);
       expect(masters.flatMap((m) => m.slots).reduce((sum, [a, b]) => sum + b - a + 1, 0)).toBe(16384);
       for (const r of replicas) expect(masters.map((m) => m.id)).toContain(r.masterId);
       // CLUSTER SHARDS (Redis 7) adds health to every node.
-      expect(view!.nodes.every((n) => n.health === 'online')).toBe(true);
+      expect(view!.nodes!.every((n) => n.health === 'online')).toBe(true);
     }
   });
 
   it('a second sample of an unchanged view is marked unchanged and carries no changes', async () => {
     const sampler = topologySampler({ ...defaults.topology, timeoutMs: 2000 });
     const target = cluster.targets[0]!;
-    const [first] = await sampleOf<TopologySampleV1>(sampler, target, TOPICS.topology);
-    const [second] = await sampleOf<TopologySampleV1>(sampler, target, TOPICS.topology);
+    const [first] = await sampleOf<TopologySampleV2>(sampler, target, TOPICS.topology);
+    const [second] = await sampleOf<TopologySampleV2>(sampler, target, TOPICS.topology);
     if (second!.viewHash === first!.viewHash) {
-      expect(second).toMatchObject({ viewChanged: false, keyframe: false, changes: [] });
+      expect(second).toMatchObject({ viewChanged: false, keyframe: false, changes: [], masters: 3, replicas: 3 });
+      expect(second!.nodes).toBeUndefined(); // the node list travels only with a change or a keyframe
     } else {
       expect(second!.changes.length).toBeGreaterThan(0); // the shared cluster moved meanwhile
     }
@@ -74,9 +76,12 @@ describe('topology sampler', () => {
   it('an unchanged view is re-stated as a keyframe once keyframeEveryMs has passed', async () => {
     const sampler = topologySampler({ ...defaults.topology, keyframeEveryMs: 0, timeoutMs: 2000 });
     const target = cluster.targets[0]!;
-    const [first] = await sampleOf<TopologySampleV1>(sampler, target, TOPICS.topology);
-    const [second] = await sampleOf<TopologySampleV1>(sampler, target, TOPICS.topology);
-    if (second!.viewHash === first!.viewHash) expect(second).toMatchObject({ viewChanged: false, keyframe: true });
+    const [first] = await sampleOf<TopologySampleV2>(sampler, target, TOPICS.topology);
+    const [second] = await sampleOf<TopologySampleV2>(sampler, target, TOPICS.topology);
+    if (second!.viewHash === first!.viewHash) {
+      expect(second).toMatchObject({ viewChanged: false, keyframe: true });
+      expect(second!.nodes).toHaveLength(6);
+    }
   });
 });
 

@@ -5,27 +5,31 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topologySampler } from '../collectors/samplers/topology/sampler.ts';
 import { defaultConfig } from '../common/config.ts';
-import type { TopologySampleV1 } from '../contracts/index.ts';
+import type { TopologyNode, TopologySampleV2 } from '../contracts/index.ts';
 import { clusterTargets, type ClusterTargets } from './support/cluster-targets.ts';
 
 const sampler = topologySampler({ ...defaultConfig().collector.topology, timeoutMs: 500 });
 let cluster: ClusterTargets;
 /** Every sample taken, from every observer, in order. */
-const seen: TopologySampleV1[] = [];
+const seen: TopologySampleV2[] = [];
+/** Each observer's current node list, rebuilt as the contract says: the latest one sent. */
+const nodeLists = new Map<string, TopologyNode[]>();
+const nodesOf = (v: TopologySampleV2) => nodeLists.get(v.instance.id) ?? [];
 
 /** One round: every node sampled at once; a frozen node's sample fails (timeout) and is skipped. */
-async function round(): Promise<TopologySampleV1[]> {
+async function round(): Promise<TopologySampleV2[]> {
   const results = await Promise.allSettled(
     cluster.targets.map((t) => sampler.sample(t, { collector: 'failover-test' }, new AbortController().signal)),
   );
   const views = results.flatMap((r) =>
-    r.status === 'fulfilled' ? r.value.map((s) => s.value as TopologySampleV1) : [],
+    r.status === 'fulfilled' ? r.value.map((s) => s.value as TopologySampleV2) : [],
   );
+  for (const v of views) if (v.nodes) nodeLists.set(v.instance.id, v.nodes);
   seen.push(...views);
   return views;
 }
 
-async function until(what: string, timeoutMs: number, done: (views: TopologySampleV1[]) => boolean): Promise<void> {
+async function until(what: string, timeoutMs: number, done: (views: TopologySampleV2[]) => boolean): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (done(await round())) return;
@@ -37,13 +41,10 @@ async function until(what: string, timeoutMs: number, done: (views: TopologySamp
 const changes = () => seen.flatMap((s) => s.changes.map((c) => ({ ...c, observer: s.instance.id })));
 
 /** All six nodes answered, each sees six connected nodes, none failing, cluster ok. */
-const whole = (views: TopologySampleV1[]) =>
+const whole = (views: TopologySampleV2[]) =>
   views.length === 6 &&
   views.every(
-    (v) =>
-      v.clusterState === 'ok' &&
-      v.nodes.length === 6 &&
-      v.nodes.every((n) => n.failing === null && n.linkState === 'connected'),
+    (v) => v.clusterState === 'ok' && v.knownNodes === 6 && v.nodesPfail + v.nodesFail + v.nodesDisconnected === 0,
   );
 
 beforeAll(async () => {
@@ -69,7 +70,9 @@ describe('topology during a failover', () => {
       // Let every observer catch up with the promotion before waking the old master.
       await until('every other node seeing the old master failed', 5000, (views) => {
         const others = views.filter((v) => v.myId !== masterId);
-        return others.length === 5 && others.every((v) => v.nodes.find((n) => n.id === masterId)?.failing === 'fail');
+        return (
+          others.length === 5 && others.every((v) => nodesOf(v).find((n) => n.id === masterId)?.failing === 'fail')
+        );
       });
     } finally {
       process.kill(pid, 'SIGCONT');
@@ -87,7 +90,7 @@ describe('topology during a failover', () => {
     await until(
       'the cluster whole again, old master back as a replica',
       20_000,
-      (views) => whole(views) && views.every((v) => v.nodes.find((n) => n.id === masterId)?.role === 'replica'),
+      (views) => whole(views) && views.every((v) => nodesOf(v).find((n) => n.id === masterId)?.role === 'replica'),
     );
     expect(
       changes().some((c) => c.kind === 'role' && c.nodeId === masterId && c.from === 'master' && c.to === 'replica'),

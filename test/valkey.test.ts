@@ -26,7 +26,7 @@ import {
   type LatencySampleV1,
   type SlowlogSampleV1,
   TOPICS,
-  type TopologySampleV1,
+  type TopologySampleV2,
   type SampleTopic,
 } from '../contracts/index.ts';
 import { startValkeyCluster, VALKEY_SERVER_VERSION, type ValkeyServer } from '../stack/valkey.ts';
@@ -136,7 +136,7 @@ describe('info sampler on Valkey 8', () => {
 describe('topology sampler on Valkey 8', () => {
   it('reports a single-node cluster, ok, whose one master owns all 16384 slots', async () => {
     const sampler = topologySampler({ ...defaults.topology, timeoutMs: 2000 });
-    const [view] = await sampleOf<TopologySampleV1>(sampler, TOPICS.topology);
+    const [view] = await sampleOf<TopologySampleV2>(sampler, TOPICS.topology);
     expect(view).toMatchObject({
       clusterState: 'ok',
       slotsAssigned: 16384,
@@ -149,7 +149,7 @@ describe('topology sampler on Valkey 8', () => {
     });
     expect(view!.nodes).toHaveLength(1);
     // The node shows itself as `:port` (it learns its ip only from a peer): the sampler names the address it reached.
-    expect(view!.nodes[0]).toMatchObject({
+    expect(view!.nodes![0]).toMatchObject({
       id: server.nodeId,
       host: server.host,
       port: server.port,
@@ -438,12 +438,12 @@ describe('a Valkey 8 master with a replica', () => {
   });
 
   it('shows both nodes in the topology and in discovery, the replica attached to the master', async () => {
-    const [view] = await sampleOf<TopologySampleV1>(
+    const [view] = await sampleOf<TopologySampleV2>(
       topologySampler({ ...defaults.topology, timeoutMs: 2000 }),
       TOPICS.topology,
     );
     expect(view).toMatchObject({ clusterState: 'ok', knownNodes: 2, size: 1 });
-    expect(view!.nodes.find((n) => n.id === replica.nodeId)).toMatchObject({
+    expect(view!.nodes!.find((n) => n.id === replica.nodeId)).toMatchObject({
       role: 'replica',
       masterId: server.nodeId,
       port: replica.port,

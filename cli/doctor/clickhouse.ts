@@ -59,7 +59,7 @@ export async function checkClickHouse(config: Config, roles: readonly ClickHouse
   for (const role of roles) {
     const { username } = clickhouseCredentials(ch, role);
     const link = `ClickHouse ${role} (user ${username})`;
-    const client = createClickHouse(ch, { role, requestTimeoutMs: 10_000, quiet: true });
+    const client = createClickHouse(ch, { role, requestTimeoutMs: 10_000 });
     try {
       let settings: Record<string, number>;
       try {

@@ -13,7 +13,6 @@
 -- Gauges are averaged over the samples that carry the field (-If on has(…)); counters
 -- keep their first and last value with times, so a rate over any span of minutes is
 -- (last − first) / (last time − first time) — a counter reset inside the span reads as 0.
--- 18.16-compatible: no TTL/CODEC/LowCardinality; retention by dropping daily partitions.
 
 CREATE TABLE IF NOT EXISTS {table:info_1m}
 (

@@ -1,7 +1,7 @@
 // Cluster-wide health from topology samples: cluster_state not ok (slots not served),
 // and a node flapping between failing and healthy (an event: announced at once). State per cluster; several observers
 // report the same transitions, so transitions closer than DEDUP_MS count once.
-import { TOPICS, type TopologySampleV1 } from '../../contracts/index.ts';
+import { TOPICS, type TopologySampleV2 } from '../../contracts/index.ts';
 import { initialCondition, stepCondition, type ConditionState } from './condition.ts';
 import type { Detector } from './detector.ts';
 import { alertEvent } from './events.ts';
@@ -17,7 +17,7 @@ export interface ClusterHealthState {
   flapping: Record<string, number>;
 }
 
-export const clusterHealthDetector: Detector<TopologySampleV1, ClusterHealthState> = {
+export const clusterHealthDetector: Detector<TopologySampleV2, ClusterHealthState> = {
   name: 'cluster-health',
   topics: [TOPICS.topology],
   enabled: () => true,
@@ -78,7 +78,7 @@ export const clusterHealthDetector: Detector<TopologySampleV1, ClusterHealthStat
       if (recent.length === 0 && ctx.now - since >= FLAP_WINDOW_MS) {
         delete s.flapping[id];
         delete s.failingAt[id];
-        const node = m.nodes.find((n) => n.id === id);
+        const node = m.nodes?.find((n) => n.id === id);
         events.push(
           alertEvent({
             rule: 'node-flapping',

@@ -16,7 +16,7 @@ import type {
   InfoSampleV1,
   LatencySampleV1,
   SlowlogSampleV1,
-  TopologySampleV1,
+  TopologySampleV2,
 } from '../../contracts/index.ts';
 
 /** No sample from a node for this long is a silence worth remembering (samplers run every second). */
@@ -57,7 +57,7 @@ export interface ClusterEvidence {
   failing?: Record<string, { firstMs: number; lastMs: number }>;
 }
 
-export type EvidenceSample = TopologySampleV1 | SlowlogSampleV1 | InfoSampleV1 | LatencySampleV1 | ConfigAuditSampleV1;
+export type EvidenceSample = TopologySampleV2 | SlowlogSampleV1 | InfoSampleV1 | LatencySampleV1 | ConfigAuditSampleV1;
 
 export function emptyEvidence(): ClusterEvidence {
   return { nodes: {}, pongs: {} };
@@ -105,7 +105,7 @@ export function observeEvidence(ev: ClusterEvidence, m: EvidenceSample): Cluster
     case 'topology': {
       ev.failing ??= {};
       const failing = ev.failing;
-      for (const node of m.nodes) {
+      for (const node of m.nodes ?? []) {
         if (node.pongRecvMs > (ev.pongs[node.id] ?? 0) && !node.flags.includes('myself'))
           ev.pongs[node.id] = node.pongRecvMs;
         if (node.failing === null) continue;

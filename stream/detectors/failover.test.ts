@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { defaultDetectorsConfig } from '../../common/config-detectors.ts';
-import type {
-  AlertEventV1,
-  ConfigAuditSampleV1,
-  InfoSampleV1,
-  LatencySampleV1,
-  SlowlogSampleV1,
-  TopologyChange,
-  TopologyNode,
-  TopologySampleV1,
+import {
+  type AlertEventV1,
+  type ConfigAuditSampleV1,
+  type InfoSampleV1,
+  type LatencySampleV1,
+  type SlowlogSampleV1,
+  type TopologyChange,
+  type TopologyNode,
+  type TopologySampleV2,
+  topologyV1ToV2,
 } from '../../contracts/index.ts';
 import type { EvidenceSample } from './failover-evidence.ts';
 import { clusterHealthDetector, type ClusterHealthState } from './cluster-health.ts';
@@ -44,8 +45,8 @@ function sample(
   nodes: TopologyNode[],
   changes: TopologyChange[],
   clusterState = 'ok',
-): TopologySampleV1 {
-  return {
+): TopologySampleV2 {
+  return topologyV1ToV2({
     v: 1,
     kind: 'topology',
     ts,
@@ -72,7 +73,7 @@ function sample(
     viewChanged: changes.length > 0,
     keyframe: false,
     changes,
-  };
+  });
 }
 
 const A = 'a'.repeat(40); // old master, port 7000
@@ -94,7 +95,7 @@ const rejoined = [
   node(C, 7001, 'master', { slots: [[5461, 10922]] }),
 ];
 
-function feed(samples: TopologySampleV1[]) {
+function feed(samples: TopologySampleV2[]) {
   let state: FailoverState | undefined;
   const events = [];
   for (const m of samples) {
@@ -168,7 +169,7 @@ describe('failover detector', () => {
 });
 
 describe('cluster health detector', () => {
-  function run(samples: TopologySampleV1[]) {
+  function run(samples: TopologySampleV2[]) {
     let state: ClusterHealthState | undefined;
     const events = [];
     for (const m of samples) {

@@ -22,7 +22,7 @@ import {
   TOPICS,
   type AlertEventV1,
   type TopologyNode,
-  type TopologySampleV1,
+  type TopologySampleV2,
 } from '../../contracts/index.ts';
 import type { Detector, DetectorContext } from './detector.ts';
 import { alertEvent } from './events.ts';
@@ -153,7 +153,7 @@ function upgrade(state: FailoverState | { open?: unknown[] } | undefined): Failo
   return { failovers: open, evidence: emptyEvidence() };
 }
 
-function promotions(m: TopologySampleV1, byId: Map<string, TopologyNode>, ctx: DetectorContext, known: Failover[]) {
+function promotions(m: TopologySampleV2, byId: Map<string, TopologyNode>, ctx: DetectorContext, known: Failover[]) {
   const found: Failover[] = [];
   for (const c of m.changes) {
     if (c.kind !== 'role' || c.to !== 'master' || c.from === 'master') continue;
@@ -197,7 +197,7 @@ export const failoverDetector: Detector<EvidenceSample, FailoverState> = {
     const events: AlertEventV1[] = [];
 
     if (m.kind === 'topology') {
-      const byId = new Map(m.nodes.map((n) => [n.id, n]));
+      const byId = new Map((m.nodes ?? []).map((n) => [n.id, n]));
       for (const f of promotions(m, byId, ctx, failovers)) {
         f.stall = stallOf(evidence, f.oldAddr, f.oldId, ctx.now);
         f.searched = f.stall === null;
@@ -223,7 +223,7 @@ export const failoverDetector: Detector<EvidenceSample, FailoverState> = {
         const old = byId.get(f.oldId);
         const newIsMaster = byId.get(f.newId)?.role === 'master';
         const back = newIsMaster && old?.role === 'replica' && old.failing === null && old.linkState === 'connected';
-        const removed = newIsMaster && old === undefined && m.nodes.length > 0 && f.oldId !== '';
+        const removed = newIsMaster && old === undefined && (m.nodes?.length ?? 0) > 0 && f.oldId !== '';
         if (!back && !removed) return f;
         const resolved: Failover = {
           ...f,

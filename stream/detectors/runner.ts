@@ -1,10 +1,16 @@
 // Runs the detectors over the messages the processor has just validated, keeps their
-// per-subject state (persisted to ClickHouse after each flush, reloaded at start), and
-// publishes alert events to the alerts topic at once — without waiting for the insert,
-// because a failover alert should reach chat within seconds. Once a second it also lets
-// clock-driven detectors decide (tick: a digest due, samples that stopped arriving) and,
-// every `watchdog.everyMs`, publishes a watchdog event: the alert manager turns it into
-// the optional heartbeat message, so a redscope that went silent is noticed.
+// per-subject state, and publishes alert events to the alerts topic at once — without
+// waiting for the insert, because a failover alert should reach chat within seconds. Once
+// a second it also lets clock-driven detectors decide (tick: a digest due, samples that
+// stopped arriving) and, every `watchdog.everyMs`, publishes a watchdog event: the alert
+// manager turns it into the optional heartbeat message, so a redscope that went silent is
+// noticed.
+//
+// State has one owner at a time: the processor that owns the Kafka partition a subject's
+// messages arrive on. Each state remembers that partition; when Kafka hands the processor
+// partitions it loads their states (loadPartitions), when it takes them away the states
+// are saved and dropped (releasePartitions). States are saved after each flush and when a
+// rebalance starts, so the next owner starts from where this one stopped.
 import { hostname } from 'node:os';
 import type { Producer } from 'kafkajs';
 import type { DetectorsConfig } from '../../common/config-detectors.ts';
@@ -13,7 +19,7 @@ import { errorMessage } from '../../common/errors.ts';
 import type { Logger } from '../../common/log.ts';
 import { TOPICS, WATCHDOG_RULE, type AlertEventV1 } from '../../contracts/index.ts';
 import type { Detector } from './detector.ts';
-import { loadStates, saveStates, type StoredState } from './state-store.ts';
+import { loadStates, loadStatesSql, saveStates, type StateRoute, type StoredState } from './state-store.ts';
 import { watchdogEvent } from './watchdog.ts';
 
 // Hints are worth a little delay, not much: a failover alert should reach chat within
@@ -46,15 +52,29 @@ export class DetectorRunner {
     this.active = detectors.filter((d) => d.enabled(settings));
   }
 
-  async load(): Promise<void> {
-    for (const s of await loadStates(this.clickhouse, this.database)) this.states.set(key(s.detector, s.subject), s);
+  private legacyLoaded = false;
+
+  /** Loads the states of subjects routed to these partitions (and, the first time, rows from before routes). */
+  async loadPartitions(topic: string, partitions: readonly number[]): Promise<void> {
+    const legacy = !this.legacyLoaded;
+    const loaded = await loadStates(this.clickhouse, loadStatesSql(this.database, { topic, partitions }, legacy));
+    this.legacyLoaded = true;
+    // A state this processor changed since (not yet saved) is newer than what is stored.
+    for (const s of loaded)
+      if (!this.dirty.has(key(s.detector, s.subject))) this.states.set(key(s.detector, s.subject), s);
+  }
+
+  /** Saves, then forgets, the states of partitions this processor no longer owns. */
+  async releasePartitions(owned: (route: StateRoute) => boolean, queryId?: string): Promise<void> {
+    await this.persist(queryId);
+    for (const [k, s] of this.states) if (s.route && !owned(s.route)) this.states.delete(k);
   }
 
   /** Runs every detector interested in `topic`; a detector that throws is contained and counted. */
-  observe(topic: string, message: unknown, ts: number, partition?: number): AlertEventV1[] {
+  observe(topic: string, message: unknown, ts: number, route?: StateRoute): AlertEventV1[] {
     const events: AlertEventV1[] = [];
     const receivedMs = Date.now();
-    const source = partition === undefined ? undefined : `${topic}/${partition}`;
+    const source = route === undefined ? undefined : `${route.topic}/${route.partition}`;
     for (const d of this.active) {
       if (!d.topics.includes(topic)) continue;
       try {
@@ -70,8 +90,14 @@ export class DetectorRunner {
         });
         // A detector that returns its state object unchanged has nothing new to persist
         // (memory-forecast keeps one point per 5 min, not one per INFO sample).
-        if (state !== before || !this.states.has(k)) {
-          this.states.set(k, { detector: d.name, subject, state });
+        const prev = this.states.get(k);
+        if (
+          state !== before ||
+          !prev ||
+          prev.route?.topic !== route?.topic ||
+          prev.route?.partition !== route?.partition
+        ) {
+          this.states.set(k, { detector: d.name, subject, state, route });
           this.dirty.add(k);
         }
         events.push(...out);
@@ -193,11 +219,11 @@ export class DetectorRunner {
   }
 
   /** Saves the states changed since the last call. */
-  async persist(): Promise<void> {
+  async persist(queryId?: string): Promise<void> {
     const changed = [...this.dirty].map((k) => this.states.get(k)!).filter(Boolean);
     this.dirty.clear();
     try {
-      await saveStates(this.clickhouse, this.database, changed);
+      await saveStates(this.clickhouse, this.database, changed, queryId);
     } catch (err) {
       for (const s of changed) this.dirty.add(key(s.detector, s.subject)); // try again next time
       throw err;

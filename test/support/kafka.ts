@@ -1,8 +1,8 @@
 import { Partitioners } from 'kafkajs';
 import { createKafka, ensureTopics } from '../../common/kafka.ts';
-import { SAMPLE_TOPICS, TOPICS } from '../../contracts/index.ts';
+import { type DeadLetterV1, SAMPLE_TOPICS, TOPICS } from '../../contracts/index.ts';
 import type { Config } from '../../common/config.ts';
-import { quietLog } from './pipeline.ts';
+import { eventually, quietLog, uniqueName } from './pipeline.ts';
 
 /** Produces raw values to a topic (keys given), creating redscope's topics if needed. */
 export async function produceRaw(
@@ -53,36 +53,54 @@ export async function startGroupsAtEnd(
   groupIds: readonly string[],
   topics: readonly string[],
 ): Promise<void> {
+  // The processor also reads the older topology topic (still consumed while it drains).
+  const all = topics.includes(TOPICS.topology) ? [...topics, TOPICS.topologyV1] : topics;
+  await startGroupsAt(config, groupIds, await topicEnds(config, all));
+}
+
+export type TopicOffsets = Array<{ topic: string; partition: number; offset: string }>;
+
+/** The current end of every partition of `topics` (creating redscope's topics if needed). */
+export async function topicEnds(config: Config, topics: readonly string[]): Promise<TopicOffsets> {
   const kafka = createKafka(config.kafka, quietLog);
   await ensureTopics(kafka, topics, config.kafka.topicPartitions);
   const admin = kafka.admin();
   await admin.connect();
-  let ends: Array<{ topic: string; partition: number; offset: string }>;
   try {
-    ends = (
+    return (
       await Promise.all(
         topics.map(async (topic) =>
           (
             await retriable(() => admin.fetchTopicOffsets(topic))
-          ).map((p) => ({ topic, partition: p.partition, offset: p.high })),
+          ).map((p) => ({
+            topic,
+            partition: p.partition,
+            offset: p.high,
+          })),
         ),
       )
     ).flat();
   } finally {
     await admin.disconnect();
   }
+}
+
+/** Sets new consumer groups to start at `offsets`: one member joins each group and commits them (admin.setOffsets takes ~5 s per topic). */
+export async function startGroupsAt(config: Config, groupIds: readonly string[], offsets: TopicOffsets): Promise<void> {
+  const kafka = createKafka(config.kafka, quietLog);
+  const topics = [...new Set(offsets.map((o) => o.topic))];
   for (const groupId of groupIds) {
     const consumer = kafka.consumer({ groupId, sessionTimeout: 10_000, rebalanceTimeout: 10_000 });
     await consumer.connect();
     try {
-      await consumer.subscribe({ topics: [...topics], fromBeginning: false });
+      await consumer.subscribe({ topics, fromBeginning: false });
       await new Promise<void>((resolve, reject) => {
         // Not at GROUP_JOIN: kafkajs drops a commit made before its runner is running.
         let done = false;
         consumer.on(consumer.events.FETCH_START, () => {
           if (done) return;
           done = true;
-          consumer.commitOffsets(ends).then(resolve, reject);
+          consumer.commitOffsets(offsets).then(resolve, reject);
         });
         consumer.run({ autoCommit: false, eachMessage: async () => {} }).catch(reject);
         // It only commits: nothing is fetched meanwhile.
@@ -91,5 +109,38 @@ export async function startGroupsAtEnd(
     } finally {
       await consumer.disconnect();
     }
+  }
+}
+
+/**
+ * Dead letters whose source key starts with `keyPrefix`, read from the start of the topic
+ * until `want` are there; then `settleMs` more, so one too many would show.
+ */
+export async function readDeadLetters(
+  config: Config,
+  keyPrefix: string,
+  want: number,
+  settleMs = 0,
+): Promise<DeadLetterV1[]> {
+  const consumer = createKafka(config.kafka, quietLog).consumer({ groupId: uniqueName('dlq-reader') });
+  const found: DeadLetterV1[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic: TOPICS.deadLetter, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const letter = JSON.parse(message.value!.toString()) as DeadLetterV1;
+      if (letter.source.key?.startsWith(keyPrefix)) found.push(letter);
+    },
+  });
+  try {
+    await eventually(
+      async () => found.length,
+      (n) => n >= want,
+      { what: `${want} dead letters`, timeoutMs: 30_000 },
+    );
+    if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
+    return found;
+  } finally {
+    await consumer.disconnect();
   }
 }

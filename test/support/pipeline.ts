@@ -26,7 +26,8 @@ export function testConfig(name = uniqueName('t')): Config {
       infoEveryMs: 500,
       health: { host: '127.0.0.1', port: 0 },
     },
-    stream: { ...base.stream, groupId: `redscope-${name}`, lingerMs: 200 },
+    stream: { ...base.stream, groupId: `redscope-${name}`, lingerMs: 200, health: null },
+    alerts: { ...base.alerts, health: null },
   };
 }
 

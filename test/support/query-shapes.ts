@@ -23,8 +23,8 @@ import {
 } from '../../api/queries/latency.ts';
 import { slowlogEntriesSql, slowlogGroupsSql } from '../../api/queries/slowlog.ts';
 import { topologyChangesSql } from '../../api/queries/topology.ts';
-import type { SqlFragment } from '../../common/sql.ts';
-import { watermarksSql } from '../../clickhouse/watermarks.ts';
+import { identifier, type SqlFragment } from '../../common/sql.ts';
+import { tableWatermarksSql, watermarksSql } from '../../clickhouse/watermarks.ts';
 import { loadStatesSql } from '../../stream/detectors/state-store.ts';
 import { patternsWithoutTtlSql } from '../../stream/detectors/non-expiring-keys.ts';
 
@@ -36,8 +36,19 @@ export interface QueryShape {
 const now = 1_764_072_000;
 
 export const QUERY_SHAPES: QueryShape[] = [
-  { name: 'ingest watermarks', build: (db) => watermarksSql(db, 'redscope.info.v1', 0) },
-  { name: 'detector state', build: (db) => loadStatesSql(db) },
+  {
+    name: 'ingest watermarks',
+    build: (db) => watermarksSql(identifier(`${db}.ingest_watermarks`), 'redscope.info.v1', 0),
+  },
+  {
+    name: "one table's watermarks after an unknown insert outcome",
+    build: (db) =>
+      tableWatermarksSql(identifier(`${db}.ingest_watermarks`), 'info_samples', 'redscope.info.v1', [0, 3]),
+  },
+  {
+    name: 'detector state',
+    build: (db) => loadStatesSql(db, { topic: 'redscope.topology.v1', partitions: [0, 2] }, true),
+  },
   { name: 'non-expiring keys: patterns without TTL', build: (db) => patternsWithoutTtlSql(db, "orders'x") },
   {
     name: 'instance metrics',

@@ -11,14 +11,14 @@ import {
   LatencySampleV1,
   SlowlogSampleV1,
   TOPICS,
-  TopologySampleV1,
+  TopologySampleV2,
   validator,
   type SampleTopic,
 } from '../../contracts/index.ts';
 
 const checks: Partial<Record<SampleTopic, (v: unknown) => { ok: boolean; reason?: string }>> = {
   [TOPICS.info]: validator(InfoSampleV1),
-  [TOPICS.topology]: validator(TopologySampleV1),
+  [TOPICS.topology]: validator(TopologySampleV2),
   [TOPICS.slowlog]: validator(SlowlogSampleV1),
   [TOPICS.latency]: validator(LatencySampleV1),
   [TOPICS.clients]: validator(ClientsSampleV1),

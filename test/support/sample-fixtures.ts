@@ -7,9 +7,9 @@ import type {
   InstanceRef,
   LatencySampleV1,
   SlowlogSampleV1,
-  TopologySampleV1,
+  TopologySampleV2,
 } from '../../contracts/index.ts';
-import { TOPICS } from '../../contracts/index.ts';
+import { TOPICS, topologyV1ToV2 } from '../../contracts/index.ts';
 
 const TS = 1_795_600_000_000;
 const A = 'a'.repeat(40);
@@ -22,8 +22,9 @@ const instance = (cluster: string, port = 7000): InstanceRef => ({
   nodeId: port === 7000 ? A : B,
 });
 
-export function topologyFixture(cluster: string, i: number): TopologySampleV1 {
-  return {
+/** The node list only on the first view (viewChanged), as v2 collectors send it. */
+export function topologyFixture(cluster: string, i: number): TopologySampleV2 {
+  const v2 = topologyV1ToV2({
     v: 1,
     kind: 'topology',
     ts: TS + i * 1000,
@@ -87,7 +88,9 @@ export function topologyFixture(cluster: string, i: number): TopologySampleV1 {
             { kind: 'role', nodeId: A, addr: '10.0.0.1:7000', from: 'replica', to: 'master' },
             { kind: 'slots', nodeId: A, addr: '10.0.0.1:7000', from: B, to: A, slotStart: 0, slotEnd: 16383 },
           ],
-  };
+  });
+  if (!v2.viewChanged && !v2.keyframe) delete v2.nodes;
+  return v2;
 }
 
 export function slowlogFixture(cluster: string, i: number): SlowlogSampleV1 {

@@ -33,7 +33,7 @@ export const SAMPLER_DOCS: readonly SamplerDoc[] = [
   {
     name: 'topology',
     topic: TOPICS.topology,
-    contract: { file: 'topology.ts', schema: 'TopologySampleV1' },
+    contract: { file: 'topology.ts', schema: 'TopologySampleV2' },
     config: { block: ['collector', 'topology'] },
   },
   {

@@ -1,14 +1,15 @@
 // Topology sampler: CLUSTER INFO + CLUSTER NODES (+ CLUSTER SHARDS on Redis ≥ 7) every
-// second by default — what failover detection stands on. Emits one TopologySampleV1
+// second by default — what failover detection stands on. Emits one TopologySampleV2
 // (contracts/topology.ts documents every field) per instance per tick, with the changes
-// since this observer's previous view (diff-topology.ts).
+// since this observer's previous view (diff-topology.ts), a summary of the view, and the
+// full node list only when the view changed or a keyframe is due.
 //
 // A node that cannot answer emits nothing: the call fails, the runtime counts it, and the
 // other nodes' samples show the node as pfail/fail. A standalone (non-cluster) instance
 // has no topology: it emits nothing and is not an error, and is asked again only once a
 // minute (cluster mode cannot change without a restart) instead of failing two commands a
 // second.
-import { TOPICS, type TopologySampleV1 } from '../../../contracts/index.ts';
+import { TOPICS, topologySummary, type TopologySampleV2 } from '../../../contracts/index.ts';
 import { errorMessage } from '../../../common/errors.ts';
 import { diffTopology, type TopologyView } from './diff-topology.ts';
 import { parseClusterInfo } from './parse-cluster-info.ts';
@@ -101,8 +102,8 @@ export function topologySampler(opts: TopologySamplerOptions): Sampler {
       const allChanges = prev && viewChanged ? diffTopology(prev.view, view) : [];
       previous.set(target.ref.id, { view, hash, storedAt: viewChanged || keyframe ? ts : prev.storedAt });
 
-      const value: TopologySampleV1 = {
-        v: 1,
+      const value: TopologySampleV2 = {
+        v: 2,
         kind: 'topology',
         ts,
         instance: target.ref,
@@ -118,7 +119,8 @@ export function topologySampler(opts: TopologySamplerOptions): Sampler {
         size: info.size,
         currentEpoch: info.currentEpoch,
         myEpoch: info.myEpoch,
-        nodes,
+        ...topologySummary(myId, nodes),
+        ...(viewChanged || keyframe ? { nodes } : {}),
         viewHash: hash,
         viewChanged,
         keyframe,

@@ -1,0 +1,221 @@
+// One table's rows stored exactly once, even when an INSERT's outcome is unknown.
+//
+// The problem: an INSERT times out while ClickHouse is frozen or overloaded. It may have
+// been stored, may never be, or — the dangerous case — may still sit in the server's socket
+// and be stored after the processor, seeing nothing, has sent the rows again.
+//
+// The mechanism, with ClickHouse's HTTP sessions (18.16 has them; so does every release):
+//  1. Inserts run in a session of this processor and table, with `session_check=1`: they
+//     run only while that session exists.
+//  2. After an unknown outcome, the session is fenced: `SET readonly = 1`, sent in the same
+//     session. ClickHouse runs one query per session at a time, so if the insert is still
+//     running the fence waits for it (SESSION_IS_LOCKED, retried); an insert that has not
+//     started yet will find the session read-only — or expired, for `session_check=1` —
+//     and store nothing. Once the fence has an answer, the earlier attempt is settled.
+//  3. Only then the processor reads what was stored: each table's watermark per partition,
+//     written by the same INSERT through its materialized view (clickhouse/derived.ts).
+//     On one server it sends, in a new session, only the rows above the watermark. On a
+//     cluster it sends the same rows unchanged unless all are stored: replicated tables
+//     drop a block identical to one they already hold, and skip its materialized views.
+// No timing assumption is involved, however long the server was frozen.
+//
+// Queries carry the id prefix INSERT_QUERY_PREFIX, so a processor taking over a partition
+// can wait for another processor's inserts still running (takeover.ts).
+import type { ClickHouseSettings } from '@clickhouse/client';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ClickHouseClient } from '../common/clickhouse.ts';
+import { errorMessage } from '../common/errors.ts';
+import type { Logger } from '../common/log.ts';
+import { identifier } from '../common/sql.ts';
+import type { Watermarks } from '../clickhouse/watermarks.ts';
+import { classifyInsertError, isClickHouseCode, READONLY, SESSION_NOT_FOUND } from './insert-errors.ts';
+
+export const INSERT_QUERY_PREFIX = 'redscope-insert:';
+/** Sessions of idle tables expire after this long; the next insert then opens a new one. */
+const SESSION_TIMEOUT_S = 3600;
+const BACKOFF = { initialMs: 200, maxMs: 5000 };
+
+export type Row = Record<string, unknown>;
+
+/** The rows ClickHouse refused for what they contain (none of them stored), and its reason. */
+export class BadRowsError extends Error {
+  override name = 'BadRowsError';
+  constructor(
+    readonly reason: string,
+    readonly rows: Row[],
+    /** Index in `rows` of the row ClickHouse named, when it did. */
+    readonly row?: number,
+  ) {
+    super(reason);
+  }
+}
+
+export class StoppedError extends Error {
+  override name = 'StoppedError';
+}
+
+export interface FencedTableOptions {
+  database: string;
+  cluster: string | null;
+  /** Unique per processor process: names its sessions and queries. */
+  processorId: string;
+  log: Logger;
+  /** True once the writer stops: retries give up (nothing is committed, Kafka redelivers). */
+  stopped: () => boolean;
+  /** Called with every failure (for health: last error). */
+  onError?: (message: string) => void;
+  /** Where the check after a fence reads what is stored. */
+  watermarks: Watermarks;
+}
+
+export interface StoreOutcome {
+  /** Attempts whose outcome was unknown and had to be fenced. */
+  fenced: number;
+  /** Rows found already stored after a fence (not sent again). */
+  alreadyStored: number;
+}
+
+export class FencedTable {
+  private session: string | null = null;
+  private sessions = 0;
+  private queries = 0;
+
+  constructor(
+    private readonly client: ClickHouseClient,
+    readonly table: string,
+    private readonly opts: FencedTableOptions,
+  ) {}
+
+  /**
+   * Stores `rows` (all from one topic) once. `owned` is asked before every attempt, so a
+   * retry after a rebalance leaves out partitions this processor no longer owns. Throws
+   * BadRowsError with the rows ClickHouse refused and never stored.
+   */
+  async store(
+    rows: Row[],
+    owned: () => Promise<(row: Row) => boolean> = async () => () => true,
+  ): Promise<StoreOutcome> {
+    const outcome: StoreOutcome = { fenced: 0, alreadyStored: 0 };
+    let pending = rows;
+    for (let attempt = 1; ; attempt++) {
+      const keep = await owned();
+      pending = pending.filter(keep);
+      if (pending.length === 0) return outcome;
+      const session = await this.openSession();
+      try {
+        await this.insert(session, pending);
+        return outcome;
+      } catch (err) {
+        const failure = classifyInsertError(err);
+        this.opts.onError?.(`insert into ${this.table}: ${errorMessage(err)}`);
+        if (failure.kind === 'session-gone') {
+          this.session = null; // refused before it ran: nothing to settle
+          continue;
+        }
+        // Refused while reading the rows: nothing was written, the session is still good.
+        if (failure.kind === 'bad-data' && failure.whileParsing)
+          throw new BadRowsError(failure.reason, pending, failure.row);
+        outcome.fenced++;
+        await this.fence(session);
+        this.session = null;
+        const before = pending.length;
+        pending = await this.unstored(pending);
+        outcome.alreadyStored += before - pending.length;
+        if (failure.kind === 'bad-data') {
+          if (pending.length > 0) throw new BadRowsError(failure.reason, pending);
+          return outcome;
+        }
+        if (pending.length === 0) return outcome;
+        if (this.opts.stopped())
+          throw new StoppedError(`stopped with ${pending.length} rows of ${this.table} unstored`);
+        const delayMs = backoffMs(attempt);
+        this.opts.log.warn(
+          { table: this.table, rows: pending.length, err: errorMessage(err), retryInMs: delayMs },
+          'insert outcome unknown: fenced, checked what was stored, sending the rest again',
+        );
+        await sleep(delayMs);
+      }
+    }
+  }
+
+  private async insert(session: string, rows: Row[]): Promise<void> {
+    const settings: Record<string, unknown> = { session_check: 1 };
+    // Through the Distributed table: synchronous, so stored means stored on the shard.
+    if (this.opts.cluster) settings.insert_distributed_sync = 1;
+    await this.client.insert({
+      table: identifier(`${this.opts.database}.${this.table}`).text,
+      values: rows,
+      format: 'JSONEachRow',
+      session_id: session,
+      query_id: `${INSERT_QUERY_PREFIX}${this.opts.processorId}:${this.table}:${++this.queries}`,
+      clickhouse_settings: settings as ClickHouseSettings,
+    });
+  }
+
+  /** The current session, or a new one (created by a first query in it). */
+  private async openSession(): Promise<string> {
+    for (let attempt = 1; this.session === null; attempt++) {
+      const id = `redscope-${this.opts.processorId}-${this.table}-${++this.sessions}`;
+      try {
+        await this.client.command({
+          query: 'SELECT 1',
+          session_id: id,
+          clickhouse_settings: { session_timeout: String(SESSION_TIMEOUT_S) },
+        });
+        this.session = id;
+      } catch (err) {
+        await this.waitBeforeRetry(attempt, err, 'cannot open a ClickHouse session');
+      }
+    }
+    return this.session;
+  }
+
+  /** Returns once no earlier query of `session` can store anything any more. */
+  private async fence(session: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.client.command({
+          query: 'SET readonly = 1',
+          session_id: session,
+          clickhouse_settings: { session_check: 1 } as ClickHouseSettings,
+        });
+        return;
+      } catch (err) {
+        // Already read-only (an earlier fence landed), or gone: either way nothing more runs in it.
+        if (isClickHouseCode(err, READONLY, SESSION_NOT_FOUND)) return;
+        // SESSION_IS_LOCKED: the insert is still running. Otherwise the server does not answer yet.
+        await this.waitBeforeRetry(attempt, err, 'fencing an insert whose outcome is unknown');
+      }
+    }
+  }
+
+  /** The rows not stored yet, as the table's watermarks tell (after a fence, so they are final). */
+  private async unstored(rows: Row[]): Promise<Row[]> {
+    const topic = String(rows[0]!.kafka_topic);
+    const partitions = [...new Set(rows.map((r) => Number(r.kafka_partition)))];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const marks = await this.opts.watermarks.table(this.table, topic, partitions);
+        const left = rows.filter((r) => Number(r.kafka_offset) > (marks.get(Number(r.kafka_partition)) ?? -1));
+        // On a cluster the same block again, so replicas recognise whatever part of it they have.
+        return this.opts.cluster && left.length > 0 ? rows : left;
+      } catch (err) {
+        await this.waitBeforeRetry(attempt, err, 'reading watermarks after a fenced insert');
+      }
+    }
+  }
+
+  private async waitBeforeRetry(attempt: number, err: unknown, what: string): Promise<void> {
+    this.opts.onError?.(`${what}: ${errorMessage(err)}`);
+    if (this.opts.stopped()) throw new StoppedError(`stopped while ${what}`);
+    const delayMs = backoffMs(attempt);
+    if (attempt === 1 || attempt % 10 === 0)
+      this.opts.log.warn({ table: this.table, err: errorMessage(err), attempt, retryInMs: delayMs }, what);
+    await sleep(delayMs);
+  }
+}
+
+function backoffMs(attempt: number): number {
+  const base = Math.min(BACKOFF.maxMs, BACKOFF.initialMs * 2 ** Math.min(10, attempt - 1));
+  return Math.round(base * (0.8 + 0.4 * Math.random()));
+}
