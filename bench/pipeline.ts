@@ -2,6 +2,11 @@
 // instances (8 clusters × 250 nodes, topology included: fleet-messages.ts), through the
 // benchmark's own Kafka and ClickHouse (separate ports, data in .redscope/bench-stack):
 //
+//   0. raw: the rows of BENCH_BACKLOG_SECONDS of the fleet, built by the processor's own row
+//      builders (stream/handlers.ts) beforehand, INSERTed straight into a second database with
+//      the same schema and materialized views, in blocks of the processor's flushMessages
+//      (2,000 messages) and two inserts at a time — the same rows without Kafka, decoding,
+//      fencing or offsets. Goal (issue 11): one processor's drain ≥ 1.0× this.
 //   A. drain: a backlog of BENCH_BACKLOG_SECONDS of the fleet, drained by one processor —
 //      the baseline — and then (a new backlog, a new group) by two processors at once.
 //      Goal: two drain ≥ 1.7× as fast as one.
@@ -22,6 +27,8 @@ import { identifier } from '../common/sql.ts';
 import { SAMPLE_TOPICS, TOPICS } from '../contracts/index.ts';
 import { stackDown, stackUp } from '../stack/index.ts';
 import { migrate } from '../clickhouse/migrate.ts';
+import { handlerFor } from '../stream/handlers.ts';
+import type { TableRows } from '../stream/rows/source.ts';
 import { startGroupsAt, topicEnds, type TopicOffsets } from '../test/support/kafka.ts';
 import type { BenchResult } from './run.ts';
 import { BENCH_PORTS, BENCH_STACK_DIR } from './bench-stack.ts';
@@ -150,6 +157,40 @@ export default async function run(): Promise<BenchResult> {
       }
     }
     let tick = 1000;
+    /** 0: the same rows, built first, then inserted straight into ClickHouse; messages per second. */
+    const raw = async () => {
+      const rawDb = `${db}_raw`;
+      await migrate(ch, rawDb);
+      const jobs: Array<{ table: string; rows: Record<string, unknown>[] }> = [];
+      let messages = 0;
+      for (let s = 0; s < BACKLOG_SECONDS; s++) {
+        const second = fleet.second(tick++, Date.now());
+        for (let i = 0; i < second.length; i += 2000) {
+          const block: TableRows = new Map();
+          for (const m of second.slice(i, i + 2000)) {
+            const h = handlerFor(m.topic)!;
+            const valid = h.validate(JSON.parse(m.value));
+            if (!valid.ok) throw new Error(`fleet message does not match ${m.topic}: ${valid.reason}`);
+            for (const [table, rows] of h.toRows(valid.value, { topic: m.topic, partition: 0, offset: messages++ })) {
+              const list = block.get(table) ?? [];
+              list.push(...rows);
+              block.set(table, list);
+            }
+          }
+          for (const [table, rows] of block) if (rows.length > 0) jobs.push({ table, rows });
+        }
+      }
+      say(`raw: ${messages} messages' rows built (${jobs.length} inserts); inserting, two at a time…`);
+      const t0 = performance.now();
+      const inserter = async () => {
+        for (let j = jobs.shift(); j; j = jobs.shift())
+          await ch.insert({ table: identifier(`${rawDb}.${j.table}`).text, values: j.rows, format: 'JSONEachRow' });
+      };
+      await Promise.all([inserter(), inserter()]);
+      const seconds = (performance.now() - t0) / 1000;
+      say(`raw insert: ${Math.round(messages / seconds)} messages/s`);
+      return { messages, rate: messages / seconds, seconds };
+    };
     /** A: a backlog drained by `n` processors; messages per second from the first commit to the last. */
     const drain = async (n: number) => {
       const groupId = `bench-drain${n}-${Date.now()}`;
@@ -183,6 +224,7 @@ export default async function run(): Promise<BenchResult> {
       return { backlog, rate, rssMax, cpuCoreSeconds: cpu, seconds };
     };
 
+    const rawInsert = await raw();
     const one = await drain(1);
     const two = await drain(2);
 
@@ -243,7 +285,10 @@ export default async function run(): Promise<BenchResult> {
       perTopic,
       partitions: PARTITIONS,
       backlogSeconds: BACKLOG_SECONDS,
+      rawInsertMessagesPerSec: Math.round(rawInsert.rate),
+      rawInsertMessages: rawInsert.messages,
       drainOneMessagesPerSec: Math.round(one.rate),
+      drainOneVsRaw: +(one.rate / rawInsert.rate).toFixed(2),
       drainTwoMessagesPerSec: Math.round(two.rate),
       drainTwoVsOne: +(two.rate / one.rate).toFixed(2),
       drainOneFleetSecondsPerSecond: +(one.rate / oneSecond.length).toFixed(2),
@@ -270,7 +315,13 @@ export default async function run(): Promise<BenchResult> {
       figures,
       table: [
         { measure: 'messages per second of the fleet (all samplers)', value: oneSecond.length, goal: '—' },
+        {
+          measure: 'raw INSERT of the same rows, 2 at a time (messages/s)',
+          value: figures.rawInsertMessagesPerSec,
+          goal: '—',
+        },
         { measure: 'drain, 1 processor (messages/s) — baseline', value: figures.drainOneMessagesPerSec, goal: '—' },
+        { measure: 'drain, 1 processor / raw INSERT', value: figures.drainOneVsRaw, goal: '≥ 1.0' },
         {
           measure: 'drain, 1 processor (fleet-seconds per second)',
           value: figures.drainOneFleetSecondsPerSecond,
