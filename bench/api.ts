@@ -300,7 +300,11 @@ async function load(
   const coarseTicks = Math.floor((DAYS * 86400 - FINE_S) / COARSE_S);
   const expected = INSTANCES * (coarseTicks + FINE_S);
   const kafka = createKafka(config.kafka, log);
-  await ensureTopics(kafka, [...SAMPLE_TOPICS, TOPICS.deadLetter, TOPICS.alerts], config.kafka.topicPartitions);
+  await ensureTopics(
+    kafka,
+    [...SAMPLE_TOPICS, TOPICS.topologyV1, TOPICS.deadLetter, TOPICS.alerts],
+    config.kafka.topicPartitions,
+  );
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   const proc = startProcess(['cli/redscope.ts', 'stream'], {
@@ -370,7 +374,10 @@ async function load(
     const now = Date.now();
     await produce(
       producer,
-      TOPICS.topology,
+      // The simulated cluster's samples are contract v1 (full node list): their own topic,
+      // upgraded by the processor. On the v2 topic they were dead letters, and the bench
+      // waited for topology rows forever.
+      TOPICS.topologyV1,
       Array.from({ length: INSTANCES }, (_, i) => ({ key: instanceId(i), value: JSON.stringify(topology(i, now)) })),
     );
     while ((await count(ch, 'topology_samples')) < before + INSTANCES) await sleep(500);
