@@ -270,14 +270,19 @@ export default async function run(): Promise<BenchResult> {
     let rssMax = 0;
     const lags: number[] = [];
     let sampling = true;
-    const newestSql = `SELECT least(
+    // least() takes two arguments on ClickHouse 18.16 (three failed every poll: no lag figure).
+    const newestSql = `SELECT least(least(
       (SELECT max(ts_ms) FROM ${identifier(`${db}.info_samples`).text}),
-      (SELECT max(ts_ms) FROM ${identifier(`${db}.topology_samples`).text}),
+      (SELECT max(ts_ms) FROM ${identifier(`${db}.topology_samples`).text})),
       (SELECT max(ts_ms) FROM ${identifier(`${db}.latency_probes`).text})) AS newest`;
+    let pollError = '';
     const poller = (async () => {
       while (sampling) {
         rssMax = Math.max(rssMax, procStats(proc.pid!).rssMb);
-        const rs = await ch.query({ query: newestSql, format: 'JSONEachRow' }).catch(() => null);
+        const rs = await ch.query({ query: newestSql, format: 'JSONEachRow' }).catch((err: Error) => {
+          pollError = err.message;
+          return null;
+        });
         const newest = rs ? Number((await rs.json<{ newest: string }>())[0]?.newest ?? 0) : 0;
         if (newest > 0) lags.push(Date.now() - newest);
         await sleep(250);
@@ -299,6 +304,7 @@ export default async function run(): Promise<BenchResult> {
     const cpu = (procStats(proc.pid!).cpuSec - cpuBefore) / ((performance.now() - started) / 1000);
     await stop([proc]);
     await admin.disconnect();
+    if (lags.length === 0) say(`no lag measured: ${pollError || 'no data stored during the sustained phase'}`);
     const sorted = lags.slice(Math.floor(lags.length * 0.1)).sort((a, b) => a - b); // skip warm-up
     const stored = async (table: string) =>
       Number(
