@@ -149,10 +149,16 @@ export default async function run(): Promise<BenchResult> {
       ...base,
       kafka: { ...base.kafka, brokers: endpoints.kafkaBrokers },
       clickhouse: { ...base.clickhouse, url: endpoints.clickhouseUrl, database: `bench_failover_${id}` },
-      collector: { ...base.collector, clusters: [{ name: 'bench', seeds: endpoints.redisSeeds.slice(0, 1) }] },
-      stream: { ...base.stream, groupId: `bench-stream-${id}` },
+      // Health endpoints on any free port: a benchmark may run beside another process on the defaults.
+      collector: {
+        ...base.collector,
+        clusters: [{ name: 'bench', seeds: endpoints.redisSeeds.slice(0, 1) }],
+        health: { host: '127.0.0.1', port: 0 },
+      },
+      stream: { ...base.stream, groupId: `bench-stream-${id}`, health: { host: '127.0.0.1', port: 0 } },
       alerts: {
         ...base.alerts, // default group wait, group interval and cooldown
+        health: { host: '127.0.0.1', port: 0 },
         managerGroupId: `bench-alerts-${id}`,
         deliveryGroupId: `bench-delivery-${id}`,
         routes: [{ match: { rule: 'failover' }, receiver: 'chat' }],

@@ -49,10 +49,12 @@ export default async function run(): Promise<BenchResult> {
         clusters: [{ name: 'local', seeds: endpoints.redisSeeds.slice(0, 1) }],
         health: { host: '127.0.0.1', port: 0 },
       },
-      stream: { ...base.stream, groupId: `bench-quiet-stream-${id}` },
+      // Health endpoints on any free port: a benchmark may run beside another process on the defaults.
+      stream: { ...base.stream, groupId: `bench-quiet-stream-${id}`, health: { host: '127.0.0.1', port: 0 } },
       api: { ...base.api, port: 0 },
       alerts: {
         ...base.alerts,
+        health: { host: '127.0.0.1', port: 0 },
         managerGroupId: `bench-quiet-alerts-${id}`,
         deliveryGroupId: `bench-quiet-delivery-${id}`,
         routes: [{ match: {}, receiver: 'chat' }], // every alert, whatever its rule
