@@ -87,10 +87,11 @@ export default async function run(): Promise<BenchResult> {
       atS: Math.round((m.at - startedAt) / 1000),
       rule: b.rule ?? '',
       status: b.status ?? '',
-      what: (b.alerts ?? [])
-        .map((a) => `${a.notice}: ${a.summary}`)
-        .join(' | ')
-        .slice(0, 200),
+      // A body that is not an alert message is shown as it came, so it can be traced.
+      what: (b.alerts
+        ? b.alerts.map((a) => `${a.notice}: ${a.summary}`).join(' | ')
+        : `not an alert message: ${typeof m.body === 'string' ? m.body : JSON.stringify(m.body)}`
+      ).slice(0, 200),
     };
   });
   const digestIndex = messages.findIndex((m) => m.rule === 'config-audit');
