@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { incompatibility } from './column-compat.ts';
-import { Column } from './columns.ts';
+import { incompatibility, rowSchemaMismatches, type TableColumn } from './column-compat.ts';
+import { Column, rawRow } from './columns.ts';
 
 const ok = (schema: Parameters<typeof incompatibility>[0], type: string) =>
   expect(incompatibility(schema, type), `${JSON.stringify(schema)} into ${type}`).toBeUndefined();
@@ -44,5 +44,46 @@ describe('row schema column ↔ ClickHouse column type', () => {
     refused(Column.array(Column.u64()), 'Array(UInt32)', /elements: integers/);
     refused(Column.array(Column.string()), 'String', /an array into String/);
     refused(Column.string(), 'Array(String)', /a string into Array/);
+  });
+});
+
+describe('row schema ↔ table columns', () => {
+  const schema = rawRow({ ts: Column.seconds(), name: Column.string(), n: Column.u32() });
+  const columns: TableColumn[] = [
+    { name: 'ts', type: 'DateTime', default_kind: '' },
+    { name: 'name', type: 'LowCardinality(String)', default_kind: '' },
+    { name: 'n', type: 'UInt64', default_kind: '' },
+    { name: 'kafka_topic', type: 'String', default_kind: '' },
+    { name: 'kafka_partition', type: 'UInt32', default_kind: '' },
+    { name: 'kafka_offset', type: 'UInt64', default_kind: '' },
+  ];
+
+  it('agree when every schema column is a column that holds it and every column without a default is in the schema', () => {
+    expect(rowSchemaMismatches(schema, columns)).toEqual([]);
+    // A column with a default may be left to ClickHouse.
+    expect(rowSchemaMismatches(schema, [...columns, { name: 'day', type: 'Date', default_kind: 'DEFAULT' }])).toEqual(
+      [],
+    );
+  });
+
+  it('name every disagreement', () => {
+    const table = columns.filter((c) => c.name !== 'name').map((c) => (c.name === 'n' ? { ...c, type: 'UInt16' } : c));
+    expect(
+      rowSchemaMismatches(schema, [
+        ...table,
+        { name: 'names', type: 'String', default_kind: '' },
+        { name: 'late', type: 'UInt8', default_kind: 'MATERIALIZED' },
+      ]),
+    ).toEqual([
+      'name: no such column',
+      'n: integers 0..4294967295 into UInt16 (0..65535)',
+      'names: String without a default, not in the row schema',
+    ]);
+    expect(
+      rowSchemaMismatches(rawRow({ ts: Column.seconds(), late: Column.u8() }), [
+        { name: 'ts', type: 'DateTime', default_kind: '' },
+        { name: 'late', type: 'UInt8', default_kind: 'ALIAS' },
+      ]),
+    ).toContain('late: ALIAS column, cannot be inserted');
   });
 });

@@ -2,7 +2,7 @@
 // test/row-schemas.test.ts runs for every column of every raw table after the migrations.
 // Wider is fine (a u32 into UInt64, an integer into Float64, a non-null value into
 // Nullable); narrower, another kind, or an ALIAS/MATERIALIZED column is not. Pure.
-import type { TSchema } from 'typebox';
+import type { TObject, TSchema } from 'typebox';
 
 /** Value range of each ClickHouse integer type (DateTime is Unix seconds in a UInt32). */
 const INTEGER_RANGES: Record<string, [bigint, bigint]> = {
@@ -75,4 +75,36 @@ export function incompatibility(schema: TSchema, type: string): string | undefin
       : `integers ${min}..${max} into ${type} (${holds[0]}..${holds[1]})`;
   }
   return `a schema of no known column kind (${JSON.stringify(schema)}) into ${type}`;
+}
+
+/** A column as system.columns describes it. */
+export interface TableColumn {
+  name: string;
+  type: string;
+  /** '' (none), DEFAULT, MATERIALIZED or ALIAS. */
+  default_kind: string;
+}
+
+/**
+ * How a row schema and its table's columns disagree: a schema column the table lacks, or
+ * cannot take (ALIAS and MATERIALIZED columns refuse inserts), or takes in a narrower type;
+ * a table column without a default that the schema leaves out. Empty when they agree.
+ */
+export function rowSchemaMismatches(schema: TObject, columns: readonly TableColumn[]): string[] {
+  const out: string[] = [];
+  const byName = new Map(columns.map((c) => [c.name, c]));
+  for (const [name, column] of Object.entries(schema.properties)) {
+    const c = byName.get(name);
+    if (!c) out.push(`${name}: no such column`);
+    else if (c.default_kind === 'MATERIALIZED' || c.default_kind === 'ALIAS')
+      out.push(`${name}: ${c.default_kind} column, cannot be inserted`);
+    else {
+      const why = incompatibility(column, c.type);
+      if (why) out.push(`${name}: ${why}`);
+    }
+  }
+  for (const c of columns)
+    if (c.default_kind === '' && !(c.name in schema.properties))
+      out.push(`${c.name}: ${c.type} without a default, not in the row schema`);
+  return out;
 }
