@@ -13,7 +13,7 @@
 //   B. sustained: the whole fleet every second for BENCH_SECONDS with one processor.
 //      Goal: the newest data of every kind ≤ 5 s behind (p99).
 //
-// Processors run compiled (dist/, built here first) with the heap cap the README
+// Processors run compiled (dist/, built here first) with the heap cap docs/operating.md
 // recommends, as child processes; rates count messages, from each group's first commit
 // to the last offset committed.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';

@@ -9,7 +9,7 @@
 // only after the writer has stored them. A crash anywhere therefore redelivers from the
 // last commit, and the watermarks make the replay a no-op.
 //
-// Exactly once, also across processors (README "Exactly-once storage"):
+// Exactly once, also across processors (docs/exactly-once.md):
 // - an insert whose outcome is unknown is fenced before it is retried (fenced-insert.ts);
 // - no insert is started for a partition while a rebalance is in progress, and rows of a
 //   partition lost in a rebalance are never sent (ownership.ts, batch-writer.ts);
