@@ -16,6 +16,8 @@
 // A migration whose `-- granularities: 1m 1h` line names rollup granularities is a template:
 // statements with `{g}` placeholders are repeated once per granularity (granularities.ts)
 // before anything else, so checksums and the placeholders of expand.ts see them expanded.
+// Likewise a `{rollup:name}` statement is replaced by the tables and views of the rollup
+// `name` (clickhouse/rollups.ts, rollup-template.ts): the checksum covers what it expands to.
 //
 // Every statement is idempotent (IF NOT EXISTS; a column already added is accepted), so a
 // migration interrupted half-way is simply run again. Where several processes may migrate
@@ -27,6 +29,8 @@ import { identifier, sql } from '../common/sql.ts';
 import { derivedObjects, type DerivedObject } from './derived.ts';
 import { expandStatement, isRawTableStatement, RECREATE_DISTRIBUTED, statementTable } from './expand.ts';
 import { expandGranularities } from './granularities.ts';
+import { expandRollups } from './rollup-template.ts';
+import { ROLLUPS } from './rollups.ts';
 import { BASE_FEATURES, featuresOf, serverVersion, type SchemaTarget, type ServerFeatures } from './schema-target.ts';
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
@@ -76,7 +80,7 @@ export function loadMigrations(dir: URL = MIGRATIONS_DIR): Migration[] {
     .map((file) => {
       const [, version, name] = FILE.exec(file)!;
       const text = readFileSync(new URL(file, dir), 'utf8');
-      const templates = expandGranularities(text, splitStatements(text));
+      const templates = expandRollups(expandGranularities(text, splitStatements(text)), ROLLUPS);
       return { version: Number(version), name: name!, templates, checksum: checksumOf(templates) };
     });
 }
