@@ -43,6 +43,15 @@ const counter = (name: string, field: string): AggregateColumn[] =>
     types: ['Float64', 'UInt64', 'UInt8'],
   }));
 
+/** When the first and the last row of a key were sampled (ms): how fresh it is, and the span a counter's rate divides by. */
+const seen = (first: string, lastSeen: string): AggregateColumn[] => [
+  agg(first, 'min', 'ts_ms', 'UInt64'),
+  agg(lastSeen, 'max', 'ts_ms', 'UInt64'),
+];
+
+/** How many source rows made the bucket. */
+const samples: AggregateColumn = { name: 'samples', fn: 'count', args: [], types: [] };
+
 /** A one-argument aggregate. */
 const agg = (name: string, fn: string, arg: string, type: string): AggregateColumn => ({
   name,
@@ -84,8 +93,7 @@ const instanceInventory: Rollup = {
   keys: [lc('cluster'), lc('instance')],
   granularities: [],
   columns: [
-    agg('first_seen_ms', 'min', 'ts_ms', 'UInt64'),
-    agg('last_seen_ms', 'max', 'ts_ms', 'UInt64'),
+    ...seen('first_seen_ms', 'last_seen_ms'),
     last('host', 'String'),
     last('role', 'String'),
     last('version', 'String'),
@@ -101,107 +109,97 @@ const instanceInventory: Rollup = {
   ],
 };
 
-/** 0060: each instance's INFO per minute, for the dashboards. */
-const info: Rollup = {
-  name: 'info',
-  source: 'info_samples',
-  keys: [str('cluster'), 'bucket', str('instance')],
+/**
+ * 0060's layout for the dashboards: per minute, ordered (cluster, bucket[, instance]) so a
+ * time range reads only its own minutes; index_granularity 1024 because a cluster's minute
+ * rows are few and 8,192-row granules would make "the last two minutes" read far more.
+ */
+const dashboardMinutes = (
+  name: string,
+  source: string,
+  per: 'instance' | 'cluster',
+  columns: AggregateColumn[],
+): Rollup => ({
+  name,
+  source,
+  keys: per === 'instance' ? [str('cluster'), 'bucket', str('instance')] : [str('cluster'), 'bucket'],
   granularities: ['1m'],
   indexGranularity: 1024,
-  columns: [
-    { name: 'samples', fn: 'count', args: [], types: [] },
-    agg('first_ms', 'min', 'ts_ms', 'UInt64'),
-    agg('last_ms', 'max', 'ts_ms', 'UInt64'),
-    last('role', 'String'),
-    gauge('used_memory', 'used_memory'),
-    gauge('maxmemory', 'maxmemory'),
-    gauge('connected_clients', 'connected_clients'),
-    gauge('blocked_clients', 'blocked_clients'),
-    gauge('ops_per_sec', 'instantaneous_ops_per_sec'),
-    gauge('keys_without_ttl', 'keyspace_keys_without_ttl'),
-    ...counter('evicted', 'evicted_keys'),
-    ...counter('expired', 'expired_keys'),
-    ...counter('rejected', 'rejected_connections'),
-    ...['MOVED', 'ASK'].map((error) =>
-      agg(
-        error.toLowerCase(),
-        'sum',
-        `arrayElement(error_count_deltas, indexOf(error_names, ${stringLiteral(error)}))`,
-        'UInt64',
-      ),
+  columns,
+});
+
+/** 0060: each instance's INFO per minute, for the dashboards. */
+const info = dashboardMinutes('info', 'info_samples', 'instance', [
+  samples,
+  ...seen('first_ms', 'last_ms'),
+  last('role', 'String'),
+  gauge('used_memory', 'used_memory'),
+  gauge('maxmemory', 'maxmemory'),
+  gauge('connected_clients', 'connected_clients'),
+  gauge('blocked_clients', 'blocked_clients'),
+  gauge('ops_per_sec', 'instantaneous_ops_per_sec'),
+  gauge('keys_without_ttl', 'keyspace_keys_without_ttl'),
+  ...counter('evicted', 'evicted_keys'),
+  ...counter('expired', 'expired_keys'),
+  ...counter('rejected', 'rejected_connections'),
+  ...['MOVED', 'ASK'].map((error) =>
+    agg(
+      error.toLowerCase(),
+      'sum',
+      `arrayElement(error_count_deltas, indexOf(error_names, ${stringLiteral(error)}))`,
+      'UInt64',
     ),
-  ],
-};
+  ),
+]);
 
 /**
  * 0060: one row per cluster per minute, the worst any observer saw. Slots and node counts
  * are per observer (CLUSTER INFO / NODES), so the minimum of slots_ok and the maximum of
  * pfail/fail across observers is what "the cluster was degraded" means.
  */
-const topology: Rollup = {
-  name: 'topology',
-  source: 'topology_samples',
-  keys: [str('cluster'), 'bucket'],
-  granularities: ['1m'],
-  indexGranularity: 1024,
-  columns: [
-    { name: 'samples', fn: 'count', args: [], types: [] },
-    agg('observers', 'uniq', 'instance', 'String'),
-    agg('not_ok_samples', 'sum', "toUInt64(cluster_state != 'ok')", 'UInt64'),
-    agg('slots_ok_min', 'min', 'slots_ok', 'UInt16'),
-    ...['slots_pfail', 'slots_fail'].map((c) => agg(`${c}_max`, 'max', c, 'UInt16')),
-    ...['nodes_pfail', 'nodes_fail', 'masters', 'known_nodes'].map((c) => agg(`${c}_max`, 'max', c, 'UInt32')),
-  ],
-};
+const topology = dashboardMinutes('topology', 'topology_samples', 'cluster', [
+  samples,
+  agg('observers', 'uniq', 'instance', 'String'),
+  agg('not_ok_samples', 'sum', "toUInt64(cluster_state != 'ok')", 'UInt64'),
+  agg('slots_ok_min', 'min', 'slots_ok', 'UInt16'),
+  ...['slots_pfail', 'slots_fail'].map((c) => agg(`${c}_max`, 'max', c, 'UInt16')),
+  ...['nodes_pfail', 'nodes_fail', 'masters', 'known_nodes'].map((c) => agg(`${c}_max`, 'max', c, 'UInt32')),
+]);
 
 /**
  * 0060: PING probe histograms summed per cluster per minute (bucket bounds are fixed, see
  * 0005_latency.sql), so a percentile over any span comes from the summed counts; worst_us
  * keeps the slowest single PING.
  */
-const ping: Rollup = {
-  name: 'ping',
-  source: 'latency_probes',
-  keys: [str('cluster'), 'bucket'],
-  granularities: ['1m'],
-  indexGranularity: 1024,
-  columns: [
-    {
-      name: 'histogram',
-      fn: 'sumMap',
-      args: ['bucket_le_us', 'arrayMap(n -> toUInt64(n), bucket_counts)'],
-      types: ['Array(UInt32)', 'Array(UInt64)'],
-    },
-    agg('answered', 'sum', 'toUInt64(pings_answered)', 'UInt64'),
-    agg('failed', 'sum', 'toUInt64(pings_failed)', 'UInt64'),
-    agg('worst_us', 'max', 'max_us', 'Float64'),
-  ],
-};
+const ping = dashboardMinutes('ping', 'latency_probes', 'cluster', [
+  {
+    name: 'histogram',
+    fn: 'sumMap',
+    args: ['bucket_le_us', 'arrayMap(n -> toUInt64(n), bucket_counts)'],
+    types: ['Array(UInt32)', 'Array(UInt64)'],
+  },
+  agg('answered', 'sum', 'toUInt64(pings_answered)', 'UInt64'),
+  agg('failed', 'sum', 'toUInt64(pings_failed)', 'UInt64'),
+  agg('worst_us', 'max', 'max_us', 'Float64'),
+]);
 
 /**
  * 0060: the newest CLIENT LIST summary of each instance in each minute (one every 15 s by
  * default), so the clients dashboard does not scan client_summaries (ordered by instance first).
  */
-const clients: Rollup = {
-  name: 'clients',
-  source: 'client_summaries',
-  keys: [str('cluster'), 'bucket', str('instance')],
-  granularities: ['1m'],
-  indexGranularity: 1024,
-  columns: [
-    last('total', 'UInt32'),
-    last('idle_over_threshold', 'UInt32'),
-    last('idle_threshold_s', 'UInt32'),
-    last('omem_total_bytes', 'UInt64'),
-    last('blocked', 'UInt32'),
-    ...['by_name', 'by_host'].flatMap((by) => [
-      last(`${by}_keys`, 'Array(String)'),
-      last(`${by}_counts`, 'Array(UInt32)'),
-      last(`${by}_idle_max_s`, 'Array(UInt32)'),
-      last(`${by}_omem_bytes`, 'Array(UInt64)'),
-    ]),
-  ],
-};
+const clients = dashboardMinutes('clients', 'client_summaries', 'instance', [
+  last('total', 'UInt32'),
+  last('idle_over_threshold', 'UInt32'),
+  last('idle_threshold_s', 'UInt32'),
+  last('omem_total_bytes', 'UInt64'),
+  last('blocked', 'UInt32'),
+  ...['by_name', 'by_host'].flatMap((by) => [
+    last(`${by}_keys`, 'Array(String)'),
+    last(`${by}_counts`, 'Array(UInt32)'),
+    last(`${by}_idle_max_s`, 'Array(UInt32)'),
+    last(`${by}_omem_bytes`, 'Array(UInt64)'),
+  ]),
+]);
 
 export const ROLLUPS: Readonly<Record<string, Rollup>> = {
   command_latency: commandLatency,
