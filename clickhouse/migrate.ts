@@ -29,7 +29,7 @@ import { identifier, sql } from '../common/sql.ts';
 import { derivedObjects, type DerivedObject } from './derived.ts';
 import { expandStatement, isRawTableStatement, RECREATE_DISTRIBUTED, statementTable } from './expand.ts';
 import { expandGranularities } from './granularities.ts';
-import { expandRollups } from './rollup-template.ts';
+import { expandRollups, rollupsNamed } from './rollup-template.ts';
 import { ROLLUPS } from './rollups.ts';
 import { BASE_FEATURES, featuresOf, serverVersion, type SchemaTarget, type ServerFeatures } from './schema-target.ts';
 
@@ -43,6 +43,8 @@ export interface Migration {
   templates: string[];
   /** sha256 (hex) of the statements as written, comments and whitespace ignored. */
   checksum: string;
+  /** Rollups of clickhouse/rollups.ts its `{rollup:…}` statements name: part of what the checksum covers. */
+  rollups: string[];
 }
 
 export class MigrationChecksumError extends Error {
@@ -80,8 +82,15 @@ export function loadMigrations(dir: URL = MIGRATIONS_DIR): Migration[] {
     .map((file) => {
       const [, version, name] = FILE.exec(file)!;
       const text = readFileSync(new URL(file, dir), 'utf8');
-      const templates = expandRollups(expandGranularities(text, splitStatements(text)), ROLLUPS);
-      return { version: Number(version), name: name!, templates, checksum: checksumOf(templates) };
+      const statements = splitStatements(text);
+      const templates = expandRollups(expandGranularities(text, statements), ROLLUPS);
+      return {
+        version: Number(version),
+        name: name!,
+        templates,
+        checksum: checksumOf(templates),
+        rollups: rollupsNamed(statements),
+      };
     });
 }
 
@@ -222,13 +231,14 @@ function label(m: Migration): string {
 function editedMessage(edited: readonly Migration[], state: SchemaState, database: string): string {
   const lines = edited.map((m) => {
     const r = state.applied.get(m.version)!;
-    return `  ${label(m)}: applied ${r.appliedAt} with checksum ${r.checksum.slice(0, 12)}, the file now has ${m.checksum.slice(0, 12)}`;
+    const rollups = m.rollups.length > 0 ? ` (with its rollups in clickhouse/rollups.ts: ${m.rollups.join(', ')})` : '';
+    return `  ${label(m)}: applied ${r.appliedAt} with checksum ${r.checksum.slice(0, 12)}, the file now has ${m.checksum.slice(0, 12)}${rollups}`;
   });
   const versions = edited.map((m) => m.version).join(',');
   return [
     `migrations changed after they were applied to database ${database}:`,
     ...lines,
-    'An applied migration must not change: restore the file(s) in clickhouse/migrations/ and put the change in a new migration.',
+    'An applied migration must not change: restore the file(s) in clickhouse/migrations/ (and the rollups they use) and put the change in a new migration.',
     `If the edit only reformats the file and the schema is right, \`redscope migrate --accept-edited ${versions}\` records the new checksum.`,
   ].join('\n');
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MigrationSyntaxError } from './expand.ts';
-import { createRollup, dropRollup, expandRollups, type Rollup } from './rollup-template.ts';
+import { createRollup, dropRollup, expandRollups, type Rollup, rollupsNamed } from './rollup-template.ts';
+import { loadMigrations } from './migrate.ts';
 
 const latency: Rollup = {
   name: 'lat',
@@ -105,5 +106,14 @@ GROUP BY cluster, instance, bucket`);
       /perCluster needs an instance key/,
     );
     expect(() => createRollup({ ...latency, keys: latency.keys.slice(0, 2) })).toThrow(/need a bucket key/);
+  });
+
+  it('are named by the migrations that use them, so an edited definition is traced to them', () => {
+    expect(rollupsNamed(['{rollup:a}', 'SELECT 1', '{drop_rollup:b}', '{rollup:a}'])).toEqual(['a', 'b']);
+    const byVersion = new Map(loadMigrations().map((m) => [m.version, m.rollups]));
+    expect(byVersion.get(11)).toEqual(['command_latency', 'instance_inventory']);
+    expect(byVersion.get(30)).toEqual(['command_latency']);
+    expect(byVersion.get(60)).toEqual(['info', 'topology', 'ping', 'clients']);
+    expect(byVersion.get(1)).toEqual([]);
   });
 });

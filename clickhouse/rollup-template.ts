@@ -127,6 +127,11 @@ export function dropRollup(r: Rollup): string[] {
 
 const STATEMENT = /^\{(rollup|drop_rollup):\s*([a-z0-9_]+)\s*\}$/;
 
+/** The rollups that `{rollup:…}` / `{drop_rollup:…}` statements name, once each. */
+export function rollupsNamed(statements: readonly string[]): string[] {
+  return [...new Set(statements.flatMap((s) => STATEMENT.exec(s.trim())?.[2] ?? []))];
+}
+
 /**
  * A migration's statements with each `{rollup:name}` / `{drop_rollup:name}` statement
  * replaced by what the rollup `name` of `rollups` expands to. Other statements pass as they are.
