@@ -8,13 +8,13 @@
 // command named. Default alert group settings.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAlerts, type RunningAlerts } from '../alerts/index.ts';
+import type { RunningAlerts } from '../alerts/index.ts';
 import { buildApp } from '../api/app.ts';
-import { startCollector, type RunningCollector } from '../collectors/index.ts';
+import type { RunningCollector } from '../collectors/index.ts';
 import { createClickHouse } from '../common/clickhouse.ts';
 import type { Config } from '../common/config.ts';
-import { SAMPLE_TOPICS, TOPICS } from '../contracts/index.ts';
-import { startStream, type RunningStream } from '../stream/index.ts';
+import type { RunningStream } from '../stream/index.ts';
+import { startAlertPipeline, failoversToChat } from './support/alert-pipeline.ts';
 import { startChatEndpoint, type ChatEndpoint } from './support/chat-endpoint.ts';
 import {
   failOverByCommand,
@@ -25,8 +25,7 @@ import {
   type FailoverRun,
   type Shard,
 } from './support/failovers.ts';
-import { startGroupsAtEnd } from './support/kafka.ts';
-import { dropDatabase, endpoints, eventually, quietLog, testConfig, uniqueName } from './support/pipeline.ts';
+import { dropDatabase, endpoints, eventually, testConfig } from './support/pipeline.ts';
 
 const seeds = endpoints.redisSeeds;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -104,21 +103,10 @@ beforeAll(async () => {
       slowlog: { ...base.collector.slowlog, everyMs: 1000 },
       configAudit: { ...base.collector.configAudit, everyMs: 1000 }, // cluster-node-timeout changes seen at once
     },
-    alerts: {
-      ...base.alerts,
-      managerGroupId: uniqueName('alerts'),
-      deliveryGroupId: uniqueName('delivery'),
-      routes: [{ match: { rule: 'failover' }, receiver: 'chat' }],
-      receivers: [{ name: 'chat', type: 'webhook', url: chat.url }],
-    },
+    alerts: failoversToChat(base.alerts, chat.url),
   };
   await waitHealthy(seeds);
-  await startGroupsAtEnd(config, [config.stream.groupId], [...SAMPLE_TOPICS]);
-  await startGroupsAtEnd(config, [config.alerts.managerGroupId], [TOPICS.alerts]);
-  await startGroupsAtEnd(config, [config.alerts.deliveryGroupId], [TOPICS.notifications]);
-  stream = await startStream(config, quietLog);
-  alerts = await startAlerts(config, quietLog);
-  collector = await startCollector(config, quietLog);
+  ({ stream, alerts, collector } = await startAlertPipeline(config));
   await sleep(3000); // first views, and a config audit of every node
 });
 
