@@ -24,10 +24,10 @@
 // ClickHouse — not for an insert, and not for a takeover's watermark read.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import { errorMessage } from '../common/errors.ts';
 import type { Logger } from '../common/log.ts';
+import { retry, type Backoff } from '../common/retry.ts';
 import type { AlertEventV1, DeadLetterV1 } from '../contracts/index.ts';
 import type { ClickHouseClient } from '../common/clickhouse.ts';
 import { EveryServer } from '../clickhouse/every-server.ts';
@@ -67,7 +67,8 @@ export interface ProcessorOptions {
   sessionTimeoutMs: number;
 }
 
-const RETRY_MAX_MS = 5000;
+/** Kafka sends and state loads the processor cannot go on without: retried until they succeed or it stops. */
+const RETRY_BACKOFF: Backoff = { initialMs: 200, maxMs: 5000, jitter: 0 };
 
 export class StreamProcessor {
   readonly stats: ProcessorStats = {
@@ -462,19 +463,24 @@ export class StreamProcessor {
   }
 
   /** Retries `work` with backoff until it succeeds; gives up only when the processor stops. */
-  private async untilDone<T>(what: string, work: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await work();
-      } catch (err) {
-        this.writer.stats.lastError = { at: Date.now(), message: `${what}: ${errorMessage(err)}` };
-        if (this.stopping) throw err;
-        const delayMs = Math.min(RETRY_MAX_MS, 200 * 2 ** Math.min(5, attempt - 1));
-        if (attempt === 1 || attempt % 10 === 0)
-          this.log.warn({ err: errorMessage(err), attempt, retryInMs: delayMs }, `${what} failed; retrying`);
-        await sleep(delayMs);
-      }
-    }
+  private untilDone<T>(what: string, work: () => Promise<T>): Promise<T> {
+    return retry(
+      async () => {
+        try {
+          return await work();
+        } catch (err) {
+          this.writer.stats.lastError = { at: Date.now(), message: `${what}: ${errorMessage(err)}` };
+          throw err;
+        }
+      },
+      {
+        backoff: RETRY_BACKOFF,
+        stopWhen: () => this.stopping,
+        onRetry: ({ attempt, reason, delayMs, worthLogging }) => {
+          if (worthLogging) this.log.warn({ err: reason, attempt, retryInMs: delayMs }, `${what} failed; retrying`);
+        },
+      },
+    );
   }
 }
 
