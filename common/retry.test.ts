@@ -111,6 +111,26 @@ describe('retry with backoff (common/retry.ts)', () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
+  it('onFailure hears every failed attempt, the one that gives up too; onRetry only those followed by a wait', async () => {
+    const failures: number[] = [];
+    const retries: number[] = [];
+    await expect(
+      retry(
+        async (n) => {
+          throw new Error(`down ${n}`);
+        },
+        {
+          backoff: fast,
+          maxAttempts: 3,
+          onFailure: (f) => failures.push(f.attempt),
+          onRetry: (i) => retries.push(i.attempt),
+        },
+      ),
+    ).rejects.toThrow('down 3');
+    expect(failures).toEqual([1, 2, 3]);
+    expect(retries).toEqual([1, 2]);
+  });
+
   it('retry(): maxAttempts rethrows the last error', async () => {
     let calls = 0;
     await expect(

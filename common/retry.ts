@@ -91,6 +91,8 @@ export interface RetryOptions {
   maxAttempts?: number;
   /** Asked after each failed attempt: true gives up (the process is stopping). */
   stopWhen?: () => boolean;
+  /** Called with every failed attempt, the last one too (health: last error). */
+  onFailure?: (failure: { attempt: number; reason: string; error?: unknown }) => void;
   /** Called before each wait: log (see `worthLogging`), heartbeat Kafka. */
   onRetry?: (info: RetryInfo) => void;
 }
@@ -108,6 +110,7 @@ export async function retryUntilDone<T>(
     if (opts.signal?.aborted) throw new AbortedError('aborted');
     const result = await attempt(n);
     if (result.done) return { value: result.value, attempts: n };
+    opts.onFailure?.({ attempt: n, reason: result.reason, error: result.error });
     if ((opts.maxAttempts !== undefined && n >= opts.maxAttempts) || opts.stopWhen?.())
       throw new RetriesExhaustedError(n, result.reason, result.error);
     const delayMs = Math.min(opts.backoff.maxMs, Math.max(backoffMs(n, opts.backoff), result.retryAfterMs ?? 0));

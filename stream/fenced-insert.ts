@@ -205,24 +205,19 @@ export class FencedTable {
   }
 
   /** Runs `work` until it succeeds: every failure reported (health), logged first and every 10th; StoppedError once the writer stops. */
-  private retrying<T>(what: string, work: () => Promise<T>): Promise<T> {
-    return retry(
-      async () => {
-        try {
-          return await work();
-        } catch (err) {
-          this.opts.onError?.(`${what}: ${errorMessage(err)}`);
-          if (this.opts.stopped()) throw new StoppedError(`stopped while ${what}`);
-          throw err;
-        }
-      },
-      {
+  private async retrying<T>(what: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await retry(work, {
         backoff: BACKOFF,
-        retryIf: (err) => !(err instanceof StoppedError),
+        stopWhen: this.opts.stopped,
+        onFailure: ({ reason }) => this.opts.onError?.(`${what}: ${reason}`),
         onRetry: ({ attempt, reason, delayMs, worthLogging }) => {
           if (worthLogging) this.opts.log.warn({ table: this.table, err: reason, attempt, retryInMs: delayMs }, what);
         },
-      },
-    );
+      });
+    } catch (err) {
+      // Given up only because the writer stops (nothing else ends this loop).
+      throw this.opts.stopped() ? new StoppedError(`stopped while ${what}`) : err;
+    }
   }
 }

@@ -464,23 +464,14 @@ export class StreamProcessor {
 
   /** Retries `work` with backoff until it succeeds; gives up only when the processor stops. */
   private untilDone<T>(what: string, work: () => Promise<T>): Promise<T> {
-    return retry(
-      async () => {
-        try {
-          return await work();
-        } catch (err) {
-          this.writer.stats.lastError = { at: Date.now(), message: `${what}: ${errorMessage(err)}` };
-          throw err;
-        }
+    return retry(work, {
+      backoff: RETRY_BACKOFF,
+      stopWhen: () => this.stopping,
+      onFailure: ({ reason }) => (this.writer.stats.lastError = { at: Date.now(), message: `${what}: ${reason}` }),
+      onRetry: ({ attempt, reason, delayMs, worthLogging }) => {
+        if (worthLogging) this.log.warn({ err: reason, attempt, retryInMs: delayMs }, `${what} failed; retrying`);
       },
-      {
-        backoff: RETRY_BACKOFF,
-        stopWhen: () => this.stopping,
-        onRetry: ({ attempt, reason, delayMs, worthLogging }) => {
-          if (worthLogging) this.log.warn({ err: reason, attempt, retryInMs: delayMs }, `${what} failed; retrying`);
-        },
-      },
-    );
+    });
   }
 }
 
