@@ -1,4 +1,6 @@
 import Type, { type Static } from 'typebox';
+import { Value } from 'typebox/value';
+import { HealthEndpoint } from './config-health.ts';
 
 // The `alerts` section of the configuration: timing of the alert lifecycle, routes and
 // chat receivers. Webhook URLs and signing secrets are secrets: validation messages name
@@ -42,8 +44,8 @@ export const RouteConfig = Type.Object(
 export const AlertsConfig = Type.Object(
   {
     /** Base URLs for the links in chat messages. */
-    grafanaUrl: Type.String({ pattern: '^https?://' }),
-    apiUrl: Type.String({ pattern: '^https?://' }),
+    grafanaUrl: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:3000' }),
+    apiUrl: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:8080' }),
     /** A new group waits this long for more alerts before its first message (failover → chat within 2 s). */
     groupWaitMs: Millis(0, 60_000, 200),
     /** A group that has sent a message sends its next changes at most this often. */
@@ -58,8 +60,8 @@ export const AlertsConfig = Type.Object(
     /** One HTTP attempt towards a chat endpoint. */
     requestTimeoutMs: Millis(100, 120_000, 10_000),
     /** Kafka consumer groups of the alert manager and of chat delivery. */
-    managerGroupId: Type.String({ minLength: 1 }),
-    deliveryGroupId: Type.String({ minLength: 1 }),
+    managerGroupId: Type.String({ minLength: 1, default: 'redscope-alerts' }),
+    deliveryGroupId: Type.String({ minLength: 1, default: 'redscope-delivery' }),
     /**
      * Optional heartbeat (like Alertmanager's Watchdog): a message to `receiver` every
      * `everyMs` while the whole pipeline works — it is sent only when the stream
@@ -68,24 +70,18 @@ export const AlertsConfig = Type.Object(
     heartbeat: Type.Object(
       {
         /** A receiver name; '' = off. */
-        receiver: Type.String({ maxLength: 100 }),
+        receiver: Type.String({ maxLength: 100, default: '' }),
         everyMs: Millis(60_000, 604_800_000, 3_600_000),
       },
-      { additionalProperties: false },
+      { additionalProperties: false, default: {} },
     ),
     /** First matching route wins; an alert no route matches is recorded but not sent. */
-    routes: Type.Array(RouteConfig),
-    receivers: Type.Array(ReceiverConfig),
+    routes: Type.Array(RouteConfig, { default: [] }),
+    receivers: Type.Array(ReceiverConfig, { default: [] }),
     /** GET /health of the alert manager (consumer lag per partition, last insert, last error); port 0 picks one, null turns it off. */
-    health: Type.Union([
-      Type.Object(
-        { host: Type.String(), port: Type.Integer({ minimum: 0, maximum: 65535 }) },
-        { additionalProperties: false },
-      ),
-      Type.Null(),
-    ]),
+    health: HealthEndpoint(9123),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, default: {} },
 );
 
 export type ReceiverConfig = Static<typeof ReceiverConfig>;
@@ -93,24 +89,9 @@ export type RouteConfig = Static<typeof RouteConfig>;
 export type AlertsConfig = Static<typeof AlertsConfig>;
 export type ReceiverType = ReceiverConfig['type'];
 
+/** The alerts section at its defaults (from the schema's `default:`). */
 export function defaultAlertsConfig(): AlertsConfig {
-  return {
-    grafanaUrl: 'http://127.0.0.1:3000',
-    apiUrl: 'http://127.0.0.1:8080',
-    groupWaitMs: 200,
-    groupIntervalMs: 30_000,
-    repeatIntervalMs: 4 * 3_600_000,
-    cooldownMs: 300_000,
-    retryInitialMs: 1000,
-    retryMaxMs: 60_000,
-    requestTimeoutMs: 10_000,
-    managerGroupId: 'redscope-alerts',
-    deliveryGroupId: 'redscope-delivery',
-    heartbeat: { receiver: '', everyMs: 3_600_000 },
-    routes: [],
-    receivers: [],
-    health: { host: '127.0.0.1', port: 9123 },
-  };
+  return Value.Default(AlertsConfig, {}) as AlertsConfig;
 }
 
 /**

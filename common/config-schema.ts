@@ -1,13 +1,39 @@
+import { hostname } from 'node:os';
 import Type, { type Static } from 'typebox';
 import { AlertsConfig } from './config-alerts.ts';
+import { HealthEndpoint } from './config-health.ts';
 import { DetectorsConfig } from './config-detectors.ts';
 import { ClickHouseUsers, KafkaSasl, TlsFiles, TlsSetting, TrustProxy } from './config-security.ts';
 
 // The whole configuration, validated before anything connects anywhere.
 // Documented in README.md#configuration and redscope.example.yaml.
+//
+// Defaults are stated here and only here, as `default:` on each setting; defaultConfig()
+// (common/config.ts) is derived from them with TypeBox's Value.Default. A section object
+// has `default: {}` so that its members' defaults apply; a nullable or union setting states
+// its whole default value on the union. config-defaults.test.ts fails on a setting without
+// a default and on a default stated twice.
 
 const Address = Type.String({ pattern: '^[^\\s:]+:\\d{1,5}$', description: 'host:port' });
 const Millis = (min: number, def: number) => Type.Integer({ minimum: min, maximum: 86_400_000, default: def });
+
+// Per-second raw data for a week; alert history and hourly rollups much longer.
+const RETENTION_DAYS_BY_TABLE: Record<string, number> = {
+  alerts: 400,
+  alert_deliveries: 90,
+  config_findings: 90,
+  config_audits: 90,
+  topology_changes: 90,
+  key_patterns: 90,
+  big_keys: 90,
+  // Per-call latency: per-sample buckets for a day (the API reads them for ranges of up
+  // to an hour in the last day), hour rollups for long ranges (api/queries/latency-tier.ts).
+  command_histograms_1s: 1,
+  command_histograms_1h: 400,
+  // Late INSERTs the API's caches check (0033_info_arrivals.sql): minutes are read.
+  info_arrivals: 1,
+  ping_probes_1h: 400,
+};
 
 export const RedisAuth = Type.Object({
   username: Type.Optional(Type.String()),
@@ -44,7 +70,7 @@ export const TopologySamplerConfig = Type.Object(
     /** Also read CLUSTER SHARDS (node health, replication offsets) where the server has it (Redis ≥ 7). */
     shards: Type.Boolean({ default: true }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, default: {} },
 );
 
 export const SlowlogSamplerConfig = Type.Object(
@@ -59,7 +85,7 @@ export const SlowlogSamplerConfig = Type.Object(
     /** `key`: keep the first argument (the key), `?` for the rest; `all`: `?` for every argument; `none`: keep values. */
     redact: Type.Union([Type.Literal('key'), Type.Literal('all'), Type.Literal('none')], { default: 'key' }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, default: {} },
 );
 
 export const LatencySamplerConfig = Type.Object(
@@ -72,7 +98,7 @@ export const LatencySamplerConfig = Type.Object(
     /** Read the latency monitor's spikes (LATENCY LATEST/HISTORY). */
     events: Type.Boolean({ default: true }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, default: {} },
 );
 
 export const ClientsSamplerConfig = Type.Object(
@@ -83,7 +109,7 @@ export const ClientsSamplerConfig = Type.Object(
     /** Largest groups kept per breakdown (by client name, by client host). */
     topN: Type.Integer({ minimum: 1, maximum: 1000, default: 20 }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, default: {} },
 );
 
 export const ConfigAuditSamplerConfig = Type.Object(
@@ -96,7 +122,7 @@ export const ConfigAuditSamplerConfig = Type.Object(
     /** repl-backlog-size below this on a master is flagged. */
     replBacklogMinBytes: Type.Integer({ minimum: 0, maximum: 1_099_511_627_776, default: 67_108_864 }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, default: {} },
 );
 
 // Keyspace scan and hot keys (collectors/samplers/keyspace/README.md).
@@ -127,7 +153,7 @@ export const KeyspaceSamplerConfig = Type.Object(
         pauseMs: Millis(0, 1000),
         probeEveryMs: Millis(1, 100),
       },
-      { additionalProperties: false },
+      { additionalProperties: false, default: {} },
     ),
     /** Keys kept in each top list (by bytes, by length, by OBJECT FREQ). */
     topN: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
@@ -149,13 +175,13 @@ export const KeyspaceSamplerConfig = Type.Object(
             /** The window ends early after this many bytes of MONITOR output. */
             maxBytes: Type.Integer({ minimum: 1024, maximum: 256 * 1024 * 1024, default: 4 * 1024 * 1024 }),
           },
-          { additionalProperties: false },
+          { additionalProperties: false, default: {} },
         ),
       },
-      { additionalProperties: false },
+      { additionalProperties: false, default: {} },
     ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, default: {} },
 );
 
 // An API bearer token: `read` for developers (every GET), `admin` also for /v1/admin/*.
@@ -175,31 +201,31 @@ export const Config = Type.Object(
   {
     kafka: Type.Object(
       {
-        brokers: Type.Array(Address, { minItems: 1 }),
-        clientId: Type.String({ minLength: 1 }),
+        brokers: Type.Array(Address, { minItems: 1, default: ['127.0.0.1:19092'] }),
+        clientId: Type.String({ minLength: 1, default: 'redscope' }),
         /** Partitions for topics redscope creates; more partitions let more stream processors share the load. */
-        topicPartitions: Type.Integer({ minimum: 1, maximum: 10_000 }),
+        topicPartitions: Type.Integer({ minimum: 1, maximum: 10_000, default: 6 }),
         /** TLS towards the brokers: true (system CAs) or { caFile, certFile, keyFile, serverName }. */
         tls: Type.Optional(TlsSetting),
         /** SASL credentials of this process (each role its own user; README lists their ACLs). */
         sasl: Type.Optional(Type.Union([KafkaSasl, Type.Null()])),
         /** Replicas of each topic redscope creates; -1 takes the brokers' default.replication.factor. Production: 3. */
-        replicationFactor: Type.Union([Type.Literal(-1), Type.Integer({ minimum: 1, maximum: 32 })]),
+        replicationFactor: Type.Union([Type.Literal(-1), Type.Integer({ minimum: 1, maximum: 32 })], { default: -1 }),
         /** min.insync.replicas of topics redscope creates (null: the brokers' setting). Production: 2 with 3 replicas. */
-        minInsyncReplicas: Type.Union([Type.Integer({ minimum: 1, maximum: 32 }), Type.Null()]),
+        minInsyncReplicas: Type.Union([Type.Integer({ minimum: 1, maximum: 32 }), Type.Null()], { default: null }),
         /** retention.ms of topics redscope creates (null: the brokers' log.retention.*, 7 days by default). */
-        retentionMs: Type.Union([Type.Integer({ minimum: 60_000 }), Type.Null()]),
+        retentionMs: Type.Union([Type.Integer({ minimum: 60_000 }), Type.Null()], { default: null }),
       },
-      { additionalProperties: false },
+      { additionalProperties: false, default: {} },
     ),
     clickhouse: Type.Object(
       {
         /** http(s)://host:port, without credentials (they go in username/password). */
-        url: Type.String({ pattern: '^https?://' }),
-        database: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }),
+        url: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:18123' }),
+        database: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$', default: 'redscope' }),
         /** The user of every role without its own entry in `users`. */
-        username: Type.String(),
-        password: Type.String(),
+        username: Type.String({ default: 'default' }),
+        password: Type.String({ default: '' }),
         /** One user per role: migrator (DDL), writer (inserts), reader (API). */
         users: Type.Optional(ClickHouseUsers),
         /** For an https:// url: a private CA, a client certificate. */
@@ -215,26 +241,27 @@ export const Config = Type.Object(
          * create Replicated tables with a Distributed table of the same name ON CLUSTER, and
          * inserts through it are synchronous. See README "ClickHouse cluster".
          */
-        cluster: Type.Union([Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Type.Null()]),
+        cluster: Type.Union([Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Type.Null()], { default: null }),
         /** A request not answered in this long is abandoned; an insert abandoned so is fenced and checked, never blindly repeated. */
-        requestTimeoutMs: Type.Integer({ minimum: 1000, maximum: 3_600_000 }),
+        requestTimeoutMs: Type.Integer({ minimum: 1000, maximum: 3_600_000, default: 60_000 }),
       },
-      { additionalProperties: false },
+      { additionalProperties: false, default: {} },
     ),
     collector: Type.Object(
       {
         /** Names this collector in samples; defaults to the host name. */
-        name: Type.String({ minLength: 1 }),
-        clusters: Type.Array(ClusterTarget),
-        instances: Type.Array(StandaloneTarget),
+        name: Type.String({ minLength: 1, default: hostname() }),
+        /** Default: the local stack's cluster (`npm run stack -- up`). */
+        clusters: Type.Array(ClusterTarget, { default: [{ name: 'local', seeds: ['127.0.0.1:7000'] }] }),
+        instances: Type.Array(StandaloneTarget, { default: [] }),
         infoEveryMs: Millis(100, 1000),
         discoveryEveryMs: Millis(1000, 30_000),
         /** Per-command timeout towards Redis. */
         timeoutMs: Millis(50, 2000),
         /** Samples kept in memory while Kafka is unreachable; the oldest are dropped (and counted) beyond this. */
-        bufferMaxMessages: Type.Integer({ minimum: 100, maximum: 10_000_000 }),
+        bufferMaxMessages: Type.Integer({ minimum: 100, maximum: 10_000_000, default: 200_000 }),
         /** Samples wait up to this long to leave together in one compressed Kafka batch (each send costs far more CPU than a sample). */
-        sendLingerMs: Millis(0, 1000),
+        sendLingerMs: Millis(0, 50),
         /**
          * Samples beyond `bufferMaxMessages` go to segment files in `dir` (null: no spill,
          * they are dropped) up to `maxBytes`, then the oldest segment is dropped. Sent first
@@ -242,29 +269,23 @@ export const Config = Type.Object(
          */
         spill: Type.Object(
           {
-            dir: Type.Union([Type.String({ minLength: 1 }), Type.Null()]),
-            maxBytes: Type.Integer({ minimum: 1024 * 1024, maximum: 1024 ** 4 }),
+            dir: Type.Union([Type.String({ minLength: 1 }), Type.Null()], { default: null }),
+            maxBytes: Type.Integer({ minimum: 1024 * 1024, maximum: 1024 ** 4, default: 4 * 1024 ** 3 }),
           },
-          { additionalProperties: false },
+          { additionalProperties: false, default: {} },
         ),
         /** Host-local instances: found from /proc (`discover`), or cluster nodes limited to this host (`onlyLocal`). */
         local: Type.Object(
           {
-            discover: Type.Boolean(),
-            onlyLocal: Type.Boolean(),
+            discover: Type.Boolean({ default: false }),
+            onlyLocal: Type.Boolean({ default: false }),
             /** Cluster name for locally discovered instances not found through a seed. */
-            cluster: Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_.:-]+$' }),
+            cluster: Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_.:-]+$', default: 'local' }),
           },
-          { additionalProperties: false },
+          { additionalProperties: false, default: {} },
         ),
         /** GET /health of the collector itself on this address; port 0 picks a free port, null turns it off. */
-        health: Type.Union([
-          Type.Object(
-            { host: Type.String(), port: Type.Integer({ minimum: 0, maximum: 65535 }) },
-            { additionalProperties: false },
-          ),
-          Type.Null(),
-        ]),
+        health: HealthEndpoint(9121),
         topology: TopologySamplerConfig,
         slowlog: SlowlogSamplerConfig,
         latency: LatencySamplerConfig,
@@ -272,35 +293,29 @@ export const Config = Type.Object(
         configAudit: ConfigAuditSamplerConfig,
         keyspace: KeyspaceSamplerConfig,
       },
-      { additionalProperties: false },
+      { additionalProperties: false, default: {} },
     ),
     stream: Type.Object(
       {
-        groupId: Type.String({ minLength: 1 }),
+        groupId: Type.String({ minLength: 1, default: 'redscope-stream' }),
         /** Rows are inserted when this many messages are waiting, or after lingerMs. */
-        flushMessages: Type.Integer({ minimum: 1, maximum: 200_000 }),
+        flushMessages: Type.Integer({ minimum: 1, maximum: 200_000, default: 2000 }),
         lingerMs: Millis(0, 500),
         /** Kafka consumer-group session: a processor that has not sent a heartbeat for this long is replaced. */
-        sessionTimeoutMs: Type.Integer({ minimum: 6000, maximum: 300_000 }),
+        sessionTimeoutMs: Type.Integer({ minimum: 6000, maximum: 300_000, default: 30_000 }),
         /** GET /health of the processor (consumer lag per partition, last insert, last error); port 0 picks one, null turns it off. */
-        health: Type.Union([
-          Type.Object(
-            { host: Type.String(), port: Type.Integer({ minimum: 0, maximum: 65535 }) },
-            { additionalProperties: false },
-          ),
-          Type.Null(),
-        ]),
+        health: HealthEndpoint(9122),
       },
-      { additionalProperties: false },
+      { additionalProperties: false, default: {} },
     ),
     api: Type.Object(
       {
-        host: Type.String(),
-        port: Type.Integer({ minimum: 0, maximum: 65535 }),
+        host: Type.String({ default: '127.0.0.1' }),
+        port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
         /** Bearer tokens; none configured = auth off (the API warns loudly at start). See api/plugins/auth.ts. */
-        tokens: Type.Array(ApiToken, { maxItems: 1000 }),
+        tokens: Type.Array(ApiToken, { maxItems: 1000, default: [] }),
         /** Requests per minute per token (per client IP without a token); health endpoints are exempt. */
-        rateLimitPerMinute: Type.Integer({ minimum: 1, maximum: 100_000_000 }),
+        rateLimitPerMinute: Type.Integer({ minimum: 1, maximum: 100_000_000, default: 1200 }),
         /**
          * Serve without tokens on a non-loopback address anyway. Off: the API refuses to
          * start there without tokens, so an open API is a choice, never an accident.
@@ -312,24 +327,25 @@ export const Config = Type.Object(
          */
         trustProxy: Type.Optional(TrustProxy),
       },
-      { additionalProperties: false },
+      { additionalProperties: false, default: {} },
     ),
     alerts: AlertsConfig,
     detectors: DetectorsConfig,
-    /** Stored data is kept this many days (whole partitions are dropped), per table or by default. */
+    /** Stored data is kept this many days (whole partitions are dropped), per table or by default (7). */
     retention: Type.Object(
       {
-        defaultDays: Type.Integer({ minimum: 1, maximum: 36_500 }),
+        defaultDays: Type.Integer({ minimum: 1, maximum: 36_500, default: 7 }),
         tables: Type.Record(
           Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }),
           Type.Integer({ minimum: 1, maximum: 36_500 }),
+          { default: RETENTION_DAYS_BY_TABLE },
         ),
-        everyMs: Type.Integer({ minimum: 60_000, maximum: 7 * 86_400_000 }),
+        everyMs: Type.Integer({ minimum: 60_000, maximum: 7 * 86_400_000, default: 3_600_000 }),
       },
-      { additionalProperties: false },
+      { additionalProperties: false, default: {} },
     ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, default: {} },
 );
 export type Config = Static<typeof Config>;
 export type ClusterTarget = Static<typeof ClusterTarget>;

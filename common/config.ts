@@ -2,12 +2,11 @@
 // file named by --config or REDSCOPE_CONFIG, then REDSCOPE_* environment variables.
 // Validation is pure and runs before any connection is made; errors name the bad key.
 import { readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { Value } from 'typebox/value';
 import { parse as parseYaml } from 'yaml';
 import { validator } from '../contracts/validate.ts';
 import { Config } from './config-schema.ts';
-import { alertsConfigProblems, defaultAlertsConfig } from './config-alerts.ts';
-import { defaultDetectorsConfig } from './config-detectors.ts';
+import { alertsConfigProblems } from './config-alerts.ts';
 import { securityConfigProblems, type TlsSetting } from './config-security.ts';
 import { registerSecrets, urlTokens } from './redact.ts';
 
@@ -18,99 +17,9 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** Every setting at its default: derived from the schema's `default:` annotations (common/config-schema.ts), stated nowhere else. */
 export function defaultConfig(): Config {
-  return {
-    kafka: {
-      brokers: ['127.0.0.1:19092'],
-      clientId: 'redscope',
-      topicPartitions: 6,
-      replicationFactor: -1,
-      minInsyncReplicas: null,
-      retentionMs: null,
-    },
-    clickhouse: {
-      url: 'http://127.0.0.1:18123',
-      database: 'redscope',
-      username: 'default',
-      password: '',
-      cluster: null,
-      requestTimeoutMs: 60_000,
-    },
-    collector: {
-      name: hostname(),
-      clusters: [{ name: 'local', seeds: ['127.0.0.1:7000'] }],
-      instances: [],
-      infoEveryMs: 1000,
-      discoveryEveryMs: 30_000,
-      timeoutMs: 2000,
-      bufferMaxMessages: 200_000,
-      sendLingerMs: 50,
-      spill: { dir: null, maxBytes: 4 * 1024 ** 3 },
-      local: { discover: false, onlyLocal: false, cluster: 'local' },
-      health: { host: '127.0.0.1', port: 9121 },
-      topology: { everyMs: 1000, keyframeEveryMs: 60_000, shards: true },
-      slowlog: { everyMs: 5000, maxEntries: 128, maxArgs: 16, maxArgBytes: 128, redact: 'key' },
-      latency: { everyMs: 1000, pings: 10, pingGapMs: 10, events: true },
-      clients: { everyMs: 15_000, idleThresholdS: 300, topN: 20 },
-      configAudit: {
-        everyMs: 300_000,
-        clusterNodeTimeoutMinMs: 5000,
-        clusterNodeTimeoutMaxMs: 60_000,
-        replBacklogMinBytes: 64 * 1024 * 1024,
-      },
-      keyspace: {
-        enabled: true,
-        everyMs: 6 * 3_600_000,
-        jitterMs: 30 * 60_000,
-        scanTimeoutMs: 2 * 3_600_000,
-        keysPerSecond: 100_000,
-        batchKeys: 50,
-        mode: 'lua',
-        preferReplica: true,
-        latencyGuard: { enabled: true, multiple: 3, minThresholdMs: 1, pauseMs: 1000, probeEveryMs: 100 },
-        topN: 50,
-        maxPatterns: 2000,
-        progressEveryMs: 30_000,
-        hotkeys: {
-          everyMs: 300_000,
-          topN: 20,
-          windowMs: 10_000,
-          monitor: { enabled: false, durationMs: 1000, maxBytes: 4 * 1024 * 1024 },
-        },
-      },
-    },
-    stream: {
-      groupId: 'redscope-stream',
-      flushMessages: 2000,
-      lingerMs: 500,
-      sessionTimeoutMs: 30_000,
-      health: { host: '127.0.0.1', port: 9122 },
-    },
-    api: { host: '127.0.0.1', port: 8080, tokens: [], rateLimitPerMinute: 1200 },
-    alerts: defaultAlertsConfig(),
-    detectors: defaultDetectorsConfig(),
-    // Per-second raw data for a week; alert history and hourly rollups much longer.
-    retention: {
-      defaultDays: 7,
-      tables: {
-        alerts: 400,
-        alert_deliveries: 90,
-        config_findings: 90,
-        config_audits: 90,
-        topology_changes: 90,
-        key_patterns: 90,
-        big_keys: 90,
-        // Per-call latency: per-sample buckets for a day (the API reads them for ranges of up
-        // to an hour in the last day), hour rollups for long ranges (api/queries/latency-tier.ts).
-        command_histograms_1s: 1,
-        command_histograms_1h: 400,
-        // Late INSERTs the API's caches check (0033_info_arrivals.sql): minutes are read.
-        info_arrivals: 1,
-        ping_probes_1h: 400,
-      },
-      everyMs: 3_600_000,
-    },
-  };
+  return Value.Default(Config, {}) as Config;
 }
 
 type Json = Record<string, unknown>;
