@@ -308,6 +308,7 @@ async function load(
     REDSCOPE_CLICKHOUSE_URL: config.clickhouse.url,
     REDSCOPE_CLICKHOUSE_DATABASE: DATABASE,
     REDSCOPE_STREAM_GROUP_ID: 'bench-api',
+    REDSCOPE_STREAM_HEALTH_PORT: '0', // any free port: another processor on this box may hold 9122
   });
   try {
     await migrate(ch, DATABASE);

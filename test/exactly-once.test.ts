@@ -36,6 +36,7 @@ function startProcessorProcess(groupId: string): ChildProcess {
       REDSCOPE_CLICKHOUSE_DATABASE: db,
       REDSCOPE_STREAM_GROUP_ID: groupId,
       REDSCOPE_LOG_LEVEL: 'warn',
+      REDSCOPE_STREAM_HEALTH_PORT: '0', // any free port: another processor on this box may hold 9122
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -40,6 +40,36 @@ const perInstance = (t0: number, everyS: number) =>
 
 const num = (exprs: string[]) => `[${exprs.map((e) => `toFloat64(${e})`).join(', ')}]`;
 
+/** Five commands per sample, each with its LATENCY HISTOGRAM buckets (what 0031's rollups read). */
+const COMMANDS = ['get', 'set', 'hget', 'del', 'expire'];
+const COMMAND_COLUMNS = `command_names, command_calls, command_usec, command_rejected_calls, command_failed_calls,
+    command_calls_delta, command_usec_delta, command_p50_us, command_p99_us, command_p999_us,
+    command_latency_le, command_latency_n, command_mean_bucket`;
+
+function commandValues(s: string): string {
+  const each = (f: (c: number) => string) => `[${COMMANDS.map((_, c) => f(c)).join(', ')}]`;
+  const u64 = (f: (c: number) => string) => each((c) => `toUInt64(${f(c)})`);
+  const f64 = (f: (c: number) => string) => each((c) => `toNullable(toFloat64(${f(c)}))`);
+  return [
+    `[${COMMANDS.map((c) => `'${c}'`).join(', ')}]`,
+    u64((c) => `1000 * ${s} * ${c + 1}`),
+    u64((c) => `3000 * ${s} * ${c + 1}`),
+    u64(() => '0'),
+    u64(() => '0'),
+    u64((c) => `1000 * ${c + 1}`),
+    u64((c) => `3000 * ${c + 1}`),
+    f64(() => '2'),
+    f64(() => '16'),
+    f64(() => '64'),
+    each((c) => `[toUInt8(1), toUInt8(2), toUInt8(${3 + c}), toUInt8(10)]`),
+    each(
+      (c) =>
+        `[toUInt64(${600 * (c + 1)}), toUInt64(${300 * (c + 1)}), toUInt64(${90 * (c + 1)}), toUInt64(${10 * (c + 1)})]`,
+    ),
+    each((c) => `toUInt8(${2 + c})`),
+  ].join(',\n    ');
+}
+
 function infoSamples(db: string, t0: number): string {
   const names = [
     'used_memory',
@@ -85,14 +115,16 @@ function infoSamples(db: string, t0: number): string {
     `1000 * ${s}`,
   ]);
   return `INSERT INTO ${db}.info_samples (ts, ts_ms, cluster, instance, host, role, version, collector,
-    metric_names, metric_values, text_names, text_values, error_names, error_counts, error_count_deltas)
+    metric_names, metric_values, text_names, text_values, error_names, error_counts, error_count_deltas,
+    ${COMMAND_COLUMNS})
 SELECT toDateTime(at), toUInt64(at) * 1000 + i % 1000, ${cluster('i')}, ${instance('i')}, ${host('i')}, ${role('i')}, '7.0.15', 'budget',
     if(i % 2 = 0, ${JSON.stringify(names).replaceAll('"', "'")}, arrayConcat(${JSON.stringify(names).replaceAll('"', "'")}, ['slave_repl_offset', 'master_port'])),
     if(i % 2 = 0, ${values}, arrayConcat(${values}, ${num([`1000 * ${s} - 500`, '6379'])})),
     if(i % 2 = 0, ['role', 'rdb_last_bgsave_status', 'aof_last_write_status'],
         ['role', 'rdb_last_bgsave_status', 'aof_last_write_status', 'master_host', 'master_link_status']),
     if(i % 2 = 0, ['master', 'ok', 'ok'], ['slave', 'ok', 'ok', ${host('(i - 1)')}, 'up']),
-    ['MOVED'], [toUInt64(${s})], [toUInt64(${s} % 10 = 0)]
+    ['MOVED'], [toUInt64(${s})], [toUInt64(${s} % 10 = 0)],
+    ${commandValues(s)}
 FROM ${perInstance(t0, 10)}`;
 }
 
