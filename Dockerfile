@@ -1,7 +1,7 @@
 # redscope's collector, stream processor and API: one image, the verb picks the process
 # (docker-compose.yml runs `collector`, `stream` and `api`). The TypeScript is compiled to
 # dist/ in a build stage (`npm run build`); the image runs plain JavaScript, which costs
-# each process ~30 MB less RSS than running the sources through tsx (README: measured
+# each process ~30 MB less RSS than running the sources through tsx (bench/README.md: measured
 # figures). Build and run: docker build -t redscope . && docker run --rm redscope collector
 FROM node:20.20.2-bookworm-slim AS build
 WORKDIR /app
@@ -30,7 +30,7 @@ USER node
 # node itself is the process (not npm or npx, which do not pass SIGTERM on), so `docker
 # stop` lets the stream processor make its final flush.
 # V8 grows its heap lazily to gigabytes before collecting; the stream processor needs
-# about 320 MB of heap for a 2,000-instance fleet (README: measured figures).
+# about 320 MB of heap for a 2,000-instance fleet (bench/README.md).
 ENV NODE_OPTIONS=--max-old-space-size=320
 ENTRYPOINT ["node", "dist/cli/redscope.js"]
 CMD ["api"]

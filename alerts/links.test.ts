@@ -23,7 +23,7 @@ function rollupsOf(): Map<string, string[]> {
 
 const reads = (sql: string, table: string) => new RegExp(`\\b(FROM|JOIN)\\s+${table}\\b`).test(sql);
 
-/** `rule: 'name'` in the detectors and the alert manager: every rule written in the code. */
+/** `rule: '<name>'` in the detectors and the alert manager: every rule written in the code. */
 function rulesInSource(): string[] {
   const found = new Set<string>();
   for (const dir of ['stream/detectors', 'alerts', 'stream']) {

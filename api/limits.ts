@@ -1,4 +1,4 @@
-// What one request may cost the API, stated once (README: API → Limits) and applied in
+// What one request may cost the API, stated once (docs/security.md: Abuse limits) and applied in
 // app.ts (Fastify) and server.ts (Node's HTTP server). Past a limit the client gets a 4xx
 // (413 body, 431 headers, 414 path parameter, 408 too slow), never a stuck socket.
 export const API_LIMITS = {

@@ -28,7 +28,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const RUNTIME = process.env.BENCH_RUNTIME === 'tsx' ? 'tsx' : 'dist';
 const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 /**
- * The collector runs as the README says to run it: V8's young generation capped at 4 MB
+ * The collector runs as docs/operating.md says to run it: V8's young generation capped at 4 MB
  * semispaces. Its live heap is small, but by default V8 lets the young generation grow to
  * 16 MB semispaces, which shows up as ~40 MB more RSS and buys no measurable CPU.
  * BENCH_COLLECTOR_FLAGS='' measures without.

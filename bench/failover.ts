@@ -26,6 +26,7 @@ import { startStream } from '../stream/index.ts';
 import { startChatEndpoint, type ChatEndpoint } from '../test/support/chat-endpoint.ts';
 import { failOverByFreezing, shards, waitHealthy, type FailoverRun } from '../test/support/failovers.ts';
 import { startGroupsAtEnd } from '../test/support/kafka.ts';
+import { dropDatabase } from '../test/support/pipeline.ts';
 import { BENCH_PORTS, BENCH_STACK_DIR } from './bench-stack.ts';
 import type { BenchResult } from './run.ts';
 
@@ -133,6 +134,7 @@ export default async function run(): Promise<BenchResult> {
   say('starting the benchmark stack…');
   const { endpoints } = await stackUp({ ports: BENCH_PORTS, dataDir: BENCH_STACK_DIR, log: () => {} });
   const chat = await startChatEndpoint();
+  let config: Config | undefined;
   const running: Array<{ stop(): Promise<void> }> = [];
   let up: Awaited<ReturnType<typeof phase>>;
   let frozen: Awaited<ReturnType<typeof phase>>;
@@ -145,14 +147,20 @@ export default async function run(): Promise<BenchResult> {
       throw new Error(`no clickhouse-server pid under ${BENCH_STACK_DIR}: the benchmark freezes its own ClickHouse`);
     const base = defaultConfig();
     const id = Date.now();
-    const config: Config = {
+    config = {
       ...base,
       kafka: { ...base.kafka, brokers: endpoints.kafkaBrokers },
       clickhouse: { ...base.clickhouse, url: endpoints.clickhouseUrl, database: `bench_failover_${id}` },
-      collector: { ...base.collector, clusters: [{ name: 'bench', seeds: endpoints.redisSeeds.slice(0, 1) }] },
-      stream: { ...base.stream, groupId: `bench-stream-${id}` },
+      // Health endpoints on any free port: a benchmark may run beside another process on the defaults.
+      collector: {
+        ...base.collector,
+        clusters: [{ name: 'bench', seeds: endpoints.redisSeeds.slice(0, 1) }],
+        health: { host: '127.0.0.1', port: 0 },
+      },
+      stream: { ...base.stream, groupId: `bench-stream-${id}`, health: { host: '127.0.0.1', port: 0 } },
       alerts: {
         ...base.alerts, // default group wait, group interval and cooldown
+        health: { host: '127.0.0.1', port: 0 },
         managerGroupId: `bench-alerts-${id}`,
         deliveryGroupId: `bench-delivery-${id}`,
         routes: [{ match: { rule: 'failover' }, receiver: 'chat' }],
@@ -191,6 +199,9 @@ export default async function run(): Promise<BenchResult> {
   } finally {
     for (const r of running) await r.stop().catch(() => {});
     await chat.close();
+    // The run's database is of no use afterwards, and a server holding old ones takes longer
+    // than stackUp waits to start on this machine (seen: > 60 s with one earlier run's tables).
+    if (config) await dropDatabase(config).catch(() => {});
     if (process.env.BENCH_KEEP_STACK !== '1')
       await stackDown({ ports: BENCH_PORTS, dataDir: BENCH_STACK_DIR, log: () => {} });
   }

@@ -2,13 +2,18 @@
 // instances (8 clusters × 250 nodes, topology included: fleet-messages.ts), through the
 // benchmark's own Kafka and ClickHouse (separate ports, data in .redscope/bench-stack):
 //
+//   0. raw: the rows of BENCH_BACKLOG_SECONDS of the fleet, built by the processor's own row
+//      builders (stream/handlers.ts) beforehand, INSERTed straight into a second database with
+//      the same schema and materialized views, in blocks of the processor's flushMessages
+//      (2,000 messages) and two inserts at a time — the same rows without Kafka, decoding,
+//      fencing or offsets. Goal (issue 11): one processor's drain ≥ 1.0× this.
 //   A. drain: a backlog of BENCH_BACKLOG_SECONDS of the fleet, drained by one processor —
 //      the baseline — and then (a new backlog, a new group) by two processors at once.
 //      Goal: two drain ≥ 1.7× as fast as one.
 //   B. sustained: the whole fleet every second for BENCH_SECONDS with one processor.
 //      Goal: the newest data of every kind ≤ 5 s behind (p99).
 //
-// Processors run compiled (dist/, built here first) with the heap cap the README
+// Processors run compiled (dist/, built here first) with the heap cap docs/operating.md
 // recommends, as child processes; rates count messages, from each group's first commit
 // to the last offset committed.
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -23,6 +28,8 @@ import { identifier } from '../common/sql.ts';
 import { SAMPLE_TOPICS, TOPICS } from '../contracts/index.ts';
 import { stackDown, stackUp } from '../stack/index.ts';
 import { migrate } from '../clickhouse/migrate.ts';
+import { handlerFor } from '../stream/handlers.ts';
+import type { TableRows } from '../stream/rows/source.ts';
 import { startGroupsAt, topicEnds, type TopicOffsets } from '../test/support/kafka.ts';
 import type { BenchResult } from './run.ts';
 import { BENCH_PORTS, BENCH_STACK_DIR } from './bench-stack.ts';
@@ -150,6 +157,71 @@ export default async function run(): Promise<BenchResult> {
       }
     }
     let tick = 1000;
+    /** 0: the same rows, built first, then inserted straight into ClickHouse; messages per second. */
+    const raw = async () => {
+      const rawDb = `${db}_raw`;
+      await migrate(ch, rawDb);
+      const jobs: Array<{ table: string; rows: Record<string, unknown>[] }> = [];
+      let messages = 0;
+      for (let s = 0; s < BACKLOG_SECONDS; s++) {
+        const second = fleet.second(tick++, Date.now());
+        for (let i = 0; i < second.length; i += 2000) {
+          const block: TableRows = new Map();
+          for (const m of second.slice(i, i + 2000)) {
+            const h = handlerFor(m.topic)!;
+            const valid = h.validate(JSON.parse(m.value));
+            if (!valid.ok) throw new Error(`fleet message does not match ${m.topic}: ${valid.reason}`);
+            for (const [table, rows] of h.toRows(valid.value, { topic: m.topic, partition: 0, offset: messages++ })) {
+              const list = block.get(table) ?? [];
+              list.push(...rows);
+              block.set(table, list);
+            }
+          }
+          for (const [table, rows] of block) if (rows.length > 0) jobs.push({ table, rows });
+        }
+      }
+      say(`raw: ${messages} messages' rows built (${jobs.length} inserts); inserting, two at a time…`);
+      const t0 = performance.now();
+      const inserter = async () => {
+        for (let j = jobs.shift(); j; j = jobs.shift())
+          await ch.insert({ table: identifier(`${rawDb}.${j.table}`).text, values: j.rows, format: 'JSONEachRow' });
+      };
+      await Promise.all([inserter(), inserter()]);
+      const seconds = (performance.now() - t0) / 1000;
+      say(`raw insert: ${Math.round(messages / seconds)} messages/s`);
+      return { messages, rate: messages / seconds, seconds };
+    };
+    // The processor reads ahead of storage when an insert is pending > 5 s with its unstored
+    // bound reached (stream/detect-ahead.ts) and seeks such a partition back only when its
+    // next batch arrives: at a load average of 20 a finite backlog was read to its end ahead
+    // of storage and then sat unstored, the drain never finishing. Live collectors keep
+    // every partition fed; so does this: one message per partition of each topic, each on
+    // the partition its key maps to, once a second while a backlog drains (~40 messages/s).
+    const partitionOf = Partitioners.DefaultPartitioner();
+    const partitionMetadata = Array.from({ length: PARTITIONS }, (_, partitionId) => ({
+      partitionId,
+      leader: 0,
+      partitionErrorCode: 0,
+      replicas: [0],
+      isr: [0],
+    }));
+    const nudges = new Map<string, { key: string; value: string; partition: number }>();
+    for (let k = 0; k < 20 && nudges.size < Object.keys(perTopic).length * PARTITIONS; k++)
+      for (const m of fleet.second(900_000 + k, Date.now())) {
+        const partition = partitionOf({ topic: m.topic, partitionMetadata, message: { key: m.key, value: m.value } });
+        if (!nudges.has(`${m.topic}/${partition}`))
+          nudges.set(`${m.topic}/${partition}`, { key: m.key, value: m.value, partition });
+      }
+    let nudged = 0;
+    const nudge = async () => {
+      const byTopic = new Map<string, Array<{ key: string; value: string; partition: number }>>();
+      for (const [tp, m] of nudges) {
+        const topic = tp.slice(0, tp.lastIndexOf('/'));
+        byTopic.set(topic, [...(byTopic.get(topic) ?? []), m]);
+      }
+      await producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+      nudged += nudges.size;
+    };
     /** A: a backlog drained by `n` processors; messages per second from the first commit to the last. */
     const drain = async (n: number) => {
       const groupId = `bench-drain${n}-${Date.now()}`;
@@ -165,6 +237,7 @@ export default async function run(): Promise<BenchResult> {
       const cpuBefore = procs.map((p) => procStats(p.pid!).cpuSec);
       let firstAt = 0;
       let firstDone = from;
+      let polls = 0;
       for (;;) {
         for (const p of procs) rssMax = Math.max(rssMax, procStats(p.pid!).rssMb);
         const done = await committed(groupId);
@@ -173,6 +246,7 @@ export default async function run(): Promise<BenchResult> {
           firstDone = done;
         }
         if (done >= end) break;
+        if (++polls % 5 === 0) await nudge();
         await sleep(200);
       }
       const seconds = (performance.now() - firstAt) / 1000;
@@ -183,6 +257,7 @@ export default async function run(): Promise<BenchResult> {
       return { backlog, rate, rssMax, cpuCoreSeconds: cpu, seconds };
     };
 
+    const rawInsert = await raw();
     const one = await drain(1);
     const two = await drain(2);
 
@@ -195,14 +270,19 @@ export default async function run(): Promise<BenchResult> {
     let rssMax = 0;
     const lags: number[] = [];
     let sampling = true;
-    const newestSql = `SELECT least(
+    // least() takes two arguments on ClickHouse 18.16 (three failed every poll: no lag figure).
+    const newestSql = `SELECT least(least(
       (SELECT max(ts_ms) FROM ${identifier(`${db}.info_samples`).text}),
-      (SELECT max(ts_ms) FROM ${identifier(`${db}.topology_samples`).text}),
+      (SELECT max(ts_ms) FROM ${identifier(`${db}.topology_samples`).text})),
       (SELECT max(ts_ms) FROM ${identifier(`${db}.latency_probes`).text})) AS newest`;
+    let pollError = '';
     const poller = (async () => {
       while (sampling) {
         rssMax = Math.max(rssMax, procStats(proc.pid!).rssMb);
-        const rs = await ch.query({ query: newestSql, format: 'JSONEachRow' }).catch(() => null);
+        const rs = await ch.query({ query: newestSql, format: 'JSONEachRow' }).catch((err: Error) => {
+          pollError = err.message;
+          return null;
+        });
         const newest = rs ? Number((await rs.json<{ newest: string }>())[0]?.newest ?? 0) : 0;
         if (newest > 0) lags.push(Date.now() - newest);
         await sleep(250);
@@ -224,6 +304,7 @@ export default async function run(): Promise<BenchResult> {
     const cpu = (procStats(proc.pid!).cpuSec - cpuBefore) / ((performance.now() - started) / 1000);
     await stop([proc]);
     await admin.disconnect();
+    if (lags.length === 0) say(`no lag measured: ${pollError || 'no data stored during the sustained phase'}`);
     const sorted = lags.slice(Math.floor(lags.length * 0.1)).sort((a, b) => a - b); // skip warm-up
     const stored = async (table: string) =>
       Number(
@@ -243,8 +324,12 @@ export default async function run(): Promise<BenchResult> {
       perTopic,
       partitions: PARTITIONS,
       backlogSeconds: BACKLOG_SECONDS,
+      rawInsertMessagesPerSec: Math.round(rawInsert.rate),
+      rawInsertMessages: rawInsert.messages,
       drainOneMessagesPerSec: Math.round(one.rate),
+      drainOneVsRaw: +(one.rate / rawInsert.rate).toFixed(2),
       drainTwoMessagesPerSec: Math.round(two.rate),
+      drainNudgeMessages: nudged,
       drainTwoVsOne: +(two.rate / one.rate).toFixed(2),
       drainOneFleetSecondsPerSecond: +(one.rate / oneSecond.length).toFixed(2),
       drainOneRssMaxMb: Math.round(one.rssMax),
@@ -270,7 +355,13 @@ export default async function run(): Promise<BenchResult> {
       figures,
       table: [
         { measure: 'messages per second of the fleet (all samplers)', value: oneSecond.length, goal: '—' },
+        {
+          measure: 'raw INSERT of the same rows, 2 at a time (messages/s)',
+          value: figures.rawInsertMessagesPerSec,
+          goal: '—',
+        },
         { measure: 'drain, 1 processor (messages/s) — baseline', value: figures.drainOneMessagesPerSec, goal: '—' },
+        { measure: 'drain, 1 processor / raw INSERT', value: figures.drainOneVsRaw, goal: '≥ 1.0' },
         {
           measure: 'drain, 1 processor (fleet-seconds per second)',
           value: figures.drainOneFleetSecondsPerSecond,

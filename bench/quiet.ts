@@ -16,6 +16,7 @@ import { startStream } from '../stream/index.ts';
 import { startChatEndpoint } from '../test/support/chat-endpoint.ts';
 import { waitHealthy } from '../test/support/failovers.ts';
 import { startGroupsAtEnd } from '../test/support/kafka.ts';
+import { dropDatabase } from '../test/support/pipeline.ts';
 import { BENCH_PORTS, BENCH_STACK_DIR } from './bench-stack.ts';
 import type { BenchResult } from './run.ts';
 
@@ -34,13 +35,14 @@ export default async function run(): Promise<BenchResult> {
   say('starting the benchmark stack…');
   const { endpoints } = await stackUp({ ports: BENCH_PORTS, dataDir: BENCH_STACK_DIR, log: () => {} });
   const chat = await startChatEndpoint();
+  let config: Config | undefined;
   const running: Array<{ stop(): Promise<void> }> = [];
   let startedAt = Date.now();
   try {
     await waitHealthy(endpoints.redisSeeds, 120_000);
     const base = defaultConfig();
     const id = Date.now();
-    const config: Config = {
+    config = {
       ...base,
       kafka: { ...base.kafka, brokers: endpoints.kafkaBrokers },
       clickhouse: { ...base.clickhouse, url: endpoints.clickhouseUrl, database: `bench_quiet_${id}` },
@@ -49,10 +51,12 @@ export default async function run(): Promise<BenchResult> {
         clusters: [{ name: 'local', seeds: endpoints.redisSeeds.slice(0, 1) }],
         health: { host: '127.0.0.1', port: 0 },
       },
-      stream: { ...base.stream, groupId: `bench-quiet-stream-${id}` },
+      // Health endpoints on any free port: a benchmark may run beside another process on the defaults.
+      stream: { ...base.stream, groupId: `bench-quiet-stream-${id}`, health: { host: '127.0.0.1', port: 0 } },
       api: { ...base.api, port: 0 },
       alerts: {
         ...base.alerts,
+        health: { host: '127.0.0.1', port: 0 },
         managerGroupId: `bench-quiet-alerts-${id}`,
         deliveryGroupId: `bench-quiet-delivery-${id}`,
         routes: [{ match: {}, receiver: 'chat' }], // every alert, whatever its rule
@@ -76,6 +80,9 @@ export default async function run(): Promise<BenchResult> {
   } finally {
     for (const r of running) await r.stop().catch(() => {});
     await chat.close();
+    // The run's database is of no use afterwards, and a server holding old ones takes longer
+    // than stackUp waits to start on this machine (seen: > 60 s with one earlier run's tables).
+    if (config) await dropDatabase(config).catch(() => {});
     if (process.env.BENCH_KEEP_STACK !== '1')
       await stackDown({ ports: BENCH_PORTS, dataDir: BENCH_STACK_DIR, log: () => {} });
   }
@@ -85,10 +92,11 @@ export default async function run(): Promise<BenchResult> {
       atS: Math.round((m.at - startedAt) / 1000),
       rule: b.rule ?? '',
       status: b.status ?? '',
-      what: (b.alerts ?? [])
-        .map((a) => `${a.notice}: ${a.summary}`)
-        .join(' | ')
-        .slice(0, 200),
+      // A body that is not an alert message is shown as it came, so it can be traced.
+      what: (b.alerts
+        ? b.alerts.map((a) => `${a.notice}: ${a.summary}`).join(' | ')
+        : `not an alert message: ${typeof m.body === 'string' ? m.body : JSON.stringify(m.body)}`
+      ).slice(0, 200),
     };
   });
   const digestIndex = messages.findIndex((m) => m.rule === 'config-audit');

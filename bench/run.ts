@@ -35,6 +35,9 @@ async function main(): Promise<void> {
   const file = new URL(`./results/${name}.json`, import.meta.url);
   writeFileSync(file, JSON.stringify({ name, at: new Date().toISOString(), ...result.figures }, null, 2));
   console.log(`figures written to bench/results/${name}.json`);
+  // A benchmark stops what it started, but a client library may keep a timer or socket
+  // alive; the run is over, and it must not hold the shared heavy-run lock any longer.
+  process.exit(0);
 }
 
 await main();

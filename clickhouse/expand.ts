@@ -21,6 +21,12 @@
 // |                   |                        | `cityHash64(kafka_topic, kafka_partition)` for raw tables (a   |
 // |                   |                        | partition's rows on one shard), `rand()` otherwise             |
 //
+// Two templates are written out before these placeholders (migrate.ts; the checksum covers
+// their output): a `{rollup:name}` statement (or `{drop_rollup:name}`) stands for the tables
+// and views of a rollup defined once in clickhouse/rollups.ts (rollup-template.ts), and a
+// `-- granularities: 1s 1m 1h` line repeats statements with `{g}` per granularity
+// (granularities.ts).
+//
 // Readers keep the plain names: on a cluster `db.x` is the Distributed table, so the API,
 // dashboards and processors read and insert through it unchanged. Materialized views
 // live beside the shard-local tables ({local:x}), so they fire on the replica that stores

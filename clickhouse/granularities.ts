@@ -1,6 +1,8 @@
 // The time granularities of rollup tables, defined once: migrations instantiate a rollup
 // template per granularity (migrate.ts, the `-- granularities:` line of a migration), and
 // the API picks the table for a range from the same list (api/queries/latency-tier.ts).
+// AggregatingMergeTree rollups defined in clickhouse/rollups.ts take their bucket and
+// partition functions from here too (rollup-template.ts).
 //
 // A template statement uses:
 //   {g}            the suffix: 1s, 1m, 1h (table names: command_histograms_{g})

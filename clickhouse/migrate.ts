@@ -16,6 +16,8 @@
 // A migration whose `-- granularities: 1m 1h` line names rollup granularities is a template:
 // statements with `{g}` placeholders are repeated once per granularity (granularities.ts)
 // before anything else, so checksums and the placeholders of expand.ts see them expanded.
+// Likewise a `{rollup:name}` statement is replaced by the tables and views of the rollup
+// `name` (clickhouse/rollups.ts, rollup-template.ts): the checksum covers what it expands to.
 //
 // Every statement is idempotent (IF NOT EXISTS; a column already added is accepted), so a
 // migration interrupted half-way is simply run again. Where several processes may migrate
@@ -27,6 +29,8 @@ import { identifier, sql } from '../common/sql.ts';
 import { derivedObjects, type DerivedObject } from './derived.ts';
 import { expandStatement, isRawTableStatement, RECREATE_DISTRIBUTED, statementTable } from './expand.ts';
 import { expandGranularities } from './granularities.ts';
+import { expandRollups, rollupsNamed } from './rollup-template.ts';
+import { ROLLUPS } from './rollups.ts';
 import { BASE_FEATURES, featuresOf, serverVersion, type SchemaTarget, type ServerFeatures } from './schema-target.ts';
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
@@ -39,6 +43,8 @@ export interface Migration {
   templates: string[];
   /** sha256 (hex) of the statements as written, comments and whitespace ignored. */
   checksum: string;
+  /** Rollups of clickhouse/rollups.ts its `{rollup:…}` statements name: part of what the checksum covers. */
+  rollups: string[];
 }
 
 export class MigrationChecksumError extends Error {
@@ -76,8 +82,15 @@ export function loadMigrations(dir: URL = MIGRATIONS_DIR): Migration[] {
     .map((file) => {
       const [, version, name] = FILE.exec(file)!;
       const text = readFileSync(new URL(file, dir), 'utf8');
-      const templates = expandGranularities(text, splitStatements(text));
-      return { version: Number(version), name: name!, templates, checksum: checksumOf(templates) };
+      const statements = splitStatements(text);
+      const templates = expandRollups(expandGranularities(text, statements), ROLLUPS);
+      return {
+        version: Number(version),
+        name: name!,
+        templates,
+        checksum: checksumOf(templates),
+        rollups: rollupsNamed(statements),
+      };
     });
 }
 
@@ -218,13 +231,14 @@ function label(m: Migration): string {
 function editedMessage(edited: readonly Migration[], state: SchemaState, database: string): string {
   const lines = edited.map((m) => {
     const r = state.applied.get(m.version)!;
-    return `  ${label(m)}: applied ${r.appliedAt} with checksum ${r.checksum.slice(0, 12)}, the file now has ${m.checksum.slice(0, 12)}`;
+    const rollups = m.rollups.length > 0 ? ` (with its rollups in clickhouse/rollups.ts: ${m.rollups.join(', ')})` : '';
+    return `  ${label(m)}: applied ${r.appliedAt} with checksum ${r.checksum.slice(0, 12)}, the file now has ${m.checksum.slice(0, 12)}${rollups}`;
   });
   const versions = edited.map((m) => m.version).join(',');
   return [
     `migrations changed after they were applied to database ${database}:`,
     ...lines,
-    'An applied migration must not change: restore the file(s) in clickhouse/migrations/ and put the change in a new migration.',
+    'An applied migration must not change: restore the file(s) in clickhouse/migrations/ (and the rollups they use) and put the change in a new migration.',
     `If the edit only reformats the file and the schema is right, \`redscope migrate --accept-edited ${versions}\` records the new checksum.`,
   ].join('\n');
 }

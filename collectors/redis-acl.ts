@@ -1,4 +1,4 @@
-// The Redis commands the collector runs, as one list: the README's least-privilege
+// The Redis commands the collector runs, as one list: docs/security.md's least-privilege
 // `ACL SETUSER` line is built from it (a test checks they match) and `redscope doctor`
 // asks the server, with ACL DRYRUN, whether the configured user may run each one.
 
@@ -76,7 +76,7 @@ export const COLLECTOR_COMMANDS: readonly CollectorCommand[] = [
   { rule: 'hotkeys', call: ['HOTKEYS'], why: 'hot keys', optional: 'Redis 8.6+', since: 'Redis 8.6' },
 ];
 
-/** The least-privilege user (README: Collector permissions), for any Redis ≥ 7 (no `since` commands). */
+/** The least-privilege user (docs/security.md: Collector permissions), for any Redis ≥ 7 (no `since` commands). */
 export function collectorAclSetuser(username = 'redscope', password = 'CHANGE-ME'): string {
   const rules = COLLECTOR_COMMANDS.filter((c) => !c.since).map((c) => `+${c.rule}`);
   return `ACL SETUSER ${username} on >${password} resetkeys ~* -@all ${rules.join(' ')}`;

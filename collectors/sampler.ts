@@ -2,18 +2,14 @@
 // returns messages for Kafka; the runtime owns scheduling, timeouts and delivery.
 // A new sampler is one folder in samplers/ (sampler.ts, its parsers and tests) plus one line in samplers/index.ts.
 import type { Redis } from 'ioredis';
-import type { InstanceRef, SampleTopic } from '../contracts/index.ts';
+import type { InstanceRef, Sample } from '../contracts/index.ts';
+
+export type { Sample };
 
 /** One Redis instance the collector watches, with its own connection. */
 export interface Target {
   ref: InstanceRef;
   redis: Redis;
-}
-
-/** A message ready for Kafka: the topic, and a value that matches that topic's contract. */
-export interface Sample {
-  topic: SampleTopic;
-  value: { v: number; kind: string; ts: number; instance: InstanceRef };
 }
 
 export interface SamplerContext {

@@ -6,7 +6,7 @@ import { DetectorsConfig } from './config-detectors.ts';
 import { ClickHouseUsers, KafkaSasl, TlsFiles, TlsSetting, TrustProxy } from './config-security.ts';
 
 // The whole configuration, validated before anything connects anywhere.
-// Documented in README.md#configuration and redscope.example.yaml.
+// Documented in redscope.example.yaml (every key) and docs/configuration.md (environment variables).
 //
 // Defaults are stated here and only here, as `default:` on each setting; defaultConfig()
 // (common/config.ts) is derived from them with TypeBox's Value.Default. A section object
@@ -207,7 +207,7 @@ export const Config = Type.Object(
         topicPartitions: Type.Integer({ minimum: 1, maximum: 10_000, default: 6 }),
         /** TLS towards the brokers: true (system CAs) or { caFile, certFile, keyFile, serverName }. */
         tls: Type.Optional(TlsSetting),
-        /** SASL credentials of this process (each role its own user; README lists their ACLs). */
+        /** SASL credentials of this process (each role its own user; docs/security.md lists their ACLs). */
         sasl: Type.Optional(Type.Union([KafkaSasl, Type.Null()])),
         /** Replicas of each topic redscope creates; -1 takes the brokers' default.replication.factor. Production: 3. */
         replicationFactor: Type.Union([Type.Literal(-1), Type.Integer({ minimum: 1, maximum: 32 })], { default: -1 }),
@@ -239,7 +239,7 @@ export const Config = Type.Object(
         /**
          * Name of a cluster in the servers' `remote_servers` (null: one server). Migrations then
          * create Replicated tables with a Distributed table of the same name ON CLUSTER, and
-         * inserts through it are synchronous. See README "ClickHouse cluster".
+         * inserts through it are synchronous. See docs/operating.md, "ClickHouse cluster".
          */
         cluster: Type.Union([Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Type.Null()], { default: null }),
         /** A request not answered in this long is abandoned; an insert abandoned so is fenced and checked, never blindly repeated. */

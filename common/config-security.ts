@@ -4,7 +4,7 @@ import Type, { type Static } from 'typebox';
 // Credentials and transport security of every link redscope opens: TLS towards Redis,
 // Kafka and ClickHouse, SASL towards Kafka, one ClickHouse user per role. Passwords are
 // secrets: validation messages name the key, never the value (common/secrets.ts keeps
-// them out of log lines too). Documented in README.md#security.
+// them out of log lines too). Documented in docs/security.md.
 
 const Path = Type.String({ minLength: 1 });
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SAMPLE_TOPICS, TOPICS } from '../contracts/index.ts';
-import { kafkaAcls, readmeAclTable } from './kafka-acls.ts';
+import { kafkaAcls, securityDocAclTable } from './kafka-acls.ts';
 
 const names = { streamGroupId: 's', managerGroupId: 'm', deliveryGroupId: 'd' };
 const writes = (role: Parameters<typeof kafkaAcls>[0]) =>
@@ -24,8 +24,8 @@ describe('Kafka ACLs per role', () => {
     expect(kafkaAcls('collector', names, { create: true }).every((g) => g.operations.includes('CREATE'))).toBe(true);
   });
 
-  it('the README lists exactly these ACLs', () => {
-    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    expect(readme).toContain(readmeAclTable());
+  it('docs/security.md lists exactly these ACLs', () => {
+    const doc = readFileSync(new URL('../docs/security.md', import.meta.url), 'utf8');
+    expect(doc).toContain(securityDocAclTable());
   });
 });

@@ -1,6 +1,6 @@
 // The Kafka ACLs each redscope process needs, and no more: collectors only produce sample
 // topics, only the stream processor produces alert events, only the alert manager
-// produces the chat outbox. One list, used by the README (`kafka-acls.sh` lines, checked
+// produces the chat outbox. One list, used by docs/security.md (its ACL table, checked
 // by a test), the local stack (its SASL users get exactly these), the SASL pipeline test,
 // and `redscope doctor` (which compares them with what the broker grants).
 import { MIGRATION_LOCK_TOPIC } from '../clickhouse/migration-leader.ts';
@@ -76,14 +76,14 @@ export function kafkaAcls(
   }
 }
 
-/** The `kafka-acls.sh` command granting one grant to a principal (README, and what doctor suggests). */
+/** The `kafka-acls.sh` command granting one grant to a principal (what doctor suggests). */
 export function aclCommand(username: string, grant: AclGrant): string {
   const ops = grant.operations.map((o) => `--operation ${o[0]}${o.slice(1).toLowerCase()}`).join(' ');
   return `kafka-acls.sh --bootstrap-server $BROKER --command-config admin.properties --add --allow-principal User:${username} ${ops} --${grant.resource} ${grant.name}`;
 }
 
-/** The README's table of what each role's user needs, for redscope's default group ids (a test keeps it current). */
-export function readmeAclTable(): string {
+/** docs/security.md's table of what each role's user needs, for redscope's default group ids (a test keeps it current). */
+export function securityDocAclTable(): string {
   const names = {
     streamGroupId: 'redscope-stream',
     managerGroupId: 'redscope-alerts',

@@ -1,5 +1,6 @@
 // Message contracts shared by every stage. Each shape is defined once, here.
 export * from './topics.ts';
+export * from './samples.ts';
 export * from './instance.ts';
 export * from './info-sample.ts';
 export * from './latency-buckets.ts';

@@ -53,6 +53,11 @@ export class DetectAhead {
     return at;
   }
 
+  /** The partitions read ahead of storage (`topic/partition`). */
+  behind(): string[] {
+    return [...this.rewindFrom.keys()];
+  }
+
   get partitionsBehind(): number {
     return this.rewindFrom.size;
   }

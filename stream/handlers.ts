@@ -1,19 +1,12 @@
 // What the processor does with each topic: validate against the topic's contract, then
 // turn the message into rows. A new stream is one entry here.
 import {
-  ClientsSampleV1,
-  ConfigAuditSampleV1,
-  HotKeysV1,
-  InfoSampleV1,
-  KeyspaceScanV1,
-  InstanceStatusV1,
-  LatencySampleV1,
-  SlowlogSampleV1,
-  TopologySampleV1,
-  TopologySampleV2,
+  SAMPLE_CONTRACTS,
   topologyV1ToV2,
   TOPICS,
   validator,
+  type SampleMessage,
+  type SampleTopic,
   type Validation,
 } from '../contracts/index.ts';
 import { infoRows } from './rows/info-rows.ts';
@@ -25,12 +18,13 @@ import { clientsRows } from './rows/clients-rows.ts';
 import { configAuditRows } from './rows/config-audit-rows.ts';
 import { keyspaceRows } from './rows/keyspace-rows.ts';
 import { hotkeysRows } from './rows/hotkeys-rows.ts';
+import type { RawTable } from './rows/schemas.ts';
 import type { KafkaSource, TableRows } from './rows/source.ts';
 
 export interface TopicHandler {
-  topic: string;
-  /** Raw tables this topic writes; each has a watermark view (migrations/0002). */
-  tables: readonly string[];
+  topic: SampleTopic;
+  /** Raw tables this topic writes; each has a watermark view (clickhouse/derived.ts). */
+  tables: readonly RawTable[];
   /** Validates, and brings an older contract version to the current one. */
   validate(input: unknown): Validation<unknown>;
   toRows(message: unknown, src: KafkaSource): TableRows;
@@ -38,23 +32,23 @@ export interface TopicHandler {
   detectorTopic: string;
 }
 
-function handler<T>(
-  topic: string,
-  tables: string[],
-  validate: (i: unknown) => Validation<T>,
-  toRows: (m: T, s: KafkaSource) => TableRows,
-  detectorTopic = topic,
+/** A topic's handler: validated against the topic's contract (contracts/samples.ts), whose type `toRows` takes. */
+function handler<T extends SampleTopic>(
+  topic: T,
+  tables: RawTable[],
+  toRows: (m: SampleMessage<T>, s: KafkaSource) => TableRows,
 ): TopicHandler {
-  return { topic, tables, validate, toRows: (m, s) => toRows(m as T, s), detectorTopic };
+  const validate: (i: unknown) => Validation<SampleMessage<T>> = validator(SAMPLE_CONTRACTS[topic]);
+  return { topic, tables, validate, toRows: (m, s) => toRows(m as SampleMessage<T>, s), detectorTopic: topic };
 }
 
 /** A handler for an older version of a topic: validated against its own contract, then upgraded. */
-function upgraded<Old, New>(
+function upgraded<T extends SampleTopic>(
   current: TopicHandler,
-  topic: string,
-  validate: (i: unknown) => Validation<Old>,
-  upgrade: (m: Old) => New,
+  topic: T,
+  upgrade: (m: SampleMessage<T>) => unknown,
 ): TopicHandler {
+  const validate: (i: unknown) => Validation<SampleMessage<T>> = validator(SAMPLE_CONTRACTS[topic]);
   return {
     ...current,
     topic,
@@ -65,24 +59,19 @@ function upgraded<Old, New>(
   };
 }
 
-const topology = handler(
-  TOPICS.topology,
-  ['topology_samples', 'topology_nodes', 'topology_changes'],
-  validator(TopologySampleV2),
-  topologyRows,
-);
+const topology = handler(TOPICS.topology, ['topology_samples', 'topology_nodes', 'topology_changes'], topologyRows);
 
 export const HANDLERS: readonly TopicHandler[] = [
-  handler(TOPICS.info, ['info_samples'], validator(InfoSampleV1), infoRows),
-  handler(TOPICS.status, ['instance_status'], validator(InstanceStatusV1), statusRows),
+  handler(TOPICS.info, ['info_samples'], infoRows),
+  handler(TOPICS.status, ['instance_status'], statusRows),
   topology,
-  upgraded(topology, TOPICS.topologyV1, validator(TopologySampleV1), topologyV1ToV2),
-  handler(TOPICS.slowlog, ['slowlog'], validator(SlowlogSampleV1), slowlogRows),
-  handler(TOPICS.latency, ['latency_probes', 'latency_events'], validator(LatencySampleV1), latencyRows),
-  handler(TOPICS.clients, ['client_summaries'], validator(ClientsSampleV1), clientsRows),
-  handler(TOPICS.configAudit, ['config_audits', 'config_findings'], validator(ConfigAuditSampleV1), configAuditRows),
-  handler(TOPICS.keyspace, ['key_patterns', 'big_keys'], validator(KeyspaceScanV1), keyspaceRows),
-  handler(TOPICS.hotkeys, ['hot_keys'], validator(HotKeysV1), hotkeysRows),
+  upgraded(topology, TOPICS.topologyV1, topologyV1ToV2),
+  handler(TOPICS.slowlog, ['slowlog'], slowlogRows),
+  handler(TOPICS.latency, ['latency_probes', 'latency_events'], latencyRows),
+  handler(TOPICS.clients, ['client_summaries'], clientsRows),
+  handler(TOPICS.configAudit, ['config_audits', 'config_findings'], configAuditRows),
+  handler(TOPICS.keyspace, ['key_patterns', 'big_keys'], keyspaceRows),
+  handler(TOPICS.hotkeys, ['hot_keys'], hotkeysRows),
 ];
 
 export function handlerFor(topic: string): TopicHandler | undefined {

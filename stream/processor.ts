@@ -9,7 +9,7 @@
 // only after the writer has stored them. A crash anywhere therefore redelivers from the
 // last commit, and the watermarks make the replay a no-op.
 //
-// Exactly once, also across processors (README "Exactly-once storage"):
+// Exactly once, also across processors (docs/exactly-once.md):
 // - an insert whose outcome is unknown is fenced before it is retried (fenced-insert.ts);
 // - no insert is started for a partition while a rebalance is in progress, and rows of a
 //   partition lost in a rebalance are never sent (ownership.ts, batch-writer.ts);
@@ -91,6 +91,7 @@ export class StreamProcessor {
   /** Partitions whose watermark read took too long (storage stalled): later batches do not wait for it. */
   private readonly watermarkSlow = new Set<string>();
   private readonly ahead = new DetectAhead();
+  private rewindTimer: NodeJS.Timeout | null = null;
   /** Settles when the partitions of the current assignment may be read (see onAssigned). */
   private assigned: Promise<void> = Promise.resolve();
   private stopping = false;
@@ -139,6 +140,10 @@ export class StreamProcessor {
   }
 
   async start(): Promise<void> {
+    // A partition read ahead is rewound by its next batch — or, when none comes (its
+    // producers went quiet and everything was already fetched), by this check.
+    this.rewindTimer = setInterval(() => this.rewindCaughtUp(), 500);
+    this.rewindTimer.unref();
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: HANDLERS.map((h) => h.topic), fromBeginning: true });
     await this.consumer.run({
@@ -153,6 +158,7 @@ export class StreamProcessor {
   /** Stops fetching, stores and commits what is in flight (for up to `graceMs`), then leaves the group. */
   async stop(graceMs = 10_000): Promise<void> {
     this.stopping = true;
+    if (this.rewindTimer) clearInterval(this.rewindTimer);
     await this.consumer.stop();
     await this.writer.stop(graceMs);
     await this.detectors?.persist(this.queryId('detector_state')).catch(() => {});
@@ -251,6 +257,30 @@ export class StreamProcessor {
     }
   }
 
+  /** Storage has room again (the in-flight rows are below half the bound and no insert is stuck). */
+  private storageCaughtUp(): boolean {
+    return this.writer.unstoredMessages <= this.opts.maxUnstoredMessages / 2 && this.writer.pendingForMs() < STALL_MS;
+  }
+
+  /** Seeks every partition read ahead back to its first unstored message, once storage caught up and its watermarks are known. */
+  private rewindCaughtUp(): void {
+    if (this.stopping || this.ahead.partitionsBehind === 0 || !this.storageCaughtUp()) return;
+    for (const tp of this.ahead.behind()) {
+      const at = tp.lastIndexOf('/');
+      const topic = tp.slice(0, at);
+      const partition = Number(tp.slice(at + 1));
+      if (!this.watermarks.has(tp) || !this.ownership.owns(topic, partition)) continue;
+      const offset = this.ahead.takeRewind(tp)!;
+      try {
+        this.consumer.seek({ topic, partition, offset });
+        this.log.info({ topic, partition }, 'storage caught up; storing what was read ahead');
+      } catch (err) {
+        this.ahead.markBehind(tp, offset); // not running yet or any more: the next batch or check tries again
+        this.log.debug({ topic, partition, err: errorMessage(err) }, 'rewind deferred');
+      }
+    }
+  }
+
   /** Storage cannot take more now: the unstored bound is reached and the insert in progress has been stuck for STALL_MS. */
   private storageStalled(): boolean {
     return this.writer.unstoredMessages > this.opts.maxUnstoredMessages && this.writer.pendingForMs() > STALL_MS;
@@ -293,9 +323,7 @@ export class StreamProcessor {
     // after the writer has stored what it holds; adding it now would store it twice.
     // (From here to writer.add nothing waits, so no rebalance can slip in between.)
     if (generation !== this.ownership.generation || !isRunning() || isStale()) return;
-    const caughtUp =
-      this.writer.unstoredMessages <= this.opts.maxUnstoredMessages / 2 && this.writer.pendingForMs() < STALL_MS;
-    if (this.ahead.isBehind(tp) && wm && caughtUp) {
+    if (this.ahead.isBehind(tp) && wm && this.storageCaughtUp()) {
       // Storage caught up: read this partition again from its first unstored message.
       this.consumer.seek({ topic, partition, offset: this.ahead.takeRewind(tp)! });
       this.log.info({ topic, partition }, 'storage caught up; storing what was read ahead');

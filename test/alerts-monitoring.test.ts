@@ -4,13 +4,12 @@
 // processor's watchdog events. Timings shortened where the defaults are minutes.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAlerts, type RunningAlerts } from '../alerts/index.ts';
+import type { RunningAlerts } from '../alerts/index.ts';
 import { startCollector, type RunningCollector } from '../collectors/index.ts';
 import type { Config } from '../common/config.ts';
-import { SAMPLE_TOPICS, TOPICS } from '../contracts/index.ts';
-import { startStream, type RunningStream } from '../stream/index.ts';
+import type { RunningStream } from '../stream/index.ts';
+import { startAlertPipeline } from './support/alert-pipeline.ts';
 import { startChatEndpoint, type ChatEndpoint } from './support/chat-endpoint.ts';
-import { startGroupsAtEnd } from './support/kafka.ts';
 import { dropDatabase, eventually, quietLog, testConfig, uniqueName } from './support/pipeline.ts';
 
 let chat: ChatEndpoint;
@@ -55,12 +54,7 @@ beforeAll(async () => {
       receivers: [{ name: 'chat', type: 'webhook', url: chat.url }],
     },
   };
-  await startGroupsAtEnd(config, [config.stream.groupId], [...SAMPLE_TOPICS]);
-  await startGroupsAtEnd(config, [config.alerts.managerGroupId], [TOPICS.alerts]);
-  await startGroupsAtEnd(config, [config.alerts.deliveryGroupId], [TOPICS.notifications]);
-  stream = await startStream(config, quietLog);
-  alerts = await startAlerts(config, quietLog);
-  collector = await startCollector(config, quietLog);
+  ({ stream, alerts, collector } = await startAlertPipeline(config));
 });
 
 afterAll(async () => {

@@ -6,19 +6,18 @@
 // of the stalled insert within seconds). Default alert group settings.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAlerts, type RunningAlerts } from '../alerts/index.ts';
-import { startCollector, type RunningCollector } from '../collectors/index.ts';
+import type { RunningAlerts } from '../alerts/index.ts';
+import type { RunningCollector } from '../collectors/index.ts';
 import { createClickHouse } from '../common/clickhouse.ts';
 import type { Config } from '../common/config.ts';
 import { identifier, sql } from '../common/sql.ts';
-import { SAMPLE_TOPICS, TOPICS } from '../contracts/index.ts';
 import { clickhousePid } from '../stack/clickhouse.ts';
 import { stackDataDir } from '../stack/index.ts';
-import { startStream, type RunningStream } from '../stream/index.ts';
+import type { RunningStream } from '../stream/index.ts';
+import { startAlertPipeline, failoversToChat } from './support/alert-pipeline.ts';
 import { startChatEndpoint, type ChatEndpoint } from './support/chat-endpoint.ts';
 import { failOverByFreezing, shards, waitHealthy } from './support/failovers.ts';
-import { startGroupsAtEnd } from './support/kafka.ts';
-import { dropDatabase, endpoints, eventually, quietLog, testConfig, uniqueName } from './support/pipeline.ts';
+import { dropDatabase, endpoints, eventually, testConfig } from './support/pipeline.ts';
 
 const seeds = endpoints.redisSeeds;
 let chat: ChatEndpoint;
@@ -44,21 +43,10 @@ beforeAll(async () => {
     // A small unstored bound (2 × flushMessages): with the insert stalled, the processor
     // reads ahead of storage within seconds instead of minutes.
     stream: { ...base.stream, flushMessages: 50 },
-    alerts: {
-      ...base.alerts,
-      managerGroupId: uniqueName('alerts'),
-      deliveryGroupId: uniqueName('delivery'),
-      routes: [{ match: { rule: 'failover' }, receiver: 'chat' }],
-      receivers: [{ name: 'chat', type: 'webhook', url: chat.url }],
-    },
+    alerts: failoversToChat(base.alerts, chat.url),
   };
   await waitHealthy(seeds);
-  await startGroupsAtEnd(config, [config.stream.groupId], [...SAMPLE_TOPICS]);
-  await startGroupsAtEnd(config, [config.alerts.managerGroupId], [TOPICS.alerts]);
-  await startGroupsAtEnd(config, [config.alerts.deliveryGroupId], [TOPICS.notifications]);
-  stream = await startStream(config, quietLog);
-  alerts = await startAlerts(config, quietLog);
-  collector = await startCollector(config, quietLog);
+  ({ stream, alerts, collector } = await startAlertPipeline(config));
   await sleep(3000);
 });
 

@@ -126,7 +126,7 @@ describe('ClickHouse users per role (users.xml on 18.16)', () => {
       query: `CREATE TABLE ${other('probe_bypass')} (x UInt8) ENGINE = Memory`,
       clickhouse_settings: { allow_ddl: 1 },
     });
-    // If this fails on 18.x, the server got stricter: update clickhouse/users.ts and the README.
+    // If this fails on 18.x, the server got stricter: update clickhouse/users.ts and docs/security.md.
     if (Number(version.split('.')[0]) < 19) expect(await codeOf(bypass)).toBe('');
     else expect(await codeOf(bypass)).not.toBe('');
   });

@@ -30,7 +30,10 @@ import { dropDatabase, testConfig } from './support/pipeline.ts';
 const ROW_BUDGET = 250_000;
 
 /** Dashboards not held to the budget yet, and why (also in dashboards/README.md). */
-const NOT_BUDGETED: Record<string, string> = {};
+const NOT_BUDGETED: Record<string, string> = {
+  'redscope-command-latency':
+    "reads the latency-bucket minute rollup now, but on 18.16 its queries' filters are not pruned by the rollup's primary key: ~2.4 M rows for 'All' and ~0.3 M for one cluster over this hour (measured 2026-12-01); to be rewritten",
+};
 
 const T0 = 1_768_471_200; // 2026-01-15 10:00:00 UTC: one day's partition, one hour
 const RANGE: TimeRange = { fromSec: T0, toSec: T0 + 3600 };

@@ -36,7 +36,7 @@ beforeAll(async () => {
   ({ tls, credentials: creds } = await stackSecurity());
   redis = await startStandaloneRedis('doctor');
   const admin = redis.client();
-  // The README's least-privilege user, and one without CONFIG GET and SLOWLOG GET.
+  // docs/security.md's least-privilege user, and one without CONFIG GET and SLOWLOG GET.
   await admin.call(...(collectorAclSetuser('redscope', REDIS_PW).split(' ') as [string, ...string[]]));
   await admin.call('ACL', 'SETUSER', 'limited', 'on', `>${REDIS_PW}`, '~*', '+@all', '-config|get', '-slowlog|get');
   // A Slack-compatible endpoint: the webhook /services/GOOD exists, /services/REVOKED does not.

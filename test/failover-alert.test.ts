@@ -5,15 +5,14 @@
 // after SIGCONT, when the old master is back as a replica — exactly one resolved one.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAlerts, type RunningAlerts } from '../alerts/index.ts';
-import { startCollector, type RunningCollector } from '../collectors/index.ts';
+import type { RunningAlerts } from '../alerts/index.ts';
+import type { RunningCollector } from '../collectors/index.ts';
 import type { Config } from '../common/config.ts';
-import { SAMPLE_TOPICS, TOPICS } from '../contracts/index.ts';
-import { startStream, type RunningStream } from '../stream/index.ts';
+import type { RunningStream } from '../stream/index.ts';
+import { failoversToChat, startAlertPipeline } from './support/alert-pipeline.ts';
 import { startChatEndpoint, type ChatEndpoint } from './support/chat-endpoint.ts';
 import { clusterNodes, clusterWhole, pidOf } from './support/freeze.ts';
-import { startGroupsAtEnd } from './support/kafka.ts';
-import { dropDatabase, endpoints, eventually, quietLog, testConfig, uniqueName } from './support/pipeline.ts';
+import { dropDatabase, endpoints, eventually, testConfig } from './support/pipeline.ts';
 
 let chat: ChatEndpoint;
 let config: Config;
@@ -25,26 +24,14 @@ beforeAll(async () => {
   config = {
     ...base,
     collector: { ...base.collector, topology: { ...base.collector.topology, everyMs: 500 } },
-    alerts: {
-      ...base.alerts,
-      groupWaitMs: 0,
-      managerGroupId: uniqueName('alerts'),
-      deliveryGroupId: uniqueName('delivery'),
-      routes: [{ match: { rule: 'failover' }, receiver: 'chat' }],
-      receivers: [{ name: 'chat', type: 'webhook', url: chat.url }],
-    },
+    alerts: { ...failoversToChat(base.alerts, chat.url), groupWaitMs: 0 },
   };
   await eventually(
     () => clusterWhole(endpoints.redisSeeds),
     (ok) => ok,
     { timeoutMs: 30_000, what: 'a whole cluster before the test' },
   );
-  await startGroupsAtEnd(config, [config.stream.groupId], [...SAMPLE_TOPICS]);
-  await startGroupsAtEnd(config, [config.alerts.managerGroupId], [TOPICS.alerts]);
-  await startGroupsAtEnd(config, [config.alerts.deliveryGroupId], [TOPICS.notifications]);
-  stream = await startStream(config, quietLog);
-  alerts = await startAlerts(config, quietLog);
-  collector = await startCollector(config, quietLog);
+  ({ stream, alerts, collector } = await startAlertPipeline(config));
 });
 
 afterAll(async () => {

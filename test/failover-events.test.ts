@@ -9,19 +9,18 @@
 //   failover's message — recorded as silenced — and its expiry lets the next one through.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAlerts, type RunningAlerts } from '../alerts/index.ts';
+import type { RunningAlerts } from '../alerts/index.ts';
 import { startApi } from '../api/server.ts';
 import { addSilence, expireSilence } from '../cli/silence.ts';
-import { startCollector, type RunningCollector } from '../collectors/index.ts';
+import type { RunningCollector } from '../collectors/index.ts';
 import { createClickHouse } from '../common/clickhouse.ts';
 import type { Config } from '../common/config.ts';
 import { identifier, sql } from '../common/sql.ts';
-import { SAMPLE_TOPICS, TOPICS } from '../contracts/index.ts';
-import { startStream, type RunningStream } from '../stream/index.ts';
+import type { RunningStream } from '../stream/index.ts';
+import { startAlertPipeline, failoversToChat } from './support/alert-pipeline.ts';
 import { startChatEndpoint, type ChatEndpoint } from './support/chat-endpoint.ts';
 import { failOverByFreezing, shards, waitHealthy, type FailoverRun } from './support/failovers.ts';
-import { startGroupsAtEnd } from './support/kafka.ts';
-import { dropDatabase, endpoints, eventually, quietLog, testConfig, uniqueName } from './support/pipeline.ts';
+import { dropDatabase, endpoints, eventually, quietLog, testConfig } from './support/pipeline.ts';
 
 const seeds = endpoints.redisSeeds;
 const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -48,21 +47,10 @@ beforeAll(async () => {
     ...base,
     collector: { ...base.collector, topology: { ...base.collector.topology, everyMs: 500 } },
     api: { ...base.api, port: 0, tokens: [{ name: 'ops', token: ADMIN_TOKEN, scope: 'admin' }] },
-    alerts: {
-      ...base.alerts, // default group wait, group interval and cooldown
-      managerGroupId: uniqueName('alerts'),
-      deliveryGroupId: uniqueName('delivery'),
-      routes: [{ match: { rule: 'failover' }, receiver: 'chat' }],
-      receivers: [{ name: 'chat', type: 'webhook', url: chat.url }],
-    },
+    alerts: failoversToChat(base.alerts, chat.url), // default group wait, group interval and cooldown
   };
   await waitHealthy(seeds);
-  await startGroupsAtEnd(config, [config.stream.groupId], [...SAMPLE_TOPICS]);
-  await startGroupsAtEnd(config, [config.alerts.managerGroupId], [TOPICS.alerts]);
-  await startGroupsAtEnd(config, [config.alerts.deliveryGroupId], [TOPICS.notifications]);
-  stream = await startStream(config, quietLog);
-  alerts = await startAlerts(config, quietLog);
-  collector = await startCollector(config, quietLog);
+  ({ stream, alerts, collector } = await startAlertPipeline(config));
   api = await startApi(config, quietLog);
   await sleep(3000); // the collector's first views of the cluster
 });

@@ -1,7 +1,7 @@
 // Kafka security on the real broker's SASL_SSL listener (stack/kafka-security.ts): the whole
 // pipeline — collector → stream processor → ClickHouse, and an alert through the alert
 // manager and the outbox to chat — runs over TLS with SCRAM, each process as its own user
-// holding exactly the ACLs of common/kafka-acls.ts (the README's list). With those ACLs a
+// holding exactly the ACLs of common/kafka-acls.ts (docs/security.md's list). With those ACLs a
 // collector cannot inject alert events or outbox messages, and the processor cannot write
 // the outbox. PLAIN and SCRAM-SHA-256 work too; a wrong password or CA is refused clearly.
 import kafkajs, { type Kafka } from 'kafkajs';

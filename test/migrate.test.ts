@@ -87,11 +87,16 @@ describe('migrations on ClickHouse 18.16', () => {
   });
 
   it('an applied migration edited afterwards stops `redscope migrate` with a message naming it', async () => {
-    // As if 0003's file had changed since it was applied: the recorded checksum no longer matches.
+    // As if 0003's file and a rollup 0060 uses had changed since they were applied: the recorded checksums no longer match.
     await sleep(1100); // recorded after the first run (DateTime has seconds)
     await ch.insert({
       table: identifier(`${db}.schema_migrations`).text,
-      values: [{ version: 3, name: 'topology', applied_at: Math.floor(Date.now() / 1000), checksum: 'f'.repeat(64) }],
+      values: [3, 60].map((version) => ({
+        version,
+        name: version === 3 ? 'topology' : 'dashboard_rollups',
+        applied_at: Math.floor(Date.now() / 1000),
+        checksum: 'f'.repeat(64),
+      })),
       format: 'JSONEachRow',
     });
     await expect(migrate(ch, db)).rejects.toBeInstanceOf(MigrationChecksumError);
@@ -101,11 +106,14 @@ describe('migrations on ClickHouse 18.16', () => {
     expect(refused.stderr).toMatch(
       /0003_topology: applied .* with checksum ffffffffffff, the file now has [0-9a-f]{12}/,
     );
-    expect(refused.stderr).toMatch(/--accept-edited 3/);
+    expect(refused.stderr).toMatch(
+      /0060_dashboard_rollups: applied .*, the file now has [0-9a-f]{12} \(with its rollups in clickhouse\/rollups.ts: info, topology, ping, clients\)/,
+    );
+    expect(refused.stderr).toMatch(/--accept-edited 3,60/);
 
-    const accepted = cli(['--accept-edited', '3'], db);
+    const accepted = cli(['--accept-edited', '3,60'], db);
     expect(accepted.stderr).toBe('');
-    expect(accepted.stdout.trim()).toBe('recorded checksums of 3');
+    expect(accepted.stdout.trim()).toBe('recorded checksums of 3, 60');
     expect(cli([], db).stdout.trim()).toBe('schema is up to date');
   });
 });

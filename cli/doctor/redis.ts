@@ -39,7 +39,7 @@ async function aclChecks(redis: ReturnType<typeof connectRedis>, link: string, u
             link,
             'warn',
             `cannot check the ACL: ${message.slice(0, 160)}`,
-            'allow +acl|dryrun (Redis 7+) so the ACL can be checked, or compare the user with the README (Collector permissions)',
+            'allow +acl|dryrun (Redis 7+) so the ACL can be checked, or compare the user with docs/security.md (Collector permissions)',
           ),
         ];
       answer = message;

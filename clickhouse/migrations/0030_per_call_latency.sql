@@ -4,14 +4,8 @@
 -- retired: the summing bucket tables of 0031 answer every question they did, with
 -- percentiles of calls, and their fallback for servers without the histogram (meanMap)
 -- keeps the old mean-based figures for Redis < 7.
-DROP TABLE IF EXISTS {view:command_latency_1m_mv};
-DROP TABLE IF EXISTS {view:command_latency_cluster_1m_mv};
-DROP TABLE IF EXISTS {view:command_latency_1h_mv};
-DROP TABLE IF EXISTS {view:command_latency_cluster_1h_mv};
-DROP TABLE IF EXISTS {table:command_latency_1m};
-DROP TABLE IF EXISTS {table:command_latency_cluster_1m};
-DROP TABLE IF EXISTS {table:command_latency_1h};
-DROP TABLE IF EXISTS {table:command_latency_cluster_1h};
+-- Its views first, then its tables (clickhouse/rollups.ts defines them).
+{drop_rollup:command_latency};
 
 -- Per command, aligned with command_names (stream/rows/info-rows.ts fills them):
 --   command_latency_le / _n  the interval's calls per execution-time bucket, sparse: bucket

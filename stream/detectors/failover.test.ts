@@ -255,6 +255,28 @@ describe('failover causes', () => {
     clusterNodeTimeoutMs,
   });
   /** Node A answered every second until `stoppedAt`, and again from `backAt` (null: not yet). */
+  /** A latency sample of 127.0.0.1:7000 at `ts` carrying one LATENCY event (the probe is idle). */
+  const latencyEvent = (ts: number, event: LatencySampleV1['events'][number]): LatencySampleV1 =>
+    ({
+      v: 1,
+      kind: 'latency',
+      ts,
+      instance: ref(7000),
+      collector: 'c',
+      probe: {
+        count: 10,
+        failed: 0,
+        minUs: 1,
+        maxUs: 1,
+        meanUs: 1,
+        p50Us: 1,
+        p90Us: 1,
+        p99Us: 1,
+        p999Us: 1,
+        buckets: [],
+      },
+      events: [event],
+    }) as LatencySampleV1;
   const answers = (from: number, stoppedAt: number, backAt: number | null, until: number) => {
     const out: EvidenceSample[] = [];
     for (let t = from; t <= stoppedAt; t += 1000) out.push(info(7000, t));
@@ -346,26 +368,7 @@ describe('failover causes', () => {
   });
 
   it('a latency-monitor fork spike overlapping the stall is a cause when the slowlog names nothing', () => {
-    const latency: LatencySampleV1 = {
-      v: 1,
-      kind: 'latency',
-      ts: 15_000,
-      instance: ref(7000),
-      collector: 'c',
-      probe: {
-        count: 10,
-        failed: 0,
-        minUs: 1,
-        maxUs: 1,
-        meanUs: 1,
-        p50Us: 1,
-        p90Us: 1,
-        p99Us: 1,
-        p999Us: 1,
-        buckets: [],
-      },
-      events: [{ event: 'fork', atS: 13, latencyMs: 3200 }],
-    } as LatencySampleV1;
+    const latency = latencyEvent(15_000, { event: 'fork', atS: 13, latencyMs: 3200 });
     // Named once the slowlog, read after the stall, has nothing better.
     const events = run([
       audit(7000, 1000, 2000),
@@ -381,26 +384,7 @@ describe('failover causes', () => {
   });
 
   it('a latency spike of a command waits for the slowlog entry that names the command: one cause, not two', () => {
-    const latency = {
-      v: 1,
-      kind: 'latency',
-      ts: 18_500,
-      instance: ref(7000),
-      collector: 'c',
-      probe: {
-        count: 10,
-        failed: 0,
-        minUs: 1,
-        maxUs: 1,
-        meanUs: 1,
-        p50Us: 1,
-        p90Us: 1,
-        p99Us: 1,
-        p999Us: 1,
-        buckets: [],
-      },
-      events: [{ event: 'command', atS: 18, latencyMs: 8000 }],
-    } as LatencySampleV1;
+    const latency = latencyEvent(18_500, { event: 'command', atS: 18, latencyMs: 8000 });
     const events = run([
       audit(7000, 1000, 2000),
       ...answers(1000, 10_000, 18_200, 22_000),

@@ -1,8 +1,48 @@
 // InfoSampleV1 → one info_samples row (clickhouse/migrations/0001_info_samples.sql).
 // Commands and errors travel as parallel arrays; ClickHouse fans them out into
 // command_stats and error_stats by materialized views.
+import type { Static } from 'typebox';
 import { bucketOf, type CommandStat, type InfoSampleV1 } from '../../contracts/index.ts';
-import { sourceColumns, type KafkaSource, type TableRows } from './source.ts';
+import { Column, rawRow } from './columns.ts';
+import { sourceColumns, tableRows, type KafkaSource, type TableRows } from './source.ts';
+
+const { string, array, u64 } = Column;
+
+export const InfoSampleRow = rawRow({
+  ts: Column.seconds(),
+  ts_ms: u64(),
+  cluster: string(),
+  instance: string(),
+  host: string(),
+  role: string(),
+  version: string(),
+  collector: string(),
+  duration_us: Column.u32(),
+  interval_ms: Column.u32(),
+  metric_names: array(string()),
+  metric_values: array(Column.float()),
+  text_names: array(string()),
+  text_values: array(string()),
+  command_names: array(string()),
+  command_calls: array(u64()),
+  command_usec: array(u64()),
+  command_rejected_calls: array(u64()),
+  command_failed_calls: array(u64()),
+  command_calls_delta: array(u64()),
+  command_usec_delta: array(u64()),
+  command_p50_us: array(Column.nullable(Column.float())),
+  command_p99_us: array(Column.nullable(Column.float())),
+  command_p999_us: array(Column.nullable(Column.float())),
+  /** Per command, the latency buckets with calls (0030_per_call_latency.sql). */
+  command_latency_le: array(array(Column.u8())),
+  command_latency_n: array(array(u64())),
+  command_mean_bucket: array(Column.u8()),
+  latency_histogram: string(),
+  error_names: array(string()),
+  error_counts: array(u64()),
+  error_count_deltas: array(u64()),
+});
+export type InfoSampleRow = Static<typeof InfoSampleRow>;
 
 /** command_mean_bucket for "no mean to count" (0030_per_call_latency.sql). */
 const NO_MEAN_BUCKET = 255;
@@ -28,7 +68,7 @@ export function infoRows(m: InfoSampleV1, src: KafkaSource): TableRows {
   const buckets = c.map(sparseBuckets);
   // Without per-call histograms, the sample's mean latency per command goes to the fallback.
   const meanFallback = m.latencyHistogram !== 'ok';
-  const row = {
+  const row: InfoSampleRow = {
     ts: Math.floor(m.ts / 1000),
     ts_ms: m.ts,
     cluster: m.instance.cluster,
@@ -40,9 +80,9 @@ export function infoRows(m: InfoSampleV1, src: KafkaSource): TableRows {
     duration_us: Math.min(Math.round(m.durationUs), 4_294_967_295),
     interval_ms: Math.min(Math.round(m.intervalMs ?? 0), 4_294_967_295),
     metric_names: metricNames,
-    metric_values: metricNames.map((n) => m.fields[n]),
+    metric_values: Object.values(m.fields), // same order as Object.keys
     text_names: textNames,
-    text_values: textNames.map((n) => m.text[n]),
+    text_values: Object.values(m.text),
     command_names: c.map((x) => x.command),
     command_calls: c.map((x) => x.calls),
     command_usec: c.map((x) => x.usec),
@@ -64,5 +104,5 @@ export function infoRows(m: InfoSampleV1, src: KafkaSource): TableRows {
     error_count_deltas: m.errors.map((e) => e.countDelta ?? 0),
     ...sourceColumns(src),
   };
-  return new Map([['info_samples', [row]]]);
+  return tableRows({ info_samples: [row] });
 }

@@ -81,10 +81,19 @@ export async function waitHealthy(seeds: readonly string[], timeoutMs = 60_000):
   );
 }
 
-async function promoted(watcher: string, replicaId: string, timeoutMs: number): Promise<number> {
+/**
+ * Waits until the watcher shows the shard's replica as a master with a config epoch above
+ * the old master's. The epoch matters in a failback: a watcher that has not yet heard that
+ * the replica (the previous round's old master, just resumed) turned into a replica still
+ * lists it as a master, with its old epoch, and that is not a promotion.
+ */
+async function promoted(watcher: string, shard: Shard, timeoutMs: number): Promise<number> {
   await until(
     () => clusterNodes(watcher),
-    (ns) => ns.find((n) => n.id === replicaId)?.role === 'master',
+    (ns) => {
+      const n = ns.find((x) => x.id === shard.replica.id);
+      return n?.role === 'master' && n.configEpoch > shard.master.configEpoch;
+    },
     timeoutMs,
     'the promotion',
   );
@@ -111,7 +120,7 @@ export async function failOverByFreezing(
   process.kill(pid, 'SIGSTOP');
   let promotedAt = 0;
   try {
-    promotedAt = await promoted(watcher, shard.replica.id, opts.timeoutMs ?? 30_000);
+    promotedAt = await promoted(watcher, shard, opts.timeoutMs ?? 30_000);
     if (opts.holdMs) await sleep(opts.holdMs);
   } finally {
     process.kill(pid, 'SIGCONT');
@@ -148,7 +157,7 @@ export async function failOverByCommand(
   try {
     const stoppedAt = Date.now();
     const reply = command(r).catch((err: Error) => err);
-    const promotedAt = await promoted(watcher, shard.replica.id, opts.timeoutMs ?? 30_000);
+    const promotedAt = await promoted(watcher, shard, opts.timeoutMs ?? 30_000);
     return {
       oldAddr: addr(shard.master),
       newAddr: addr(shard.replica),
