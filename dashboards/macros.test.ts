@@ -42,6 +42,14 @@ describe('expandMacros', () => {
     expect(expandMacros('x IN ($v)', ctx({ v: { values: ['1'], multi: true } }))).toBe("x IN ('1')");
   });
 
+  it('puts a custom all value in as written for All, while $__conditionalAll still sees All', () => {
+    const all = { values: ['a', 'b'], all: true, multi: true, allValue: "''" };
+    expect(expandMacros('instance IN (${instance:singlequote})', ctx({ instance: all }))).toBe("instance IN ('')");
+    expect(expandMacros('$__conditionalAll(i IN ($instance), $instance)', ctx({ instance: all }))).toBe('1=1');
+    const picked = { values: ['a'], multi: true, allValue: "''" };
+    expect(expandMacros('instance IN (${instance:singlequote})', ctx({ instance: picked }))).toBe("instance IN ('a')");
+  });
+
   it('refuses a macro, a variable format or a variable it does not know', () => {
     expect(() => expandMacros('$__timeInterval(ts)', ctx())).toThrow(MacroError);
     expect(() => expandMacros('${v:csv}', ctx({ v: { values: ['a'] } }))).toThrow(/:csv/);

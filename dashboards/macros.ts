@@ -2,7 +2,8 @@
 // every panel without a Grafana. It follows the plugin's order:
 //   1. $__conditionalAll(cond, $var) → cond, or 1=1 when $var is "All" (plugin frontend);
 //   2. dashboard variables: ${v:singlequote} → 'a','b';  ${v} / $v → the plugin's own
-//      format: a multi-value variable as 'a','b', a single value as it is (unquoted);
+//      format: a multi-value variable as 'a','b', a single value as it is (unquoted); for
+//      "All" with a custom all value, that value as written (Grafana does not format it);
 //   3. macros of the plugin backend (pkg/macros): $__timeFilter(col), $__fromTime,
 //      $__toTime, $__interval_s.
 // Only the macros the redscope dashboards use are implemented; any other `$__name` is an
@@ -15,6 +16,8 @@ export interface VariableValue {
   all?: boolean;
   /** Multi-value variable: a one-value selection is still formatted as a list. */
   multi?: boolean;
+  /** The variable's custom all value (`allValue`): what Grafana puts in, unformatted, for "All". */
+  allValue?: string;
 }
 
 export interface MacroContext {
@@ -82,6 +85,8 @@ function expandVariables(sql: string, ctx: MacroContext): string {
     /\$\{(\w+)(?::(\w+))?\}|\$(?!__)(\w+)/g,
     (_m, braced: string | undefined, format: string | undefined, bare: string | undefined) => {
       const v = variable(ctx, (braced ?? bare)!);
+      // Grafana's template service skips formatting for a custom all value.
+      if (v.all && v.allValue) return v.allValue;
       if (format === 'singlequote') return v.values.map(quote).join(',');
       if (format !== undefined) throw new MacroError(`variable format :${format} is not implemented`);
       return v.multi || v.all || v.values.length !== 1 ? v.values.map(quote).join(',') : v.values[0]!;

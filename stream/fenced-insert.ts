@@ -148,7 +148,10 @@ export class FencedTable {
   }
 
   private async insert(session: string, rows: Row[]): Promise<void> {
-    const settings: Record<string, unknown> = { session_check: 1 };
+    // session_timeout on every query of the session, not only the first: each query resets
+    // the session's timeout to its own (the server default, 60 s, when absent), and a table
+    // written less than once a minute found its session gone ("Session not found", code 372).
+    const settings: Record<string, unknown> = { session_check: 1, session_timeout: String(SESSION_TIMEOUT_S) };
     // Through the Distributed table: synchronous, so stored means stored on the shard.
     if (this.opts.cluster) settings.insert_distributed_sync = 1;
     await this.client.insert({

@@ -23,17 +23,11 @@ import type { VariableValue } from '../dashboards/macros.ts';
 import { renderDashboards } from '../dashboards/index.ts';
 import { dashboardQueries } from '../dashboards/queries.ts';
 import { budgetFleetInserts, FLEET } from './support/budget-fleet.ts';
-import { queryVariables, rowsOf, runQueries, type QueryRun, type TimeRange } from './support/dashboard-run.ts';
+import { allOf, queryVariables, rowsOf, runQueries, type QueryRun, type TimeRange } from './support/dashboard-run.ts';
 import { dropDatabase, testConfig } from './support/pipeline.ts';
 
 /** The budget dashboards/README.md states: rows one query may read over an hour of the fleet. */
 const ROW_BUDGET = 250_000;
-
-/** Dashboards not held to the budget yet, and why (also in dashboards/README.md). */
-const NOT_BUDGETED: Record<string, string> = {
-  'redscope-command-latency':
-    "reads the latency-bucket minute rollup now, but on 18.16 its queries' filters are not pruned by the rollup's primary key: ~2.4 M rows for 'All' and ~0.3 M for one cluster over this hour (measured 2026-12-01); to be rewritten",
-};
 
 const T0 = 1_768_471_200; // 2026-01-15 10:00:00 UTC: one day's partition, one hour
 const RANGE: TimeRange = { fromSec: T0, toSec: T0 + 3600 };
@@ -133,13 +127,10 @@ function selection(d: Dashboard, all: boolean): Record<string, VariableValue> {
   const instancesOf = (c: number) => Array.from({ length: FLEET.perCluster }, (_, k) => `10.0.${c}.${k}:6379`);
   const out: Record<string, VariableValue> = {};
   for (const v of queryVariables(d)) {
-    if (v.name === 'cluster')
-      out.cluster = all ? { values: clusters, all: true, multi: true } : { values: ['c3'], multi: true };
+    if (v.name === 'cluster') out.cluster = all ? allOf(v, clusters) : { values: ['c3'], multi: true };
     else if (v.name === 'instance')
       out.instance = v.multi
-        ? all
-          ? { values: clusters.flatMap((_, c) => instancesOf(c)), all: true, multi: true }
-          : { values: instancesOf(3), all: true, multi: true }
+        ? allOf(v, all ? clusters.flatMap((_, c) => instancesOf(c)) : instancesOf(3))
         : { values: ['10.0.3.7:6379'], multi: false }; // a replica: the replication-lag join runs
     else if (v.name === 'command') out.command = { values: ['get'], multi: false };
     else throw new Error(`${d.title}: no budget value for $${v.name}`);
@@ -164,7 +155,6 @@ describe('row budget on an hour of 2,000 instances', () => {
     const tablesOf = (sql: string) =>
       [...sql.matchAll(/\b(?:FROM|JOIN)\s+(\w+)/g)].map((m) => m[1]!).filter((t) => granularity.has(t));
     for (const d of renderDashboards().map((r) => r.dashboard)) {
-      if (NOT_BUDGETED[d.uid!]) continue;
       for (const all of [true, false]) {
         const prefix = `budget-${db}-${d.uid}-${all ? 'all' : 'one'}`;
         const queries = dashboardQueries(d);

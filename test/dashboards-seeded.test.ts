@@ -23,7 +23,15 @@ import { renderDashboards } from '../dashboards/index.ts';
 import { dashboardQueries } from '../dashboards/queries.ts';
 import { startStream, type RunningStream } from '../stream/index.ts';
 import { startChatEndpoint, type ChatEndpoint } from './support/chat-endpoint.ts';
-import { queryVariables, rowsOf, runOf, runQueries, type QueryRun, type TimeRange } from './support/dashboard-run.ts';
+import {
+  allOf,
+  queryVariables,
+  rowsOf,
+  runOf,
+  runQueries,
+  type QueryRun,
+  type TimeRange,
+} from './support/dashboard-run.ts';
 import { clusterNodes, clusterWhole, pidOf } from './support/freeze.ts';
 import { startGroupsAtEnd } from './support/kafka.ts';
 import { dropDatabase, endpoints, eventually, quietLog, testConfig, uniqueName } from './support/pipeline.ts';
@@ -235,9 +243,7 @@ function selection(d: Dashboard): Record<string, VariableValue> {
   for (const v of queryVariables(d)) {
     if (v.name === 'cluster') out.cluster = { values: [CLUSTER], multi: Boolean(v.multi) };
     else if (v.name === 'instance')
-      out.instance = v.multi
-        ? { values: seeded.instances, all: true, multi: true }
-        : { values: [seeded.sleptReplica], multi: false };
+      out.instance = v.multi ? allOf(v, seeded.instances) : { values: [seeded.sleptReplica], multi: false };
     // DEBUG: the seeded DEBUG SLEEP 0.2 is its only call, so its heatmap has one known bucket.
     else if (v.name === 'command') out.command = { values: ['debug'], multi: false };
     else throw new Error(`${d.title}: no seeded value for $${v.name}`);

@@ -18,6 +18,7 @@ import { checkSchema } from '../dashboards/check/index.ts';
 import { dashboardQueries, type DashboardQuery } from '../dashboards/queries.ts';
 import { ALL_INSTANCES, CLUSTERS, fleetRows, REPLICA } from './support/dashboard-fleet.ts';
 import {
+  allOf,
   panelIntervalSec,
   queryVariables,
   runQueries,
@@ -106,10 +107,8 @@ const variablesOf = queryVariables;
 function selections(d: Dashboard): Array<{ name: string; variables: Record<string, VariableValue> }> {
   const pick = (v: VariableModel, all: boolean): VariableValue => {
     const multi = Boolean(v.multi);
-    if (v.name === 'cluster')
-      return all && v.includeAll ? { values: CLUSTERS, all: true, multi } : { values: ['alpha'], multi };
-    if (v.name === 'instance')
-      return all && v.includeAll ? { values: ALL_INSTANCES, all: true, multi } : { values: [REPLICA], multi };
+    if (v.name === 'cluster') return all && v.includeAll ? allOf(v, CLUSTERS) : { values: ['alpha'], multi };
+    if (v.name === 'instance') return all && v.includeAll ? allOf(v, ALL_INSTANCES) : { values: [REPLICA], multi };
     if (v.name === 'command') return { values: ['get'], multi };
     throw new Error(`${d.title}: the test has no sample value for $${v.name}`);
   };

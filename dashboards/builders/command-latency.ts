@@ -4,7 +4,8 @@
 // per instance, that execution time beside the PING probe's round trip.
 // Reads the minute rollups command_histograms_1m and ping_probes_1m (0031, 0032): rows with
 // instance = '' hold every instance of a cluster summed, so "All" reads one row per command
-// and minute instead of one per instance.
+// and minute instead of one per instance; the per-instance table reads instance_histograms_1m
+// (0061: every command of an instance summed), one row per instance and minute.
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { BUCKET_COUNT, BUCKET_UPPER_US } from '../../contracts/index.ts';
 import { redscopeDashboard } from '../lib/dashboard.ts';
@@ -12,14 +13,15 @@ import { callQuantileSql, histogramQuantileSql, PROBE_LADDER } from '../lib/hist
 import { heatmapPanel, sqlPanel } from '../lib/panels.ts';
 import { inRange, rollupBucket } from '../lib/rollups.ts';
 import { clusterFilter, instancesFilter } from '../lib/sql.ts';
-import { clusterVariable, commandVariable, instanceVariable } from '../lib/variables.ts';
+import { clusterVariable, commandVariable, instanceOrClusterWideVariable } from '../lib/variables.ts';
 
 /**
- * The rows of the selection: for "All" instances the cluster-wide rows (instance = ''),
- * otherwise the selected instances' own. ($__conditionalAll(0, …) is 0, or 1=1 for All.)
+ * The rows of the selection: for "All" instances the cluster-wide rows (instance = '', the
+ * variable's custom all value), otherwise the selected instances' own. A plain IN on the
+ * primary key (cluster, instance, command, bucket): 18.16 prunes granules by it, where an
+ * expression over `instance = ''` read every row of the range.
  */
-const scope = `${instancesFilter} AND (instance = '') = ($__conditionalAll(0, $instance))`;
-const selected = `${inRange} AND ${clusterFilter} AND ${scope}`;
+const selected = `${inRange} AND ${clusterFilter} AND instance IN (\${instance:singlequote})`;
 
 /** The 10 most called commands of the selection: keeps time series readable on a busy fleet. */
 const topCommands = `command IN (
@@ -71,7 +73,7 @@ export function commandLatency(): Dashboard {
     title: 'Redscope / Command latency',
     description:
       'Calls per command and how long single calls take inside Redis: per-call percentiles and heatmap (LATENCY HISTOGRAM), the mean, and per instance execution beside the PING round trip.',
-    variables: [clusterVariable(), instanceVariable(true), commandVariable()],
+    variables: [clusterVariable(), instanceOrClusterWideVariable(), commandVariable()],
     panels: [
       sqlPanel({
         kind: 'timeseries',
@@ -170,8 +172,8 @@ FROM (
     SELECT instance, ${q(0.5, 'h')} AS exec_p50_us, ${q(0.99, 'h')} AS exec_p99_us
     FROM (
         SELECT instance, sumMap(latencyMap.le, latencyMap.n) AS h
-        FROM command_histograms_1m
-        WHERE ${inRange} AND ${clusterFilter} AND ${instancesFilter} AND instance != ''
+        FROM instance_histograms_1m
+        WHERE ${inRange} AND ${clusterFilter} AND ${instancesFilter}
         GROUP BY instance
     )
 ) AS exec

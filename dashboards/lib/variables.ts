@@ -39,7 +39,7 @@ export const clusterVariable = () =>
   });
 
 /** Instances of the selected clusters; `multi: false` for dashboards about one instance. */
-export const instanceVariable = (multi: boolean) =>
+export const instanceVariable = (multi: boolean): QueryVariableBuilder =>
   sqlVariable({
     name: 'instance',
     label: 'Instance',
@@ -58,3 +58,12 @@ export const commandVariable = () =>
     multi: false,
     sql: `SELECT command FROM command_histograms_1m WHERE $__timeFilter(bucket) AND ${clusterFilter} AND instance = '' GROUP BY command ORDER BY sum(calls) DESC, command`,
   }).sort(VariableSort.Disabled);
+
+/**
+ * Instances where a rollup holds cluster-wide rows under instance = '' (command_histograms_*):
+ * "All" becomes `''` — Grafana puts a custom all value in as written, unformatted, while
+ * $__conditionalAll still sees All — so `instance IN (${instance:singlequote})` reads the
+ * cluster-wide rows for All and the picked instances' rows otherwise, one condition on the
+ * table's primary key either way.
+ */
+export const instanceOrClusterWideVariable = () => instanceVariable(true).allValue("''");

@@ -31,6 +31,11 @@ export function queryVariables(d: Dashboard): VariableModel[] {
   return (d.templating?.list ?? []).filter((v) => v.type === 'query');
 }
 
+/** "All" of variable `v` with these options, carrying the variable's custom all value if it has one. */
+export function allOf(v: VariableModel, values: string[]): VariableValue {
+  return { values, all: true, multi: Boolean(v.multi), ...(v.allValue ? { allValue: v.allValue } : {}) };
+}
+
 export interface QueryRun extends DashboardQuery {
   expanded: string;
   result?: QueryResult;
