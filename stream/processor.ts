@@ -32,6 +32,7 @@ import type { AlertEventV1, DeadLetterV1 } from '../contracts/index.ts';
 import type { ClickHouseClient } from '../common/clickhouse.ts';
 import { EveryServer } from '../clickhouse/every-server.ts';
 import { Watermarks, type PartitionWatermarks } from '../clickhouse/watermarks.ts';
+import { AssignedWatermarks } from './assigned-watermarks.ts';
 import { BatchWriter, sourceKey, type SourceMessage } from './batch-writer.ts';
 import { deadLetter, sendDeadLetters } from './dead-letter.ts';
 import { DetectAhead, STALL_MS } from './detect-ahead.ts';
@@ -86,10 +87,7 @@ export class StreamProcessor {
   readonly writer: BatchWriter;
   readonly ownership = new PartitionOwnership();
   private readonly consumer: Consumer;
-  private readonly watermarks = new Map<string, PartitionWatermarks>();
-  private readonly watermarkLoads = new Map<string, Promise<PartitionWatermarks>>();
-  /** Partitions whose watermark read took too long (storage stalled): later batches do not wait for it. */
-  private readonly watermarkSlow = new Set<string>();
+  private readonly watermarks: AssignedWatermarks;
   private readonly ahead = new DetectAhead();
   private rewindTimer: NodeJS.Timeout | null = null;
   /** Settles when the partitions of the current assignment may be read (see onAssigned). */
@@ -110,6 +108,16 @@ export class StreamProcessor {
     const servers = { cluster: opts.cluster, ...opts.credentials };
     this.servers = new EveryServer(clickhouse, servers);
     this.stored = new Watermarks(clickhouse, opts.database, servers);
+    // A batch waits this long for its partition's watermarks before it is read ahead of storage.
+    const watermarkWaitMs = opts.lingerMs + 3000 + STALL_MS;
+    this.watermarks = new AssignedWatermarks(
+      async (topic, partition) => {
+        await this.assigned;
+        return this.stored.partition(topic, partition);
+      },
+      () => this.ownership.generation,
+      watermarkWaitMs,
+    );
     this.writer = new BatchWriter(
       clickhouse,
       { database: opts.database, cluster: opts.cluster, processorId: this.id, watermarks: this.stored },
@@ -186,8 +194,6 @@ export class StreamProcessor {
   private onAssigned(assignment: Record<string, number[]>): void {
     const { gained, lost } = this.ownership.assign(assignment);
     this.watermarks.clear();
-    this.watermarkLoads.clear();
-    this.watermarkSlow.clear();
     this.ahead.reset();
     this.detectors?.assign(Object.entries(assignment).flatMap(([topic, ps]) => ps.map((p) => `${topic}/${p}`)));
     if (lost.length > 0) {
@@ -221,40 +227,6 @@ export class StreamProcessor {
     for (const p of gained) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition]);
     for (const [topic, partitions] of byTopic)
       await this.untilDone('loading detector state', () => detectors.loadPartitions(topic, partitions));
-  }
-
-  /**
-   * The partition's watermarks, or null when they cannot be had within a bound: storage is
-   * stalled (or a takeover waits on it), and the batch is read ahead instead.
-   */
-  private async watermarksOrNull(topic: string, partition: number): Promise<PartitionWatermarks | null> {
-    const key = partitionKey({ topic, partition });
-    const known = this.watermarks.get(key);
-    if (known) return known;
-    let load = this.watermarkLoads.get(key);
-    if (!load) {
-      load = this.partitionWatermarks(topic, partition);
-      this.watermarkLoads.set(key, load);
-      load.then(
-        () => this.watermarkSlow.delete(key),
-        () => {
-          this.watermarkLoads.delete(key);
-          this.watermarkSlow.delete(key);
-        },
-      );
-    }
-    // Waited out once already: do not hold every batch of the partition as long again.
-    if (this.watermarkSlow.has(key)) return null;
-    let timer: NodeJS.Timeout | undefined;
-    const waitMs = this.opts.lingerMs + 3000 + STALL_MS;
-    const bound = new Promise<null>((r) => (timer = setTimeout(() => r(null), waitMs)));
-    try {
-      const wm = await Promise.race([load.catch(() => null), bound]);
-      if (!wm) this.watermarkSlow.add(key);
-      return wm;
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   /** Storage has room again (the in-flight rows are below half the bound and no insert is stuck). */
@@ -296,29 +268,13 @@ export class StreamProcessor {
     });
   }
 
-  private async partitionWatermarks(topic: string, partition: number): Promise<PartitionWatermarks> {
-    const key = partitionKey({ topic, partition });
-    for (;;) {
-      const cached = this.watermarks.get(key);
-      if (cached) return cached;
-      const generation = this.ownership.generation;
-      await this.assigned;
-      const wm = await this.stored.partition(topic, partition);
-      // Read for this assignment only: a newer one drained the writer again since.
-      if (generation === this.ownership.generation) {
-        this.watermarks.set(key, wm);
-        return wm;
-      }
-    }
-  }
-
   private async onBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, isRunning, isStale } = payload;
     if (batch.messages.length === 0 || !isRunning() || isStale()) return;
     const { topic, partition } = batch;
     const tp = partitionKey({ topic, partition });
     const generation = this.ownership.generation;
-    const wm = await this.watermarksOrNull(topic, partition);
+    const wm = await this.watermarks.orNull(topic, partition);
     // A rebalance happened meanwhile: Kafka delivers this batch again in the new assignment,
     // after the writer has stored what it holds; adding it now would store it twice.
     // (From here to writer.add nothing waits, so no rebalance can slip in between.)
