@@ -5,7 +5,7 @@
 import { redactUrl, type Logger } from '../common/log.ts';
 import type { NotificationV1 } from '../contracts/index.ts';
 import { notifierFor } from './notifiers/index.ts';
-import { retry, RetriesExhaustedError, type BackoffPolicy } from './retry.ts';
+import { retryUntilDone, RetriesExhaustedError, type Backoff } from '../common/retry.ts';
 import { receiverSecrets, scrub } from './secrets.ts';
 import { postOnce, retryAfterMs, SendError } from './send.ts';
 import type { ReceiverConfig } from './types.ts';
@@ -23,7 +23,7 @@ export interface DeliveryOutcome {
 }
 
 export interface DeliverOptions {
-  policy: BackoffPolicy;
+  policy: Backoff;
   timeoutMs: number;
   log: Logger;
   signal?: AbortSignal;
@@ -54,7 +54,7 @@ export async function deliver(
   const now = opts.now ?? Date.now;
   let httpStatus = 0;
   try {
-    const { value, attempts } = await retry<DeliveryOutcome>(
+    const { value, attempts } = await retryUntilDone<DeliveryOutcome>(
       async (attempt) => {
         let res: Awaited<ReturnType<typeof postOnce>>;
         try {
@@ -74,7 +74,7 @@ export async function deliver(
         return { done: false, reason, retryAfterMs: retryAfterMs(res) };
       },
       {
-        policy: opts.policy,
+        backoff: opts.policy,
         signal: opts.signal,
         maxAttempts: opts.maxAttempts,
         onRetry: ({ attempt, reason, delayMs }) => {

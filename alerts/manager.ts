@@ -18,6 +18,7 @@
 //    messages with the same ids (ids come from detector times), and delivery sends an
 //    id once. So a message owed is never lost, and one already sent is not sent again
 //    (except in delivery's own narrow window, see outbox-consumer.ts).
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { AlertsConfig } from '../common/config-alerts.ts';
 import { errorMessage } from '../common/errors.ts';
@@ -27,7 +28,7 @@ import { compose, type SilencedItem } from './compose.ts';
 import { deadLetter, decodeAlertEvent } from './decode-event.ts';
 import { Heartbeat } from './heartbeat.ts';
 import { applyEvent, isIdle, lifecycleOf, markNotified } from './lifecycle.ts';
-import { AbortedError, retryThrowing, type BackoffPolicy } from './retry.ts';
+import { AbortedError, retry, type Backoff } from '../common/retry.ts';
 import { ActiveSilences } from './silences.ts';
 import { historyRow, stateRow, type AlertStore, type HistoryRow, type OwnedState } from './store.ts';
 import { WriteBehind } from './write-behind.ts';
@@ -35,7 +36,7 @@ import { WriteBehind } from './write-behind.ts';
 /** The longest the manager sleeps, whatever the plan says (a safety net against clock jumps). */
 const MAX_SLEEP_MS = 30_000;
 /** Backoff for ClickHouse and Kafka writes that fail: an outage delays records, never drops them. */
-const STORE_RETRY: BackoffPolicy = { initialMs: 200, maxMs: 10_000 };
+const STORE_RETRY: Backoff = { initialMs: 200, maxMs: 10_000 };
 const HEARTBEAT_EVERY_MS = 3000;
 /** Silences are read this often; a new one takes effect within this time. */
 const SILENCE_POLL_MS = 5000;
@@ -126,7 +127,7 @@ export class AlertManager {
   /** Resolves once the consumer has joined its group (or after `joinTimeoutMs`), so callers know events will be seen. */
   async start(joinTimeoutMs = 30_000): Promise<void> {
     // Silences first (bounded): a silenced failover right after a restart must stay silent.
-    await Promise.race([this.reloadSilences(), new Promise((r) => setTimeout(r, 10_000).unref())]);
+    await Promise.race([this.reloadSilences(), sleep(10_000, undefined, { ref: false })]);
     this.silenceTimer = setInterval(() => void this.reloadSilences(), SILENCE_POLL_MS);
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [TOPICS.alerts], fromBeginning: true });
@@ -189,11 +190,11 @@ export class AlertManager {
     let load = this.loads.get(partition);
     if (load) return load;
     const generation = this.generation;
-    load = retryThrowing(() => this.store.loadStates([partition]), {
-      policy: STORE_RETRY,
+    load = retry(() => this.store.loadStates([partition]), {
+      backoff: STORE_RETRY,
       signal: this.abort.signal,
       onRetry: (i) => this.log.warn({ partition, reason: i.reason }, 'loading alert state failed; retrying'),
-    }).then(({ value }) => {
+    }).then((value) => {
       if (generation !== this.generation) return;
       for (const s of value.states) this.states.set(s.fingerprint, s);
       if (value.unreadable)
@@ -277,12 +278,11 @@ export class AlertManager {
   }
 
   private async retryKafka<T>(fn: () => Promise<T>): Promise<T> {
-    const { value } = await retryThrowing(fn, {
-      policy: STORE_RETRY,
+    return retry(fn, {
+      backoff: STORE_RETRY,
       signal: this.abort.signal,
       onRetry: (i) => this.log.warn({ reason: i.reason, retryInMs: i.delayMs }, 'Kafka produce failed; retrying'),
     });
-    return value;
   }
 
   /** Keeps the group membership alive while waiting (state load, Kafka retries). */

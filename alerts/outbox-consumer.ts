@@ -17,13 +17,13 @@ import type { AlertsConfig } from '../common/config-alerts.ts';
 import { redactUrl, type Logger } from '../common/log.ts';
 import { NotificationV1, TOPICS, validator } from '../contracts/index.ts';
 import { deliver, deliveryRecord, type DeliveryOutcome } from './deliver-one.ts';
-import { AbortedError, type BackoffPolicy } from './retry.ts';
+import { AbortedError, type Backoff } from '../common/retry.ts';
 import type { AlertStore } from './store.ts';
 import type { ReceiverConfig } from './types.ts';
 import { WriteBehind } from './write-behind.ts';
 
 const HEARTBEAT_EVERY_MS = 3000;
-const STORE_RETRY: BackoffPolicy = { initialMs: 200, maxMs: 10_000 };
+const STORE_RETRY: Backoff = { initialMs: 200, maxMs: 10_000 };
 /** Ids delivered by this process, checked before ClickHouse is asked. */
 const RECENT_IDS = 10_000;
 /** How long the "already delivered?" question may wait for ClickHouse before delivery goes on without it. */

@@ -55,7 +55,7 @@ export type ChatPayload = Record<string, unknown>;
 
 /**
  * One per chat, in notifiers/. A notifier only builds messages and judges responses;
- * retries, dedup and grouping live once above it (manager.ts, retry.ts, outbox-consumer.ts).
+ * retries, dedup and grouping live once above it (manager.ts, common/retry.ts, outbox-consumer.ts).
  *
  * Rendering is split from the HTTP request (unlike STYLE.md's single `render → HttpRequest`)
  * because the rendered body waits in the Kafka outbox, where neither the webhook URL (a

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../common/log.ts';
 import type { StateRow } from './store.ts';
@@ -40,7 +41,7 @@ describe('write-behind alert records', () => {
     s.queue.enqueue({ states: [state('a', 1)], history: [] }, offset(0, '11'));
     s.queue.enqueue({ states: [state('a', 2), state('b', 1)] }, offset(0, '15'));
     s.queue.enqueue({ deliveries: [] }, offset(1, '3'));
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
     expect(s.writes).toEqual([]);
     expect(s.commits).toEqual([]);
     expect(s.queue.pending).toBeGreaterThan(0);
@@ -64,7 +65,7 @@ describe('write-behind alert records', () => {
     const s = store();
     s.down = true;
     s.queue.enqueue({ states: [state('a', 1)] });
-    await new Promise((r) => setTimeout(r, 20)); // first write in flight and failing
+    await sleep(20); // first write in flight and failing
     s.queue.enqueue({ states: [state('a', 3), state('a', 2)] });
     s.down = false;
     await s.queue.drain(2000);
@@ -78,7 +79,7 @@ describe('write-behind alert records', () => {
     expect(await s.queue.drain(30)).toBe(false);
     s.queue.stop();
     s.down = false;
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
     expect(s.commits).toEqual([]);
   });
 });

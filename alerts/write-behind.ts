@@ -13,10 +13,11 @@
 // Memory: while ClickHouse is down the queue holds every alert change made meanwhile;
 // alert volume is small (a few per failover), so this is bounded by the outage, not by
 // sample traffic.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { errorMessage } from '../common/errors.ts';
 import type { Logger } from '../common/log.ts';
 import type { DeliveryRecord } from './deliver-one.ts';
-import { AbortedError, retryThrowing, type BackoffPolicy } from './retry.ts';
+import { AbortedError, retry, type Backoff } from '../common/retry.ts';
 import type { HistoryRow, StateRow } from './store.ts';
 
 export interface OffsetToCommit {
@@ -36,7 +37,7 @@ export interface Records {
 
 export interface WriteBehindOptions {
   name: string;
-  policy: BackoffPolicy;
+  policy: Backoff;
   write(records: Records): Promise<void>;
   /** Called after the records queued with these offsets are stored. */
   commit?(offsets: OffsetToCommit[]): Promise<void>;
@@ -85,7 +86,7 @@ export class WriteBehind {
     while (this.loop) {
       const left = deadline - Date.now();
       if (left <= 0) return false;
-      await Promise.race([this.loop, new Promise((r) => setTimeout(r, left).unref())]);
+      await Promise.race([this.loop, sleep(left, undefined, { ref: false })]);
     }
     return true;
   }
@@ -120,8 +121,8 @@ export class WriteBehind {
 
   private async writeWithRetry(records: Records): Promise<void> {
     const now = this.opts.now ?? Date.now;
-    await retryThrowing(() => this.opts.write(records), {
-      policy: this.opts.policy,
+    await retry(() => this.opts.write(records), {
+      backoff: this.opts.policy,
       signal: this.abort.signal,
       onRetry: (i) => {
         this.stats.failures++;

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { TtlCache } from './cache.ts';
 
@@ -25,7 +26,7 @@ describe('TtlCache', () => {
     let calls = 0;
     const load = async () => {
       calls++;
-      await new Promise((r) => setTimeout(r, 10));
+      await sleep(10);
       return 7;
     };
     expect(

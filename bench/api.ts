@@ -12,6 +12,7 @@
 // BENCH_COARSE_S (300 s) for 7 days, plus one per second for the last BENCH_FINE_S (3600 s). Own stack on its own
 // ports (data in .redscope/bench-api-stack), stopped and deleted at the end unless
 // BENCH_KEEP_STACK=1, which leaves it running with its data for the next run to reuse.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -73,7 +74,6 @@ const ROOT = new URL('..', import.meta.url).pathname;
 const DATA_DIR = join(ROOT, '.redscope', 'bench-api-stack');
 const log = createLogger('bench', 'warn');
 const say = (s: string) => console.log(`[bench] ${s}`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** name, mean µs per call, calls/s per instance at the daily mean. */
 const COMMANDS: Array<[string, number, number]> = [

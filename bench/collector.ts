@@ -10,6 +10,7 @@
 // Both processes run the way production runs them: compiled JavaScript from dist/ (built
 // here first, as `npm run build` does), or through tsx with BENCH_RUNTIME=tsx. BENCH_NODE_ARGS adds
 // node flags to the collector only (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+import { setTimeout as sleep } from 'node:timers/promises';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -40,7 +41,6 @@ const CLIENT_ORDER: Client[] = ['kafkajs', 'platformatic', 'platformatic', 'kafk
 const quietLog = createLogger('bench', 'warn');
 const root = new URL('../.redscope/bench-collector/', import.meta.url).pathname;
 const say = (s: string) => console.log(`[bench] ${s}`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function usage(pid: number): { cpuSec: number; rssMb: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');

@@ -14,6 +14,7 @@
 //
 // The whole pipeline (collector, stream processor, alert manager, delivery) runs against
 // the benchmark's own stack on separate ports, stopped at the end.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startAlerts } from '../alerts/index.ts';
 import { startCollector } from '../collectors/index.ts';
 import { defaultConfig, type Config } from '../common/config.ts';
@@ -35,7 +36,6 @@ const MESSAGE_TIMEOUT_MS = 30_000;
 const FROZEN_WARMUP_MAX_MS = Number(process.env.BENCH_FROZEN_WARMUP_MS ?? 300_000);
 const log = createLogger('bench', process.env.BENCH_LOG_LEVEL ?? 'error');
 const say = (s: string) => console.log(`[bench] ${s}`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface WebhookAlert {
   fingerprint: string;

@@ -16,6 +16,7 @@
 // Processors run compiled (dist/, built here first) with the heap cap docs/operating.md
 // recommends, as child processes; rates count messages, from each group's first commit
 // to the last offset committed.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { CompressionTypes, Partitioners, type Producer } from 'kafkajs';
@@ -42,7 +43,6 @@ const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 6);
 const ROOT = new URL('..', import.meta.url).pathname;
 const log = createLogger('bench', 'warn');
 const say = (s: string) => console.log(`[bench] ${s}`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;

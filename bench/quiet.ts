@@ -3,6 +3,7 @@
 // BENCH_QUIET_MINUTES (default 30), every alert routed to a local chat endpoint. Goal:
 // nothing reaches chat after the startup config-audit digest. Prints every message that
 // arrived, and writes them to bench/results/quiet.json.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startAlerts } from '../alerts/index.ts';
 import { startApi } from '../api/server.ts';
 import { startWorkload } from '../cli/workload.ts';
@@ -22,7 +23,6 @@ import type { BenchResult } from './run.ts';
 const MINUTES = Number(process.env.BENCH_QUIET_MINUTES ?? 30);
 const log = createLogger('bench', process.env.BENCH_LOG_LEVEL ?? 'error');
 const say = (s: string) => console.log(`[bench] ${s}`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Body {
   status?: string;

@@ -1,5 +1,6 @@
 // Helpers of bench/scan.ts: a private redis-server, the dataset, and a GET load
 // (redis-benchmark in loop mode) whose per-chunk results are assigned to phases.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -202,8 +203,4 @@ export function run(command: string, args: string[]): Promise<void> {
     child.once('error', reject);
     child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} exited with ${code}`))));
   });
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

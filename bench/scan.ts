@@ -12,19 +12,11 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { scanKeyspace, type ScanSettings } from '../collectors/samplers/keyspace/scanner.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { defaultConfig } from '../common/config.ts';
 import { measureMining } from './pattern-mining.ts';
 import type { BenchResult } from './run.ts';
-import {
-  freePortFrom,
-  GetLoad,
-  populate,
-  run,
-  sleep,
-  startBenchServer,
-  timed,
-  type LoadFigures,
-} from './scan-support.ts';
+import { freePortFrom, GetLoad, populate, run, startBenchServer, timed, type LoadFigures } from './scan-support.ts';
 
 const GAP_MS = 1500;
 const BASELINE_MS = 6000;

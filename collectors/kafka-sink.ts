@@ -3,14 +3,22 @@
 // bounded in-memory queue, plus an optional spill to disk; while Kafka is unreachable they
 // absorb the samples, and past their bounds the oldest are dropped and counted
 // (`dropped`), never an unbounded heap.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { errorMessage } from '../common/errors.ts';
 import { ensureTopics, type TopicSettings } from '../common/kafka.ts';
 import { sampleKey } from '../contracts/topics.ts';
 import type { Logger } from '../common/log.ts';
+import { backoffMs, type Backoff } from '../common/retry.ts';
 import { DeliveryBuffer, type DeliveryBufferStats, type OutgoingMessage } from './delivery-buffer.ts';
 import type { DiskSpill } from './disk-spill.ts';
 import type { Sample } from './sampler.ts';
+
+/**
+ * Between failed sends: 250 ms doubling to 5 s, exact (one producer per collector host, so
+ * nothing to spread), back to 250 ms after a send succeeds.
+ */
+const SEND_BACKOFF: Backoff = { initialMs: 250, maxMs: 5000, jitter: 0 };
 
 export interface KafkaSinkStats {
   queued: number;
@@ -118,7 +126,7 @@ export class KafkaSink {
     // Topics are checked once: during an outage, reconnecting is only the producer's few
     // quick retries, then our own backoff (≤ 5 s) — not the admin client's long retry chain.
     let topicsReady = false;
-    let backoffMs = 250;
+    let failuresInARow = 0;
     while (this.running) {
       if (this.buffer.length === 0) {
         await new Promise<void>((resolve) => {
@@ -146,7 +154,7 @@ export class KafkaSink {
         this.lastSentAt = Date.now();
         if (this.lastError) this.log.info({ queued: this.buffer.length }, 'Kafka reachable again; sending the backlog');
         this.lastError = null;
-        backoffMs = 250;
+        failuresInARow = 0;
       } catch (err) {
         await this.buffer.settle(batch, false);
         const spilling = this.opts.spill ? 'kept in memory, then on disk,' : 'kept in memory';
@@ -162,8 +170,7 @@ export class KafkaSink {
         await this.producer.disconnect().catch(() => {});
         this.producer = this.newProducer();
         connected = false;
-        await sleep(backoffMs);
-        backoffMs = Math.min(backoffMs * 2, 5000);
+        await sleep(backoffMs(++failuresInARow, SEND_BACKOFF));
       }
     }
   }
@@ -195,8 +202,4 @@ function groupByTopic(batch: readonly OutgoingMessage[]) {
     list.push({ key: p.key, value: p.value });
   }
   return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

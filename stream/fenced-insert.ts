@@ -22,10 +22,10 @@
 // Queries carry the id prefix INSERT_QUERY_PREFIX, so a processor taking over a partition
 // can wait for another processor's inserts still running (takeover.ts).
 import type { ClickHouseSettings } from '@clickhouse/client';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClickHouseClient } from '../common/clickhouse.ts';
 import { errorMessage } from '../common/errors.ts';
 import type { Logger } from '../common/log.ts';
+import { retry, retryUntilDone, type Backoff } from '../common/retry.ts';
 import { identifier } from '../common/sql.ts';
 import type { Watermarks } from '../clickhouse/watermarks.ts';
 import { classifyInsertError, isClickHouseCode, READONLY, SESSION_NOT_FOUND } from './insert-errors.ts';
@@ -33,7 +33,8 @@ import { classifyInsertError, isClickHouseCode, READONLY, SESSION_NOT_FOUND } fr
 export const INSERT_QUERY_PREFIX = 'redscope-insert:';
 /** Sessions of idle tables expire after this long; the next insert then opens a new one. */
 const SESSION_TIMEOUT_S = 3600;
-const BACKOFF = { initialMs: 200, maxMs: 5000 };
+/** A frozen server is retried patiently; the default ±20 % jitter spreads several processors' retries. */
+const BACKOFF: Backoff = { initialMs: 200, maxMs: 5000 };
 
 export type Row = Record<string, unknown>;
 
@@ -97,45 +98,53 @@ export class FencedTable {
   ): Promise<StoreOutcome> {
     const outcome: StoreOutcome = { fenced: 0, alreadyStored: 0 };
     let pending = rows;
-    for (let attempt = 1; ; attempt++) {
-      const keep = await owned();
-      pending = pending.filter(keep);
-      if (pending.length === 0) return outcome;
-      const session = await this.openSession();
-      try {
-        await this.insert(session, pending);
-        return outcome;
-      } catch (err) {
-        const failure = classifyInsertError(err);
-        this.opts.onError?.(`insert into ${this.table}: ${errorMessage(err)}`);
-        if (failure.kind === 'session-gone') {
-          this.session = null; // refused before it ran: nothing to settle
-          continue;
+    // One attempt: insert what is pending; after an unknown outcome, fence and keep only
+    // what is not stored. Done when nothing is pending; throws for refused rows and stops.
+    const attempt = async () => {
+      for (;;) {
+        const keep = await owned();
+        pending = pending.filter(keep);
+        if (pending.length === 0) return { done: true as const, value: outcome };
+        const session = await this.openSession();
+        try {
+          await this.insert(session, pending);
+          return { done: true as const, value: outcome };
+        } catch (err) {
+          const failure = classifyInsertError(err);
+          this.opts.onError?.(`insert into ${this.table}: ${errorMessage(err)}`);
+          if (failure.kind === 'session-gone') {
+            this.session = null; // refused before it ran: nothing to settle, send again at once
+            continue;
+          }
+          // Refused while reading the rows: nothing was written, the session is still good.
+          if (failure.kind === 'bad-data' && failure.whileParsing)
+            throw new BadRowsError(failure.reason, pending, failure.row);
+          outcome.fenced++;
+          await this.fence(session);
+          this.session = null;
+          const before = pending.length;
+          pending = await this.unstored(pending);
+          outcome.alreadyStored += before - pending.length;
+          if (failure.kind === 'bad-data') {
+            if (pending.length > 0) throw new BadRowsError(failure.reason, pending);
+            return { done: true as const, value: outcome };
+          }
+          if (pending.length === 0) return { done: true as const, value: outcome };
+          if (this.opts.stopped())
+            throw new StoppedError(`stopped with ${pending.length} rows of ${this.table} unstored`);
+          return { done: false as const, reason: errorMessage(err) };
         }
-        // Refused while reading the rows: nothing was written, the session is still good.
-        if (failure.kind === 'bad-data' && failure.whileParsing)
-          throw new BadRowsError(failure.reason, pending, failure.row);
-        outcome.fenced++;
-        await this.fence(session);
-        this.session = null;
-        const before = pending.length;
-        pending = await this.unstored(pending);
-        outcome.alreadyStored += before - pending.length;
-        if (failure.kind === 'bad-data') {
-          if (pending.length > 0) throw new BadRowsError(failure.reason, pending);
-          return outcome;
-        }
-        if (pending.length === 0) return outcome;
-        if (this.opts.stopped())
-          throw new StoppedError(`stopped with ${pending.length} rows of ${this.table} unstored`);
-        const delayMs = backoffMs(attempt);
-        this.opts.log.warn(
-          { table: this.table, rows: pending.length, err: errorMessage(err), retryInMs: delayMs },
-          'insert outcome unknown: fenced, checked what was stored, sending the rest again',
-        );
-        await sleep(delayMs);
       }
-    }
+    };
+    const { value } = await retryUntilDone(attempt, {
+      backoff: BACKOFF,
+      onRetry: ({ reason, delayMs }) =>
+        this.opts.log.warn(
+          { table: this.table, rows: pending.length, err: reason, retryInMs: delayMs },
+          'insert outcome unknown: fenced, checked what was stored, sending the rest again',
+        ),
+    });
+    return value;
   }
 
   private async insert(session: string, rows: Row[]): Promise<void> {
@@ -157,68 +166,61 @@ export class FencedTable {
 
   /** The current session, or a new one (created by a first query in it). */
   private async openSession(): Promise<string> {
-    for (let attempt = 1; this.session === null; attempt++) {
+    this.session ??= await this.retrying('cannot open a ClickHouse session', async () => {
       const id = `redscope-${this.opts.processorId}-${this.table}-${++this.sessions}`;
-      try {
-        await this.client.command({
-          query: 'SELECT 1',
-          session_id: id,
-          clickhouse_settings: { session_timeout: String(SESSION_TIMEOUT_S) },
-        });
-        this.session = id;
-      } catch (err) {
-        await this.waitBeforeRetry(attempt, err, 'cannot open a ClickHouse session');
-      }
-    }
+      await this.client.command({
+        query: 'SELECT 1',
+        session_id: id,
+        clickhouse_settings: { session_timeout: String(SESSION_TIMEOUT_S) },
+      });
+      return id;
+    });
     return this.session;
   }
 
   /** Returns once no earlier query of `session` can store anything any more. */
   private async fence(session: string): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
+    // SESSION_IS_LOCKED (retried): the insert is still running. Or the server does not answer yet.
+    await this.retrying('fencing an insert whose outcome is unknown', async () => {
       try {
         await this.client.command({
           query: 'SET readonly = 1',
           session_id: session,
           clickhouse_settings: { session_check: 1 } as ClickHouseSettings,
         });
-        return;
       } catch (err) {
         // Already read-only (an earlier fence landed), or gone: either way nothing more runs in it.
-        if (isClickHouseCode(err, READONLY, SESSION_NOT_FOUND)) return;
-        // SESSION_IS_LOCKED: the insert is still running. Otherwise the server does not answer yet.
-        await this.waitBeforeRetry(attempt, err, 'fencing an insert whose outcome is unknown');
+        if (!isClickHouseCode(err, READONLY, SESSION_NOT_FOUND)) throw err;
       }
-    }
+    });
   }
 
   /** The rows not stored yet, as the table's watermarks tell (after a fence, so they are final). */
   private async unstored(rows: Row[]): Promise<Row[]> {
     const topic = String(rows[0]!.kafka_topic);
     const partitions = [...new Set(rows.map((r) => Number(r.kafka_partition)))];
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const marks = await this.opts.watermarks.table(this.table, topic, partitions);
-        const left = rows.filter((r) => Number(r.kafka_offset) > (marks.get(Number(r.kafka_partition)) ?? -1));
-        // On a cluster the same block again, so replicas recognise whatever part of it they have.
-        return this.opts.cluster && left.length > 0 ? rows : left;
-      } catch (err) {
-        await this.waitBeforeRetry(attempt, err, 'reading watermarks after a fenced insert');
-      }
+    const marks = await this.retrying('reading watermarks after a fenced insert', () =>
+      this.opts.watermarks.table(this.table, topic, partitions),
+    );
+    const left = rows.filter((r) => Number(r.kafka_offset) > (marks.get(Number(r.kafka_partition)) ?? -1));
+    // On a cluster the same block again, so replicas recognise whatever part of it they have.
+    return this.opts.cluster && left.length > 0 ? rows : left;
+  }
+
+  /** Runs `work` until it succeeds: every failure reported (health), logged first and every 10th; StoppedError once the writer stops. */
+  private async retrying<T>(what: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await retry(work, {
+        backoff: BACKOFF,
+        stopWhen: this.opts.stopped,
+        onFailure: ({ reason }) => this.opts.onError?.(`${what}: ${reason}`),
+        onRetry: ({ attempt, reason, delayMs, worthLogging }) => {
+          if (worthLogging) this.opts.log.warn({ table: this.table, err: reason, attempt, retryInMs: delayMs }, what);
+        },
+      });
+    } catch (err) {
+      // Given up only because the writer stops (nothing else ends this loop).
+      throw this.opts.stopped() ? new StoppedError(`stopped while ${what}`) : err;
     }
   }
-
-  private async waitBeforeRetry(attempt: number, err: unknown, what: string): Promise<void> {
-    this.opts.onError?.(`${what}: ${errorMessage(err)}`);
-    if (this.opts.stopped()) throw new StoppedError(`stopped while ${what}`);
-    const delayMs = backoffMs(attempt);
-    if (attempt === 1 || attempt % 10 === 0)
-      this.opts.log.warn({ table: this.table, err: errorMessage(err), attempt, retryInMs: delayMs }, what);
-    await sleep(delayMs);
-  }
-}
-
-function backoffMs(attempt: number): number {
-  const base = Math.min(BACKOFF.maxMs, BACKOFF.initialMs * 2 ** Math.min(10, attempt - 1));
-  return Math.round(base * (0.8 + 0.4 * Math.random()));
 }

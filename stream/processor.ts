@@ -24,14 +24,15 @@
 // ClickHouse — not for an insert, and not for a takeover's watermark read.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import { errorMessage } from '../common/errors.ts';
 import type { Logger } from '../common/log.ts';
+import { retry, type Backoff } from '../common/retry.ts';
 import type { AlertEventV1, DeadLetterV1 } from '../contracts/index.ts';
 import type { ClickHouseClient } from '../common/clickhouse.ts';
 import { EveryServer } from '../clickhouse/every-server.ts';
 import { Watermarks, type PartitionWatermarks } from '../clickhouse/watermarks.ts';
+import { AssignedWatermarks } from './assigned-watermarks.ts';
 import { BatchWriter, sourceKey, type SourceMessage } from './batch-writer.ts';
 import { deadLetter, sendDeadLetters } from './dead-letter.ts';
 import { DetectAhead, STALL_MS } from './detect-ahead.ts';
@@ -67,7 +68,8 @@ export interface ProcessorOptions {
   sessionTimeoutMs: number;
 }
 
-const RETRY_MAX_MS = 5000;
+/** Kafka sends and state loads the processor cannot go on without: retried until they succeed or it stops. */
+const RETRY_BACKOFF: Backoff = { initialMs: 200, maxMs: 5000, jitter: 0 };
 
 export class StreamProcessor {
   readonly stats: ProcessorStats = {
@@ -85,10 +87,7 @@ export class StreamProcessor {
   readonly writer: BatchWriter;
   readonly ownership = new PartitionOwnership();
   private readonly consumer: Consumer;
-  private readonly watermarks = new Map<string, PartitionWatermarks>();
-  private readonly watermarkLoads = new Map<string, Promise<PartitionWatermarks>>();
-  /** Partitions whose watermark read took too long (storage stalled): later batches do not wait for it. */
-  private readonly watermarkSlow = new Set<string>();
+  private readonly watermarks: AssignedWatermarks;
   private readonly ahead = new DetectAhead();
   private rewindTimer: NodeJS.Timeout | null = null;
   /** Settles when the partitions of the current assignment may be read (see onAssigned). */
@@ -109,6 +108,16 @@ export class StreamProcessor {
     const servers = { cluster: opts.cluster, ...opts.credentials };
     this.servers = new EveryServer(clickhouse, servers);
     this.stored = new Watermarks(clickhouse, opts.database, servers);
+    // A batch waits this long for its partition's watermarks before it is read ahead of storage.
+    const watermarkWaitMs = opts.lingerMs + 3000 + STALL_MS;
+    this.watermarks = new AssignedWatermarks(
+      async (topic, partition) => {
+        await this.assigned;
+        return this.stored.partition(topic, partition);
+      },
+      () => this.ownership.generation,
+      watermarkWaitMs,
+    );
     this.writer = new BatchWriter(
       clickhouse,
       { database: opts.database, cluster: opts.cluster, processorId: this.id, watermarks: this.stored },
@@ -185,8 +194,6 @@ export class StreamProcessor {
   private onAssigned(assignment: Record<string, number[]>): void {
     const { gained, lost } = this.ownership.assign(assignment);
     this.watermarks.clear();
-    this.watermarkLoads.clear();
-    this.watermarkSlow.clear();
     this.ahead.reset();
     this.detectors?.assign(Object.entries(assignment).flatMap(([topic, ps]) => ps.map((p) => `${topic}/${p}`)));
     if (lost.length > 0) {
@@ -220,40 +227,6 @@ export class StreamProcessor {
     for (const p of gained) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition]);
     for (const [topic, partitions] of byTopic)
       await this.untilDone('loading detector state', () => detectors.loadPartitions(topic, partitions));
-  }
-
-  /**
-   * The partition's watermarks, or null when they cannot be had within a bound: storage is
-   * stalled (or a takeover waits on it), and the batch is read ahead instead.
-   */
-  private async watermarksOrNull(topic: string, partition: number): Promise<PartitionWatermarks | null> {
-    const key = partitionKey({ topic, partition });
-    const known = this.watermarks.get(key);
-    if (known) return known;
-    let load = this.watermarkLoads.get(key);
-    if (!load) {
-      load = this.partitionWatermarks(topic, partition);
-      this.watermarkLoads.set(key, load);
-      load.then(
-        () => this.watermarkSlow.delete(key),
-        () => {
-          this.watermarkLoads.delete(key);
-          this.watermarkSlow.delete(key);
-        },
-      );
-    }
-    // Waited out once already: do not hold every batch of the partition as long again.
-    if (this.watermarkSlow.has(key)) return null;
-    let timer: NodeJS.Timeout | undefined;
-    const waitMs = this.opts.lingerMs + 3000 + STALL_MS;
-    const bound = new Promise<null>((r) => (timer = setTimeout(() => r(null), waitMs)));
-    try {
-      const wm = await Promise.race([load.catch(() => null), bound]);
-      if (!wm) this.watermarkSlow.add(key);
-      return wm;
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   /** Storage has room again (the in-flight rows are below half the bound and no insert is stuck). */
@@ -295,29 +268,13 @@ export class StreamProcessor {
     });
   }
 
-  private async partitionWatermarks(topic: string, partition: number): Promise<PartitionWatermarks> {
-    const key = partitionKey({ topic, partition });
-    for (;;) {
-      const cached = this.watermarks.get(key);
-      if (cached) return cached;
-      const generation = this.ownership.generation;
-      await this.assigned;
-      const wm = await this.stored.partition(topic, partition);
-      // Read for this assignment only: a newer one drained the writer again since.
-      if (generation === this.ownership.generation) {
-        this.watermarks.set(key, wm);
-        return wm;
-      }
-    }
-  }
-
   private async onBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, isRunning, isStale } = payload;
     if (batch.messages.length === 0 || !isRunning() || isStale()) return;
     const { topic, partition } = batch;
     const tp = partitionKey({ topic, partition });
     const generation = this.ownership.generation;
-    const wm = await this.watermarksOrNull(topic, partition);
+    const wm = await this.watermarks.orNull(topic, partition);
     // A rebalance happened meanwhile: Kafka delivers this batch again in the new assignment,
     // after the writer has stored what it holds; adding it now would store it twice.
     // (From here to writer.add nothing waits, so no rebalance can slip in between.)
@@ -490,19 +447,15 @@ export class StreamProcessor {
   }
 
   /** Retries `work` with backoff until it succeeds; gives up only when the processor stops. */
-  private async untilDone<T>(what: string, work: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await work();
-      } catch (err) {
-        this.writer.stats.lastError = { at: Date.now(), message: `${what}: ${errorMessage(err)}` };
-        if (this.stopping) throw err;
-        const delayMs = Math.min(RETRY_MAX_MS, 200 * 2 ** Math.min(5, attempt - 1));
-        if (attempt === 1 || attempt % 10 === 0)
-          this.log.warn({ err: errorMessage(err), attempt, retryInMs: delayMs }, `${what} failed; retrying`);
-        await sleep(delayMs);
-      }
-    }
+  private untilDone<T>(what: string, work: () => Promise<T>): Promise<T> {
+    return retry(work, {
+      backoff: RETRY_BACKOFF,
+      stopWhen: () => this.stopping,
+      onFailure: ({ reason }) => (this.writer.stats.lastError = { at: Date.now(), message: `${what}: ${reason}` }),
+      onRetry: ({ attempt, reason, delayMs, worthLogging }) => {
+        if (worthLogging) this.log.warn({ err: reason, attempt, retryInMs: delayMs }, `${what} failed; retrying`);
+      },
+    });
   }
 }
 

@@ -2,6 +2,7 @@
 // line per instance), monitoring-blind when a collector's samples stop arriving (and its
 // resolution when they come back), and the heartbeat message that follows the stream
 // processor's watchdog events. Timings shortened where the defaults are minutes.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningAlerts } from '../alerts/index.ts';
 import { startCollector, type RunningCollector } from '../collectors/index.ts';
@@ -78,7 +79,7 @@ describe('alerts ops can trust', () => {
     expect(lines.some((l) => / on 6 of 6 instances/.test(l))).toBe(true);
     expect(lines.every((l) => !/^127\.0\.0\.1:\d+:/.test(l))).toBe(true);
     expect(new Set(lines).size).toBe(lines.length);
-    await new Promise((r) => setTimeout(r, 10_000)); // five more audit rounds
+    await sleep(10_000); // five more audit rounds
     expect(bodies().filter((b) => b.rule === 'config-audit')).toHaveLength(1);
   });
 

@@ -1,5 +1,6 @@
 // Alerts end to end on the real stack: alert events on Kafka → alert manager → outbox →
 // chat delivery → a real local HTTP server playing a Slack-compatible webhook.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Partitioners, type Producer } from 'kafkajs';
@@ -77,8 +78,6 @@ function alertEvent(fingerprint: string, rule: string, status: 'firing' | 'resol
   };
 }
 
-const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 beforeAll(async () => {
   await chat.listen();
   const base = testConfig();
@@ -148,7 +147,7 @@ describe('alerts to chat', () => {
     expect(firing).toContain(`<https://redscope-api.example/v1/alerts/${fp}|API>`);
 
     await publishAlertEvents(producer, [alertEvent(fp, 'failover', 'firing', summary)]);
-    await settle(1500);
+    await sleep(1500);
     expect(chat.acceptedWith(fp)).toHaveLength(1);
 
     await publishAlertEvents(producer, [alertEvent(fp, 'failover', 'resolved', summary)]);
@@ -157,7 +156,7 @@ describe('alerts to chat', () => {
       (n) => n >= 2,
       { what: 'the resolved message' },
     );
-    await settle(800);
+    await sleep(800);
     const messages = chat.acceptedWith(fp);
     expect(messages).toHaveLength(2);
     expect(messages[1]).toMatch(/^✅ RESOLVED · failover · /);
@@ -204,7 +203,7 @@ describe('alerts to chat', () => {
       (n) => n >= 1,
       { what: 'delivery after the outage' },
     );
-    await settle(1500);
+    await sleep(1500);
     expect(chat.acceptedWith(fp)).toHaveLength(1);
   });
 
@@ -219,7 +218,7 @@ describe('alerts to chat', () => {
       (n) => n > queuedBefore,
       { what: 'the message in the outbox' },
     );
-    await settle(1000);
+    await sleep(1000);
 
     await alerts.stop();
     alerts = await startAlerts(config, quietLog);
@@ -229,7 +228,7 @@ describe('alerts to chat', () => {
       (n) => n >= 1,
       { what: 'delivery after the restart', timeoutMs: 40_000 },
     );
-    await settle(2000);
+    await sleep(2000);
     expect(chat.acceptedWith(fp)).toHaveLength(1);
     // The restarted manager knew from ClickHouse that it had already queued this alert.
     expect(alerts.manager.stats.notifications).toBe(0);

@@ -1,6 +1,7 @@
 // Every API endpoint against real ClickHouse, with rows written by the project's own row
 // builders (stream/rows/*, alerts/store.ts) and the schema from migrate(): the values the
 // API returns are checked against what was written.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { historyRow, stateRow } from '../alerts/store.ts';
 import { buildApp } from '../api/app.ts';
@@ -230,7 +231,6 @@ async function insert(tables: TableRows[]): Promise<void> {
 
 /** When beforeAll stored the samples (every one of them "late": older than a minute). */
 let insertedAtMs = 0;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
   await migrate(clickhouse, db);

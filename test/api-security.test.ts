@@ -2,6 +2,7 @@
 // non-loopback address unless told to (and then says so loudly); behind a proxy, clients
 // are rate-limited one by one; readiness pings ClickHouse at most once a second however
 // often it is polled; oversized bodies, headers and path parameters are refused.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'node:http';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../api/app.ts';
@@ -142,7 +143,7 @@ describe('abuse limits', () => {
       expect(burst.every((r) => r.statusCode === 200)).toBe(true);
       for (let i = 0; i < 20; i++) await app.inject({ url: '/v1/ready' });
       expect(pings).toBe(1);
-      await new Promise((r) => setTimeout(r, API_LIMITS.readyCacheMs + 100));
+      await sleep(API_LIMITS.readyCacheMs + 100);
       expect((await app.inject({ url: '/v1/ready' })).json()).toEqual({ status: 'ready' });
       expect(pings).toBe(2);
     } finally {

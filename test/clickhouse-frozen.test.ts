@@ -4,6 +4,7 @@
 // delivery), no second message, and every sample read ahead of storage meanwhile is
 // stored exactly once (the processor's unstored bound is small here, so it reads ahead
 // of the stalled insert within seconds). Default alert group settings.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningAlerts } from '../alerts/index.ts';
 import type { RunningCollector } from '../collectors/index.ts';
@@ -19,7 +20,6 @@ import { failOverByFreezing, shards, waitHealthy } from './support/failovers.ts'
 import { dropDatabase, endpoints, eventually, testConfig } from './support/pipeline.ts';
 
 const seeds = endpoints.redisSeeds;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let chat: ChatEndpoint;
 let config: Config;
 let stream: RunningStream, alerts: RunningAlerts, collector: RunningCollector;

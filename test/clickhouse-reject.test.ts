@@ -3,6 +3,7 @@
 // column is UInt64). The flush is split until the refused messages are found: they go to
 // the dead-letter topic with ClickHouse's reason, every other sample of the flush is
 // stored, and the partition keeps flowing.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClickHouse } from '../common/clickhouse.ts';
 import { SAMPLE_TOPICS, TOPICS } from '../contracts/index.ts';
@@ -45,7 +46,7 @@ describe('messages ClickHouse refuses', () => {
         what: '38 samples stored',
         timeoutMs: 60_000,
       });
-      await new Promise((r) => setTimeout(r, 1000)); // anything stored twice would show by now
+      await sleep(1000); // anything stored twice would show by now
       const stored = await read();
       expect(Number(stored.n)).toBe(38);
       expect(Number(stored.offsets)).toBe(38);

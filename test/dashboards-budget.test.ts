@@ -13,6 +13,7 @@
 // as after background merges. Live, the newest minutes are not merged yet: each processor
 // flush adds one rollup row per (instance, minute) it carries until merges fold them
 // (dashboards/README.md says what that costs the "now" panels).
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient } from '@clickhouse/client';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -109,7 +110,7 @@ async function optimize(table: string): Promise<void> {
       return;
     } catch (err) {
       if (attempt >= 30) throw err;
-      await new Promise((r) => setTimeout(r, 1000));
+      await sleep(1000);
     }
   }
 }

@@ -7,6 +7,7 @@
 // shape, every panel must return rows (but those listed with the reason they cannot here),
 // and each dashboard shows at least one seeded value: the big key with its MEMORY USAGE, the
 // 200 ms slowlog entry, the failover annotation at the time of the promotion, …
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
 import { createClient } from '@clickhouse/client';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
@@ -168,7 +169,7 @@ beforeAll(async () => {
   collector = await startCollector(config, quietLog);
 
   // The collector's first INFO and topology views: counters move from here on.
-  await new Promise((r) => setTimeout(r, 2000));
+  await sleep(2000);
 
   // A 200 ms command on one master, MOVED replies from its replica.
   const slow = client(seeded.slept, slowName);

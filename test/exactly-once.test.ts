@@ -2,6 +2,7 @@
 // killed with SIGKILL mid-stream (a real child process) and restarted; then a second
 // consumer group replays the whole topic into the same database, as if every commit had
 // been lost. Neither may lose a row or write one twice.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClickHouse } from '../common/clickhouse.ts';
@@ -72,8 +73,6 @@ async function counts(): Promise<{
     errors: Number(r!.errors),
   };
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('exactly-once results', () => {
   const total = 6000;

@@ -3,6 +3,7 @@
 // failover detector fires, the alert manager routes it and delivery posts it to a real
 // HTTP endpoint. Exactly one firing message naming the old and new master, then —
 // after SIGCONT, when the old master is back as a replica — exactly one resolved one.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningAlerts } from '../alerts/index.ts';
 import type { RunningCollector } from '../collectors/index.ts';
@@ -52,7 +53,7 @@ describe('failover → chat', () => {
     const replica = nodes.find((n) => n.masterId === master.id)!;
     const oldAddr = `${master.host}:${master.port}`;
     const newAddr = `${replica.host}:${replica.port}`;
-    await new Promise((r) => setTimeout(r, 3000)); // the collector's first topology views
+    await sleep(3000); // the collector's first topology views
     const pid = await pidOf(oldAddr);
 
     process.kill(pid, 'SIGSTOP');
@@ -74,7 +75,7 @@ describe('failover → chat', () => {
       (n) => n >= 1,
       { timeoutMs: 60_000, what: 'a resolved failover message in chat' },
     );
-    await new Promise((r) => setTimeout(r, 3000)); // anything sent twice would arrive by now
+    await sleep(3000); // anything sent twice would arrive by now
     const statuses = chat.received.map((m) => status(m.body));
     expect(statuses).toEqual(['firing', 'resolved']);
     await eventually(

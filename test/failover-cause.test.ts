@@ -6,6 +6,7 @@
 // each failing it over → the cause named, in the failover message or its follow-up, is
 // that command, and GET /v1/clusters/{c}/events shows it; and a plain SIGSTOP → no
 // command named. Default alert group settings.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningAlerts } from '../alerts/index.ts';
@@ -28,7 +29,6 @@ import {
 import { dropDatabase, endpoints, eventually, testConfig } from './support/pipeline.ts';
 
 const seeds = endpoints.redisSeeds;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let chat: ChatEndpoint;
 let config: Config;
 let stream: RunningStream, alerts: RunningAlerts, collector: RunningCollector;

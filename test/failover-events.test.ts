@@ -7,6 +7,7 @@
 //   and new master, none twice.
 // - A silence (added and expired through `redscope silence`, i.e. the API) holds back a
 //   failover's message — recorded as silenced — and its expiry lets the next one through.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningAlerts } from '../alerts/index.ts';
 import { startApi } from '../api/server.ts';
@@ -51,7 +52,7 @@ beforeAll(async () => {
   await waitHealthy(seeds);
   ({ stream, alerts, collector } = await startAlertPipeline(config));
   api = await startApi(config, quietLog);
-  await new Promise((r) => setTimeout(r, 3000)); // the collector's first views of the cluster
+  await sleep(3000); // the collector's first views of the cluster
 });
 
 afterAll(async () => {
@@ -81,7 +82,7 @@ describe('failovers are events', () => {
         timeoutMs: 30_000,
         what: `a firing message for ${r.oldAddr} → ${r.newAddr}`,
       });
-    await new Promise((r) => setTimeout(r, 3000)); // anything sent twice would be here by now
+    await sleep(3000); // anything sent twice would be here by now
     const firingNotices = chat.received.flatMap((m) => alertsOf(m).filter((a) => a.notice === 'firing'));
     expect(firingNotices).toHaveLength(3);
     expect(new Set(firingNotices.map((a) => a.fingerprint)).size).toBe(3);

@@ -1,6 +1,7 @@
 // Hot keys on a test-owned standalone redis-server (server-wide settings and MONITOR stay
 // away from the shared cluster): OBJECT FREQ during a keyspace scan under allkeys-lfu, and
 // capped MONITOR windows through the hot keys sampler; then into ClickHouse.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaSink } from '../collectors/kafka-sink.ts';
 import { monitorWindow } from '../collectors/samplers/hotkeys/monitor-window.ts';
@@ -88,7 +89,7 @@ describe('hot keys', () => {
       timeoutMs: 2000,
     });
     const running = sampler.sample(target, { collector }, new AbortController().signal);
-    await new Promise((r) => setTimeout(r, 300)); // MONITOR is on by now
+    await sleep(300); // MONITOR is on by now
     await hammer('hot:monitored', 400);
     await server.client().get('cold:1');
     const hot = hotkeysOf(await running);

@@ -2,6 +2,7 @@
 // bounded queue (and, past a tiny memory bound, its disk spill) while its broker is down,
 // says so on GET /health (503), and delivers the backlog once the broker is back. Uses a
 // broker of its own (other ports, own data dir), so stopping it does not disturb other tests.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,8 +18,6 @@ const port = Number(process.env.REDSCOPE_TEST_OUTAGE_KAFKA_PORT ?? 19192);
 const dataDir = join(stackDataDir(), 'kafka-outage');
 const log = () => {};
 afterAll(() => stopKafka(dataDir, log));
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('Kafka outage during sampling', () => {
   it('samples taken while the broker is down are delivered after it comes back, none lost', async () => {

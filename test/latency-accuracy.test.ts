@@ -7,6 +7,7 @@
 // measured, and show what the old mean-based p99 misses. Then the counters are reset
 // (CONFIG RESETSTAT), the server restarted and a command called for the first time: the
 // stored calls must still equal the calls made, exactly — never negative, never doubled.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { buildApp } from '../api/app.ts';
@@ -81,7 +82,7 @@ async function settled(command: string, expected: number) {
     (s) => histogramCalls(s.buckets) >= expected,
     { what: `${expected} ${command} calls stored`, timeoutMs: 30_000 },
   );
-  await new Promise((r) => setTimeout(r, 2000)); // four more INFO samples (every 500 ms)
+  await sleep(2000); // four more INFO samples (every 500 ms)
   return stored(command);
 }
 

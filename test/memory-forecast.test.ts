@@ -5,6 +5,7 @@
 // ("reaches maxmemory in ~N min at +X/h; policy noeviction → writes will fail") and resolve
 // once the growth has stopped. The detector's time scales are shrunk for the test (seconds
 // instead of hours); its logic is the production one.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startCollector, type RunningCollector } from '../collectors/index.ts';
 import { createKafka } from '../common/kafka.ts';
@@ -80,7 +81,7 @@ describe('memory forecast through the pipeline', () => {
       collector = await startCollector(cfg, quietLog);
 
       // Flat: 30 s idle, longer than the window — nothing may fire.
-      await new Promise((r) => setTimeout(r, 30_000));
+      await sleep(30_000);
       expect(seen).toEqual([]);
 
       // A steady ramp: 16 KiB every 50 ms (~320 KiB/s, about 3 minutes to the limit).
@@ -90,7 +91,7 @@ describe('memory forecast through the pipeline', () => {
       const ramp = (async () => {
         while (ramping) {
           await writer.set(`forecast:${written++}`, VALUE);
-          await new Promise((r) => setTimeout(r, 50));
+          await sleep(50);
         }
       })();
       let firing: AlertEventV1 | undefined;

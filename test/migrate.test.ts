@@ -1,6 +1,7 @@
 // Migrations on the real ClickHouse 18.16: a fresh database, a re-run (nothing to do), a
 // database migrated by a release before checksums and derived watermark views, and an
 // applied migration edited afterwards (`redscope migrate` refuses, naming it).
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClickHouse } from '../common/clickhouse.ts';
@@ -87,7 +88,7 @@ describe('migrations on ClickHouse 18.16', () => {
 
   it('an applied migration edited afterwards stops `redscope migrate` with a message naming it', async () => {
     // As if 0003's file and a rollup 0060 uses had changed since they were applied: the recorded checksums no longer match.
-    await new Promise((r) => setTimeout(r, 1100)); // recorded after the first run (DateTime has seconds)
+    await sleep(1100); // recorded after the first run (DateTime has seconds)
     await ch.insert({
       table: identifier(`${db}.schema_migrations`).text,
       values: [3, 60].map((version) => ({

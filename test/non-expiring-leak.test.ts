@@ -2,6 +2,7 @@
 // the collector scans every shard (baseline first), the test writes keys of a new
 // pattern without TTL, the next scan carries the pattern through Kafka and the stream
 // processor, and the detector publishes an alert naming pattern, count and an example.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Cluster } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startCollector, type RunningCollector } from '../collectors/index.ts';
@@ -58,7 +59,7 @@ describe('non-expiring key leak → alert', () => {
       const scansDone = async () =>
         collector!.collector.health().filter((h) => h.sampler === 'keyspace' && h.lastSuccessAt !== null).length;
       await eventually(scansDone, (n) => n >= 6, { timeoutMs: 60_000, what: 'a baseline keyspace run on every node' });
-      await new Promise((r) => setTimeout(r, 1000)); // let the baseline scans reach the detector
+      await sleep(1000); // let the baseline scans reach the detector
 
       // The forgotten EXPIRE: keys spread over every shard, none with a TTL.
       await Promise.all(

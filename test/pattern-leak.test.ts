@@ -4,6 +4,7 @@
 // shard (baseline first), the scans travel through Kafka and the stream processor into
 // ClickHouse, and the detector names the pattern. Before the pattern miner, 29,025 of them
 // were attributed to `cart:*:items`, ~22,000 to `(other)` and the rest to one-key patterns.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomInt } from 'node:crypto';
 import { Cluster } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -93,7 +94,7 @@ describe('60,000 leaked cart keys in six id styles → one pattern, one alert pe
       const scansDone = async () =>
         collector!.collector.health().filter((h) => h.sampler === 'keyspace' && h.lastSuccessAt !== null).length;
       await eventually(scansDone, (n) => n >= 6, { timeoutMs: 60_000, what: 'a baseline keyspace run on every node' });
-      await new Promise((r) => setTimeout(r, 1000)); // let the baseline scans reach the detector
+      await sleep(1000); // let the baseline scans reach the detector
 
       // The forgotten EXPIRE, with the ids real applications make.
       const ids = idCorpus(LEAK_STYLES, LEAKED / LEAK_STYLES.length, randomInt(1_000_000));

@@ -1,5 +1,6 @@
 // Stage-2 samplers called directly against the real local cluster: each sample is checked
 // against its contract and against values this test created in Redis.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientsSampler } from '../collectors/samplers/clients/sampler.ts';
 import { configAuditSampler } from '../collectors/samplers/config-audit/sampler.ts';
@@ -152,7 +153,7 @@ describe('clients sampler', () => {
     const name = pool[0]!.name;
     await Promise.all(pool.slice(1).map((c) => c.redis.call('CLIENT', 'SETNAME', name)));
     try {
-      await new Promise((r) => setTimeout(r, 2100));
+      await sleep(2100);
       const sampler = clientsSampler({ everyMs: 1000, timeoutMs: 2000, idleThresholdS: 1, topN: 1000 });
       const [summary] = await sampleOf<ClientsSampleV1>(sampler, target, TOPICS.clients);
       const group = summary!.byName.find((g) => g.key === name);

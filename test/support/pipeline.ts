@@ -1,5 +1,6 @@
 // Helpers for integration tests: an isolated configuration (own ClickHouse database,
 // own consumer group) against the shared local stack, and small polling utilities.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
 import { createClickHouse } from '../../common/clickhouse.ts';
 import { defaultConfig, type Config } from '../../common/config.ts';
@@ -57,7 +58,7 @@ export async function eventually<T>(
     } catch (err) {
       lastErr = err;
     }
-    await new Promise((r) => setTimeout(r, opts.intervalMs ?? 250));
+    await sleep(opts.intervalMs ?? 250);
   }
   throw new Error(
     `timed out waiting for ${opts.what ?? 'condition'}; last value: ${JSON.stringify(last)}${lastErr ? `; last error: ${String(lastErr)}` : ''}`,

@@ -1,6 +1,7 @@
 // A throwaway standalone redis-server owned by one test file: its own free port, its own
 // data dir, stopped (by its pid) when the test is done. For tests that change server-wide
 // settings (maxmemory-policy) or run MONITOR, so the shared cluster is left alone.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -53,7 +54,7 @@ export async function startStandaloneRedis(name: string, args: string[] = []): P
         return;
       } catch (err) {
         if (Date.now() > deadline) throw new Error(`redis-server on ${port} did not start: ${String(err)}`);
-        await new Promise((r) => setTimeout(r, 100));
+        await sleep(100);
       }
     }
   };

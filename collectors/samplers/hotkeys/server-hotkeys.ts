@@ -4,6 +4,7 @@
 // - CLUSTER SLOT-STATS (Valkey ≥ 8.0, Redis ≥ 8.2): per-slot key counts, and CPU/network
 //   when `cluster-slot-stats-enabled` is on.
 // Support is detected by trying once: an "unknown command/subcommand" error means absent.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { HotKey, HotSlot } from '../../../contracts/index.ts';
 import { errorMessage } from '../../../common/errors.ts';
@@ -52,17 +53,8 @@ export async function hotkeysWindow(
   // DURATION makes the server stop by itself even if we never come back.
   await redis.call('HOTKEYS', 'START', 'METRICS', 2, 'CPU', 'NET', 'COUNT', opts.topN, 'DURATION', seconds);
   try {
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, seconds * 1000);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(t);
-          resolve();
-        },
-        { once: true },
-      );
-    });
+    // An abort cuts the window short (the timer rejects): what was counted so far is read.
+    await sleep(seconds * 1000, undefined, { signal }).catch(() => {});
     return parseHotkeysGet(await redis.call('HOTKEYS', 'GET'), opts.topN);
   } finally {
     await redis.call('HOTKEYS', 'STOP').catch(() => {});

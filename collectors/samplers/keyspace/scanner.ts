@@ -2,6 +2,7 @@
 // rate limiter, with a PING probe on a separate connection between batches feeding the
 // latency guard. While a batch is in flight the previous one is decoded and aggregated,
 // so the collector's own work overlaps the server's.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { ScanStats } from '../../../contracts/index.ts';
 import { KeyspaceAggregator, type AggregateResult } from './aggregate.ts';
@@ -119,7 +120,8 @@ export async function scanKeyspace(
           pausedMs += decision.pauseMs;
         }
       }
-      if (waitMs >= 1) await sleep(waitMs, hooks.signal);
+      // An abort ends the wait early (the timer rejects); checkAbort then says how far the scan got.
+      if (waitMs >= 1) await sleep(waitMs, undefined, { signal: hooks.signal }).catch(() => {});
       checkAbort();
       inFlight = batch.cursor === '0' ? null : inspector.batch(batch.cursor);
       // Decode and aggregate while the next batch runs on the server.
@@ -173,16 +175,4 @@ async function probeMs(redis: Redis): Promise<number> {
   const t = process.hrtime.bigint();
   await redis.ping();
   return Number(process.hrtime.bigint() - t) / 1e6;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

@@ -5,6 +5,7 @@
 //   queue behind this collector's own INFO or CLIENT LIST replies and measure those.
 // - latency monitor spikes (LATENCY LATEST/HISTORY) newer than the last ones sent.
 // When no ping gets an answer the sample fails (the instance is down; the runtime counts it).
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { TOPICS, type LatencyEvent, type LatencySampleV1 } from '../../../contracts/index.ts';
 import { errorMessage } from '../../../common/errors.ts';
@@ -36,7 +37,6 @@ interface ProbeConnection {
 }
 
 const MAX_EVENTS = 4096;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function latencySampler(opts: LatencySamplerOptions): Sampler {
   const probes = new Map<string, ProbeConnection>();
