@@ -16,6 +16,7 @@ import { dashboardQueries } from '../dashboards/queries.ts';
 import { migrate } from '../clickhouse/migrate.ts';
 import { runOnCurrentClickHouse } from '../stack/chdb.ts';
 import { infoRows } from '../stream/rows/info-rows.ts';
+import { allOf, queryVariables } from './support/dashboard-run.ts';
 import { dropDatabase, testConfig } from './support/pipeline.ts';
 import { syntheticInfo } from './support/synthetic.ts';
 
@@ -166,7 +167,8 @@ describe('the Command latency dashboard agrees with the API', () => {
   });
 
   const panel = (title: string) => {
-    const q = dashboardQueries(commandLatency()).find((x) => x.where.endsWith(`/ ${title}`));
+    const dashboard = commandLatency();
+    const q = dashboardQueries(dashboard).find((x) => x.where.endsWith(`/ ${title}`));
     if (!q) throw new Error(`no panel ${title}`);
     return expandMacros(q.sql, {
       fromSec,
@@ -174,7 +176,8 @@ describe('the Command latency dashboard agrees with the API', () => {
       intervalSec: 60,
       variables: {
         cluster: { values: [cluster], all: true, multi: true },
-        instance: { values: [], all: true, multi: true },
+        // "All" as Grafana sends it: the variable's custom all value selects the cluster-wide rows.
+        instance: allOf(queryVariables(dashboard).find((v) => v.name === 'instance')!, []),
         command: { values: ['get'] },
       },
     });
