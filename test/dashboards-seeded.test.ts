@@ -176,6 +176,18 @@ beforeAll(async () => {
   await slow.call('DEBUG', 'SLEEP', '0.2');
   const replica = client(seeded.sleptReplica);
   for (let i = 0; i < 5; i++) await replica.get(KEYS.session(i)).catch(() => undefined);
+  // Reads that replica serves (READONLY), hits and misses, in two rounds 2.5 s apart so that
+  // at least one falls between two INFO samples of one 10 s bucket (Instance detail / Hit ratio).
+  const reader = client(seeded.sleptReplica, 'reader');
+  await reader.call('READONLY');
+  const candidates = Array.from({ length: 60 }, (_, i) => `${prefix}:absent:${i}`);
+  const owned = [...Array.from({ length: NO_TTL_KEYS }, (_, i) => KEYS.session(i)), ...candidates];
+  const served: string[] = [];
+  for (const k of owned) if ((await ownerOf(k, nodes)) === seeded.slept) served.push(k);
+  for (let round = 0; round < 2; round++) {
+    for (const k of served) await reader.get(k);
+    await sleep(2500);
+  }
 
   // A failover: freeze a master until its replica is promoted.
   const pid = await pidOf(seeded.frozen);
@@ -395,12 +407,14 @@ const SEEDED_VALUES: Array<{ uid: string; what: string; panels: string[]; ok: ()
   },
   {
     uid: 'redscope-instance-detail',
-    what: 'the replica as a replica with its link up and version, and its MOVED replies',
-    panels: ['Status (latest sample)', 'Error replies /s by type'],
+    what: 'the replica as a replica with its link up and version, its MOVED replies, and the hits and misses it served',
+    panels: ['Status (latest sample)', 'Error replies /s by type', 'Hit ratio'],
     ok: () =>
       rows('redscope-instance-detail', 'Status (latest sample)').some(
         (r) => r.current_role === 'replica' && r.master_link === 'up' && r.redis_version === seeded.redisVersion,
-      ) && rows('redscope-instance-detail', 'Error replies /s by type').some((r) => r.error === 'MOVED'),
+      ) &&
+      rows('redscope-instance-detail', 'Error replies /s by type').some((r) => r.error === 'MOVED') &&
+      rows('redscope-instance-detail', 'Hit ratio').some((r) => Number(r.hit_ratio) > 0 && Number(r.hit_ratio) < 1),
   },
 ];
 
