@@ -93,12 +93,25 @@ export async function kafkaListTopics(broker: string, timeoutMs = 3000): Promise
   }
 }
 
-async function ensureJars(l: KafkaLayout, log: Log): Promise<void> {
-  if (existsSync(l.libDir)) return;
+/** Fetches in flight, by lib dir: Kafka and ZooKeeper (--ch-cluster) start side by side and need the same jars. */
+const fetching = new Map<string, Promise<void>>();
+
+function ensureJars(l: KafkaLayout, log: Log): Promise<void> {
+  if (existsSync(l.libDir)) return Promise.resolve();
+  let fetch = fetching.get(l.libDir);
+  if (!fetch) {
+    fetch = fetchJars(l, log).finally(() => fetching.delete(l.libDir));
+    fetching.set(l.libDir, fetch);
+  }
+  return fetch;
+}
+
+async function fetchJars(l: KafkaLayout, log: Log): Promise<void> {
   const mvn = requireMaven();
   log(`fetching Kafka ${l.version} jars from Maven Central (first run only)…`);
-  // Fetch into a temp dir and rename, so an interrupted fetch is not mistaken for a complete lib dir.
-  const partial = `${l.libDir}.partial`;
+  // Fetch into a temp dir of this process and rename, so an interrupted fetch is not
+  // mistaken for a complete lib dir, and two processes fetching at once do not collide.
+  const partial = `${l.libDir}.partial-${process.pid}`;
   rmSync(partial, { recursive: true, force: true });
   await runChecked(
     mvn,
@@ -115,7 +128,13 @@ async function ensureJars(l: KafkaLayout, log: Log): Promise<void> {
     ],
     { timeoutMs: 10 * 60_000 },
   );
-  renameSync(partial, l.libDir);
+  try {
+    renameSync(partial, l.libDir);
+  } catch (err) {
+    // Another process finished the same fetch first: use its jars.
+    if (!existsSync(l.libDir)) throw err;
+    rmSync(partial, { recursive: true, force: true });
+  }
   log(`Kafka jars in ${l.libDir}`);
 }
 
