@@ -11,6 +11,7 @@ import {
   type TopologySampleV2,
   topologyV1ToV2,
 } from '../../contracts/index.ts';
+import { applyEvent, type AlertState } from '../../alerts/lifecycle.ts';
 import type { EvidenceSample } from './failover-evidence.ts';
 import { clusterHealthDetector, type ClusterHealthState } from './cluster-health.ts';
 import { failoverDetector, type FailoverState } from './failover.ts';
@@ -283,13 +284,26 @@ describe('failover causes', () => {
     if (backAt !== null) for (let t = backAt; t <= until; t += 1000) out.push(info(7000, t));
     return out;
   };
+  /** What the alert manager makes of these events, in this order (alerts/lifecycle.ts). */
+  const transitionsOf = (events: AlertEventV1[]) => {
+    let alert: AlertState | undefined;
+    return events.map((e, i) => {
+      const applied = applyEvent(alert, e, 100_000 + i);
+      alert = applied.state;
+      return applied.transition;
+    });
+  };
   const promoted = (ts: number) => sample(C, ts, afterPromotion, promotion);
   const rejoinedAt = (ts: number) => sample(C, ts, rejoined, []);
 
   function run(samples: EvidenceSample[]) {
+    return runAsArrived([...samples].sort((a, b) => a.ts - b.ts));
+  }
+  /** In the order given: the processor sees each topic (and partition) in its own order. */
+  function runAsArrived(samples: EvidenceSample[]) {
     let state: FailoverState | undefined;
     const events: AlertEventV1[] = [];
-    for (const m of [...samples].sort((a, b) => a.ts - b.ts)) {
+    for (const m of samples) {
       const r = failoverDetector.observe(m, state, { now: m.ts, settings });
       state = r.state;
       events.push(...r.events);
@@ -317,6 +331,37 @@ describe('failover causes', () => {
     expect(events[0]!.hints.join('\n')).toMatch(/stopped answering at 00:00:10\.0 UTC/);
     expect(events[0]!.hints.join('\n')).not.toMatch(/DEL/);
     expect(events.every((e) => e.lifecycle === 'event')).toBe(true);
+  });
+
+  it('a cause in a slowlog sample processed after the later topology sample that resolved the failover is still a follow-up the alert manager sends', () => {
+    const events = runAsArrived([
+      audit(7000, 1000, 2000),
+      ...answers(1000, 10_000, null, 0),
+      promoted(14_000),
+      info(7000, 18_200), // answers again as DEBUG SLEEP ends
+      rejoinedAt(18_900), // topology, keyed by cluster: here first…
+      slowlog(7000, 18_800, [[18_000, 8000, 'debug', ['SLEEP', '?']]]), // …though the slowlog was read earlier
+    ]);
+    expect(events.map((e) => [e.status, e.labels.cause ?? ''])).toEqual([
+      ['firing', ''],
+      ['resolved', ''],
+      ['resolved', expect.stringMatching(/^DEBUG SLEEP \? ran 8,000 ms on 10\.0\.0\.1:7000 \(slowlog\)/)],
+    ]);
+    // The alert manager drops an event older than the last one it applied: the cause must not be.
+    expect(transitionsOf(events)).toEqual(['fired', 'resolved', 'follow-up']);
+  });
+
+  it('the resolution seen in a topology sample taken before the slowlog sample that named the cause, but processed after it, is still sent', () => {
+    const events = runAsArrived([
+      audit(7000, 1000, 2000),
+      ...answers(1000, 10_000, null, 0),
+      promoted(14_000),
+      info(7000, 18_200),
+      slowlog(7000, 18_800, [[18_000, 8000, 'debug', ['SLEEP', '?']]]), // the cause, while still firing
+      rejoinedAt(18_700), // another observer's view, taken a little earlier
+    ]);
+    expect(events.map((e) => e.status)).toEqual(['firing', 'firing', 'resolved']);
+    expect(transitionsOf(events)).toEqual(['fired', 'follow-up', 'resolved']);
   });
 
   it('a plain SIGSTOP names no command: the old master’s slowlog, read after it answered again, has none that fits', () => {

@@ -54,6 +54,8 @@ export interface Failover {
   cause: string | null;
   /** The search for a cause is over: found, ruled out (its slowlog read after the stall), or given up. */
   searched: boolean;
+  /** Detector time of its latest event (absent in state stored before it was kept). */
+  lastEventTs?: number;
 }
 
 export interface FailoverState {
@@ -96,6 +98,17 @@ function hintsOf(f: Failover, ev: ClusterEvidence, cluster: string, nowMs: numbe
   });
 }
 
+/**
+ * The time an event about this failover carries: the detector time, but never before its
+ * previous event. Evidence arrives out of order — slowlog samples are keyed by instance,
+ * topology by cluster, on other topics — and the alert manager drops an event older than
+ * the last one it applied as stale: a cause found in a slowlog sample read a few ms before
+ * the topology sample that resolved the failover, but processed after it, would never be sent.
+ */
+function eventTs(f: Failover, nowMs: number): number {
+  return Math.max(nowMs, f.firedAt, f.resolvedAt ?? 0, f.lastEventTs ?? 0);
+}
+
 function failoverEvent(
   cluster: string,
   f: Failover,
@@ -110,7 +123,7 @@ function failoverEvent(
     cluster,
     instance: f.oldAddr,
     subject: [f.oldId, f.newId, String(f.epoch)],
-    ts: ctx.now,
+    ts: eventTs(f, ctx.now),
     labels: labels(f),
     hints: hintsOf(f, ev, cluster, ctx.now, minShare),
     lifecycle: 'event' as const,
@@ -183,6 +196,12 @@ function promotions(m: TopologySampleV2, byId: Map<string, TopologyNode>, ctx: D
   return found;
 }
 
+/** Remembers when the failover's latest event was (see eventTs); `f` is the detector's own fresh copy. */
+function sent(f: Failover, event: AlertEventV1): AlertEventV1 {
+  f.lastEventTs = event.ts;
+  return event;
+}
+
 export const failoverDetector: Detector<EvidenceSample, FailoverState> = {
   name: 'failover',
   topics: [TOPICS.topology, TOPICS.slowlog, TOPICS.info, TOPICS.latency, TOPICS.configAudit],
@@ -212,7 +231,7 @@ export const failoverDetector: Detector<EvidenceSample, FailoverState> = {
           });
         if (f.cause) f.searched = true;
         failovers = [...failovers, f];
-        events.push(failoverEvent(cluster, f, 'firing', evidence, ctx));
+        events.push(sent(f, failoverEvent(cluster, f, 'firing', evidence, ctx)));
       }
       // Resolve when this view shows the failover done and healed: the new master serving
       // as master, and the old one back as a healthy replica (or removed). Observers lag
@@ -232,7 +251,7 @@ export const failoverDetector: Detector<EvidenceSample, FailoverState> = {
             ? `${f.oldAddr} was removed from ${cluster}; ${f.newAddr} is master`
             : `${f.oldAddr} is back in ${cluster} (as ${old?.role ?? 'replica'} of ${f.newAddr})`,
         };
-        events.push(failoverEvent(cluster, resolved, 'resolved', evidence, ctx));
+        events.push(sent(resolved, failoverEvent(cluster, resolved, 'resolved', evidence, ctx)));
         return resolved;
       });
     }
@@ -258,7 +277,9 @@ export const failoverDetector: Detector<EvidenceSample, FailoverState> = {
       });
       const next: Failover = { ...f, stall, cause, searched: cause !== null || ending };
       if (cause)
-        events.push(failoverEvent(cluster, next, next.resolvedAt === null ? 'firing' : 'resolved', evidence, ctx));
+        events.push(
+          sent(next, failoverEvent(cluster, next, next.resolvedAt === null ? 'firing' : 'resolved', evidence, ctx)),
+        );
       return next;
     });
 

@@ -24,7 +24,7 @@ export function slowlogSampler(opts: SlowlogSamplerOptions): Sampler {
     name: 'slowlog',
     everyMs: opts.everyMs,
     timeoutMs: opts.timeoutMs,
-    async sample(target: Target, ctx: SamplerContext): Promise<Sample[]> {
+    async sample(target: Target, ctx: SamplerContext, signal: AbortSignal): Promise<Sample[]> {
       let server: string, reply: unknown;
       try {
         [server, reply] = await Promise.all([
@@ -34,6 +34,10 @@ export function slowlogSampler(opts: SlowlogSamplerOptions): Sampler {
       } catch (err) {
         throw new Error(`SLOWLOG GET on ${target.ref.id}: ${errorMessage(err)}`);
       }
+      // The runtime gave up on this read (a blocked node answering after the timeout) and
+      // discards its sample: the cursor stays put, so the next read sends these entries —
+      // the one that blocked the node among them — instead of skipping them as sent.
+      if (signal.aborted) throw new Error(`SLOWLOG GET on ${target.ref.id}: answered after the sampler timed out`);
       const runId = /^run_id:(\S+)/m.exec(server)?.[1] ?? '';
       const sel = selectNewEntries(cursors.get(target.ref.id), runId, parseSlowlogReply(reply), startedAtS);
       cursors.set(target.ref.id, sel.cursor);
