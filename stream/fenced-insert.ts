@@ -17,6 +17,8 @@
 //     On one server it sends, in a new session, only the rows above the watermark. On a
 //     cluster it sends the same rows unchanged unless all are stored: replicated tables
 //     drop a block identical to one they already hold, and skip its materialized views.
+//     Where the server can (not 18.16), the views of a dropped block run too, so a block
+//     stored by a server that died before running its views reaches them (view-dedup.ts).
 // No timing assumption is involved, however long the server was frozen.
 //
 // Queries carry the id prefix INSERT_QUERY_PREFIX, so a processor taking over a partition
@@ -29,6 +31,7 @@ import { retry, retryUntilDone, type Backoff } from '../common/retry.ts';
 import { identifier } from '../common/sql.ts';
 import type { Watermarks } from '../clickhouse/watermarks.ts';
 import { classifyInsertError, isClickHouseCode, READONLY, SESSION_NOT_FOUND } from './insert-errors.ts';
+import { ViewDedup } from './view-dedup.ts';
 
 export const INSERT_QUERY_PREFIX = 'redscope-insert:';
 /** Sessions of idle tables expire after this long; the next insert then opens a new one. */
@@ -80,12 +83,17 @@ export class FencedTable {
   private session: string | null = null;
   private sessions = 0;
   private queries = 0;
+  /** On a cluster: the setting that runs the views of a block dropped as a repeat. */
+  private readonly viewDedup: ViewDedup | null;
+  private viewDedupSettings: Record<string, unknown> | null = null;
 
   constructor(
     private readonly client: ClickHouseClient,
     readonly table: string,
     private readonly opts: FencedTableOptions,
-  ) {}
+  ) {
+    this.viewDedup = opts.cluster ? new ViewDedup(client) : null;
+  }
 
   /**
    * Stores `rows` (all from one topic) once. `owned` is asked before every attempt, so a
@@ -154,6 +162,7 @@ export class FencedTable {
     const settings: Record<string, unknown> = { session_check: 1, session_timeout: String(SESSION_TIMEOUT_S) };
     // Through the Distributed table: synchronous, so stored means stored on the shard.
     if (this.opts.cluster) settings.insert_distributed_sync = 1;
+    if (this.viewDedup) Object.assign(settings, this.viewDedupSettings);
     await this.client.insert({
       table: identifier(`${this.opts.database}.${this.table}`).text,
       values: rows,
@@ -166,6 +175,10 @@ export class FencedTable {
 
   /** The current session, or a new one (created by a first query in it). */
   private async openSession(): Promise<string> {
+    if (this.viewDedup && !this.viewDedupSettings)
+      this.viewDedupSettings = await this.retrying('reading the server settings', () =>
+        this.viewDedup!.insertSettings(),
+      );
     this.session ??= await this.retrying('cannot open a ClickHouse session', async () => {
       const id = `redscope-${this.opts.processorId}-${this.table}-${++this.sessions}`;
       await this.client.command({

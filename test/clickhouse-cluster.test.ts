@@ -2,9 +2,11 @@
 // servers, one shard; `stack up --ch-cluster`): migrations ON CLUSTER build Replicated
 // tables read and written through Distributed ones; each replica is killed mid-stream
 // (SIGKILL) and restarted — first the one the processor does not talk to, then the one
-// it does — and afterwards both replicas hold every sample exactly once, in raw tables
-// and rollups; migrations run again are no-ops; every query the API and the detectors
-// issue runs through the Distributed tables.
+// it does — and afterwards both replicas hold every sample exactly once in the raw tables,
+// never twice in the rollups, and agree; migrations run again are no-ops; every query the
+// API and the detectors issue runs through the Distributed tables. The one loss 18.16
+// allows: the replica the processor inserts into, killed between a block and the block's
+// materialized views, leaves those views without that one block (docs/exactly-once.md).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +31,8 @@ const config = {
   clickhouse: { ...base.clickhouse, url: replicas[0]!.url, cluster: LOCAL_CLUSTER, requestTimeoutMs: 10_000 },
 };
 const db = config.clickhouse.database;
+/** Samples one insert can hold: the processor's flush (stream.flushMessages). */
+const LOST_AT_MOST = config.stream.flushMessages;
 const cluster = uniqueName('replicated');
 const onReplica = replicas.map((r) =>
   createClickHouse({ ...config.clickhouse, url: r.url }, { requestTimeoutMs: 5000 }),
@@ -59,7 +63,7 @@ async function held(i: number) {
 }
 
 describe('ClickHouse cluster (two replicas of one shard)', () => {
-  it('a replica killed mid-stream and restarted: both replicas exact afterwards; migrations re-run are no-ops', {
+  it('a replica killed mid-stream and restarted: raw tables exact, rollups never twice, replicas alike; migrations re-run are no-ops', {
     timeout: 400_000,
   }, async () => {
     await startGroupsAtEnd(config, [config.stream.groupId], [...SAMPLE_TOPICS]);
@@ -109,17 +113,29 @@ describe('ClickHouse cluster (two replicas of one shard)', () => {
     }
 
     try {
-      const want = { rows: produced, offsets: produced, commands: 2 * produced, calls1m: 15 * produced };
-      for (const i of [0, 1])
-        await eventually(
-          () => held(i),
-          // Every table: each replicates its parts on its own, so one can lag another.
-          (h) => h.rows >= produced && h.commands >= 2 * produced && h.calls1m >= 15 * produced,
-          { what: `replica ${i + 1} to hold ${produced} samples`, timeoutMs: 180_000, intervalMs: 1000 },
-        );
+      const both = async () => [await held(0), await held(1)] as const;
+      // Every table replicates its parts on its own, so one can lag another: wait until the
+      // replicas agree on all of them.
+      const settled = await eventually(
+        both,
+        ([a, b]) =>
+          a.rows >= produced && JSON.stringify(a) === JSON.stringify(b) && a.commands >= 2 * (produced - LOST_AT_MOST),
+        { what: `both replicas to hold ${produced} samples alike`, timeoutMs: 180_000, intervalMs: 1000 },
+      );
       await sleep(3000); // replication of anything stored twice would show by now
-      expect(await held(0)).toEqual(want);
-      expect(await held(1)).toEqual(want);
+      const [first, second] = await both();
+      expect(first).toEqual(settled[0]);
+      expect(second).toEqual(first);
+      // Raw tables exact; rollups never hold a sample twice.
+      expect(first).toMatchObject({ rows: produced, offsets: produced });
+      expect(first.commands).toBeLessThanOrEqual(2 * produced);
+      expect(first.calls1m).toBeLessThanOrEqual(15 * produced);
+      // 18.16's limit (docs/exactly-once.md): the replica the processor inserts into, killed
+      // between a block and its materialized views, leaves those views without that block.
+      const lost = { commands: produced - first.commands / 2, calls1m: produced - first.calls1m / 15 };
+      console.log(`samples missing from rollups after the kills: ${JSON.stringify(lost)}`);
+      expect(lost.commands).toBeLessThanOrEqual(LOST_AT_MOST);
+      expect(lost.calls1m).toBeLessThanOrEqual(LOST_AT_MOST);
       // Read through the Distributed table, as the API and dashboards do.
       const viaDistributed = await (
         await onReplica[1]!.query({
