@@ -349,6 +349,8 @@ describe('failover causes', () => {
     ]);
     // The alert manager drops an event older than the last one it applied: the cause must not be.
     expect(transitionsOf(events)).toEqual(['fired', 'resolved', 'follow-up']);
+    // The resolution without the cause, delivered again, must not replace the one with it.
+    expect(transitionsOf([...events, events[1]!])).toEqual(['fired', 'resolved', 'follow-up', 'stale']);
   });
 
   it('the resolution seen in a topology sample taken before the slowlog sample that named the cause, but processed after it, is still sent', () => {

@@ -106,7 +106,9 @@ function hintsOf(f: Failover, ev: ClusterEvidence, cluster: string, nowMs: numbe
  * the topology sample that resolved the failover, but processed after it, would never be sent.
  */
 function eventTs(f: Failover, nowMs: number): number {
-  return Math.max(nowMs, f.firedAt, f.resolvedAt ?? 0, f.lastEventTs ?? 0);
+  // Strictly after the previous one: an earlier event delivered again (the same time, less
+  // content) is then stale too, instead of replacing the newer one in the alert's state.
+  return Math.max(nowMs, f.firedAt, f.resolvedAt ?? 0, f.lastEventTs === undefined ? 0 : f.lastEventTs + 1);
 }
 
 function failoverEvent(
