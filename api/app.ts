@@ -64,7 +64,8 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     // A hop count as a function: Fastify does the same with a number, but its types omit it.
     trustProxy: typeof opts.trustProxy === 'number' ? hops(opts.trustProxy) : (opts.trustProxy ?? false),
     bodyLimit: API_LIMITS.bodyBytes,
-    maxParamLength: API_LIMITS.paramChars,
+    // Under routerOptions: at the top level Fastify 5 warns it is deprecated (FSTDEP022) at every start.
+    routerOptions: { maxParamLength: API_LIMITS.paramChars },
     requestTimeout: API_LIMITS.requestTimeoutMs,
     http: { maxHeaderSize: API_LIMITS.headerBytes },
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
