@@ -108,6 +108,9 @@ export function latencySampler(opts: LatencySamplerOptions): Sampler {
             })
           : Promise.resolve(undefined),
       ]);
+      // The runtime gave up on this round (it timed out) and discards its sample: the cursor
+      // stays put, so the next sample sends these spikes instead of skipping them as sent.
+      if (signal.aborted) throw new Error(`latency sample of ${target.ref.id}: finished after the sampler timed out`);
       if (probe.roundTripsUs.length === 0)
         throw new Error(
           `PING probe of ${target.ref.id}: no answer to ${probe.failed} pings (${probe.lastError || 'aborted'})`,
