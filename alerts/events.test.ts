@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { defaultAlertsConfig } from '../common/config-alerts.ts';
 import type { AlertEventV1, SilenceV1 } from '../contracts/index.ts';
 import { compose } from './compose.ts';
-import { applyEvent, lifecycleOf, markNotified, owedNotice, type AlertState } from './lifecycle.ts';
+import { owedNotice } from './lifecycle.ts';
+import { OwnedStates } from './owned-states.ts';
 import { ActiveSilences } from './silences.ts';
 import type { NoticeKind } from './types.ts';
 
@@ -51,32 +52,26 @@ interface Sent {
 
 /**
  * The manager's loop on an injected clock: apply the events due, compose every 50 ms (the
- * manager's timer is finer, never coarser), mark what was sent. Returns the messages.
+ * manager's timer is finer, never coarser), mark what was sent and what a silence held
+ * back, on the manager's own OwnedStates (one partition, loaded). Returns the messages.
  */
 function run(
   steps: Array<{ atMs: number; event: AlertEventV1 }>,
   untilMs: number,
-  opts: { silences?: ActiveSilences; states?: Map<string, AlertState> } = {},
-): { sent: Sent[]; silenced: string[]; states: Map<string, AlertState> } {
-  const states = opts.states ?? new Map<string, AlertState>();
+  opts: { silences?: ActiveSilences } = {},
+): { sent: Sent[]; silenced: string[]; states: OwnedStates } {
+  const states = new OwnedStates(cfg);
+  states.loaded(0, []);
   const lastFlush = new Map<string, number>();
   const sent: Sent[] = [];
   const silenced: string[] = [];
   let i = 0;
   for (let now = 0; now <= untilMs; now += 50) {
-    while (i < steps.length && steps[i]!.atMs <= now) {
-      const e = steps[i++]!.event;
-      states.set(e.fingerprint, applyEvent(states.get(e.fingerprint), e, now).state);
-    }
-    const c = compose(states.values(), lastFlush, now, cfg, opts.silences);
-    for (const s of c.silenced) {
-      const st = states.get(s.item.fingerprint)!;
-      silenced.push(`${s.item.fingerprint}:${s.item.kind}`);
-      if (lifecycleOf(st) !== 'condition') states.set(st.fingerprint, markNotified(st, s.item.kind, now));
-    }
+    while (i < steps.length && steps[i]!.atMs <= now) states.apply(steps[i++]!.event, 0, now);
+    const c = compose(states.composable(), lastFlush, now, cfg, opts.silences);
+    for (const r of states.silenced(c.silenced, now).toRecord) silenced.push(`${r.item.fingerprint}:${r.item.kind}`);
     for (const m of c.messages) {
-      for (const item of m.items)
-        states.set(item.fingerprint, markNotified(states.get(item.fingerprint)!, item.kind, now));
+      states.keep(states.sent(m.items, now));
       lastFlush.set(m.groupKey, now);
       const payload = m.notification.payload as { status: string; text: string };
       sent.push({

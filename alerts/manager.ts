@@ -27,8 +27,8 @@ import { TOPICS, WATCHDOG_RULE, type DeadLetterV1, type NotificationV1 } from '.
 import { compose, type SilencedItem } from './compose.ts';
 import { deadLetter, decodeAlertEvent } from './decode-event.ts';
 import { Heartbeat } from './heartbeat.ts';
-import { applyEvent, isIdle, lifecycleOf, markNotified } from './lifecycle.ts';
 import { AbortedError, retry, type Backoff } from '../common/retry.ts';
+import { OwnedStates, type StateCounts } from './owned-states.ts';
 import { ActiveSilences } from './silences.ts';
 import { historyRow, stateRow, type AlertStore, type HistoryRow, type OwnedState } from './store.ts';
 import { WriteBehind } from './write-behind.ts';
@@ -43,41 +43,33 @@ const SILENCE_POLL_MS = 5000;
 /** At stop, how long queued records may take to reach ClickHouse before they are left to a replay. */
 const STOP_DRAIN_MS = 5000;
 
-export interface ManagerStats {
+export interface ManagerStats extends StateCounts {
   events: number;
   invalid: number;
-  stale: number;
-  duplicates: number;
   notifications: number;
-  silenced: number;
+  /** States in memory, as of the last batch or flush. */
   states: number;
-  /** Alert records waiting for ClickHouse. */
+  /** Alert records waiting for ClickHouse, as of the last batch or flush. */
   recordsPending: number;
   lastFlushAt: number | null;
 }
 
 export class AlertManager {
-  readonly stats: ManagerStats = {
+  private readonly counts: Omit<ManagerStats, keyof StateCounts> = {
     events: 0,
     invalid: 0,
-    stale: 0,
-    duplicates: 0,
     notifications: 0,
-    silenced: 0,
     states: 0,
     recordsPending: 0,
     lastFlushAt: null,
   };
   private readonly consumer: Consumer;
-  private readonly states = new Map<string, OwnedState>();
+  private readonly states: OwnedStates;
   /** Partition → its states are being loaded (or are loaded) for the current assignment. */
   private loads = new Map<number, Promise<void>>();
-  private readonly ready = new Set<number>();
   private generation = 0;
+  /** Group key → when its last message went out (group intervals are timed from it). */
   private readonly lastFlushMs = new Map<string, number>();
-  private readonly unroutedLogged = new Set<string>();
-  /** Silenced (condition) messages already recorded, so each is recorded once while it waits. */
-  private readonly silencedRecorded = new Set<string>();
   private readonly silences = new ActiveSilences();
   private readonly records: WriteBehind;
   private readonly heartbeat: Heartbeat;
@@ -108,6 +100,7 @@ export class AlertManager {
       this.assign(e.payload.memberAssignment[TOPICS.alerts] ?? []);
       this.joined();
     });
+    this.states = new OwnedStates(config);
     this.heartbeat = new Heartbeat(config);
     this.records = new WriteBehind({
       name: 'alert manager',
@@ -154,6 +147,11 @@ export class AlertManager {
     await this.consumer.disconnect();
   }
 
+  /** Counters for tests and health: a snapshot, read afresh each time. */
+  get stats(): ManagerStats {
+    return { ...this.counts, ...this.states.counts };
+  }
+
   /** The silences in force, as last read (for tests and health). */
   get silenceCount(): number {
     return this.silences.size;
@@ -180,7 +178,6 @@ export class AlertManager {
   private assign(partitions: number[]): void {
     this.generation++;
     this.states.clear();
-    this.ready.clear();
     this.loads = new Map();
     for (const p of partitions) void this.ensureLoaded(p).catch(() => {});
     this.log.info({ partitions }, 'alert manager assigned partitions');
@@ -196,10 +193,9 @@ export class AlertManager {
       onRetry: (i) => this.log.warn({ partition, reason: i.reason }, 'loading alert state failed; retrying'),
     }).then((value) => {
       if (generation !== this.generation) return;
-      for (const s of value.states) this.states.set(s.fingerprint, s);
+      this.states.loaded(partition, value.states);
       if (value.unreadable)
         this.log.warn({ partition, unreadable: value.unreadable }, 'alert states that do not parse were skipped');
-      this.ready.add(partition);
       this.wake(Date.now());
     });
     this.loads.set(partition, load);
@@ -221,22 +217,18 @@ export class AlertManager {
       for (const m of batch.messages) {
         const decoded = decodeAlertEvent(m.value);
         if (!decoded.ok) {
-          this.stats.invalid++;
+          this.counts.invalid++;
           letters.push(deadLetter(batch.topic, batch.partition, m, decoded.reason));
           continue;
         }
         const event = decoded.value;
-        this.stats.events++;
+        this.counts.events++;
         if (event.rule === WATCHDOG_RULE) {
           this.heartbeat.noteWatchdog(event, nowMs);
           continue;
         }
-        const { state, transition } = applyEvent(this.states.get(event.fingerprint), event, nowMs);
-        const owned: OwnedState = { ...state, partition: batch.partition };
-        this.states.set(owned.fingerprint, owned);
-        if (transition === 'stale') this.stats.stale++;
-        else if (transition === 'duplicate') this.stats.duplicates++;
-        else changed.set(owned.fingerprint, owned);
+        const { state: owned, transition } = this.states.apply(event, batch.partition, nowMs);
+        if (transition !== 'stale' && transition !== 'duplicate') changed.set(owned.fingerprint, owned);
         if (transition === 'fired') history.push(historyRow(owned, 'fired', event.ts));
         if (transition === 'resolved' || transition === 'resolved-unknown')
           history.push(historyRow(owned, 'resolved', event.ts));
@@ -252,7 +244,7 @@ export class AlertManager {
             }),
           ),
         );
-      const beat = this.heartbeat.due(nowMs, [...this.states.values()].filter((s) => s.status === 'firing').length);
+      const beat = this.heartbeat.due(nowMs, this.states.firing());
       if (beat) await this.withHeartbeat(heartbeat, () => this.sendHeartbeat(beat));
       const last = batch.lastOffset();
       resolveOffset(last);
@@ -260,8 +252,8 @@ export class AlertManager {
         { history, states: [...changed.values()].map((s) => stateRow(s, nowMs)) },
         { topic: batch.topic, partition: batch.partition, offset: String(BigInt(last) + 1n), generation },
       );
-      this.stats.states = this.states.size;
-      this.stats.recordsPending = this.records.pending;
+      this.counts.states = this.states.size;
+      this.counts.recordsPending = this.records.pending;
     });
     this.wake(Date.now());
   }
@@ -318,9 +310,8 @@ export class AlertManager {
   private async flush(): Promise<void> {
     if (this.stopping) return;
     const nowMs = Date.now();
-    const owned = [...this.states.values()].filter((s) => this.ready.has(s.partition));
     const { messages, nextWakeMs, unrouted, silenced } = compose(
-      owned,
+      this.states.composable(),
       this.lastFlushMs,
       nowMs,
       this.config,
@@ -340,17 +331,10 @@ export class AlertManager {
       const history: HistoryRow[] = [];
       const notified: OwnedState[] = [];
       for (const m of messages) {
-        for (const item of m.items) {
-          const s = this.states.get(item.fingerprint);
-          if (!s) continue;
-          const next = { ...markNotified(s, item.kind, nowMs), partition: s.partition };
+        const { receiver, id: notificationId } = m.notification;
+        for (const next of this.states.sent(m.items, nowMs)) {
           notified.push(next);
-          history.push(
-            historyRow(next, 'notified', nowMs, {
-              receiver: m.notification.receiver,
-              notificationId: m.notification.id,
-            }),
-          );
+          history.push(historyRow(next, 'notified', nowMs, { receiver, notificationId }));
         }
         this.lastFlushMs.set(m.groupKey, nowMs);
         this.log.info(
@@ -365,40 +349,24 @@ export class AlertManager {
         );
       }
       // A rebalance meanwhile hands these fingerprints to a fresh load; do not resurrect them.
-      if (generation === this.generation) for (const s of notified) this.states.set(s.fingerprint, s);
+      if (generation === this.generation) this.states.keep(notified);
       this.records.enqueue({ history, states: notified.map((s) => stateRow(s, nowMs)) });
-      this.stats.notifications += messages.length;
-      this.stats.lastFlushAt = nowMs;
+      this.counts.notifications += messages.length;
+      this.counts.lastFlushAt = nowMs;
     }
     this.forgetIdle(nowMs);
-    this.stats.recordsPending = this.records.pending;
+    this.counts.recordsPending = this.records.pending;
     // Sending changed group clocks: compose again for the true next wake-up.
     const next = messages.length > 0 ? Date.now() : nextWakeMs;
     if (next !== null) this.wake(next);
   }
 
-  /**
-   * A message a silence holds back is recorded (history `silenced`, with the silence id)
-   * and not sent. An event's message is settled for good — the failover during a planned
-   * upgrade is not announced when the silence ends. A condition's stays owed, as in
-   * Alertmanager: if it still fires when the silence ends, it is sent then.
-   */
+  /** Records what a silence held back (history `silenced`, with the silence id); see OwnedStates.silenced. */
   private recordSilenced(silenced: readonly SilencedItem[], nowMs: number): void {
     if (silenced.length === 0) return;
+    const { toRecord, settled } = this.states.silenced(silenced, nowMs);
     const history: HistoryRow[] = [];
-    const settled: OwnedState[] = [];
-    for (const { item, receiver, silenceId } of silenced) {
-      const s = this.states.get(item.fingerprint);
-      if (!s) continue;
-      const memo = `${item.fingerprint}|${item.kind}|${item.stamp}|${silenceId}`;
-      if (lifecycleOf(s) !== 'condition') {
-        const next = { ...markNotified(s, item.kind, nowMs), partition: s.partition };
-        this.states.set(next.fingerprint, next);
-        settled.push(next);
-      } else if (this.silencedRecorded.has(memo)) continue;
-      if (this.silencedRecorded.size > 10_000) this.silencedRecorded.clear();
-      this.silencedRecorded.add(memo);
-      this.stats.silenced++;
+    for (const { state: s, item, receiver, silenceId } of toRecord) {
       // Timed by when the message fell due, so a record written again after a restart collapses with the first.
       history.push(historyRow(s, 'silenced', item.dueMs, { receiver, silenceId }));
       this.log.info(
@@ -410,22 +378,17 @@ export class AlertManager {
   }
 
   private logUnrouted(unrouted: readonly string[]): void {
-    if (this.unroutedLogged.size > 10_000) this.unroutedLogged.clear(); // bounded: at worst a line is logged again
-    for (const fp of unrouted) {
-      if (this.unroutedLogged.has(fp)) continue;
-      this.unroutedLogged.add(fp);
-      const s = this.states.get(fp)!;
+    for (const s of this.states.unrouted(unrouted))
       this.log.info(
-        { fingerprint: fp, rule: s.event.rule, cluster: s.event.cluster, severity: s.event.severity },
+        { fingerprint: s.fingerprint, rule: s.event.rule, cluster: s.event.cluster, severity: s.event.severity },
         'no route matches this alert; recorded but not sent',
       );
-    }
   }
 
   private forgetIdle(nowMs: number): void {
-    for (const [fp, s] of this.states) if (isIdle(s, nowMs, this.config)) this.states.delete(fp);
+    this.states.forgetIdle(nowMs);
     for (const [key, at] of this.lastFlushMs)
       if (nowMs - at > this.config.groupIntervalMs) this.lastFlushMs.delete(key);
-    this.stats.states = this.states.size;
+    this.counts.states = this.states.size;
   }
 }
