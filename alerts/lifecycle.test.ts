@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { AlertEventV1 } from '../contracts/index.ts';
 import { compose } from './compose.ts';
 import { planFlushes, type OwedItem } from './grouping.ts';
-import { applyEvent, isIdle, markNotified, owedNotice, type AlertState, type Timing } from './lifecycle.ts';
+import {
+  applyEvent,
+  isIdle,
+  markNotified,
+  markSilenced,
+  owedNotice,
+  type AlertState,
+  type Timing,
+} from './lifecycle.ts';
 import type { NoticeKind } from './types.ts';
 
 const timing: Timing = {
@@ -199,6 +207,23 @@ describe('alert lifecycle', () => {
       1_000_000,
     );
     expect(sent.map((s) => s.kind)).toEqual(['firing', 'resolved']);
+  });
+
+  it('a failover a silence held back: nothing about it when the silence ends (no resolved, cause or reminder); the next one is announced', () => {
+    const failover = (status: 'firing' | 'resolved', ts: number, labels: Record<string, string> = {}) =>
+      event(status, ts, { lifecycle: 'event', labels });
+    let s = applyEvent(undefined, failover('firing', 1000), 1000).state;
+    expect(owedNotice(s, timing)?.kind).toBe('firing');
+    s = markSilenced(s, 1200); // the silence held its firing message back
+    expect(owedNotice(s, timing)).toBeNull();
+    expect(owedNotice({ ...s, lastNotifiedMs: 0 }, timing)).toBeNull(); // no reminder, however long it fires
+    const withCause = applyEvent(s, failover('firing', 2000, { cause: 'DEBUG SLEEP ? ran 8,000 ms' }), 2000);
+    expect(owedNotice(withCause.state, timing)).toBeNull();
+    const resolved = applyEvent(withCause.state, failover('resolved', 25_000), 25_000);
+    expect(resolved.transition).toBe('resolved');
+    expect(owedNotice(resolved.state, timing)).toBeNull();
+    const next = applyEvent(resolved.state, failover('firing', 400_000), 400_000);
+    expect(owedNotice(next.state, timing)).toMatchObject({ kind: 'firing', urgent: true });
   });
 
   it('a resolved state past its cooldown with nothing owed may leave memory', () => {

@@ -36,8 +36,12 @@ export interface Timing {
   cooldownMs: number;
 }
 
-/** What the channel was last told about this fingerprint. */
-export type NotifiedStatus = 'none' | 'firing' | 'resolved';
+/**
+ * What the channel was last told about this fingerprint. `silenced`: a silence held back a
+ * message about the current occurrence of an event, so the channel never hears of that
+ * occurrence — no resolved message, cause or reminder when the silence ends.
+ */
+export type NotifiedStatus = 'none' | 'firing' | 'resolved' | 'silenced';
 
 export interface AlertState {
   fingerprint: string;
@@ -197,7 +201,7 @@ function owedForEvent(s: AlertState, t: Timing): Owed | null {
   // `flaps` counts the firings since the last message: each is an occurrence of its own.
   const unannounced = s.notifiedStatus === 'none' ? s.firingSinceMs > 0 : s.flaps > 0;
   if (unannounced) return { kind: 'firing', dueMs: s.changedAtMs, urgent: true };
-  if (lifecycleOf(s) === 'report') return null;
+  if (lifecycleOf(s) === 'report' || s.notifiedStatus === 'silenced') return null;
   if (s.status === 'resolved' && s.notifiedStatus === 'firing')
     return {
       kind: 'resolved',
@@ -226,6 +230,19 @@ export function markNotified(s: AlertState, kind: NoticeKind, nowMs: number): Al
     flaps: 0,
     notifiedFlapping,
     notifiedCause: causeOf(s.event), // every message about it shows the cause known then
+    version: s.version + 1,
+  };
+}
+
+/** A message about an event's occurrence was held back by a silence: nothing more is owed for that occurrence. */
+export function markSilenced(s: AlertState, nowMs: number): AlertState {
+  return {
+    ...s,
+    notifiedStatus: 'silenced',
+    lastNotifiedMs: nowMs,
+    flaps: 0,
+    notifiedFlapping: false,
+    notifiedCause: causeOf(s.event),
     version: s.version + 1,
   };
 }

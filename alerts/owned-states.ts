@@ -5,7 +5,15 @@
 import type { AlertEventV1 } from '../contracts/index.ts';
 import type { SilencedItem } from './compose.ts';
 import type { OwedItem } from './grouping.ts';
-import { applyEvent, isIdle, lifecycleOf, markNotified, type Timing, type Transition } from './lifecycle.ts';
+import {
+  applyEvent,
+  isIdle,
+  lifecycleOf,
+  markNotified,
+  markSilenced,
+  type Timing,
+  type Transition,
+} from './lifecycle.ts';
 import type { OwnedState } from './store.ts';
 
 /** Memo sets are cleared past this size: at worst a line is logged or a silence recorded again. */
@@ -101,9 +109,9 @@ export class OwnedStates {
   }
 
   /**
-   * Messages a silence holds back. An event's message is settled for good — the failover
-   * during a planned upgrade is not announced when the silence ends — and recorded each
-   * time. A condition's stays owed, as in Alertmanager (if it still fires when the silence
+   * Messages a silence holds back. An event's occurrence is settled for good — the
+   * failover during a planned upgrade is not announced when the silence ends, nor its
+   * resolution or cause — and recorded each time. A condition's stays owed, as in Alertmanager (if it still fires when the silence
    * ends, it is sent then), and is recorded once per silence while it waits.
    * Returns what to record and the states settled (changed, kept here).
    */
@@ -116,7 +124,7 @@ export class OwnedStates {
       if (!s) continue;
       const memo = `${item.fingerprint}|${item.kind}|${item.stamp}|${silenceId}`;
       if (lifecycleOf(s) !== 'condition') {
-        const next = { ...markNotified(s, item.kind, nowMs), partition: s.partition };
+        const next = { ...markSilenced(s, nowMs), partition: s.partition };
         this.byFingerprint.set(next.fingerprint, next);
         settled.push(next);
       } else if (this.silencedRecorded.has(memo)) continue;

@@ -90,7 +90,9 @@ function fromRow(r: Record<string, unknown>): OwnedState | null {
     resolvedAtMs: Number(r.resolved_at_ms),
     lastEventTsMs: Number(r.last_event_ts_ms),
     changedAtMs: Number(r.changed_at_ms),
-    notifiedStatus: (['none', 'firing', 'resolved'].includes(notified) ? notified : 'none') as NotifiedStatus,
+    notifiedStatus: (['none', 'firing', 'resolved', 'silenced'].includes(notified)
+      ? notified
+      : 'none') as NotifiedStatus,
     lastNotifiedMs: Number(r.last_notified_ms),
     flaps: Number(r.flaps),
     notifiedFlapping: Number(r.notified_flapping) === 1,

@@ -55,7 +55,10 @@ const AlertState = Type.Object({
   resolvedAtMs: Type.Union([Type.Integer(), Type.Null()]),
   lastEventMs: Type.Integer(),
   changedAtMs: Type.Integer(),
-  notifiedStatus: Type.String(),
+  notifiedStatus: Type.String({
+    description:
+      'what chat was last told: none, firing, resolved, or silenced (a silence held back this occurrence of an event; nothing more is sent about it)',
+  }),
   flaps: Type.Integer(),
   summary: Type.String(),
   hints: Type.Array(Type.String()),
