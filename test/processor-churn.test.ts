@@ -203,7 +203,7 @@ describe('several processors while members join and die', () => {
         (c) =>
           c.infoOffsets >= want.info && c.topologyOffsets >= want.topology && c.syntheticCalls >= want.syntheticCalls,
         {
-          what: 'every message of the range stored',
+          what: `every message of the range stored (want ${JSON.stringify(want)}; processor logs in ${dir})`,
           timeoutMs: 180_000,
           intervalMs: 1000,
         },
