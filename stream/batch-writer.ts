@@ -42,7 +42,8 @@ export interface SourceMessage {
 /** Which partitions this processor owns; `stable` waits out a rebalance in progress. */
 export interface Ownership {
   stable(): Promise<void>;
-  owns(topic: string, partition: number): boolean;
+  /** Owned without a break since the generation rows were read in (ownership.ts). */
+  ownedSince(topic: string, partition: number, generation: number): boolean;
 }
 
 export interface WriterHooks {
@@ -53,6 +54,8 @@ export interface WriterHooks {
 
 export interface BatchRows {
   rows: TableRows;
+  /** The ownership generation the batch was read in: its rows are stored only while that ownership lasts. */
+  generation: number;
   messages: number;
   /** Messages behind the rows, by `partition/offset`. */
   sources: Map<string, SourceMessage>;
@@ -98,6 +101,8 @@ export class BatchWriter {
   /** Messages added but not yet stored (waiting or being inserted). */
   private unstored = 0;
   private writingSince: number | null = null;
+  /** The generation each pending row was read in (BatchRows.generation). */
+  private readonly readIn = new WeakMap<Row, number>();
   readonly stats: BatchWriterStats = {
     flushes: 0,
     rowsInserted: {},
@@ -133,6 +138,7 @@ export class BatchWriter {
   add(batch: BatchRows, after?: () => Promise<void>): Promise<void> {
     const p = this.pending;
     p.batches.push(batch);
+    for (const list of batch.rows.values()) for (const r of list) this.readIn.set(r, batch.generation);
     for (const list of batch.rows.values()) p.rows += list.length;
     p.messages += batch.messages;
     this.unstored += batch.messages;
@@ -267,7 +273,8 @@ export class BatchWriter {
     const { ownership } = this.hooks;
     const owned = async () => {
       await ownership.stable();
-      return (r: Row) => ownership.owns(String(r.kafka_topic), Number(r.kafka_partition));
+      return (r: Row) =>
+        ownership.ownedSince(String(r.kafka_topic), Number(r.kafka_partition), this.readIn.get(r) ?? -1);
     };
     try {
       const outcome = await this.table(table).store(rows, owned);

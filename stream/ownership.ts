@@ -11,6 +11,8 @@ const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
 export class PartitionOwnership {
   private assigned = new Set<string>();
+  /** The generation each owned partition was gained in (kept across rebalances that left it here). */
+  private since = new Map<string, number>();
   private settling: { promise: Promise<void>; resolve: () => void } | null = null;
   /** Increases with every assignment. */
   generation = 0;
@@ -41,12 +43,27 @@ export class PartitionOwnership {
       });
     this.assigned = next;
     this.generation++;
+    const since = new Map<string, number>();
+    for (const k of next) since.set(k, this.since.get(k) ?? this.generation);
+    this.since = since;
     this.settle();
     return { gained, lost };
   }
 
   owns(topic: string, partition: number): boolean {
     return !this.settling && this.assigned.has(key(topic, partition));
+  }
+
+  /**
+   * Owned now, and without a break since `generation`: no other processor can have stored
+   * or committed the partition's messages since then. Rows read in `generation` are stored,
+   * and their offsets committed, only while this holds — a partition lost and regained in
+   * between was read again by its other owner (stored twice) and its rows here may have
+   * been left out of an insert (a commit would skip them).
+   */
+  ownedSince(topic: string, partition: number, generation: number): boolean {
+    const since = this.since.get(key(topic, partition));
+    return !this.settling && since !== undefined && since <= generation;
   }
 
   /** Resolves when no rebalance is in progress. */
@@ -57,6 +74,7 @@ export class PartitionOwnership {
   /** Stopping: nothing is owned any more, and nobody waits. */
   close(): void {
     this.assigned.clear();
+    this.since.clear();
     this.settle();
   }
 

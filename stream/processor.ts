@@ -297,7 +297,7 @@ export class StreamProcessor {
       this.stats.readAhead++;
       return;
     }
-    await this.store(payload, wm);
+    await this.store(payload, wm, generation);
   }
 
   /** Runs the detectors on a batch that is not stored now, and publishes their alerts. */
@@ -327,7 +327,11 @@ export class StreamProcessor {
     }
   }
 
-  private async store({ batch, heartbeat, resolveOffset }: EachBatchPayload, wm: PartitionWatermarks): Promise<void> {
+  private async store(
+    { batch, heartbeat, resolveOffset }: EachBatchPayload,
+    wm: PartitionWatermarks,
+    generation: number,
+  ): Promise<void> {
     const { topic, partition } = batch;
     const handler = handlerFor(topic);
     const tp = partitionKey({ topic, partition });
@@ -393,7 +397,10 @@ export class StreamProcessor {
 
     // Runs inside the flush, after the insert: only then is the batch done.
     const afterStore = async () => {
-      if (!this.ownership.owns(topic, partition)) return; // the next owner reads it again from the last commit
+      // Not owned throughout since this batch was read: its rows may have been left out of the
+      // insert, or stored by another owner too. Nothing is committed; whoever owns it now
+      // reads it again from the last commit, and the watermarks skip what is stored.
+      if (!this.ownership.ownedSince(topic, partition, generation)) return;
       await this.untilDone('sending dead letters', () => sendDeadLetters(this.producer, letters));
       for (const [table, list] of rows) {
         const max = list.reduce((m, r) => Math.max(m, Number(r.kafka_offset)), -1);
@@ -425,7 +432,7 @@ export class StreamProcessor {
         );
     };
     const stored = this.writer.add(
-      { rows, messages: count, sources, before: published ? () => published : undefined },
+      { rows, generation, messages: count, sources, before: published ? () => published : undefined },
       afterStore,
     );
     // The next fetch may start while this batch is being inserted…
