@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { AlertEventV1 } from '../contracts/index.ts';
 import { compose } from './compose.ts';
+import { alertEvent, TIMING } from './testing/events.ts';
 import { planFlushes, type OwedItem } from './grouping.ts';
 import {
   applyEvent,
@@ -13,31 +13,8 @@ import {
 } from './lifecycle.ts';
 import type { NoticeKind } from './types.ts';
 
-const timing: Timing = {
-  groupWaitMs: 200,
-  groupIntervalMs: 30_000,
-  repeatIntervalMs: 4 * 3_600_000,
-  cooldownMs: 300_000,
-};
-
-function event(status: 'firing' | 'resolved', ts: number, over: Partial<AlertEventV1> = {}): AlertEventV1 {
-  return {
-    v: 1,
-    kind: 'alert',
-    ts,
-    fingerprint: 'fp-1',
-    rule: 'failover',
-    status,
-    severity: 'critical',
-    cluster: 'prod',
-    instance: '10.0.0.1:7000',
-    labels: {},
-    summary: 'master 10.0.0.1:7000 failed over',
-    details: '',
-    hints: [],
-    ...over,
-  };
-}
+const timing = TIMING;
+const event = alertEvent;
 
 /**
  * Drives one fingerprint through a timeline the way the manager does: apply events, and

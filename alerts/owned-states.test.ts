@@ -1,34 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertEventV1 } from '../contracts/index.ts';
 import type { SilencedItem } from './compose.ts';
-import { owedNotice, type Timing } from './lifecycle.ts';
+import { owedNotice } from './lifecycle.ts';
 import { OwnedStates } from './owned-states.ts';
+import { alertEvent, TIMING } from './testing/events.ts';
 import type { OwnedState } from './store.ts';
 
-const timing: Timing = {
-  groupWaitMs: 200,
-  groupIntervalMs: 30_000,
-  repeatIntervalMs: 4 * 3_600_000,
-  cooldownMs: 300_000,
-};
+const timing = TIMING;
 
 function event(status: 'firing' | 'resolved', ts: number, over: Partial<AlertEventV1> = {}): AlertEventV1 {
-  return {
-    v: 1,
-    kind: 'alert',
-    ts,
-    fingerprint: 'fp-1',
+  return alertEvent(status, ts, {
     rule: 'instance-down',
-    status,
-    severity: 'critical',
     cluster: 'orders',
-    instance: '10.0.0.1:7000',
-    labels: {},
     summary: 'instance 10.0.0.1:7000 does not answer',
-    details: '',
-    hints: [],
     ...over,
-  };
+  });
 }
 
 const failover = (status: 'firing' | 'resolved', ts: number) =>
